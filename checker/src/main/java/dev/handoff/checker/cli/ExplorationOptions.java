@@ -1,0 +1,104 @@
+package dev.handoff.checker.cli;
+
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchStrategy;
+import dev.handoff.checker.engine.StoreMode;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+
+/** The exploration options every exploring command shares (a picocli mixin). */
+final class ExplorationOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Worker threads (default: all ${sys:handoff.cores} cores). Verdicts, state counts and"
+                    + " counterexample lengths do not depend on it.")
+    Integer workers;
+
+    @Option(names = "--strategy", paramLabel = "bfs|dfs", defaultValue = "bfs",
+            converter = StrategyConverter.class,
+            description = "Search order (default: ${DEFAULT-VALUE}): bfs finds shortest counterexamples on all"
+                    + " workers; dfs uses one worker and less memory on wide graphs.")
+    SearchStrategy strategy;
+
+    @Option(names = "--store", paramLabel = "fingerprint|exact", defaultValue = "fingerprint",
+            converter = StoreConverter.class,
+            description = "Visited set (default: ${DEFAULT-VALUE}): 64-bit fingerprints, with the probability of a"
+                    + " missed state reported, or exact states.")
+    StoreMode store;
+
+    @Option(names = "--max-states", paramLabel = "N",
+            description = "Stop as inconclusive (exit 20) after N distinct states.")
+    Long maxStates;
+
+    @Option(names = "--time-limit", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Stop as inconclusive (exit 20) after this long, e.g. 90s or 10m.")
+    Duration timeLimit;
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
+            description = "Memory budget for the stores, e.g. 2g (default: 3/4 of the heap, now ${sys:handoff.budget})."
+                    + " Past it the run stops as inconclusive (exit 20).")
+    Long memory;
+
+    @Option(names = "--progress",
+            description = "Print progress lines even when standard error is not a terminal (for CI logs).")
+    boolean progress;
+
+    ExplorationSettings settings(ExplorationSettings base) {
+        ExplorationSettings s = base.withStrategy(strategy).withStore(store);
+        if (workers != null) {
+            if (workers < 1 || workers > 1024) {
+                throw new ParameterException(spec.commandLine(),
+                        "--workers " + workers + " is out of range (allowed: 1 to 1024)");
+            }
+            s = s.withWorkers(workers);
+        }
+        if (maxStates != null) {
+            if (maxStates < 1) {
+                throw new ParameterException(spec.commandLine(),
+                        "--max-states " + maxStates + " is out of range (allowed: a positive number)");
+            }
+            s = s.withMaxStates(maxStates);
+        }
+        if (timeLimit != null) {
+            s = s.withTimeLimit(timeLimit);
+        }
+        if (memory != null) {
+            if (memory < 1 << 20) {
+                throw new ParameterException(spec.commandLine(),
+                        "--memory " + memory + " bytes is too small (allowed: at least 1m)");
+            }
+            s = s.withMemoryBudget(memory);
+        }
+        return s;
+    }
+
+    static final class StrategyConverter implements picocli.CommandLine.ITypeConverter<SearchStrategy> {
+        @Override
+        public SearchStrategy convert(String value) {
+            return switch (value) {
+                case "bfs" -> SearchStrategy.BFS;
+                case "dfs" -> SearchStrategy.DFS;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a strategy (allowed: bfs, dfs)");
+            };
+        }
+    }
+
+    static final class StoreConverter implements picocli.CommandLine.ITypeConverter<StoreMode> {
+        @Override
+        public StoreMode convert(String value) {
+            return switch (value) {
+                case "fingerprint" -> StoreMode.FINGERPRINT;
+                case "exact" -> StoreMode.EXACT;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a store (allowed: fingerprint, exact)");
+            };
+        }
+    }
+}

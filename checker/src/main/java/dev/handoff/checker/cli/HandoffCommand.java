@@ -1,0 +1,52 @@
+package dev.handoff.checker.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.util.concurrent.Callable;
+
+/** The top-level {@code handoff} command. Without a subcommand it runs the default job. */
+@Command(name = "handoff",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Proves a boot-time DMA handoff through an ARM SMMU safe, or shows exactly how it breaks.",
+            "Without a subcommand: runs the default job (now the engine's reference model; see 'reference').",
+        },
+        subcommands = {
+            ReferenceCommand.class,
+            BenchCommand.class,
+            AutoComplete.GenerateCompletion.class,
+            CommandLine.HelpCommand.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.ROW_HOLDS, ExitCode.ROW_SAFETY, ExitCode.ROW_DEADLOCK, ExitCode.ROW_LIVENESS,
+            ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+        })
+public final class HandoffCommand implements Callable<Integer> {
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine ref = spec.commandLine().getSubcommands().get("reference");
+        return ref.execute();
+    }
+
+    static boolean debugRequested(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.handoff.checker.cli;
+
+import dev.handoff.checker.engine.ExplorationResult;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.Explorer;
+import dev.handoff.checker.reference.GridWalk;
+import dev.handoff.checker.reference.Philosophers;
+import dev.handoff.model.formalism.PackedModel;
+import dev.handoff.model.formalism.PackedModels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** Explores one of the engine's reference models, with every exploration option. */
+@Command(name = "reference",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Explores one of the engine's reference models, whose state counts are known in closed form.",
+            "  philosophers  N dining philosophers (shared/bench); invariant 'exclusion'.",
+            "                --planted-bug lets eat(0) ignore its right neighbour.",
+            "  grid          a walker stepping right or up on an N x N grid; invariant 'below-diagonal'",
+            "                (x + y < --limit) and witness 'corner'; the corner deadlocks unless --terminal-corner.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.ROW_HOLDS, ExitCode.ROW_SAFETY, ExitCode.ROW_DEADLOCK, ExitCode.ROW_LIVENESS,
+            ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+        })
+final class ReferenceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "philosophers", paramLabel = "MODEL",
+            description = "philosophers or grid (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "10",
+            description = "Size: philosophers in the ring (2..32) or grid side (1..1048576). Default: ${DEFAULT-VALUE}.")
+    int n;
+
+    @Option(names = "--planted-bug", description = "philosophers: make eat(0) ignore its right neighbour.")
+    boolean plantedBug;
+
+    @Option(names = "--limit", paramLabel = "D", description = "grid: the invariant is x + y < D (default: never violated).")
+    Integer limit;
+
+    @Option(names = "--terminal-corner", description = "grid: the corner is a legitimate end, not a deadlock.")
+    boolean terminalCorner;
+
+    @Option(names = "--deadlock", negatable = true,
+            description = "Report states without enabled actions as deadlocks (default: on for grid, off for"
+                    + " philosophers, which deadlock by design).")
+    Boolean deadlock;
+
+    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--action-stats", description = "Text output: list how often each action fired.")
+    boolean actionStats;
+
+    @Mixin
+    ExplorationOptions exploration;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json)");
+        }
+        PackedModel packed;
+        String title;
+        boolean deadlocks = deadlock != null ? deadlock : !model.equals("philosophers");
+        switch (model) {
+            case "philosophers" -> {
+                if (n < Philosophers.MIN_N || n > Philosophers.MAX_N) {
+                    throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for philosophers (allowed: "
+                            + Philosophers.MIN_N + " to " + Philosophers.MAX_N + ")");
+                }
+                packed = new Philosophers(n, plantedBug);
+                title = "reference model: " + n + " dining philosophers" + (plantedBug ? " (planted bug)" : "")
+                        + ", expected " + Philosophers.expectedStates(n) + " states";
+            }
+            case "grid" -> {
+                if (n < 1 || n > 1 << 20) {
+                    throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for grid (allowed: 1 to 1048576)");
+                }
+                int lim = limit == null ? Integer.MAX_VALUE : limit;
+                packed = PackedModels.of(new GridWalk(n, n, lim, terminalCorner));
+                title = "reference model: " + n + " x " + n + " grid walk";
+            }
+            default -> throw new ParameterException(spec.commandLine(),
+                    "'" + model + "' is not a reference model (allowed: philosophers, grid)");
+        }
+        ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(deadlocks);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ExplorationResult r = Explorer.explore(packed, settings,
+                new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress));
+        if (format.equals("json")) {
+            out.println(RunReport.JSON.writeValueAsString(RunReport.json(model, packed, r)));
+        } else {
+            RunReport.text(out, title, packed, r, actionStats);
+        }
+        out.flush();
+        return RunReport.exitCode(r);
+    }
+}

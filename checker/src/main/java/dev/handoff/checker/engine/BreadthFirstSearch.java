@@ -1,0 +1,287 @@
+package dev.handoff.checker.engine;
+
+import dev.handoff.model.formalism.PackedModel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Level-synchronous parallel breadth-first search.
+ *
+ * <p>Each level is a list of {@link StateChunk}s; workers claim chunks through one atomic
+ * cursor, expand every state of a chunk and append new states to chunks of their own, which
+ * become the next level at the barrier. Per successor the pipeline is TLC's: generate, seen-check
+ * (the visited set decides which worker owns a new state), record the parent, check the
+ * properties, and only then publish to the next level.
+ *
+ * <p>Why levels: every state at depth d+1 is generated while level d is expanded, so the first
+ * level that holds a violation gives a shortest counterexample whatever the worker count, and a
+ * run that stops after finishing that level has stored exactly the states of depth at most d+1,
+ * so its counts do not depend on the worker count either. The price is one barrier per level.
+ *
+ * <p>Running time O((S + T) · w) for S states, T transitions and w words per state, plus the
+ * visited set's probing; no allocation per transition.
+ */
+final class BreadthFirstSearch {
+    /** Padding, in words, around per-worker hot arrays: two 64-byte cache lines. */
+    private static final int PAD = 16;
+
+    private final SearchContext ctx;
+    private final Worker[] workers;
+    private final ArrayDeque<StateChunk> pool = new ArrayDeque<>();
+    private int maxDepth;
+    private boolean exhausted;
+
+    BreadthFirstSearch(SearchContext ctx) {
+        this.ctx = ctx;
+        this.workers = new Worker[ctx.settings.effectiveWorkers()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+        }
+    }
+
+    /** Runs the search to exhaustion, to a decision, or to a limit. */
+    void run() throws InterruptedException {
+        Worker first = workers[0];
+        PackedModel model = ctx.model;
+        try {
+            for (int i = 0; i < model.initialStateCount(); i++) {
+                model.initialState(i, first.succ, PAD);
+                first.transitions++;
+                long fp = Fingerprints.of(first.succ, PAD, ctx.words);
+                if (ctx.visited.add(first.succ, PAD, fp)) {
+                    first.store(first.succ, fp, -1 - i, 0, 0);
+                }
+            }
+        } catch (CapacityExceededException | OutOfMemoryError e) {
+            ctx.onResourceFailure(e);
+        }
+        first.flush();
+        List<StateChunk> level = first.takeNext();
+        ExecutorService pool = workers.length > 1 ? Executors.newFixedThreadPool(workers.length, r -> {
+            Thread t = new Thread(r, "handoff-bfs");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        try {
+            int depth = 0;
+            boolean decided = ctx.settle();
+            while (!level.isEmpty() && !ctx.halted && !decided) {
+                ctx.depth = depth;
+                ctx.queued.set(countStates(level));
+                expandLevel(level, depth, pool);
+                List<StateChunk> next = new ArrayList<>();
+                for (Worker w : workers) {
+                    w.flush();
+                    next.addAll(w.takeNext());
+                }
+                recycle(level);
+                decided = ctx.settle();
+                if (!next.isEmpty()) {
+                    maxDepth = depth + 1;
+                }
+                level = next;
+                depth++;
+            }
+            exhausted = level.isEmpty() && !ctx.halted;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    boolean exhausted() {
+        return exhausted;
+    }
+
+    int maxDepth() {
+        return maxDepth;
+    }
+
+    long[] firings() {
+        long[] sum = new long[ctx.actionCount];
+        for (Worker w : workers) {
+            for (int a = 0; a < sum.length; a++) {
+                sum[a] += w.fired[PAD + a];
+            }
+        }
+        return sum;
+    }
+
+    private void expandLevel(List<StateChunk> level, int depth, ExecutorService pool) throws InterruptedException {
+        AtomicInteger cursor = new AtomicInteger();
+        if (pool == null) {
+            workers[0].expand(level, cursor, depth);
+            return;
+        }
+        List<Callable<Void>> tasks = new ArrayList<>(workers.length);
+        for (Worker w : workers) {
+            tasks.add(() -> {
+                w.expand(level, cursor, depth);
+                return null;
+            });
+        }
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+    }
+
+    private static long countStates(List<StateChunk> level) {
+        long n = 0;
+        for (StateChunk c : level) {
+            n += c.count;
+        }
+        return n;
+    }
+
+    private synchronized StateChunk chunk() {
+        StateChunk c = pool.poll();
+        if (c == null) {
+            ctx.budget.reserve(StateChunk.bytes(ctx.words));
+            c = new StateChunk(ctx.words);
+        }
+        c.count = 0;
+        return c;
+    }
+
+    private synchronized void recycle(List<StateChunk> chunks) {
+        pool.addAll(chunks);
+    }
+
+    /**
+     * One worker's buffers, counters and output; used by one thread at a time. The successor
+     * buffer and the firing counters are written on every transition, so they sit {@value #PAD}
+     * words into arrays padded on both sides: without that, the workers' small arrays share
+     * cache lines and every transition bounces a line between cores.
+     */
+    private final class Worker {
+        final long[] succ = new long[ctx.words + 2 * PAD];
+        final long[] fired = new long[ctx.actionCount + 2 * PAD];
+        private final List<StateChunk> next = new ArrayList<>();
+        private StateChunk out;
+        private int nextId;
+        private int idEnd;
+        private long newStates;
+        private long transitions;
+
+        void expand(List<StateChunk> level, AtomicInteger cursor, int depth) {
+            try {
+                for (int c = cursor.getAndIncrement(); c < level.size(); c = cursor.getAndIncrement()) {
+                    if (ctx.halted) {
+                        return;
+                    }
+                    expandChunk(level.get(c), depth);
+                    ctx.distinct.addAndGet(newStates);
+                    ctx.transitions.addAndGet(transitions);
+                    newStates = 0;
+                    transitions = 0;
+                    ctx.checkLimits();
+                }
+            } catch (CapacityExceededException | OutOfMemoryError e) {
+                ctx.onResourceFailure(e);
+            }
+        }
+
+        private void expandChunk(StateChunk chunk, int depth) {
+            final PackedModel model = ctx.model;
+            final VisitedSet visited = ctx.visited;
+            final int w = ctx.words;
+            final int actions = ctx.actionCount;
+            final long[] words = chunk.words;
+            final long[] succ = this.succ;
+            final long[] fired = this.fired;
+            final boolean deadlocks = ctx.settings.checkDeadlock();
+            long generated = 0;
+            for (int s = 0, n = chunk.count; s < n; s++) {
+                final int off = s * w;
+                final int parent = chunk.ids[s];
+                int enabled = 0;
+                for (int a = 0; a < actions; a++) {
+                    if (!model.next(words, off, a, succ, PAD)) {
+                        continue;
+                    }
+                    enabled++;
+                    fired[PAD + a]++;
+                    long fp = Fingerprints.of(succ, PAD, w);
+                    if (visited.add(succ, PAD, fp)) {
+                        store(succ, fp, parent, a, depth + 1);
+                    }
+                }
+                generated += enabled;
+                if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
+                    ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
+                }
+            }
+            transitions += generated;
+        }
+
+        /**
+         * Records a new state, found at {@code state[PAD ..]}: id, parent link, property check,
+         * then publication to the next level.
+         */
+        void store(long[] state, long fp, int parent, int action, int depth) {
+            if (nextId == idEnd) {
+                nextId = ctx.log.allocateBlock();
+                idEnd = nextId + ParentLog.BLOCK;
+            }
+            int id = nextId++;
+            ctx.log.set(id, parent, action);
+            newStates++;
+            long pending = ctx.pendingAlways | ctx.pendingSometimes;
+            if (pending != 0) {
+                long holds = ctx.model.evaluate(state, PAD);
+                long bad = ctx.pendingAlways & ~holds;
+                long hit = ctx.pendingSometimes & holds;
+                if ((bad | hit) != 0) {
+                    ctx.found(bad, hit, depth, id, fp);
+                }
+            }
+            if (out == null || out.full()) {
+                if (out != null) {
+                    next.add(out);
+                }
+                out = chunk();
+            }
+            System.arraycopy(state, PAD, out.words, out.count * ctx.words, ctx.words);
+            out.ids[out.count++] = id;
+        }
+
+        void flush() {
+            if (out != null && out.count > 0) {
+                next.add(out);
+            } else if (out != null) {
+                recycle(List.of(out));
+            }
+            out = null;
+            ctx.distinct.addAndGet(newStates);
+            ctx.transitions.addAndGet(transitions);
+            newStates = 0;
+            transitions = 0;
+        }
+
+        List<StateChunk> takeNext() {
+            List<StateChunk> taken = new ArrayList<>(next);
+            next.clear();
+            return taken;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.handoff.checker.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one run explores: immutable; build from {@link #defaults()} with the {@code with…}
+ * methods.
+ *
+ * @param strategy             breadth-first (shortest counterexamples) or depth-first
+ * @param store                fingerprints or exact states
+ * @param workers              worker threads, at least 1 (depth-first uses one)
+ * @param maxStates            stop as INCONCLUSIVE after this many distinct states; 0 = no limit
+ * @param timeLimit            stop as INCONCLUSIVE after this long; {@code null} = no limit
+ * @param memoryBudget         bytes the stores may hold; past it the run stops as INCONCLUSIVE
+ * @param checkDeadlock        report a non-terminal state without enabled actions as a deadlock
+ * @param stopAtFirstViolation end at the first violated property (after finishing the current
+ *                             breadth-first level, so counts do not depend on the worker count)
+ *                             instead of deciding every property
+ * @param progressInterval     how often {@link SearchListener#progress} is called
+ */
+public record ExplorationSettings(
+        SearchStrategy strategy,
+        StoreMode store,
+        int workers,
+        long maxStates,
+        Duration timeLimit,
+        long memoryBudget,
+        boolean checkDeadlock,
+        boolean stopAtFirstViolation,
+        Duration progressInterval) {
+
+    public ExplorationSettings {
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        if (maxStates < 0) {
+            throw new IllegalArgumentException("maxStates must be 0 (no limit) or positive, was " + maxStates);
+        }
+        if (memoryBudget < 1 << 20) {
+            throw new IllegalArgumentException("memoryBudget must be at least 1 MiB, was " + memoryBudget);
+        }
+        if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+            throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
+        }
+    }
+
+    /**
+     * Breadth-first, fingerprints, all cores, no state or time limit, deadlock checking on,
+     * every property decided, and a memory budget of {@link #defaultMemoryBudget()}.
+     */
+    public static ExplorationSettings defaults() {
+        return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
+                Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
+                true, false, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Three quarters of the maximum heap: leaves room for the frontier, garbage and the
+     * moment a store segment holds its old and new table at once.
+     */
+    public static long defaultMemoryBudget() {
+        return Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4 * 3);
+    }
+
+    public ExplorationSettings withStrategy(SearchStrategy s) {
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withStore(StoreMode s) {
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withWorkers(int n) {
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withMaxStates(long n) {
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withTimeLimit(Duration d) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withMemoryBudget(long bytes) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withCheckDeadlock(boolean b) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval);
+    }
+
+    public ExplorationSettings withStopAtFirstViolation(boolean b) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval);
+    }
+
+    public ExplorationSettings withProgressInterval(Duration d) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d);
+    }
+
+    /** Workers the strategy actually uses. */
+    int effectiveWorkers() {
+        return strategy == SearchStrategy.DFS ? 1 : workers;
+    }
+}

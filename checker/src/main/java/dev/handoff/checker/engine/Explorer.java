@@ -1,0 +1,133 @@
+package dev.handoff.checker.engine;
+
+import dev.handoff.model.formalism.PackedModel;
+import dev.handoff.model.formalism.PropertyKind;
+import dev.handoff.model.formalism.PropertySpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The exploration engine's entry point: explores a {@link PackedModel} under
+ * {@link ExplorationSettings} and reports every property's verdict with replayed paths.
+ *
+ * <p>Generic: it knows states only as words, actions only as indices and names, properties
+ * only as bits. Thread-safe; each call is an independent run.
+ */
+public final class Explorer {
+    private Explorer() {
+    }
+
+    /** Explores with no listener. */
+    public static ExplorationResult explore(PackedModel model, ExplorationSettings settings) {
+        return explore(model, settings, SearchListener.NONE);
+    }
+
+    /**
+     * Explores the model.
+     *
+     * @throws ReplayDivergedException if a reported path does not replay (a nondeterministic model)
+     * @throws IllegalArgumentException if the model declares no initial state, no action or too many properties
+     */
+    public static ExplorationResult explore(PackedModel model, ExplorationSettings settings, SearchListener listener) {
+        validate(model);
+        SearchContext ctx = new SearchContext(model, settings);
+        listener.started(settings);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "handoff-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1, settings.progressInterval().toMillis());
+        ticker.scheduleAtFixedRate(() -> listener.progress(ctx.progress()), period, period, TimeUnit.MILLISECONDS);
+        boolean exhausted;
+        int maxDepth;
+        long[] firings;
+        try {
+            if (settings.strategy() == SearchStrategy.DFS) {
+                DepthFirstSearch dfs = new DepthFirstSearch(ctx);
+                dfs.run();
+                exhausted = dfs.exhausted();
+                maxDepth = dfs.maxDepth();
+                firings = dfs.firings();
+            } else {
+                BreadthFirstSearch bfs = new BreadthFirstSearch(ctx);
+                try {
+                    bfs.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ctx.halt("interrupted");
+                }
+                exhausted = bfs.exhausted();
+                maxDepth = bfs.maxDepth();
+                firings = bfs.firings();
+            }
+        } finally {
+            ticker.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - ctx.startNanos) / 1e9;
+        ctx.settle();
+        SearchListener.Progress last = new SearchListener.Progress(ctx.visited.size(), ctx.transitions.get(),
+                maxDepth, 0, seconds);
+        listener.finished(last);
+        return result(ctx, exhausted, maxDepth, firings, seconds);
+    }
+
+    private static void validate(PackedModel model) {
+        if (model.stateWords() < 1) {
+            throw new IllegalArgumentException("a model's states need at least one word");
+        }
+        if (model.initialStateCount() < 1) {
+            throw new IllegalArgumentException("a model needs at least one initial state");
+        }
+        if (model.actions().isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one action");
+        }
+        if (model.properties().size() > PackedModel.MAX_PROPERTIES) {
+            throw new IllegalArgumentException("a model may declare at most " + PackedModel.MAX_PROPERTIES + " properties");
+        }
+    }
+
+    private static ExplorationResult result(SearchContext ctx, boolean exhausted, int maxDepth, long[] firings,
+                                            double seconds) {
+        TraceRebuilder rebuilder = new TraceRebuilder(ctx.model, ctx.log);
+        List<PropertySpec> specs = ctx.model.properties();
+        List<PropertyResult> results = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            PropertySpec spec = specs.get(i);
+            SearchContext.Candidate c = ctx.found(i);
+            Path path = c == null ? null : rebuilder.rebuild(c.id(), c.fp());
+            if (path != null) {
+                checkReplayed(ctx.model, spec, i, path);
+            }
+            Verdict v;
+            if (spec.kind() == PropertyKind.ALWAYS) {
+                v = path != null ? Verdict.VIOLATED : exhausted ? Verdict.HOLDS : Verdict.INCONCLUSIVE;
+            } else {
+                v = path != null ? Verdict.HOLDS : exhausted ? Verdict.VIOLATED : Verdict.INCONCLUSIVE;
+            }
+            results.add(new PropertyResult(spec, v, path));
+        }
+        SearchContext.Candidate d = ctx.deadlock();
+        Path deadlock = d == null ? null : rebuilder.rebuild(d.id(), d.fp());
+        long distinct = ctx.visited.size();
+        Statistics stats = new Statistics(distinct, ctx.transitions.get(), maxDepth, seconds,
+                ctx.visited.bytes(), ctx.log.bytes(), ctx.settings.effectiveWorkers(), firings,
+                ctx.settings.store() == StoreMode.FINGERPRINT ? Fingerprints.collisionProbability(distinct) : 0);
+        return new ExplorationResult(results, deadlock, ctx.stopReason(), stats);
+    }
+
+    /** The replayed last state must still decide the property as the search saw it. */
+    private static void checkReplayed(PackedModel model, PropertySpec spec, int bit, Path path) {
+        boolean predicate = (model.evaluate(path.last(), 0) >>> bit & 1) != 0;
+        boolean expected = spec.kind() == PropertyKind.SOMETIMES;
+        if (predicate != expected) {
+            throw new ReplayDivergedException("the replayed path for property " + spec.name()
+                    + " ends in a state where the predicate is " + predicate
+                    + " (the model's property is probably not a pure function of the state)");
+        }
+    }
+}

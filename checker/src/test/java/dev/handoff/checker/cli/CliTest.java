@@ -1,0 +1,145 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line in-process: exit codes, messages, formats. */
+class CliTest {
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpShowsTheExitCodeTable() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String row : new String[] {"0", "10", "11", "12", "20", "64", "65", "70"}) {
+            assertTrue(r.out().matches("(?s).*Exit codes:.*\\n\\s+" + row + "\\s+\\S.*"), "exit code " + row + " listed:\n" + r.out());
+        }
+        assertTrue(r.out().contains("bench"));
+        assertTrue(r.out().contains("reference"));
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        Run r = run("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("handoff "), r.out());
+        assertFalse(r.out().contains("${"), "the version was filtered in: " + r.out());
+    }
+
+    @Test
+    void defaultJobHolds() {
+        Run r = run();
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        assertTrue(r.out().contains("exclusion"), r.out());
+        assertTrue(r.out().contains("verdict: HOLDS"), r.out());
+    }
+
+    @Test
+    void safetyViolationExits10WithItsCounterexample() {
+        Run r = run("reference", "philosophers", "--n", "5", "--planted-bug", "--workers", "2");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code());
+        assertTrue(r.out().contains("counterexample for exclusion"), r.out());
+        assertTrue(r.out().contains("philosopher 0: eat(0)"), r.out());
+    }
+
+    @Test
+    void deadlockExits11() {
+        Run r = run("reference", "grid", "--n", "6");
+        assertEquals(ExitCode.DEADLOCK, r.code());
+        assertTrue(r.out().contains("deadlock (no action enabled in the last state)"), r.out());
+        assertEquals(ExitCode.HOLDS, run("reference", "grid", "--n", "6", "--terminal-corner").code());
+        assertEquals(ExitCode.DEADLOCK, run("reference", "philosophers", "--n", "4", "--deadlock").code());
+    }
+
+    @Test
+    void limitExits20() {
+        Run r = run("reference", "philosophers", "--n", "14", "--max-states", "1000");
+        assertEquals(ExitCode.INCONCLUSIVE, r.code());
+        assertTrue(r.out().contains("verdict: INCONCLUSIVE (state limit reached"), r.out());
+    }
+
+    @Test
+    void usageErrorsExit64WithOneClearLine() {
+        Run unknown = run("reference", "--frobnicate");
+        assertEquals(ExitCode.USAGE, unknown.code());
+        assertTrue(unknown.err().contains("Unknown option: '--frobnicate'"), unknown.err());
+        Run workers = run("reference", "--workers", "0");
+        assertEquals(ExitCode.USAGE, workers.code());
+        assertTrue(workers.err().contains("--workers 0 is out of range (allowed: 1 to 1024)"), workers.err());
+        Run duration = run("reference", "--time-limit", "soon");
+        assertEquals(ExitCode.USAGE, duration.code());
+        assertTrue(duration.err().contains("'soon' is not a duration"), duration.err());
+        Run model = run("reference", "towers");
+        assertEquals(ExitCode.USAGE, model.code());
+        assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid)"), model.err());
+        Run n = run("bench", "--n", "40");
+        assertEquals(ExitCode.USAGE, n.code());
+        assertTrue(n.err().contains("--n 40 is out of range (allowed: 2 to 32)"), n.err());
+        for (Run r : new Run[] {unknown, workers, duration, model, n}) {
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+
+    @Test
+    void jsonRunReport() throws Exception {
+        Run r = run("reference", "grid", "--n", "5", "--limit", "3", "--format", "json", "--terminal-corner");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("handoff.run/1", j.get("schema").asText());
+        assertEquals("VIOLATED", j.get("verdict").asText());
+        JsonNode p = j.get("properties").get(0);
+        assertEquals("below-diagonal", p.get("name").asText());
+        assertEquals(4, p.get("path").size(), "initial state plus three steps");
+        assertEquals(25, j.get("stats").get("distinctStates").asLong());
+    }
+
+    @Test
+    void benchPrintsItsFiguresAsJson() throws Exception {
+        Run r = run("bench", "--n", "10", "--workers", "2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("philosophers", j.get("model").asText());
+        assertEquals(10, j.get("n").asInt());
+        assertEquals(2, j.get("workers").asInt());
+        assertEquals(6_726, j.get("distinctStates").asLong());
+        assertEquals(43_481, j.get("transitions").asLong());
+        assertTrue(j.get("seconds").asDouble() > 0);
+        assertTrue(j.get("bytesPerState").asDouble() > 0);
+    }
+
+    @Test
+    void benchTextLine() {
+        Run r = run("bench", "--n", "8", "--repeat", "3", "--store", "exact");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("distinctStates=1154 transitions="), r.out());
+        assertTrue(r.out().contains("bench median:"), r.out());
+    }
+
+    @Test
+    void completionScriptIsGenerated() {
+        Run r = run("generate-completion");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("complete -F"), "a bash completion script");
+    }
+
+    @Test
+    void progressLineFormat() {
+        String line = ProgressPrinter.line(new dev.handoff.checker.engine.SearchListener.Progress(1_000_000, 5_000_000, 12, 3_000, 2.0));
+        assertEquals("progress: 1,000,000 states, 5,000,000 transitions, depth 12, queue 3,000, 500,000 states/s, 2s", line);
+    }
+}

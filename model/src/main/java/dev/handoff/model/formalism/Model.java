@@ -1,0 +1,47 @@
+package dev.handoff.model.formalism;
+
+import java.util.List;
+
+/**
+ * A finite transition system in plain Java: what a third party implements to have the engine
+ * explore it.
+ *
+ * <p>The model is three functions and two lists, in the manner of stateright: the initial
+ * states, a fixed action universe, and a successor function that returns {@code null} where an
+ * action is not enabled. The enabled actions of a state are therefore the actions whose
+ * successor is not {@code null}, in the universe's order: deterministic by construction.
+ * A nondeterministic step (several possible outcomes) is several actions, one per outcome.
+ *
+ * <p>All methods must be pure and thread-safe: the engine calls them from several workers and
+ * replays traces by calling them again, so the same state and action must give the same
+ * successor every time.
+ *
+ * <p>The engine stores states packed, through {@link #codec()}; model code never sees the
+ * packed form. {@link PackedModels#of(Model)} adapts a model to the engine's {@link PackedModel}.
+ *
+ * @param <S> immutable state type (records are a good fit)
+ */
+public interface Model<S> {
+    /** Initial states in a deterministic order; at least one. */
+    List<S> initialStates();
+
+    /** Every action the model can ever take, in a fixed order; an action's index is its position. */
+    List<Action> actions();
+
+    /** The successor of {@code state} under action number {@code action}, or {@code null} if not enabled. */
+    S next(S state, int action);
+
+    /** The properties to check; at most {@value PackedModel#MAX_PROPERTIES}. */
+    List<Property<S>> properties();
+
+    /**
+     * True where a state is legitimately final, so that having no enabled action there is not a
+     * deadlock. The default says no state is final.
+     */
+    default boolean isTerminal(S state) {
+        return false;
+    }
+
+    /** How states are packed for storage. */
+    StateCodec<S> codec();
+}

@@ -1,0 +1,51 @@
+package dev.handoff.model.formalism;
+
+import java.util.List;
+
+/**
+ * The engine's view of a model: states as fixed-width runs of {@code long} words.
+ *
+ * <p>A model written for speed implements this directly and never allocates on the successor
+ * path; any other model is adapted from {@link Model} by {@link PackedModels#of(Model)}.
+ * Implementations must be pure and thread-safe: {@link #next} and {@link #evaluate} are called
+ * concurrently from several workers, each with its own buffers.
+ */
+public interface PackedModel {
+    /** The most properties one model may declare: {@link #evaluate} answers with a 64-bit mask. */
+    int MAX_PROPERTIES = 64;
+
+    /** Words per state. */
+    int stateWords();
+
+    /** The action universe; an action's index is its position. */
+    List<Action> actions();
+
+    /** The properties, in the bit order of {@link #evaluate}. */
+    List<PropertySpec> properties();
+
+    /** Number of initial states (at least one). */
+    int initialStateCount();
+
+    /** Writes initial state number {@code index} into {@code out[off ..]}. */
+    void initialState(int index, long[] out, int off);
+
+    /**
+     * Computes the successor of the state at {@code src[srcOff ..]} under {@code action} into
+     * {@code dst[dstOff ..]}.
+     *
+     * @return false if the action is not enabled (then {@code dst} may hold anything)
+     */
+    boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff);
+
+    /**
+     * Evaluates every property's predicate: bit {@code i} is set when property {@code i}'s
+     * predicate is true in the state (an invariant holds, or a witness is reached).
+     */
+    long evaluate(long[] state, int off);
+
+    /** True where the state is legitimately final (no enabled action is then not a deadlock). */
+    boolean isTerminal(long[] state, int off);
+
+    /** A one-line human-readable rendering of a state, for messages and traces. */
+    String describe(long[] state, int off);
+}
