@@ -14,9 +14,12 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = {
             "Proves a boot-time DMA handoff through an ARM SMMU safe, or shows exactly how it breaks.",
-            "Without a subcommand: runs the default job (now the engine's reference model; see 'reference').",
+            "Without a subcommand: runs 'handoff sweep' on the embedded default platform (Lenovo Yoga C630).",
         },
         subcommands = {
+            CheckCommand.class,
+            SweepCommand.class,
+            ListCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,
@@ -37,8 +40,7 @@ public final class HandoffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine ref = spec.commandLine().getSubcommands().get("reference");
-        return ref.execute();
+        return spec.commandLine().getSubcommands().get("sweep").execute();
     }
 
     static boolean debugRequested(CommandLine.ParseResult parsed) {

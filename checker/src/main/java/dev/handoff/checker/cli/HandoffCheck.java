@@ -1,0 +1,123 @@
+package dev.handoff.checker.cli;
+
+import dev.handoff.checker.engine.ExplorationResult;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.Explorer;
+import dev.handoff.checker.engine.Path;
+import dev.handoff.checker.engine.PropertyResult;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.checker.engine.Statistics;
+import dev.handoff.checker.engine.Verdict;
+import dev.handoff.counterexamples.HandoffTraces;
+import dev.handoff.counterexamples.Trace;
+import dev.handoff.model.formalism.Models;
+import dev.handoff.model.formalism.PackedModel;
+import dev.handoff.model.formalism.PackedModels;
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.properties.HandoffProperties;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks one scenario: builds the model, runs the engine, turns paths into traces. */
+final class HandoffCheck {
+    /** One property's outcome, with its trace when violated. */
+    record PropertyOutcome(String name, Verdict verdict, Trace trace) {
+    }
+
+    /**
+     * @param fetchEvaluations  fetch transitions decided by constraints
+     * @param naiveBranches     the (stream ID, page, outcome) branches naive enumeration would have taken instead
+     * @param statesSaved       distinct states naive enumeration would have added (-1: not counted)
+     * @param constraintQueries questions to the constraint adapter; {@code constraintSolves} of them needed choco
+     */
+    record Pruning(boolean enabled, long fetchEvaluations, long naiveBranches, long statesSaved,
+                   long constraintQueries, long constraintSolves) {
+    }
+
+    record Outcome(Scenario scenario, List<PropertyOutcome> properties, Statistics stats, String stopReason,
+                   Pruning pruning) {
+        Verdict verdict() {
+            if (properties.stream().anyMatch(p -> p.verdict() == Verdict.VIOLATED)) {
+                return Verdict.VIOLATED;
+            }
+            if (stopReason != null || properties.stream().anyMatch(p -> p.verdict() == Verdict.INCONCLUSIVE)) {
+                return Verdict.INCONCLUSIVE;
+            }
+            return Verdict.HOLDS;
+        }
+
+        int exitCode() {
+            boolean deadlock = false;
+            for (PropertyOutcome p : properties) {
+                if (p.verdict() == Verdict.VIOLATED) {
+                    if (!p.name().equals(HandoffProperties.HANDOFF_COMPLETES)) {
+                        return ExitCode.SAFETY_VIOLATED;
+                    }
+                    deadlock = true;
+                }
+            }
+            if (deadlock) {
+                return ExitCode.DEADLOCK;
+            }
+            return verdict() == Verdict.INCONCLUSIVE ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+        }
+    }
+
+    private HandoffCheck() {
+    }
+
+    static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, ExplorationSettings settings,
+                       SearchListener listener) {
+        List<String> names = HandoffProperties.resolve(propertyNames);
+        HandoffModel model = new HandoffModel(scenario, pruning);
+        PackedModel packed = PackedModels.of(Models.withProperties(model, HandoffProperties.invariants(model, names)));
+        boolean liveness = names.contains(HandoffProperties.HANDOFF_COMPLETES);
+        long[] counters = new long[4];
+        SearchListener snapshot = new SearchListener() {
+            @Override
+            public void started(ExplorationSettings s) {
+                listener.started(s);
+            }
+
+            @Override
+            public void progress(Progress p) {
+                listener.progress(p);
+            }
+
+            @Override
+            public void finished(Progress last) {
+                // before traces are replayed, which evaluates some fetches again
+                counters[0] = model.fetchEvaluations();
+                counters[1] = model.statesSaved();
+                counters[2] = model.constraints().queries();
+                counters[3] = model.constraints().solves();
+                listener.finished(last);
+            }
+        };
+        ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness), snapshot);
+        List<PropertyOutcome> out = new ArrayList<>();
+        for (String n : names) {
+            if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {
+                Verdict v = r.deadlock() != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
+                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? null : trace(model, n, r.deadlock())));
+                continue;
+            }
+            PropertyResult p = r.property(n).orElseThrow();
+            out.add(new PropertyOutcome(n, p.verdict(), p.path() == null ? null : trace(model, n, p.path())));
+        }
+        Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
+                counters[2], counters[3]);
+        return new Outcome(scenario, out, r.statistics(), r.stopReason(), pr);
+    }
+
+    private static Trace trace(HandoffModel model, String property, Path p) {
+        List<HandoffState> states = new ArrayList<>();
+        for (long[] w : p.states()) {
+            states.add(model.codec().decode(w, 0));
+        }
+        return HandoffTraces.build(model, property, states, p.actions());
+    }
+}

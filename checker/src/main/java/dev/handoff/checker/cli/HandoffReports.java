@@ -1,0 +1,200 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.checker.engine.Verdict;
+import dev.handoff.counterexamples.Trace;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Text and JSON renderings of handoff checks and sweeps. */
+final class HandoffReports {
+    private HandoffReports() {
+    }
+
+    /** The {@code handoff.check/1} object. */
+    static ObjectNode checkJson(HandoffCheck.Outcome o) {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", "handoff.check/1");
+        ObjectNode sc = root.putObject("scenario");
+        sc.put("platform", o.scenario().platform().name());
+        if (o.scenario().policy() == null) {
+            sc.putNull("policy");
+        } else {
+            sc.put("policy", o.scenario().policy());
+        }
+        ObjectNode knobs = sc.putObject("knobs");
+        o.scenario().knobs().forEach(knobs::put);
+        root.put("verdict", o.verdict().name());
+        if (o.stopReason() != null) {
+            root.put("stopReason", o.stopReason());
+        }
+        ArrayNode props = root.putArray("properties");
+        for (HandoffCheck.PropertyOutcome p : o.properties()) {
+            ObjectNode n = props.addObject();
+            n.put("name", p.name());
+            n.put("verdict", p.verdict().name());
+            if (p.trace() == null) {
+                n.putNull("trace");
+            } else {
+                n.set("trace", traceJson(p.trace()));
+            }
+        }
+        ObjectNode st = root.putObject("stats");
+        st.put("distinctStates", o.stats().distinctStates());
+        st.put("transitions", o.stats().transitions());
+        st.put("depth", o.stats().maxDepth());
+        st.put("seconds", o.stats().seconds());
+        ObjectNode pr = st.putObject("pruning");
+        pr.put("enabled", o.pruning().enabled());
+        pr.put("fetchEvaluations", o.pruning().fetchEvaluations());
+        pr.put("naiveBranchesSaved", o.pruning().naiveBranches() - o.pruning().fetchEvaluations());
+        pr.put("statesSaved", o.pruning().statesSaved());
+        pr.put("constraintQueries", o.pruning().constraintQueries());
+        pr.put("constraintSolves", o.pruning().constraintSolves());
+        return root;
+    }
+
+    static ObjectNode traceJson(Trace t) {
+        ObjectNode o = RunReport.JSON.createObjectNode();
+        o.put("property", t.property());
+        ArrayNode steps = o.putArray("steps");
+        for (Trace.Step s : t.steps()) {
+            ObjectNode n = steps.addObject();
+            n.put("step", s.index());
+            n.put("actor", s.actor());
+            n.put("action", s.action());
+            n.put("function", s.function());
+            ArrayNode ch = n.putArray("changes");
+            for (Trace.Change c : s.changes()) {
+                ObjectNode x = ch.addObject();
+                x.put("field", c.field());
+                x.put("from", c.from());
+                x.put("to", c.to());
+            }
+        }
+        if (t.witness() == null) {
+            o.putNull("witness");
+        } else {
+            ObjectNode w = o.putObject("witness");
+            w.put("outcome", t.witness().outcome());
+            w.put("sid", t.witness().sid());
+            w.put("iova", t.witness().iova());
+            w.put("pa", t.witness().pa());
+            w.put("path", t.witness().path());
+        }
+        return o;
+    }
+
+    static void checkText(PrintWriter out, HandoffCheck.Outcome o, boolean traces) {
+        out.println("scenario: platform " + o.scenario().platform().name()
+                + (o.scenario().policy() == null ? "" : ", policy " + o.scenario().policy()));
+        int width = 26;
+        for (HandoffCheck.PropertyOutcome p : o.properties()) {
+            String note = p.trace() == null ? "" : "(" + p.trace().steps().size() + " steps"
+                    + (p.trace().witness() != null ? ", " + p.trace().witness().outcome() : "") + ")";
+            out.printf(Locale.ROOT, "  %-" + width + "s %-12s %s%n", p.name(), p.verdict(), note);
+        }
+        out.println("verdict: " + o.verdict() + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")"));
+        out.printf(Locale.ROOT, "states: %,d distinct, %,d transitions, depth %d, %.2f s%n",
+                o.stats().distinctStates(), o.stats().transitions(), o.stats().maxDepth(), o.stats().seconds());
+        if (o.pruning().enabled()) {
+            out.printf(Locale.ROOT, "pruning: %,d fetches decided by constraints instead of %,d (stream ID, page) branches,"
+                            + " %s fewer states; %,d constraint queries, %,d solved, the rest cached%n",
+                    o.pruning().fetchEvaluations(), o.pruning().naiveBranches(),
+                    o.pruning().statesSaved() < 0 ? "uncounted" : String.format(Locale.ROOT, "%,d", o.pruning().statesSaved()),
+                    o.pruning().constraintQueries(), o.pruning().constraintSolves());
+        }
+        if (traces) {
+            for (HandoffCheck.PropertyOutcome p : o.properties()) {
+                if (p.trace() != null) {
+                    out.println();
+                    traceText(out, p.trace());
+                }
+            }
+        }
+        out.flush();
+    }
+
+    static void traceText(PrintWriter out, Trace t) {
+        out.println("counterexample for " + t.property() + ":");
+        for (Trace.Step s : t.steps()) {
+            out.printf(Locale.ROOT, "  %3d  %-22s %s%n", s.index(), s.actor(), s.action());
+            out.printf(Locale.ROOT, "       %-22s   %s%n", "", s.function());
+            for (Trace.Change c : s.changes()) {
+                out.printf(Locale.ROOT, "       %-22s   %s %s -> %s%n", "", c.field(), c.from(), c.to());
+            }
+        }
+        if (t.witness() != null) {
+            Trace.WitnessInfo w = t.witness();
+            out.println("  witness: " + w.outcome() + (w.sid() == null ? "" : " sid " + w.sid() + " iova " + w.iova()
+                    + (w.pa() == null ? "" : " pa " + w.pa())));
+            out.println("           " + w.path());
+        }
+    }
+
+    /** Short label of a check's result for a matrix cell: "ok" or the violated properties. */
+    static String cell(HandoffCheck.Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        for (HandoffCheck.PropertyOutcome p : o.properties()) {
+            if (p.verdict() == Verdict.VIOLATED) {
+                sb.append(sb.length() == 0 ? "" : " ").append(p.name());
+            }
+        }
+        if (sb.length() > 0) {
+            return sb.toString();
+        }
+        return o.verdict() == Verdict.INCONCLUSIVE ? "inconclusive" : "ok";
+    }
+
+    static void sweepText(PrintWriter out, List<String> policies, List<String> variants,
+                          Map<String, Map<String, HandoffCheck.Outcome>> grid, boolean markdown) {
+        int w0 = 10;
+        for (String p : policies) {
+            w0 = Math.max(w0, p.length());
+        }
+        int[] w = new int[variants.size()];
+        for (int j = 0; j < variants.size(); j++) {
+            w[j] = variants.get(j).length();
+            for (String p : policies) {
+                w[j] = Math.max(w[j], cell(grid.get(p).get(variants.get(j))).length());
+            }
+        }
+        if (markdown) {
+            out.print("| policy |");
+            for (String v : variants) {
+                out.print(" " + v + " |");
+            }
+            out.println();
+            out.print("|---|");
+            variants.forEach(v -> out.print("---|"));
+            out.println();
+            for (String p : policies) {
+                out.print("| " + p + " |");
+                for (String v : variants) {
+                    HandoffCheck.Outcome o = grid.get(p).get(v);
+                    String c = cell(o);
+                    out.print(" " + (c.equals("ok") ? "✅ ok" : o.verdict() == Verdict.INCONCLUSIVE ? "❔ " + c : "❌ " + c) + " |");
+                }
+                out.println();
+            }
+        } else {
+            out.printf(Locale.ROOT, "%-" + w0 + "s", "policy");
+            for (int j = 0; j < variants.size(); j++) {
+                out.printf(Locale.ROOT, "  %-" + w[j] + "s", variants.get(j));
+            }
+            out.println();
+            for (String p : policies) {
+                out.printf(Locale.ROOT, "%-" + w0 + "s", p);
+                for (int j = 0; j < variants.size(); j++) {
+                    out.printf(Locale.ROOT, "  %-" + w[j] + "s", cell(grid.get(p).get(variants.get(j))));
+                }
+                out.println();
+            }
+        }
+        out.flush();
+    }
+}

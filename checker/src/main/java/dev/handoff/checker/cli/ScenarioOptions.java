@@ -1,0 +1,85 @@
+package dev.handoff.checker.cli;
+
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.scenario.Platforms;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.ScenarioException;
+import dev.handoff.model.scenario.ScenarioFile;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where a scenario comes from: a file, a platform, a policy and {@code --set} overrides (a picocli mixin). */
+final class ScenarioOptions {
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "Scenario file (YAML: platform, policy, knobs). Command-line settings override it.")
+    Path scenarioFile;
+
+    @Option(names = "--platform", paramLabel = "NAME",
+            description = "Embedded platform (default: c630; see 'handoff list platforms').")
+    String platform;
+
+    @Option(names = "--set", paramLabel = "KNOB=VALUE",
+            description = "Set a knob, overriding the platform and the policy; repeatable (see 'handoff list knobs').")
+    List<String> sets = new ArrayList<>();
+
+    /** The file's contents, or empty parts. */
+    ScenarioFile.Parsed file() {
+        if (scenarioFile == null) {
+            return new ScenarioFile.Parsed(null, null, Map.of());
+        }
+        try (Reader in = Files.newBufferedReader(scenarioFile, StandardCharsets.UTF_8)) {
+            return ScenarioFile.read(scenarioFile.toString(), in);
+        } catch (NoSuchFileException e) {
+            throw new InputException("scenario file " + scenarioFile + " does not exist");
+        } catch (IOException e) {
+            throw new InputException("scenario file " + scenarioFile + ": " + e.getMessage());
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
+    Platform platform(ScenarioFile.Parsed f) {
+        String name = platform != null ? platform : f.platform() != null ? f.platform() : "c630";
+        try {
+            return Platforms.get(name, "");
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
+    /** The {@code --set} pairs, checked. */
+    Map<String, String> overrides() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0 || eq == kv.length() - 1) {
+                throw new InputException("--set '" + kv + "' is not KNOB=VALUE (for example --set fw.mapping=translated)");
+            }
+            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** A scenario for {@code policy} (or the file's), the file's knobs, then {@code extra}, then {@code --set}. */
+    Scenario scenario(String policy, Map<String, String> extra) {
+        ScenarioFile.Parsed f = file();
+        Map<String, String> k = new LinkedHashMap<>(f.knobs());
+        k.putAll(extra);
+        k.putAll(overrides());
+        try {
+            return Scenario.of(platform(f), policy != null ? policy : f.policy(), k);
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+}

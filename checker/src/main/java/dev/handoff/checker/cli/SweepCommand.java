@@ -1,0 +1,141 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.checker.engine.Verdict;
+import dev.handoff.model.scenario.Policies;
+import dev.handoff.model.scenario.Policy;
+import dev.handoff.model.scenario.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code handoff sweep}: the what-if matrix of policies by knob variants. */
+@Command(name = "sweep",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks every chosen policy (default: all) under every value of each --vary knob (default: fw.mapping)",
+            "and prints a matrix of policies by variants: 'ok' or the violated properties. A --vary value overrides",
+            "the policy's setting of that knob; --set overrides both. Exits 0 when every cell was decided (use",
+            "'check' to gate on a verdict), 20 when a limit left a cell undecided.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.ROW_HOLDS, ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+        })
+final class SweepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Option(names = "--policy", paramLabel = "NAME", description = "A policy to include; repeatable (default: all).")
+    List<String> policies = new ArrayList<>();
+
+    @Option(names = "--vary", paramLabel = "KNOB", description = "A knob whose every value is a column; repeatable (default: fw.mapping).")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--property", paramLabel = "NAME", description = "Check only this property; repeatable (default: all).")
+    List<String> properties = new ArrayList<>();
+
+    @Option(names = "--no-pruning", description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
+    boolean noPruning;
+
+    @Option(names = "--format", paramLabel = "text|json|markdown", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Mixin
+    ExplorationOptions exploration;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!List.of("text", "json", "markdown").contains(format)) {
+            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json, markdown)");
+        }
+        List<String> chosen = new ArrayList<>();
+        if (policies.isEmpty()) {
+            Policies.all().stream().map(Policy::name).forEach(chosen::add);
+        } else {
+            for (String p : policies) {
+                chosen.add(Names.policy(p));
+            }
+        }
+        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping") : vary;
+        for (String k : knobs) {
+            if (scenario.overrides().containsKey(k)) {
+                throw new InputException("knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
+            }
+        }
+        List<Map<String, String>> variants = variants(knobs);
+        List<String> labels = variants.stream().map(SweepCommand::label).toList();
+        List<String> names = Names.properties(properties);
+        ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
+        Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
+        List<HandoffCheck.Outcome> all = new ArrayList<>();
+        PrintWriter err = spec.commandLine().getErr();
+        SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
+        for (String p : chosen) {
+            Map<String, HandoffCheck.Outcome> row = new LinkedHashMap<>();
+            for (int j = 0; j < variants.size(); j++) {
+                Scenario s = scenario.scenario(p, variants.get(j));
+                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !noPruning, settings, listener);
+                row.put(labels.get(j), o);
+                all.add(o);
+            }
+            grid.put(p, row);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            ObjectNode root = RunReport.JSON.createObjectNode();
+            root.put("schema", "handoff.sweep/1");
+            ArrayNode results = root.putArray("results");
+            all.forEach(o -> results.add(HandoffReports.checkJson(o)));
+            out.println(RunReport.JSON.writeValueAsString(root));
+        } else {
+            out.println("sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
+                    + " policies x " + variants.size() + " variants, properties: " + String.join(", ", names));
+            HandoffReports.sweepText(out, chosen, labels, grid, format.equals("markdown"));
+            long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
+            double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
+            out.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
+        }
+        out.flush();
+        return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+    }
+
+    private static List<Map<String, String>> variants(List<String> knobs) {
+        List<Map<String, String>> out = new ArrayList<>();
+        out.add(new LinkedHashMap<>());
+        for (String k : knobs) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> m : out) {
+                for (String v : Names.knobValues(k)) {
+                    Map<String, String> n = new LinkedHashMap<>(m);
+                    n.put(k, v);
+                    next.add(n);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static String label(Map<String, String> m) {
+        List<String> parts = new ArrayList<>();
+        m.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(",", parts);
+    }
+}

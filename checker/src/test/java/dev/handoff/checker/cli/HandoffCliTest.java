@@ -1,0 +1,143 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.handoff.model.scenario.Knobs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.handoff.checker.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** check, sweep and list in-process: formats, schemas and input errors. */
+class HandoffCliTest {
+    @Test
+    void checkJsonFollowsTheSchema() throws Exception {
+        CliTest.Run r = run("check", "--policy", "stock", "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("handoff.check/1", j.get("schema").asText());
+        assertEquals("c630", j.get("scenario").get("platform").asText());
+        assertEquals("stock", j.get("scenario").get("policy").asText());
+        assertEquals(Knobs.all().size(), j.get("scenario").get("knobs").size(), "every knob and its value");
+        assertEquals("VIOLATED", j.get("verdict").asText());
+        JsonNode fault = j.get("properties").get(0);
+        assertEquals("no-dma-fault", fault.get("name").asText());
+        JsonNode trace = fault.get("trace");
+        JsonNode last = trace.get("steps").get(trace.get("steps").size() - 1);
+        assertEquals("display-engine", last.get("actor").asText());
+        assertEquals("fault", trace.get("witness").get("outcome").asText());
+        assertEquals("0x880", trace.get("witness").get("sid").asText());
+        JsonNode first = trace.get("steps").get(0);
+        assertEquals("fw_program_smmu", first.get("function").asText());
+        assertTrue(first.get("changes").size() > 0);
+        assertTrue(j.get("stats").get("distinctStates").asLong() > 0);
+    }
+
+    @Test
+    void checkHoldsExitsZero() {
+        CliTest.Run r = run("check", "--policy", "fw-quiesce");
+        assertEquals(ExitCode.HOLDS, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("verdict: HOLDS"));
+    }
+
+    @Test
+    void propertySelectionAndSetOverride() throws Exception {
+        CliTest.Run r = run("check", "--policy", "qcom-bypass", "--set", "fw.mapping=translated",
+                "--property", "right-page", "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals(1, j.get("properties").size());
+        assertEquals("translated", j.get("scenario").get("knobs").get("fw.mapping").asText());
+    }
+
+    @Test
+    void sweepJsonHoldsOneCheckPerCell() throws Exception {
+        CliTest.Run r = run("sweep", "--policy", "stock", "--policy", "fw-quiesce", "--vary", "fw.tables",
+                "--vary", "fw.mapping", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("handoff.sweep/1", j.get("schema").asText());
+        assertEquals(8, j.get("results").size(), "2 policies x 2 x 2 variants");
+        assertEquals("handoff.check/1", j.get("results").get(0).get("schema").asText());
+    }
+
+    @Test
+    void sweepMarkdownTable() {
+        CliTest.Run r = run("sweep", "--policy", "fw-quiesce", "--policy", "stock", "--format", "markdown");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("| policy | fw.mapping=identity | fw.mapping=translated |"), r.out());
+        assertTrue(r.out().contains("| fw-quiesce | ✅ ok | ✅ ok |"), r.out());
+        assertTrue(r.out().contains("| stock | ❌ no-dma-fault |"), r.out());
+    }
+
+    @Test
+    void listings() {
+        CliTest.Run p = run("list", "policies");
+        assertTrue(p.out().contains("qcom-bypass-noreset\n"), p.out());
+        assertTrue(p.out().contains("sets: display.reset=absent kernel.inherit=qcom-bypass"), p.out());
+        CliTest.Run k = run("list", "knobs");
+        assertTrue(k.out().contains("fw.mapping = identity | translated   (default identity)"), k.out());
+        CliTest.Run pr = run("list", "properties");
+        assertTrue(pr.out().contains("handoff-completes (liveness)"), pr.out());
+        assertEquals(ExitCode.USAGE, run("list", "colours").code());
+    }
+
+    @Test
+    void badInputExits65WithOneLine() {
+        CliTest.Run knob = run("check", "--set", "fw.maping=identity");
+        assertEquals(ExitCode.BAD_INPUT, knob.code());
+        assertTrue(knob.err().startsWith("handoff: knob \"fw.maping\" is unknown (known: smmu.version, fw.mapping"), knob.err());
+        CliTest.Run value = run("check", "--set", "fw.mapping=sideways");
+        assertEquals(ExitCode.BAD_INPUT, value.code());
+        assertTrue(value.err().contains("(allowed: identity, translated)"), value.err());
+        CliTest.Run policy = run("sweep", "--policy", "stok");
+        assertEquals(ExitCode.BAD_INPUT, policy.code());
+        assertTrue(policy.err().contains("policy \"stok\" is unknown (known: stock, stock-bypass,"), policy.err());
+        CliTest.Run prop = run("check", "--property", "no-faults");
+        assertEquals(ExitCode.BAD_INPUT, prop.code());
+        CliTest.Run set = run("check", "--set", "fw.mapping");
+        assertEquals(ExitCode.BAD_INPUT, set.code());
+        CliTest.Run both = run("sweep", "--vary", "fw.mapping", "--set", "fw.mapping=identity");
+        assertEquals(ExitCode.BAD_INPUT, both.code());
+        CliTest.Run missing = run("check", "--scenario", "/nonexistent/s.yaml");
+        assertEquals(ExitCode.BAD_INPUT, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+        for (CliTest.Run r : new CliTest.Run[] {knob, value, policy, prop, set, both, missing}) {
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertFalse(r.err().contains("\tat "));
+        }
+    }
+
+    @Test
+    void scenarioFileWithCommandLineOverride(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "platform: c630\npolicy: qcom-bypass\nknobs:\n  fw.mapping: translated\n");
+        CliTest.Run r = run("check", "--scenario", f.toString(), "--format", "json");
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("qcom-bypass", j.get("scenario").get("policy").asText());
+        assertEquals("translated", j.get("scenario").get("knobs").get("fw.mapping").asText());
+        CliTest.Run o = run("check", "--scenario", f.toString(), "--set", "fw.mapping=identity", "--format", "json");
+        assertEquals("identity", RunReport.JSON.readTree(o.out()).get("scenario").get("knobs").get("fw.mapping").asText());
+        Files.writeString(f, "policy: qcom-bypass\nknobs:\n  fw.mapping: translated\n  fw.bogus: 1\n");
+        CliTest.Run bad = run("check", "--scenario", f.toString());
+        assertEquals(ExitCode.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("s.yaml line 4: knob \"fw.bogus\" is unknown"), bad.err());
+    }
+
+    @Test
+    void noPruningGivesTheSameVerdict() throws Exception {
+        CliTest.Run a = run("check", "--policy", "qcom-bypass-noreset", "--format", "json");
+        CliTest.Run b = run("check", "--policy", "qcom-bypass-noreset", "--format", "json", "--no-pruning",
+                "--property", "no-dma-fault", "--property", "right-page");
+        JsonNode ja = RunReport.JSON.readTree(a.out());
+        JsonNode jb = RunReport.JSON.readTree(b.out());
+        assertEquals(ja.get("properties").get(0).get("verdict"), jb.get("properties").get(0).get("verdict"));
+        assertEquals(ja.get("properties").get(1).get("verdict"), jb.get("properties").get(1).get("verdict"));
+        assertTrue(ja.get("stats").get("pruning").get("naiveBranchesSaved").asLong() > 0);
+    }
+}

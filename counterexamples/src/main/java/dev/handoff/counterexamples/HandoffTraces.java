@@ -1,0 +1,65 @@
+package dev.handoff.counterexamples;
+
+import dev.handoff.model.formalism.Action;
+import dev.handoff.model.handoff.Failure;
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.handoff.StateFields;
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.smmu.Witness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@link Trace}s from a replayed run of a {@link HandoffModel}. */
+public final class HandoffTraces {
+    private HandoffTraces() {
+    }
+
+    /**
+     * @param states  the states visited, from the initial one; {@code states.size() == actions.length + 1}
+     * @param actions the action indices taken
+     */
+    public static Trace build(HandoffModel model, String property, List<HandoffState> states, int[] actions) {
+        List<Trace.Step> steps = new ArrayList<>();
+        Map<String, String> before = StateFields.of(model, states.get(0));
+        for (int i = 0; i < actions.length; i++) {
+            Map<String, String> after = StateFields.of(model, states.get(i + 1));
+            List<Trace.Change> changes = new ArrayList<>();
+            for (Map.Entry<String, String> e : after.entrySet()) {
+                String old = before.get(e.getKey());
+                if (!e.getValue().equals(old)) {
+                    changes.add(new Trace.Change(e.getKey(), old, e.getValue()));
+                }
+            }
+            Action a = model.actions().get(actions[i]);
+            steps.add(new Trace.Step(i + 1, a.actor(), a.name(), model.citation(actions[i]), changes));
+            before = after;
+        }
+        HandoffState last = states.get(states.size() - 1);
+        HandoffState prev = states.size() >= 2 ? states.get(states.size() - 2) : last;
+        Trace.WitnessInfo w = null;
+        Failure f = last.failure();
+        if (f != null && prev.failure() == null) {
+            Witness x = f.witness();
+            String path = x.path();
+            if (path.isEmpty() && model.pruning()) {
+                Witness again = model.fetchOutcomes(prev).get(x.outcome());
+                path = again == null ? "" : again.path();
+            }
+            w = new Trace.WitnessInfo(x.outcome().label(), hex(x.sid()), hex(x.iovaPage() * Platform.PAGE),
+                    x.paPage() < 0 ? null : hex(x.paPage() * Platform.PAGE), path);
+        } else if (last.corrupted() != prev.corrupted()) {
+            String what = (last.corrupted() & ~prev.corrupted()) == HandoffState.CORRUPTED_FRAMEBUFFER
+                    ? "framebuffer, which the display engine is scanning out"
+                    : "firmware page tables, which the SMMU walks for a live display stream";
+            w = new Trace.WitnessInfo("corrupted-pages", null, null, null, "the kernel wrote the " + what);
+        }
+        return new Trace(property, steps, w);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.handoff.model.constraints;
+
+import org.chocosolver.solver.Model;
+import org.chocosolver.solver.Solver;
+import org.chocosolver.solver.constraints.Constraint;
+import org.chocosolver.solver.variables.BoolVar;
+import org.chocosolver.solver.variables.IntVar;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one place that speaks to choco-solver. Two questions are decided with constraints instead
+ * of by enumerating stream IDs or pages, so that a 36 MiB framebuffer or a mask that matches
+ * 2^k stream IDs costs no more than one page and one ID:
+ * <ul>
+ * <li>{@link #matchClasses}: partition a stream-ID set, given as (id, mask) entries, by which
+ *     valid SMRs match each ID (the SMR id/mask test of BRIEF 2.2 over 15 ID bits);</li>
+ * <li>{@link #coverage}: for a window of IOVA pages and a table's mapped ranges, find a page
+ *     that is unmapped and a page mapped outside a target PA range.</li>
+ * </ul>
+ * Results are cached by their inputs (the state slice they depend on), so a run that meets the
+ * same SMR table or domain again pays a hash lookup. Thread-safe.
+ *
+ * <p>Model and run are kept apart as choco intends: each question builds a small {@code Model},
+ * solves it, and keeps nothing.
+ */
+public final class ConstraintAdapter {
+    private static final int ID_BITS = 15;
+
+    private final Map<MatchKey, List<MatchClass>> matchCache = new ConcurrentHashMap<>();
+    private final Map<CoverageKey, Coverage> coverageCache = new ConcurrentHashMap<>();
+    private final LongAdder queries = new LongAdder();
+    private final LongAdder solves = new LongAdder();
+
+    private record MatchKey(List<Integer> entries, List<Integer> smrs) {
+    }
+
+    private record CoverageKey(long start, long pages, List<MappedRange> ranges, long targetLo, long targetHi) {
+    }
+
+    /** Questions asked, including cache hits. */
+    public long queries() {
+        return queries.sum();
+    }
+
+    /** Questions that needed the solver (cache misses). */
+    public long solves() {
+        return solves.sum();
+    }
+
+    /**
+     * Partitions the stream IDs matched by {@code entries} (each {@code id | mask << 16}) by the
+     * set of SMR registers in {@code smrRegs} that match them; registers without VALID match
+     * nothing.
+     *
+     * @return one class per distinct match set, each with a witness ID; classes are ordered by
+     *         their smallest witness search, deterministically
+     */
+    public List<MatchClass> matchClasses(List<Integer> entries, int[] smrRegs) {
+        queries.increment();
+        List<Integer> smrs = new ArrayList<>(smrRegs.length);
+        for (int r : smrRegs) {
+            smrs.add(r);
+        }
+        return matchCache.computeIfAbsent(new MatchKey(List.copyOf(entries), smrs), k -> {
+            solves.increment();
+            return solveMatchClasses(k.entries(), smrRegs.clone());
+        });
+    }
+
+    private static List<MatchClass> solveMatchClasses(List<Integer> entries, int[] smrRegs) {
+        List<boolean[]> found = new ArrayList<>();
+        List<MatchClass> out = new ArrayList<>();
+        while (true) {
+            Model m = new Model("stream-match");
+            BoolVar[] bit = m.boolVarArray("sid", ID_BITS);
+            BoolVar[] in = new BoolVar[entries.size()];
+            for (int e = 0; e < entries.size(); e++) {
+                in[e] = conjunction(m, bit, entries.get(e) & 0x7fff, entries.get(e) >>> 16 & 0x7fff);
+            }
+            m.addClausesBoolOrArrayEqualTrue(in);
+            BoolVar[] match = new BoolVar[smrRegs.length];
+            for (int n = 0; n < smrRegs.length; n++) {
+                int reg = smrRegs[n];
+                match[n] = reg < 0 ? conjunction(m, bit, reg & 0x7fff, reg >>> 16 & 0x7fff) : m.boolVar(false);
+            }
+            for (boolean[] seen : found) {
+                BoolVar[] differ = new BoolVar[match.length];
+                for (int n = 0; n < match.length; n++) {
+                    differ[n] = seen[n] ? match[n].not() : match[n];
+                }
+                m.addClausesBoolOrArrayEqualTrue(differ);
+            }
+            Solver s = m.getSolver();
+            s.setSearch(org.chocosolver.solver.search.strategy.Search.inputOrderLBSearch(bit));
+            if (!s.solve()) {
+                return out;
+            }
+            boolean[] vector = new boolean[match.length];
+            List<Integer> matching = new ArrayList<>();
+            for (int n = 0; n < match.length; n++) {
+                vector[n] = match[n].getValue() == 1;
+                if (vector[n]) {
+                    matching.add(n);
+                }
+            }
+            int sid = 0;
+            for (int b = 0; b < ID_BITS; b++) {
+                sid |= bit[b].getValue() << b;
+            }
+            found.add(vector);
+            out.add(new MatchClass(matching, sid));
+            if (match.length == 0) {
+                return out;
+            }
+        }
+    }
+
+    /** A variable true exactly when the ID bits equal {@code id} wherever {@code mask} is clear. */
+    private static BoolVar conjunction(Model m, BoolVar[] bit, int id, int mask) {
+        List<BoolVar> lits = new ArrayList<>();
+        for (int b = 0; b < ID_BITS; b++) {
+            if ((mask >>> b & 1) == 0) {
+                lits.add((id >>> b & 1) == 1 ? bit[b] : bit[b].not());
+            }
+        }
+        if (lits.isEmpty()) {
+            return m.boolVar(true);
+        }
+        return m.and(lits.toArray(new BoolVar[0])).reify();
+    }
+
+    /**
+     * For the window of {@code pages} IOVA pages from {@code start}, finds a page no range maps
+     * and a page mapped outside PA pages [{@code targetLo}, {@code targetHi}). Ranges may
+     * overlap (the first one listed wins, like a lookup that stops at the first hit).
+     */
+    public Coverage coverage(long start, long pages, List<MappedRange> ranges, long targetLo, long targetHi) {
+        queries.increment();
+        return coverageCache.computeIfAbsent(new CoverageKey(start, pages, List.copyOf(ranges), targetLo, targetHi), k -> {
+            solves.increment();
+            return solveCoverage(k);
+        });
+    }
+
+    private static Coverage solveCoverage(CoverageKey k) {
+        long unmapped = -1;
+        {
+            Model m = new Model("unmapped");
+            IntVar p = m.intVar("page", 0, toInt(k.pages() - 1), true);
+            for (MappedRange r : k.ranges()) {
+                long a = r.iovaPage() - k.start();
+                long b = r.iovaEnd() - k.start();
+                if (b <= 0 || a >= k.pages()) {
+                    continue;
+                }
+                m.or(m.arithm(p, "<", clamp(a)), m.arithm(p, ">=", clamp(b))).post();
+            }
+            if (m.getSolver().solve()) {
+                unmapped = p.getValue();
+            }
+        }
+        long outside = -1;
+        long outsidePa = -1;
+        {
+            Model m = new Model("outside");
+            IntVar p = m.intVar("page", 0, toInt(k.pages() - 1), true);
+            List<Constraint> hits = new ArrayList<>();
+            List<MappedRange> earlier = new ArrayList<>();
+            for (MappedRange r : k.ranges()) {
+                long a = r.iovaPage() - k.start();
+                long b = r.iovaEnd() - k.start();
+                if (b <= 0 || a >= k.pages()) {
+                    earlier.add(r);
+                    continue;
+                }
+                long shift = r.paPage() - r.iovaPage() + k.start();
+                List<Constraint> parts = new ArrayList<>();
+                parts.add(m.arithm(p, ">=", clamp(a)));
+                parts.add(m.arithm(p, "<", clamp(b)));
+                parts.add(m.or(m.arithm(p, "<", clamp(k.targetLo() - shift)),
+                        m.arithm(p, ">=", clamp(k.targetHi() - shift))));
+                for (MappedRange e : earlier) {
+                    long ea = e.iovaPage() - k.start();
+                    long eb = e.iovaEnd() - k.start();
+                    parts.add(m.or(m.arithm(p, "<", clamp(ea)), m.arithm(p, ">=", clamp(eb))));
+                }
+                hits.add(m.and(parts.toArray(new Constraint[0])));
+                earlier.add(r);
+            }
+            if (!hits.isEmpty()) {
+                m.or(hits.toArray(new Constraint[0])).post();
+                if (m.getSolver().solve()) {
+                    outside = p.getValue();
+                    for (MappedRange r : k.ranges()) {
+                        long iova = k.start() + outside;
+                        if (iova >= r.iovaPage() && iova < r.iovaEnd()) {
+                            outsidePa = r.paPage() + (iova - r.iovaPage());
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return new Coverage(unmapped, outside, outsidePa);
+    }
+
+    private static int clamp(long v) {
+        return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, v));
+    }
+
+    private static int toInt(long v) {
+        if (v > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("window of " + v + " pages is too large");
+        }
+        return (int) v;
+    }
+}

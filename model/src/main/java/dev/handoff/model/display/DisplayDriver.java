@@ -1,0 +1,93 @@
+package dev.handoff.model.display;
+
+import dev.handoff.model.handoff.HandoffConfig;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.kernel.ArmSmmuDriver;
+import dev.handoff.model.kernel.DeviceState;
+import dev.handoff.model.kernel.IommuCore;
+import dev.handoff.model.smmu.Registers;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.Tables;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The display driver (DDRV, BRIEF 4.1 and 6.8). It starts when the IOMMU core has finished with
+ * the display device, resets the engine if the node has {@code resets}, removes the firmware
+ * framebuffer driver, attaches its own domain (a new, empty context bank) and restarts
+ * scanout from its own buffer at the first modeset.
+ */
+public final class DisplayDriver {
+    private DisplayDriver() {
+    }
+
+    public static List<DisplayDriverStep> program(HandoffConfig c) {
+        List<DisplayDriverStep> p = new ArrayList<>();
+        p.add(new DisplayDriverStep.EngineReset());
+        p.add(new DisplayDriverStep.RemoveFirmwareFb());
+        p.add(new DisplayDriverStep.MapFirmwareBuffer());
+        if (c.v3()) {
+            p.add(new DisplayDriverStep.OwnSte());
+        } else {
+            p.add(new DisplayDriverStep.OwnBank());
+            int entries = c.tegra() ? 1 : c.displayStreams().size();
+            for (int k = 0; k < entries; k++) {
+                p.add(new DisplayDriverStep.OwnS2cr(k));
+            }
+        }
+        p.add(new DisplayDriverStep.PinNewBuffer());
+        p.add(new DisplayDriverStep.FirstModeset());
+        return p;
+    }
+
+    public static boolean applies(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
+        boolean iommu = s.display().probe() == DeviceState.PROBED;
+        return switch (step) {
+            case DisplayDriverStep.EngineReset r -> c.mdssReset();
+            case DisplayDriverStep.RemoveFirmwareFb r -> true;
+            case DisplayDriverStep.MapFirmwareBuffer m -> c.readback() && iommu;
+            case DisplayDriverStep.OwnBank b -> iommu;
+            case DisplayDriverStep.OwnS2cr o -> iommu && s.ddrv().ownCb() >= 0 && changes(s, o.entry());
+            case DisplayDriverStep.OwnSte o -> iommu;
+            case DisplayDriverStep.PinNewBuffer p -> !c.readback() && iommu;
+            case DisplayDriverStep.FirstModeset f -> true;
+        };
+    }
+
+    private static boolean changes(HandoffState s, int entry) {
+        var sh = s.driver().shadow().get(s.display().smendx()[entry]);
+        return !(sh.type() == Registers.S2CR_TYPE_TRANS && sh.cbndx() == s.ddrv().ownCb());
+    }
+
+    public static HandoffState apply(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
+        return switch (step) {
+            case DisplayDriverStep.EngineReset r -> s.scanout() == Scanout.FIRMWARE_BUFFER ? s.withScanout(Scanout.STOPPED) : s;
+            case DisplayDriverStep.RemoveFirmwareFb r -> s.withFbdrv(HandoffState.FBDRV_REMOVED);
+            case DisplayDriverStep.MapFirmwareBuffer m -> s.withDdrv(s.ddrv().withFwBufferMapped());
+            case DisplayDriverStep.OwnBank b -> {
+                int cb = s.driver().firstFreeBank(c.banks());
+                if (cb < 0) {
+                    yield s;
+                }
+                HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
+                t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
+                        IommuCore.domainSctlr(), Tables.DISPLAY_OWN));
+                yield t.withDdrv(t.ddrv().withOwnCb(cb));
+            }
+            case DisplayDriverStep.OwnS2cr o -> {
+                int idx = s.display().smendx()[o.entry()];
+                HandoffState t = s.withDriver(s.driver().withShadow(idx,
+                        s.driver().shadow().get(idx).withS2cr(Registers.S2CR_TYPE_TRANS, s.ddrv().ownCb())));
+                yield ArmSmmuDriver.writeS2cr(t, c, idx);
+            }
+            case DisplayDriverStep.OwnSte o -> {
+                SmmuV3 v = s.v3();
+                yield s.withV3(new SmmuV3(v.smmuen(), v.gbpaAbort(), SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.DISPLAY_OWN),
+                        v.steOther()));
+            }
+            case DisplayDriverStep.PinNewBuffer p -> s.withDdrv(s.ddrv().withNewBufferMapped());
+            case DisplayDriverStep.FirstModeset f -> s.withScanout(Scanout.DRIVER_BUFFER);
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package dev.handoff.model.firmware;
+
+import dev.handoff.model.display.Scanout;
+import dev.handoff.model.handoff.HandoffConfig;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.scenario.StreamEntry;
+import dev.handoff.model.smmu.Registers;
+import dev.handoff.model.smmu.SmmuV2;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.Tables;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The boot firmware as a state machine (BRIEF 6.1). What the firmware writes is a parameter
+ * of the scenario ({@code fw.*} knobs): nobody has documented what Qualcomm's or NVIDIA's boot
+ * loaders leave in the SMMU, so the alternatives are explored.
+ */
+public final class Firmware {
+    private Firmware() {
+    }
+
+    /** The firmware's steps for this configuration. */
+    public static List<FirmwareStep> program(HandoffConfig c) {
+        List<FirmwareStep> p = new ArrayList<>();
+        p.add(FirmwareStep.PROGRAM_SMMU);
+        if (c.tegra()) {
+            p.add(FirmwareStep.PROGRAM_MC_OVERRIDE);
+        }
+        p.add(FirmwareStep.START_SCANOUT);
+        if (c.quiesce()) {
+            p.add(FirmwareStep.QUIESCE_DISPLAY);
+        }
+        p.add(FirmwareStep.HANDOFF);
+        return p;
+    }
+
+    public static HandoffState apply(FirmwareStep step, HandoffState s, HandoffConfig c) {
+        return switch (step) {
+            case PROGRAM_SMMU -> c.v3() ? s.withV3(programV3(c)) : s.withV2(programV2(s.v2(), c));
+            case PROGRAM_MC_OVERRIDE -> s.withMcSid(c.tegraPassthroughSid());
+            case START_SCANOUT -> s.withScanout(Scanout.FIRMWARE_BUFFER);
+            case QUIESCE_DISPLAY -> s.withScanout(Scanout.STOPPED);
+            case HANDOFF -> s;
+        };
+    }
+
+    /**
+     * The firmware's stream map entries for the display, by {@code fw.smr}: {@code match} one
+     * SMR per DT entry; {@code superset} one SMR whose mask covers every DT entry;
+     * {@code partial} one exact-ID SMR per DT entry (mask 0), narrower than the DT's.
+     */
+    public static List<StreamEntry> fwEntries(HandoffConfig c) {
+        if (c.tegra() && c.passthroughBypassesSmmu()) {
+            return List.of();
+        }
+        List<StreamEntry> dt = c.tegra() ? List.of(new StreamEntry(c.tegraPassthroughSid(), 0)) : c.displayStreams();
+        return switch (c.fwSmr()) {
+            case "superset" -> {
+                int id = dt.get(0).sid();
+                int mask = 0;
+                for (StreamEntry e : dt) {
+                    mask |= e.mask() | (e.sid() ^ id);
+                }
+                yield List.of(new StreamEntry(id & ~mask & 0xffff, mask & 0x7fff));
+            }
+            case "partial" -> dt.stream().map(e -> new StreamEntry(e.sid(), 0)).toList();
+            default -> dt;
+        };
+    }
+
+    private static SmmuV2 programV2(SmmuV2 hw, HandoffConfig c) {
+        List<StreamEntry> entries = fwEntries(c);
+        for (int i = 0; i < entries.size() && i < hw.groups(); i++) {
+            StreamEntry e = entries.get(i);
+            hw = hw.withS2cr(i, Registers.s2cr(Registers.S2CR_TYPE_TRANS, c.fwBank(), Registers.S2CR_PRIVCFG_DEFAULT));
+            hw = hw.withSmr(i, Registers.smr(e.sid(), e.mask(), true));
+        }
+        if (entries.isEmpty()) {
+            return hw.withScr0(fwScr0(c));
+        }
+        int sctlr = c.fwTranslated()
+                ? Registers.SCTLR_M | Registers.SCTLR_TRE | Registers.SCTLR_AFE | Registers.SCTLR_CFRE | Registers.SCTLR_CFIE
+                : 0;
+        hw = hw.withBank(c.fwBank(), Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS), sctlr,
+                c.fwTranslated() ? Tables.FIRMWARE : Tables.NONE);
+        return hw.withScr0(fwScr0(c));
+    }
+
+    private static int fwScr0(HandoffConfig c) {
+        int scr0 = Registers.SCR0_GFRE | Registers.SCR0_GFIE | Registers.SCR0_GCFGFRE | Registers.SCR0_GCFGFIE;
+        if (c.fwUnmatchedAbort()) {
+            scr0 |= Registers.SCR0_USFCFG;
+        }
+        if (c.fwConflictFault()) {
+            scr0 |= Registers.SCR0_SMCFCFG;
+        }
+        return scr0;
+    }
+
+    private static SmmuV3 programV3(HandoffConfig c) {
+        int display = c.fwTranslated() ? SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.FIRMWARE) : SmmuV3.ste(SmmuV3.STE_BYPASS, 0);
+        return new SmmuV3(true, false, display, SmmuV3.ste(SmmuV3.STE_ABORT, 0));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.handoff.model.formalism;
+
+/**
+ * Writes and reads unsigned bit fields across a run of {@code long} words, for codecs. Fields
+ * never straddle more than two words. A writer and a reader visit fields in the same order.
+ */
+public final class BitPacker {
+    private final long[] words;
+    private final int off;
+    private int bit;
+
+    private BitPacker(long[] words, int off) {
+        this.words = words;
+        this.off = off;
+    }
+
+    /** A writer over {@code words[off ..]}; clears the words it will write as it goes. */
+    public static BitPacker writer(long[] words, int off, int count) {
+        java.util.Arrays.fill(words, off, off + count, 0L);
+        return new BitPacker(words, off);
+    }
+
+    public static BitPacker reader(long[] words, int off) {
+        return new BitPacker(words, off);
+    }
+
+    /** Writes the low {@code bits} bits of {@code value} (1..64). */
+    public BitPacker put(long value, int bits) {
+        long v = bits == 64 ? value : value & ((1L << bits) - 1);
+        int w = off + (bit >>> 6);
+        int s = bit & 63;
+        words[w] |= v << s;
+        if (s + bits > 64) {
+            words[w + 1] |= v >>> (64 - s);
+        }
+        bit += bits;
+        return this;
+    }
+
+    public BitPacker put(boolean value) {
+        return put(value ? 1 : 0, 1);
+    }
+
+    /** Reads {@code bits} bits (1..64) as an unsigned value. */
+    public long get(int bits) {
+        int w = off + (bit >>> 6);
+        int s = bit & 63;
+        long v = words[w] >>> s;
+        if (s + bits > 64) {
+            v |= words[w + 1] << (64 - s);
+        }
+        bit += bits;
+        return bits == 64 ? v : v & ((1L << bits) - 1);
+    }
+
+    public int getInt(int bits) {
+        return (int) get(bits);
+    }
+
+    public boolean getBoolean() {
+        return get(1) != 0;
+    }
+
+    /** Bits written or read so far. */
+    public int position() {
+        return bit;
+    }
+
+    /** Words needed for {@code bits} bits. */
+    public static int wordsFor(int bits) {
+        return (bits + 63) >>> 6;
+    }
+}

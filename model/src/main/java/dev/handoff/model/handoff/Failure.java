@@ -1,0 +1,24 @@
+package dev.handoff.model.handoff;
+
+import dev.handoff.model.smmu.Witness;
+
+/**
+ * A latched fetch failure: the first display transaction that went wrong on a path, with its
+ * witness. A state with a failure is final: the property it refutes is decided, and the same
+ * kernel steps without the failing fetch are explored on other paths (a fetch is never forced).
+ *
+ * @param kind    what happened
+ * @param witness the failing transaction
+ */
+public record Failure(Kind kind, Witness witness) {
+    public enum Kind {
+        /** A display fetch faulted or hung. */
+        FETCH_FAULT,
+        /** A display fetch hung the bus. */
+        FETCH_HANG,
+        /** A display read landed outside the framebuffer. */
+        FETCH_WRONG_PAGE,
+        /** A write-capable master's write landed outside its buffer. */
+        WRITE_WRONG_PAGE
+    }
+}

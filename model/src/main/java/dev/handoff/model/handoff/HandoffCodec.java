@@ -1,0 +1,158 @@
+package dev.handoff.model.handoff;
+
+import dev.handoff.model.display.DisplayDriverState;
+import dev.handoff.model.display.Scanout;
+import dev.handoff.model.formalism.BitPacker;
+import dev.handoff.model.formalism.StateCodec;
+import dev.handoff.model.kernel.DeviceState;
+import dev.handoff.model.kernel.DriverState;
+import dev.handoff.model.memory.PageState;
+import dev.handoff.model.smmu.FetchOutcome;
+import dev.handoff.model.smmu.Shadow;
+import dev.handoff.model.smmu.SmmuV2;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.Witness;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Packs a {@link HandoffState} into words. Registers keep their full 32 bits; counters and
+ * indices get the widths the kernel gives them (u16 IDs and masks, u8 cbndx). The one thing not
+ * packed is a witness's human-readable {@code path}, which decodes as the empty string: it is
+ * recomputed from the preceding state when a trace is shown.
+ */
+final class HandoffCodec implements StateCodec<HandoffState> {
+    private final int groups;
+    private final int banks;
+    private final int displayEntries;
+    private final int otherEntries;
+    private final int words;
+
+    HandoffCodec(HandoffConfig c) {
+        this.groups = c.groups();
+        this.banks = c.banks();
+        this.displayEntries = c.tegra() ? 1 : c.displayStreams().size();
+        this.otherEntries = c.otherStreams().size();
+        int bits = 4 + 10 + 10 + 6 + 1
+                + 32 + groups * 64 + banks * (64 + 3)
+                + 2 + 24
+                + groups * 51 + banks + 1
+                + device(displayEntries) + device(otherEntries)
+                + 10 + 8 + 16
+                + 1 + 3 + 1 + 2 + 16 + 40 + 41 + 2;
+        this.words = BitPacker.wordsFor(bits);
+    }
+
+    private static int device(int entries) {
+        return 2 + entries * 8 + 2 + 8 + 2;
+    }
+
+    @Override
+    public int words() {
+        return words;
+    }
+
+    @Override
+    public void encode(HandoffState s, long[] out, int off) {
+        BitPacker w = BitPacker.writer(out, off, words);
+        w.put(s.fwPc(), 4).put(s.driverPc(), 10).put(s.corePc(), 10).put(s.ddrvPc(), 6).put(s.mcPc(), 1);
+        SmmuV2 h = s.v2();
+        w.put(h.scr0(), 32);
+        for (int i = 0; i < groups; i++) {
+            w.put(h.smr()[i], 32).put(h.s2cr()[i], 32);
+        }
+        for (int j = 0; j < banks; j++) {
+            w.put(h.cbar()[j], 32).put(h.sctlr()[j], 32).put(h.ttbr()[j], 3);
+        }
+        SmmuV3 v = s.v3();
+        w.put(v.smmuen()).put(v.gbpaAbort()).put(v.steDisplay(), 12).put(v.steOther(), 12);
+        DriverState d = s.driver();
+        for (Shadow x : d.shadow()) {
+            w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8);
+        }
+        w.put(d.contextMap(), banks).put(d.bypassQuirk());
+        device(w, s.display());
+        device(w, s.other());
+        DisplayDriverState dd = s.ddrv();
+        w.put(dd.ownCb() + 1, 8).put(dd.fwBufferMapped()).put(dd.newBufferMapped());
+        w.put(s.tables().ordinal(), 2).put(s.framebuffer().ordinal(), 2).put(s.fbdrv(), 2).put(s.scanout().ordinal(), 2);
+        w.put(s.mcSid(), 16);
+        Failure f = s.failure();
+        w.put(f != null);
+        if (f != null) {
+            w.put(f.kind().ordinal(), 3);
+            Witness x = f.witness();
+            w.put(x.outcome().ordinal(), 2).put(x.sid(), 16).put(x.iovaPage(), 40).put(x.paPage() + 1, 41);
+        }
+        w.put(s.corrupted(), 2);
+    }
+
+    private static void device(BitPacker w, DeviceState d) {
+        w.put(d.probe(), 2);
+        for (int i : d.smendx()) {
+            w.put(i + 1, 8);
+        }
+        w.put(d.domain(), 2).put(d.cb() + 1, 8).put(d.directFailed()).put(d.directMapped());
+    }
+
+    @Override
+    public HandoffState decode(long[] in, int off) {
+        BitPacker r = BitPacker.reader(in, off);
+        int fwPc = r.getInt(4);
+        int driverPc = r.getInt(10);
+        int corePc = r.getInt(10);
+        int ddrvPc = r.getInt(6);
+        int mcPc = r.getInt(1);
+        int scr0 = r.getInt(32);
+        int[] smr = new int[groups];
+        int[] s2cr = new int[groups];
+        for (int i = 0; i < groups; i++) {
+            smr[i] = r.getInt(32);
+            s2cr[i] = r.getInt(32);
+        }
+        int[] cbar = new int[banks];
+        int[] sctlr = new int[banks];
+        int[] ttbr = new int[banks];
+        for (int j = 0; j < banks; j++) {
+            cbar[j] = r.getInt(32);
+            sctlr[j] = r.getInt(32);
+            ttbr[j] = r.getInt(3);
+        }
+        SmmuV3 v3 = new SmmuV3(r.getBoolean(), r.getBoolean(), r.getInt(12), r.getInt(12));
+        List<Shadow> shadow = new ArrayList<>(groups);
+        for (int i = 0; i < groups; i++) {
+            shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8)));
+        }
+        DriverState driver = new DriverState(shadow, r.getInt(banks), r.getBoolean());
+        DeviceState display = device(r, displayEntries);
+        DeviceState other = device(r, otherEntries);
+        DisplayDriverState dd = new DisplayDriverState(r.getInt(8) - 1, r.getBoolean(), r.getBoolean());
+        PageState tables = PageState.values()[r.getInt(2)];
+        PageState fb = PageState.values()[r.getInt(2)];
+        int fbdrv = r.getInt(2);
+        Scanout scanout = Scanout.values()[r.getInt(2)];
+        int mcSid = r.getInt(16);
+        Failure failure = null;
+        if (r.getBoolean()) {
+            Failure.Kind kind = Failure.Kind.values()[r.getInt(3)];
+            FetchOutcome o = FetchOutcome.values()[r.getInt(2)];
+            int sid = r.getInt(16);
+            long iova = r.get(40);
+            long pa = r.get(41) - 1;
+            failure = new Failure(kind, new Witness(o, sid, iova, pa, ""));
+        }
+        int corrupted = r.getInt(2);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, new SmmuV2(scr0, smr, s2cr, cbar, sctlr, ttbr),
+                v3, driver, display, other, dd, tables, fb, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    private static DeviceState device(BitPacker r, int entries) {
+        int probe = r.getInt(2);
+        int[] idx = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            idx[i] = r.getInt(8) - 1;
+        }
+        return new DeviceState(probe, idx, r.getInt(2), r.getInt(8) - 1, r.getBoolean(), r.getBoolean());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.handoff.model.handoff;
+
+import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.StreamEntry;
+import dev.handoff.model.smmu.HypervisorFilter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a scenario fixes for one run, derived once from the knobs: the model's actors read
+ * this, never the knob strings. Addresses are in 4 KiB pages.
+ */
+public record HandoffConfig(
+        Scenario scenario,
+        boolean v3,
+        int groups,
+        int banks,
+        boolean qcomImpl,
+        boolean tegra,
+        HypervisorFilter hypervisor,
+        boolean disableBypass,
+        String inherit,
+        boolean sctlrFix,
+        boolean maskFix,
+        boolean mapBeforeAttachWorks,
+        List<StreamEntry> displayStreams,
+        List<Integer> liveEntries,
+        List<StreamEntry> otherStreams,
+        long fbPage,
+        long fbPages,
+        long fwIovaPage,
+        long newIovaPage,
+        long newPaPage,
+        boolean fwTranslated,
+        boolean fwTablesReserved,
+        boolean quiesce,
+        boolean mdssReset,
+        boolean explicit,
+        boolean readback,
+        boolean writer,
+        boolean lateSid,
+        int displayKernelSid,
+        int tegraPassthroughSid,
+        String description,
+        boolean directRegion,
+        boolean translatedRegion,
+        boolean passthroughFlag,
+        String fwSmr,
+        boolean fwUnmatchedAbort,
+        boolean fwConflictFault,
+        String defaultDomain,
+        boolean displayIdentityHook,
+        int fwBank,
+        boolean passthroughBypassesSmmu) {
+
+    /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
+    static final long NEW_IOVA_PAGE = 1;
+
+    public static HandoffConfig of(Scenario s) {
+        Platform p = s.platform();
+        boolean v3 = s.is(Knobs.SMMU_VERSION, "v3");
+        boolean qcom = p.impl() == Platform.SmmuImpl.QCOM;
+        String mba = s.knob(Knobs.KERNEL_MAP_BEFORE_ATTACH);
+        boolean mapWorks = mba.equals("works") || mba.equals("auto") && v3;
+        long fbPage = p.framebufferPa() / Platform.PAGE;
+        boolean translated = s.is(Knobs.FW_MAPPING, "translated");
+        long fwIova = translated ? p.translatedIova() / Platform.PAGE : fbPage;
+        List<Integer> live = new ArrayList<>();
+        if (p.displayFlavour() == Platform.DisplayFlavour.TEGRA) {
+            live.add(p.displayStreams().get(0).sid());
+        } else if (s.is(Knobs.FW_LIVE_STREAMS, "one")) {
+            live.add(p.displayStreams().get(0).sid());
+        } else {
+            for (StreamEntry e : p.displayStreams()) {
+                live.add(e.sid() | e.mask() << 16);
+            }
+        }
+        String desc = s.knob(Knobs.FW_DESCRIPTION);
+        boolean zero = s.is(Knobs.FW_IOMMU_ADDRESSES_LENGTH, "zero");
+        // of_iommu_get_resv_regions / iort_get_rmrs: which regions the display gets (BRIEF 3.3)
+        boolean direct;
+        boolean translatedRegion = false;
+        switch (desc) {
+            case "rmr" -> direct = true;
+            case "iommu-addresses" -> {
+                direct = !zero && !translated;
+                translatedRegion = !zero && translated && s.is(Knobs.KERNEL_RESV_TRANSLATED, "yes");
+            }
+            default -> direct = false;
+        }
+        boolean displayIdentityHook = qcom && isQcomClient(p.displayCompatible());
+        return new HandoffConfig(s, v3, p.smrGroups(), p.contextBanks(), qcom,
+                p.displayFlavour() == Platform.DisplayFlavour.TEGRA,
+                new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored")),
+                s.is(Knobs.KERNEL_DISABLE_BYPASS, "yes"), s.knob(Knobs.KERNEL_INHERIT),
+                s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
+                p.displayStreams(), List.copyOf(live), p.otherStreams(), fbPage, p.framebufferPages(), fwIova,
+                NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
+                s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), s.is(Knobs.DISPLAY_RESET, "present"),
+                s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
+                s.is(Knobs.DISPLAY_MASTER, "writer"), s.is(Knobs.KERNEL_TEGRA_LATE_SID, "yes"),
+                p.displayStreams().get(0).sid(), p.tegraPassthroughSid(), desc,
+                direct, translatedRegion,
+                desc.equals("passthrough-flag"), s.knob(Knobs.FW_SMR), s.is(Knobs.FW_UNMATCHED, "abort"),
+                s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN), displayIdentityHook,
+                s.is(Knobs.FW_CONTEXT_BANK, "last") ? p.contextBanks() - 1 : 0,
+                s.is(Knobs.FW_TEGRA_PASSTHROUGH, "bypasses-smmu"));
+    }
+
+    /** {@code qcom_smmu_client_of_match} in v6.12: the clients that get an IDENTITY default domain. */
+    static boolean isQcomClient(String compatible) {
+        return List.of("qcom,adreno", "qcom,adreno-gmu", "qcom,mdp4", "qcom,mdss", "qcom,qcm2290-mdss",
+                "qcom,sc7180-mdss", "qcom,sc7180-mss-pil", "qcom,sc7280-mdss", "qcom,sc7280-mss-pil",
+                "qcom,sc8180x-mdss", "qcom,sc8280xp-mdss", "qcom,sdm670-mdss", "qcom,sdm845-mdss",
+                "qcom,sdm845-mss-pil", "qcom,sm6115-mdss", "qcom,sm6350-mdss", "qcom,sm6375-mdss",
+                "qcom,sm8150-mdss", "qcom,sm8250-mdss", "qcom,sm8450-mdss", "qcom,x1e80100-mdss").contains(compatible);
+    }
+
+    /** Every stream ID the display's live entries cover (the IORT RMR's ID mappings carry the same IDs). */
+    public List<Integer> liveSids() {
+        return dev.handoff.model.smmu.Resolver.enumerate(liveEntries);
+    }
+
+    /** The other master's entries as {@code id | mask << 16}. */
+    public List<Integer> otherEntries() {
+        List<Integer> out = new ArrayList<>();
+        for (StreamEntry e : otherStreams) {
+            out.add(e.sid() | e.mask() << 16);
+        }
+        return out;
+    }
+}

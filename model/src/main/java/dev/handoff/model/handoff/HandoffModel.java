@@ -1,0 +1,515 @@
+package dev.handoff.model.handoff;
+
+import dev.handoff.model.constraints.ConstraintAdapter;
+import dev.handoff.model.constraints.MappedRange;
+import dev.handoff.model.constraints.MatchClass;
+import dev.handoff.model.display.DisplayDriver;
+import dev.handoff.model.display.DisplayDriverState;
+import dev.handoff.model.display.DisplayDriverStep;
+import dev.handoff.model.display.Scanout;
+import dev.handoff.model.firmware.Firmware;
+import dev.handoff.model.firmware.FirmwareStep;
+import dev.handoff.model.formalism.Action;
+import dev.handoff.model.formalism.Model;
+import dev.handoff.model.formalism.Property;
+import dev.handoff.model.formalism.StateCodec;
+import dev.handoff.model.kernel.ArmSmmuDriver;
+import dev.handoff.model.kernel.CoreStep;
+import dev.handoff.model.kernel.DeviceState;
+import dev.handoff.model.kernel.DriverState;
+import dev.handoff.model.kernel.DriverStep;
+import dev.handoff.model.kernel.IommuCore;
+import dev.handoff.model.memory.MemoryAction;
+import dev.handoff.model.memory.PageState;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.smmu.FetchOutcome;
+import dev.handoff.model.smmu.Resolver;
+import dev.handoff.model.smmu.SmmuV2;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.TableView;
+import dev.handoff.model.smmu.Tables;
+import dev.handoff.model.smmu.Witness;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * The handoff as communicating state machines: firmware, (Tegra) memory controller, arm-smmu
+ * driver, IOMMU core, display driver, page allocator, firmware framebuffer driver and display
+ * engine. Each kernel actor runs its program (a list of steps built from the scenario) one
+ * atomic step at a time; the page allocator, the framebuffer driver and the engine's fetches
+ * interleave with them. Nothing here knows what a policy is supposed to achieve: a fetch fails
+ * only when the registers and tables it meets make it fail.
+ *
+ * <p>The display engine's fetch is one action per failure outcome. It is enabled when some live
+ * stream ID × framebuffer page × UNPREDICTABLE choice fails that way, decided by
+ * {@link Resolver#fetch} through the constraint adapter (pruning), or, with pruning off, one
+ * action per (stream ID, page, outcome), decided by {@link Resolver#naive}. A failing fetch
+ * latches its witness and ends the path ({@link Failure}).
+ *
+ * <p>The model is acyclic: every action advances a program counter, a page state or the
+ * failure latch, so "every run reaches the first modeset" is the same as "no run stops short
+ * of it", which the engine's deadlock check decides.
+ */
+public final class HandoffModel implements Model<HandoffState> {
+    private final HandoffConfig config;
+    private final boolean pruning;
+    private final ConstraintAdapter constraints;
+    private final List<FirmwareStep> firmware;
+    private final List<DriverStep> driver;
+    private final List<CoreStep> core;
+    private final List<DisplayDriverStep> ddrv;
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<Action> actions = new ArrayList<>();
+    private final List<String> citations = new ArrayList<>();
+    private final List<Integer> naiveSids;
+    private final HandoffCodec codec;
+    private final LongAdder fetchEvaluations = new LongAdder();
+    private final LongAdder statesSaved = new LongAdder();
+    private volatile boolean statesSavedExact = true;
+
+    /** Above this many (stream ID, page) pairs per fetch, the saved-state count is not computed. */
+    static final long COUNT_LIMIT = 1 << 20;
+
+    /** What an action index stands for. */
+    private sealed interface Slot {
+    }
+
+    private record FwSlot(int pc) implements Slot {
+    }
+
+    private record McSlot() implements Slot {
+    }
+
+    private record DriverSlot(int pc) implements Slot {
+    }
+
+    private record CoreSlot(int pc) implements Slot {
+    }
+
+    private record DdrvSlot(int pc) implements Slot {
+    }
+
+    private record MemSlot(MemoryAction action) implements Slot {
+    }
+
+    private record FbdrvSlot() implements Slot {
+    }
+
+    private record FetchSlot(FetchOutcome outcome) implements Slot {
+    }
+
+    private record NaiveFetchSlot(int sid, long page, FetchOutcome outcome) implements Slot {
+    }
+
+    public HandoffModel(Scenario scenario, boolean pruning) {
+        this(HandoffConfig.of(scenario), pruning, new ConstraintAdapter());
+    }
+
+    public HandoffModel(HandoffConfig config, boolean pruning, ConstraintAdapter constraints) {
+        this.config = config;
+        this.pruning = pruning;
+        this.constraints = constraints;
+        this.firmware = Firmware.program(config);
+        this.driver = ArmSmmuDriver.program(config);
+        this.core = IommuCore.program(config);
+        this.ddrv = DisplayDriver.program(config);
+        for (int i = 0; i < firmware.size(); i++) {
+            add(new FwSlot(i), "firmware", firmware.get(i).name().toLowerCase().replace('_', '-'), firmware.get(i).citation());
+        }
+        if (config.tegra() && !config.lateSid()) {
+            add(new McSlot(), "memory-controller", "program_sid_override",
+                    "tegra186_mc_program_sid (MC probe, before v5.14): the display client's SID override := kernel SID");
+        }
+        for (int i = 0; i < driver.size(); i++) {
+            add(new DriverSlot(i), "arm-smmu", driver.get(i).name(), driver.get(i).citation());
+        }
+        for (int i = 0; i < core.size(); i++) {
+            add(new CoreSlot(i), "iommu-core", core.get(i).name(), core.get(i).citation());
+        }
+        for (int i = 0; i < ddrv.size(); i++) {
+            add(new DdrvSlot(i), "display-driver", ddrv.get(i).name(), ddrv.get(i).citation());
+        }
+        for (MemoryAction m : MemoryAction.values()) {
+            add(new MemSlot(m), "page-allocator", m.label(), m.citation());
+        }
+        add(new FbdrvSlot(), "fw-framebuffer-driver", "bind", "efifb_probe / simpledrm_probe (CPU writes only)");
+        List<Integer> sids = new ArrayList<>(config.liveSids());
+        if (config.tegra()) {
+            sids = new ArrayList<>(List.of(config.tegraPassthroughSid(), config.displayKernelSid()));
+        }
+        this.naiveSids = List.copyOf(sids);
+        for (FetchOutcome o : FetchOutcome.values()) {
+            if (pruning) {
+                add(new FetchSlot(o), "display-engine", "fetch(" + o.label() + ")",
+                        "scanout read of every live stream ID and framebuffer page (decided by constraints)");
+            } else {
+                for (int sid : naiveSids) {
+                    for (long p = 0; p < config.fbPages(); p++) {
+                        add(new NaiveFetchSlot(sid, p, o), "display-engine",
+                                String.format("fetch(sid=0x%x,page=%d,%s)", sid, p, o.label()), "scanout read of one page");
+                    }
+                }
+            }
+        }
+        this.codec = new HandoffCodec(config);
+    }
+
+    private void add(Slot slot, String actor, String name, String citation) {
+        slots.add(slot);
+        actions.add(new Action(name, actor));
+        citations.add(citation);
+    }
+
+    public HandoffConfig config() {
+        return config;
+    }
+
+    public Scenario scenario() {
+        return config.scenario();
+    }
+
+    public boolean pruning() {
+        return pruning;
+    }
+
+    public ConstraintAdapter constraints() {
+        return constraints;
+    }
+
+    /** The kernel function, register or spec field action {@code i} stands for. */
+    public String citation(int i) {
+        return citations.get(i);
+    }
+
+    /** Fetch evaluations decided by constraints so far (each stands for sids × pages naive branches per outcome). */
+    public long fetchEvaluations() {
+        return fetchEvaluations.sum();
+    }
+
+    /** How many naive (stream ID, page) branches one pruned fetch evaluation stands for, per outcome. */
+    public long naiveBranchesPerFetch() {
+        return (long) naiveSids.size() * config.fbPages();
+    }
+
+    @Override
+    public List<HandoffState> initialStates() {
+        int groups = config.groups();
+        int banks = config.banks();
+        int otherEntries = config.otherStreams().size();
+        int displayEntries = config.tegra() ? 1 : config.displayStreams().size();
+        return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
+                new SmmuV3(false, false, 0, 0), DriverState.empty(groups), DeviceState.initial(displayEntries),
+                DeviceState.initial(otherEntries), DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
+                HandoffState.FBDRV_ABSENT, Scanout.STOPPED, 0, null, 0));
+    }
+
+    @Override
+    public List<Action> actions() {
+        return actions;
+    }
+
+    @Override
+    public List<Property<HandoffState>> properties() {
+        return List.of();
+    }
+
+    @Override
+    public StateCodec<HandoffState> codec() {
+        return codec;
+    }
+
+    /** Legitimately final: a failure is latched, or every actor has finished. */
+    @Override
+    public boolean isTerminal(HandoffState s) {
+        return s.failure() != null || firmwareDone(s) && driverDone(s) && coreDone(s) && ddrvDone(s);
+    }
+
+    // ---- program counters with lazy skipping of steps that do not apply
+
+    private int fwNext(HandoffState s) {
+        return s.fwPc();
+    }
+
+    private int driverNext(HandoffState s) {
+        int pc = s.driverPc();
+        while (pc < driver.size() && !ArmSmmuDriver.applies(driver.get(pc), s, config)) {
+            pc++;
+        }
+        return pc;
+    }
+
+    private int coreNext(HandoffState s) {
+        int pc = s.corePc();
+        while (pc < core.size() && !IommuCore.applies(core.get(pc), s, config)) {
+            pc++;
+        }
+        return pc;
+    }
+
+    private int ddrvNext(HandoffState s) {
+        int pc = s.ddrvPc();
+        while (pc < ddrv.size() && !DisplayDriver.applies(ddrv.get(pc), s, config)) {
+            pc++;
+        }
+        return pc;
+    }
+
+    /** The firmware has handed off: the kernel runs and the window is open. */
+    public boolean firmwareDone(HandoffState s) {
+        return s.fwPc() == firmware.size();
+    }
+
+    public boolean driverDone(HandoffState s) {
+        return driverNext(s) == driver.size();
+    }
+
+    public boolean coreDone(HandoffState s) {
+        return coreNext(s) == core.size();
+    }
+
+    public boolean ddrvDone(HandoffState s) {
+        return ddrvNext(s) == ddrv.size();
+    }
+
+    /** The properties' window: after the handoff, while the engine still scans the firmware's buffer. */
+    public boolean inWindow(HandoffState s) {
+        return firmwareDone(s) && s.scanout() == Scanout.FIRMWARE_BUFFER;
+    }
+
+    @Override
+    public HandoffState next(HandoffState s, int action) {
+        if (s.failure() != null) {
+            return null;
+        }
+        Slot slot = slots.get(action);
+        return switch (slot) {
+            case FwSlot f -> fwNext(s) == f.pc()
+                    ? Firmware.apply(firmware.get(f.pc()), s, config).withFwPc(f.pc() + 1) : null;
+            case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
+            case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()
+                    ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
+            case CoreSlot c -> driverDone(s) && firmwareDone(s) && coreNext(s) == c.pc()
+                    ? IommuCore.apply(core.get(c.pc()), s, config).withCorePc(c.pc() + 1) : null;
+            case DdrvSlot d -> coreDone(s) && driverDone(s) && firmwareDone(s) && ddrvNext(s) == d.pc()
+                    ? DisplayDriver.apply(ddrv.get(d.pc()), s, config).withDdrvPc(d.pc() + 1) : null;
+            case MemSlot m -> firmwareDone(s) ? memory(m.action(), s) : null;
+            case FbdrvSlot f -> firmwareDone(s) && s.fbdrv() == HandoffState.FBDRV_ABSENT
+                    ? s.withFbdrv(HandoffState.FBDRV_BOUND) : null;
+            case FetchSlot f -> inWindow(s) ? fetch(s, f.outcome()) : null;
+            case NaiveFetchSlot f -> inWindow(s) ? naiveFetch(s, f) : null;
+        };
+    }
+
+    /**
+     * The page allocator. A write to pages that the engine (framebuffer) or the SMMU's walker
+     * (firmware tables on a live route) still reads is recorded as a corruption; the run goes on,
+     * so what the engine meets next (a walk through rewritten tables) is explored too.
+     */
+    private HandoffState memory(MemoryAction a, HandoffState s) {
+        if (config.fwTablesReserved()) {
+            return null;
+        }
+        return switch (a) {
+            case ALLOC_TABLES -> config.fwTranslated() && s.tables() == PageState.FIRMWARE
+                    ? s.withTables(PageState.ALLOCATED) : null;
+            case WRITE_TABLES -> {
+                if (s.tables() != PageState.ALLOCATED) {
+                    yield null;
+                }
+                HandoffState t = s.withTables(PageState.WRITTEN);
+                yield inWindow(s) && walksFirmwareTables(s)
+                        ? t.withCorrupted(t.corrupted() | HandoffState.CORRUPTED_TABLES) : t;
+            }
+            case ALLOC_FRAMEBUFFER -> s.framebuffer() == PageState.FIRMWARE ? s.withFramebuffer(PageState.ALLOCATED) : null;
+            case WRITE_FRAMEBUFFER -> {
+                if (s.framebuffer() != PageState.ALLOCATED) {
+                    yield null;
+                }
+                HandoffState t = s.withFramebuffer(PageState.WRITTEN);
+                yield inWindow(s) ? t.withCorrupted(t.corrupted() | HandoffState.CORRUPTED_FRAMEBUFFER) : t;
+            }
+        };
+    }
+
+    private HandoffState fetch(HandoffState s, FetchOutcome o) {
+        fetchEvaluations.increment();
+        Witness w = fetchOutcomes(s).get(o);
+        if (w == null) {
+            return null;
+        }
+        countNaiveFailures(s, o);
+        return s.withFailure(new Failure(kind(o), w));
+    }
+
+    /**
+     * Naive enumeration would latch one failure state per failing (stream ID, page) where pruning
+     * latches one: the difference, summed, is the states pruning saved. Counted by the naive
+     * evaluator, on failing fetches only, and only while the pairs stay under {@link #COUNT_LIMIT}.
+     */
+    private void countNaiveFailures(HandoffState s, FetchOutcome o) {
+        if (naiveBranchesPerFetch() > COUNT_LIMIT) {
+            statesSavedExact = false;
+            return;
+        }
+        long failing = 0;
+        Resolver.Window win = window(s);
+        List<Integer> sids = Resolver.enumerate(win.streams());
+        for (int sid : sids) {
+            for (long p = 0; p < config.fbPages(); p++) {
+                long iova = config.fwIovaPage() + p;
+                EnumSet<FetchOutcome> out = passesAroundSmmu(s)
+                        ? Resolver.naive(new Resolver.Route.Bypass("passthrough"), iova, win, tables(s))
+                        : config.v3() ? Resolver.naive(s.v3(), iova, win, tables(s))
+                        : Resolver.naive(s.v2(), sid, iova, win, tables(s));
+                if (out.contains(o)) {
+                    failing++;
+                }
+            }
+        }
+        statesSaved.add(Math.max(0, failing - 1));
+    }
+
+    /**
+     * Distinct states a run without pruning would have stored on top of this one, summed over the
+     * failing fetches this model evaluated; -1 when the framebuffer was too large to count.
+     */
+    public long statesSaved() {
+        return statesSavedExact ? statesSaved.sum() : -1;
+    }
+
+    private Failure.Kind kind(FetchOutcome o) {
+        return switch (o) {
+            case FAULT -> Failure.Kind.FETCH_FAULT;
+            case HANG -> Failure.Kind.FETCH_HANG;
+            case WRONG_PAGE -> config.writer() ? Failure.Kind.WRITE_WRONG_PAGE : Failure.Kind.FETCH_WRONG_PAGE;
+        };
+    }
+
+    private HandoffState naiveFetch(HandoffState s, NaiveFetchSlot f) {
+        if (!window(s).streams().stream().anyMatch(e -> Resolver.enumerate(List.of(e)).contains(f.sid()))) {
+            return null;
+        }
+        long iova = config.fwIovaPage() + f.page();
+        EnumSet<FetchOutcome> out = passesAroundSmmu(s)
+                ? Resolver.naive(new Resolver.Route.Bypass("passthrough"), iova, window(s), tables(s))
+                : config.v3() ? Resolver.naive(s.v3(), iova, window(s), tables(s))
+                : Resolver.naive(s.v2(), f.sid(), iova, window(s), tables(s));
+        if (!out.contains(f.outcome())) {
+            return null;
+        }
+        return s.withFailure(new Failure(kind(f.outcome()), new Witness(f.outcome(), f.sid(), iova, -1, "naive")));
+    }
+
+    /** The display fetch's window in this state. */
+    public Resolver.Window window(HandoffState s) {
+        List<Integer> streams = config.tegra() ? List.of(s.mcSid()) : config.liveEntries();
+        return new Resolver.Window(streams, config.fwIovaPage(), config.fbPages(), config.fbPage(),
+                config.fbPage() + config.fbPages());
+    }
+
+    /** Every failure a display fetch can meet in this state, with a witness each. */
+    public Map<FetchOutcome, Witness> fetchOutcomes(HandoffState s) {
+        if (passesAroundSmmu(s)) {
+            return Resolver.fetch(new Resolver.Route.Bypass("memory controller: passthrough SID 0x"
+                    + Integer.toHexString(s.mcSid()) + " bypasses the SMMU"), window(s), constraints);
+        }
+        return config.v3() ? Resolver.fetch(s.v3(), window(s), tables(s), constraints)
+                : Resolver.fetch(s.v2(), window(s), tables(s), constraints);
+    }
+
+    /** Tegra: the display's traffic still carries the passthrough SID, which goes around the SMMU. */
+    private boolean passesAroundSmmu(HandoffState s) {
+        return config.tegra() && config.passthroughBypassesSmmu() && s.mcSid() == config.tegraPassthroughSid();
+    }
+
+    /** What each translation table holds in this state. */
+    public IntFunction<TableView> tables(HandoffState s) {
+        return id -> switch (id) {
+            case Tables.FIRMWARE -> config.fwTranslated()
+                    ? new TableView(List.of(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages())),
+                            s.tables() == PageState.WRITTEN)
+                    : TableView.EMPTY;
+            case Tables.DISPLAY_DEFAULT -> {
+                List<MappedRange> r = new ArrayList<>();
+                if (s.display().directMapped()) {
+                    if (config.directRegion()) {
+                        r.add(new MappedRange(config.fbPage(), config.fbPage(), config.fbPages()));
+                    }
+                    if (config.translatedRegion()) {
+                        r.add(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages()));
+                    }
+                }
+                yield new TableView(r, false);
+            }
+            case Tables.DISPLAY_OWN -> {
+                List<MappedRange> r = new ArrayList<>();
+                if (s.ddrv().fwBufferMapped()) {
+                    r.add(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages()));
+                }
+                if (s.ddrv().newBufferMapped()) {
+                    r.add(new MappedRange(config.newIovaPage(), config.newPaPage(), config.fbPages()));
+                }
+                yield new TableView(r, false);
+            }
+            default -> TableView.EMPTY;
+        };
+    }
+
+    /** Whether some live display stream is translated through the firmware's tables right now. */
+    public boolean walksFirmwareTables(HandoffState s) {
+        if (config.v3()) {
+            return Resolver.routesV3(s.v3(), true).stream()
+                    .anyMatch(r -> r instanceof Resolver.Route.Walk w && w.table() == Tables.FIRMWARE);
+        }
+        for (MatchClass mc : constraints.matchClasses(window(s).streams(), s.v2().smr())) {
+            for (Resolver.Route r : Resolver.routesV2(s.v2(), mc.matching())) {
+                if (r instanceof Resolver.Route.Walk w && w.table() == Tables.FIRMWARE) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A live display stream ID that two or more valid SMRs match, or -1. */
+    public int conflictingStream(HandoffState s) {
+        if (config.v3() || (s.v2().scr0() & dev.handoff.model.smmu.Registers.SCR0_CLIENTPD) != 0) {
+            return -1;
+        }
+        for (MatchClass mc : constraints.matchClasses(window(s).streams(), s.v2().smr())) {
+            if (mc.matching().size() > 1) {
+                return mc.witness();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A stream ID of the unrelated master that is not translated although its default domain is
+     * not IDENTITY, once Linux's SMMU driver has started; or -1.
+     */
+    public int untranslatedOtherStream(HandoffState s) {
+        if (!firmwareDone(s) || s.driverPc() == 0
+                || IommuCore.defaultDomainType(config, false) == DeviceState.IDENTITY) {
+            return -1;
+        }
+        if (config.v3()) {
+            boolean bypass = Resolver.routesV3(s.v3(), false).stream().anyMatch(r -> r instanceof Resolver.Route.Bypass);
+            return bypass ? config.otherStreams().get(0).sid() : -1;
+        }
+        for (MatchClass mc : constraints.matchClasses(config.otherEntries(),
+                (s.v2().scr0() & dev.handoff.model.smmu.Registers.SCR0_CLIENTPD) != 0 ? new int[0] : s.v2().smr())) {
+            for (Resolver.Route r : Resolver.routesV2(s.v2(), mc.matching())) {
+                if (r instanceof Resolver.Route.Bypass) {
+                    return mc.witness();
+                }
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.handoff.model.handoff;
+
+import dev.handoff.model.display.DisplayDriverState;
+import dev.handoff.model.display.Scanout;
+import dev.handoff.model.kernel.DeviceState;
+import dev.handoff.model.kernel.DriverState;
+import dev.handoff.model.memory.PageState;
+import dev.handoff.model.smmu.SmmuV2;
+import dev.handoff.model.smmu.SmmuV3;
+
+/**
+ * The whole system at one instant: every actor's program counter and data. Immutable; the
+ * {@code with…} methods copy. Program counters index the actor's step list in
+ * {@link HandoffModel}; a counter equal to the list's length means the actor is done.
+ *
+ * @param fwPc       firmware
+ * @param driverPc   arm-smmu driver probe
+ * @param corePc     IOMMU core (every client device, in bus order)
+ * @param ddrvPc     display driver
+ * @param mcPc       Tegra memory-controller probe (early SID override)
+ * @param v2         SMMUv2 registers (at reset and unused when the SMMU is v3)
+ * @param v3         SMMUv3 state (unused when the SMMU is v2)
+ * @param driver     arm-smmu's shadow state
+ * @param display    the display's IOMMU state
+ * @param other      the unrelated master's IOMMU state
+ * @param ddrv       the display driver's own domain
+ * @param tables     the firmware page-table pages
+ * @param framebuffer the firmware framebuffer pages
+ * @param fbdrv      firmware framebuffer driver: 0 absent, 1 bound, 2 removed
+ * @param scanout    the display engine
+ * @param mcSid      the stream ID the memory controller gives the display's traffic (Tegra)
+ * @param failure    the latched fetch failure, or {@code null}
+ * @param corrupted  pages the kernel wrote while the engine or the SMMU walker still read them:
+ *                   bit 0 the framebuffer, bit 1 the firmware page tables (sticky, not final)
+ */
+public record HandoffState(
+        int fwPc, int driverPc, int corePc, int ddrvPc, int mcPc,
+        SmmuV2 v2, SmmuV3 v3, DriverState driver, DeviceState display, DeviceState other,
+        DisplayDriverState ddrv, PageState tables, PageState framebuffer, int fbdrv, Scanout scanout,
+        int mcSid, Failure failure, int corrupted) {
+
+    public static final int FBDRV_ABSENT = 0;
+    public static final int FBDRV_BOUND = 1;
+    public static final int FBDRV_REMOVED = 2;
+    public static final int CORRUPTED_FRAMEBUFFER = 1;
+    public static final int CORRUPTED_TABLES = 2;
+
+    public HandoffState withFwPc(int v) {
+        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withDriverPc(int v) {
+        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withCorePc(int v) {
+        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withDdrvPc(int v) {
+        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withMcPc(int v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withV2(SmmuV2 v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withV3(SmmuV3 v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withDriver(DriverState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withDisplay(DeviceState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withOther(DeviceState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, v, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    /** The display or the other device, by role. */
+    public HandoffState withDevice(boolean isDisplay, DeviceState v) {
+        return isDisplay ? withDisplay(v) : withOther(v);
+    }
+
+    public DeviceState device(boolean isDisplay) {
+        return isDisplay ? display : other;
+    }
+
+    public HandoffState withDdrv(DisplayDriverState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, v, tables, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withTables(PageState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, v, framebuffer, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withFramebuffer(PageState v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, v, fbdrv, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withFbdrv(int v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, v, scanout, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withScanout(Scanout v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, v, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withMcSid(int v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, v, failure, corrupted);
+    }
+
+    public HandoffState withFailure(Failure v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, v, corrupted);
+    }
+
+    public HandoffState withCorrupted(int v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, mcSid, failure, v);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.handoff.model.kernel;
+
+import dev.handoff.model.handoff.HandoffConfig;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.smmu.Registers;
+import dev.handoff.model.smmu.Shadow;
+import dev.handoff.model.smmu.SmmuV2;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.StreamMapping;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The arm-smmu driver (SDRV, BRIEF 3.1 and 6.3) with its qcom hooks: the probe sequence and the
+ * helpers every caller uses to push shadow state to the hardware exactly as
+ * {@code arm_smmu_write_s2cr}, {@code qcom_smmu_write_s2cr} and {@code arm_smmu_write_smr} do.
+ */
+public final class ArmSmmuDriver {
+    private ArmSmmuDriver() {
+    }
+
+    /** The probe steps for this configuration (order of {@code arm_smmu_device_probe}). */
+    public static List<DriverStep> program(HandoffConfig c) {
+        List<DriverStep> p = new ArrayList<>();
+        if (c.v3()) {
+            p.add(new DriverStep.V3GbpaAbort());
+            p.add(new DriverStep.V3Disable());
+            p.add(new DriverStep.V3Enable());
+            p.add(new DriverStep.Register());
+            return p;
+        }
+        p.add(new DriverStep.CfgProbe());
+        if (c.qcomImpl()) {
+            p.add(new DriverStep.QcomProbeS2cr());
+            p.add(new DriverStep.QcomQuirkSctlr());
+            p.add(new DriverStep.QcomQuirkCbar());
+        }
+        if (c.qcomImpl() && c.inherit().equals("qcom-bypass") || c.inherit().equals("keep-translation")) {
+            p.add(new DriverStep.InheritSmrs());
+        }
+        if (c.description().equals("rmr")) {
+            p.add(new DriverStep.RmrClientPd());
+            p.add(new DriverStep.RmrFindSmes());
+        }
+        for (int i = 0; i < c.groups(); i++) {
+            p.add(new DriverStep.ResetS2cr(i));
+            p.add(new DriverStep.ResetSmr(i));
+        }
+        for (int j = 0; j < c.banks(); j++) {
+            p.add(new DriverStep.ResetBank(j));
+        }
+        p.add(new DriverStep.ResetScr0());
+        p.add(new DriverStep.TestSmrMasks());
+        p.add(new DriverStep.Register());
+        return p;
+    }
+
+    /** Whether a step does anything in this state; steps that do not are passed over. */
+    public static boolean applies(DriverStep step, HandoffState s, HandoffConfig c) {
+        return switch (step) {
+            case DriverStep.QcomQuirkSctlr q -> s.driver().bypassQuirk() && c.sctlrFix();
+            case DriverStep.QcomQuirkCbar q -> s.driver().bypassQuirk();
+            case DriverStep.ResetBank b -> !(c.inherit().equals("keep-translation") && b.index() == c.fwBank());
+            case DriverStep.V3GbpaAbort g -> s.v3().smmuen();
+            case DriverStep.TestSmrMasks t -> s.driver().shadow().stream().anyMatch(x -> !x.valid());
+            default -> true;
+        };
+    }
+
+    public static HandoffState apply(DriverStep step, HandoffState s, HandoffConfig c) {
+        SmmuV2 hw = s.v2();
+        DriverState d = s.driver();
+        return switch (step) {
+            case DriverStep.CfgProbe p -> s.withDriver(new DriverState(
+                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), 0, false));
+            case DriverStep.QcomProbeS2cr p -> {
+                int last = c.groups() - 1;
+                int written = Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0xff, Registers.S2CR_PRIVCFG_DEFAULT);
+                SmmuV2 after = hw.withS2cr(last, c.hypervisor().s2cr(hw.s2cr()[last], written));
+                boolean quirk = Registers.s2crType(after.s2cr()[last]) != Registers.S2CR_TYPE_BYPASS;
+                DriverState nd = d.withBypassQuirk(quirk);
+                if (quirk) {
+                    nd = nd.withContextMap(nd.contextMap() | 1 << bypassBank(c));
+                }
+                yield s.withV2(after).withDriver(nd);
+            }
+            case DriverStep.QcomQuirkSctlr p -> s.withV2(hw.withSctlr(bypassBank(c), 0));
+            case DriverStep.QcomQuirkCbar p -> s.withV2(hw.withCbar(bypassBank(c),
+                    Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS)));
+            case DriverStep.InheritSmrs p -> s.withDriver(inherit(hw, d, c));
+            case DriverStep.RmrClientPd p -> s.withV2(hw.withScr0(hw.scr0() | Registers.SCR0_CLIENTPD));
+            case DriverStep.RmrFindSmes p -> s.withDriver(installRmr(d, c));
+            case DriverStep.ResetS2cr r -> writeS2cr(s, c, r.index());
+            case DriverStep.ResetSmr r -> writeSmr(s, c, r.index());
+            case DriverStep.ResetBank b -> s.withV2(hw.withSctlr(b.index(), 0));
+            case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(resetScr0(hw.scr0(), c)));
+            case DriverStep.TestSmrMasks t -> {
+                int i = 0;
+                while (d.shadow().get(i).valid()) {
+                    i++;
+                }
+                int reg = c.hypervisor().smr(hw.smr()[i], Registers.smr(0x7fff, 0, false));
+                reg = c.hypervisor().smr(reg, Registers.smr(0, 0x7fff, false));
+                yield s.withV2(hw.withSmr(i, reg));
+            }
+            case DriverStep.Register r -> s;
+            case DriverStep.V3GbpaAbort g -> s.withV3(new SmmuV3(s.v3().smmuen(), true, s.v3().steDisplay(), s.v3().steOther()));
+            case DriverStep.V3Disable g -> s.withV3(new SmmuV3(false, s.v3().gbpaAbort(), s.v3().steDisplay(), s.v3().steOther()));
+            case DriverStep.V3Enable g -> s.withV3(new SmmuV3(true, s.v3().gbpaAbort(),
+                    SmmuV3.ste(c.description().equals("rmr") ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
+                    SmmuV3.ste(SmmuV3.STE_ABORT, 0)));
+        };
+    }
+
+    /** {@code qsmmu->bypass_cbndx = smmu->num_context_banks - 1}. */
+    public static int bypassBank(HandoffConfig c) {
+        return c.banks() - 1;
+    }
+
+    /**
+     * {@code qcom_smmu_cfg_probe}'s read-back: for each SMR with VALID, shadow := {valid, ID,
+     * MASK} with VALID stripped first (the 2021 fix; without it bit 31 lands in mask bit 15),
+     * S2CR := BYPASS, cbndx 0xff, count unchanged. The 2019 RFC ({@code keep-translation}) keeps
+     * the S2CR as the hardware has it and claims the firmware's bank in {@code context_map}.
+     */
+    static DriverState inherit(SmmuV2 hw, DriverState d, HandoffConfig c) {
+        List<Shadow> sh = new ArrayList<>(d.shadow());
+        int map = d.contextMap();
+        boolean keep = c.inherit().equals("keep-translation");
+        for (int i = 0; i < c.groups(); i++) {
+            int smr = hw.smr()[i];
+            if (!Registers.smrValid(smr)) {
+                continue;
+            }
+            int raw = c.maskFix() ? smr & ~Registers.SMR_VALID : smr;
+            Shadow old = sh.get(i);
+            if (keep) {
+                int s2cr = hw.s2cr()[i];
+                sh.set(i, new Shadow(true, Registers.smrId(raw), Registers.smrMask(raw), Registers.s2crType(s2cr),
+                        Registers.s2crCbndx(s2cr), old.count()));
+                if (Registers.s2crType(s2cr) == Registers.S2CR_TYPE_TRANS && Registers.s2crCbndx(s2cr) < c.banks()) {
+                    map |= 1 << Registers.s2crCbndx(s2cr);
+                }
+            } else {
+                sh.set(i, new Shadow(true, Registers.smrId(raw), Registers.smrMask(raw), Registers.S2CR_TYPE_BYPASS,
+                        0xff, old.count()));
+            }
+        }
+        return d.withShadow(sh).withContextMap(map);
+    }
+
+    /**
+     * {@code arm_smmu_rmr_install_bypass_smr}'s loop: for each RMR stream ID,
+     * {@code idx = arm_smmu_find_sme(smmu, sid, ~0)}; skip on error; if the entry's count was 0
+     * claim it as {id = sid, mask = 0, valid}; count++, type BYPASS.
+     */
+    static DriverState installRmr(DriverState d, HandoffConfig c) {
+        List<Shadow> sh = new ArrayList<>(d.shadow());
+        for (int sid : c.liveSids()) {
+            int idx = StreamMapping.findSme(sh, sid, ~0);
+            if (idx < 0) {
+                continue;
+            }
+            Shadow e = sh.get(idx);
+            if (e.count() == 0) {
+                e = e.withSmr(true, sid, 0);
+            }
+            sh.set(idx, new Shadow(e.valid(), e.id(), e.mask(), Registers.S2CR_TYPE_BYPASS, e.cbndx(), e.count() + 1));
+        }
+        return d.withShadow(sh);
+    }
+
+    /** sCR0 as {@code arm_smmu_device_reset} computes it from the value read back. */
+    static int resetScr0(int reg, HandoffConfig c) {
+        reg |= Registers.SCR0_GFRE | Registers.SCR0_GFIE | Registers.SCR0_GCFGFRE | Registers.SCR0_GCFGFIE;
+        reg |= Registers.SCR0_VMIDPNE | Registers.SCR0_PTM;
+        reg &= ~Registers.SCR0_CLIENTPD;
+        if (c.disableBypass()) {
+            reg |= Registers.SCR0_USFCFG;
+        } else {
+            reg &= ~Registers.SCR0_USFCFG;
+        }
+        reg &= ~Registers.SCR0_FB;
+        reg &= ~Registers.SCR0_BSU;
+        return reg;
+    }
+
+    /**
+     * {@code arm_smmu_write_s2cr(idx)}: the register value from the shadow, through
+     * {@code qcom_smmu_write_s2cr} when the qcom impl is active (with {@code bypass_quirk}:
+     * BYPASS becomes TRANS to the reserved bank, FAULT becomes BYPASS), then through the
+     * hypervisor.
+     */
+    public static HandoffState writeS2cr(HandoffState s, HandoffConfig c, int idx) {
+        Shadow sh = s.driver().shadow().get(idx);
+        int type = sh.type();
+        int cbndx = sh.cbndx();
+        if (c.qcomImpl() && s.driver().bypassQuirk()) {
+            if (type == Registers.S2CR_TYPE_BYPASS) {
+                type = Registers.S2CR_TYPE_TRANS;
+                cbndx = bypassBank(c);
+            } else if (type == Registers.S2CR_TYPE_FAULT) {
+                type = Registers.S2CR_TYPE_BYPASS;
+                cbndx = 0xff;
+            }
+        }
+        int reg = Registers.s2cr(type, cbndx, Registers.S2CR_PRIVCFG_DEFAULT);
+        SmmuV2 hw = s.v2();
+        return s.withV2(hw.withS2cr(idx, c.hypervisor().s2cr(hw.s2cr()[idx], reg)));
+    }
+
+    /** {@code arm_smmu_write_smr(idx)}: ID | MASK << 16, | VALID when valid (no EXIDS); through the hypervisor. */
+    public static HandoffState writeSmr(HandoffState s, HandoffConfig c, int idx) {
+        Shadow sh = s.driver().shadow().get(idx);
+        int reg = Registers.smr(sh.id(), sh.mask(), sh.valid());
+        SmmuV2 hw = s.v2();
+        return s.withV2(hw.withSmr(idx, c.hypervisor().smr(hw.smr()[idx], reg)));
+    }
+}

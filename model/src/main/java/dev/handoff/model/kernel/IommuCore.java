@@ -1,0 +1,198 @@
+package dev.handoff.model.kernel;
+
+import dev.handoff.model.handoff.HandoffConfig;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.scenario.StreamEntry;
+import dev.handoff.model.smmu.Registers;
+import dev.handoff.model.smmu.Shadow;
+import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.StreamMapping;
+import dev.handoff.model.smmu.Tables;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The IOMMU core (CORE, BRIEF 3.2) probing each client device once the SMMU registers. Devices
+ * are probed one after the other in bus order ({@code bus_iommu_probe} walks the bus), so their
+ * steps do not interleave with each other, only with the page allocator and the display engine.
+ */
+public final class IommuCore {
+    private IommuCore() {
+    }
+
+    /** Bus order: nodes sorted by address, as in the DT: the unrelated master (lower address) first. */
+    public static List<CoreStep> program(HandoffConfig c) {
+        List<CoreStep> p = new ArrayList<>();
+        device(p, c, false, c.otherStreams().size());
+        device(p, c, true, c.tegra() ? 1 : c.displayStreams().size());
+        return p;
+    }
+
+    private static void device(List<CoreStep> p, HandoffConfig c, boolean display, int entries) {
+        p.add(new CoreStep.AllocSmes(display));
+        if (!c.v3()) {
+            for (int k = 0; k < entries; k++) {
+                p.add(new CoreStep.WriteS2cr(display, k));
+                p.add(new CoreStep.WriteSmr(display, k));
+            }
+        }
+        p.add(new CoreStep.DefaultDomain(display));
+        p.add(new CoreStep.DirectMap(display));
+        if (c.v3()) {
+            p.add(new CoreStep.AttachSte(display));
+        } else {
+            p.add(new CoreStep.AttachBank(display));
+            for (int k = 0; k < entries; k++) {
+                p.add(new CoreStep.AttachS2cr(display, k));
+            }
+        }
+        p.add(new CoreStep.DirectMapRetry(display));
+        if (display && c.tegra()) {
+            p.add(new CoreStep.ProbeFinalize(true));
+        }
+    }
+
+    /** The device's {@code iommus} entries (Tegra's display: the kernel's SID for the client). */
+    static List<StreamEntry> entries(HandoffConfig c, boolean display) {
+        if (!display) {
+            return c.otherStreams();
+        }
+        return c.tegra() ? List.of(new StreamEntry(c.displayKernelSid(), 0)) : c.displayStreams();
+    }
+
+    /**
+     * The default domain type: the driver's {@code def_domain_type} hook first
+     * ({@code qcom_smmu_def_domain_type}: IDENTITY for {@code qcom_smmu_client_of_match}), then
+     * a firmware passthrough flag, then {@code iommu.passthrough}. A display whose driver manages
+     * the IOMMU gets none attached.
+     */
+    public static int defaultDomainType(HandoffConfig c, boolean display) {
+        if (display && c.explicit()) {
+            return DeviceState.NO_DOMAIN;
+        }
+        if (display && (c.displayIdentityHook() || c.passthroughFlag())) {
+            return DeviceState.IDENTITY;
+        }
+        return c.defaultDomain().equals("identity") ? DeviceState.IDENTITY : DeviceState.DMA;
+    }
+
+    /** Whether the device has firmware regions to map 1:1 (or, out of tree, translated) into a DMA domain. */
+    static boolean hasDirectRegions(HandoffConfig c, boolean display) {
+        return display && (c.directRegion() || c.translatedRegion());
+    }
+
+    public static boolean applies(CoreStep step, HandoffState s, HandoffConfig c) {
+        DeviceState d = s.device(step.display());
+        boolean ok = d.probe() == DeviceState.PROBED;
+        return switch (step) {
+            case CoreStep.AllocSmes a -> true;
+            case CoreStep.WriteS2cr w -> ok;
+            case CoreStep.WriteSmr w -> ok;
+            case CoreStep.DefaultDomain x -> ok;
+            case CoreStep.DirectMap x -> ok && d.domain() == DeviceState.DMA && hasDirectRegions(c, step.display());
+            case CoreStep.AttachBank x -> ok && d.domain() == DeviceState.DMA;
+            case CoreStep.AttachS2cr x -> ok && d.domain() != DeviceState.NO_DOMAIN && s2crChanges(s, d, x.entry());
+            case CoreStep.AttachSte x -> ok && d.domain() != DeviceState.NO_DOMAIN;
+            case CoreStep.DirectMapRetry x -> ok && d.directFailed();
+            case CoreStep.ProbeFinalize x -> ok && c.lateSid();
+        };
+    }
+
+    private static boolean s2crChanges(HandoffState s, DeviceState d, int entry) {
+        int idx = d.smendx()[entry];
+        Shadow sh = s.driver().shadow().get(idx);
+        int[] want = wantedS2cr(d);
+        return !(sh.type() == want[0] && sh.cbndx() == want[1]);
+    }
+
+    /** {@code arm_smmu_attach_dev_identity} installs BYPASS with cbndx 0; a paging domain TRANS to its bank. */
+    private static int[] wantedS2cr(DeviceState d) {
+        return d.domain() == DeviceState.IDENTITY ? new int[] {Registers.S2CR_TYPE_BYPASS, 0}
+                : new int[] {Registers.S2CR_TYPE_TRANS, d.cb()};
+    }
+
+    public static HandoffState apply(CoreStep step, HandoffState s, HandoffConfig c) {
+        boolean disp = step.display();
+        DeviceState d = s.device(disp);
+        return switch (step) {
+            case CoreStep.AllocSmes a -> c.v3() ? s.withDevice(disp, d.withProbe(DeviceState.PROBED, d.smendx()))
+                    : allocSmes(s, c, disp);
+            case CoreStep.WriteS2cr w -> ArmSmmuDriver.writeS2cr(s, c, d.smendx()[w.entry()]);
+            case CoreStep.WriteSmr w -> ArmSmmuDriver.writeSmr(s, c, d.smendx()[w.entry()]);
+            case CoreStep.DefaultDomain x -> s.withDevice(disp, d.withDomain(defaultDomainType(c, disp)));
+            case CoreStep.DirectMap x -> s.withDevice(disp, c.mapBeforeAttachWorks() ? d.withDirect(false, true)
+                    : d.withDirect(true, false));
+            case CoreStep.AttachBank x -> {
+                int cb = s.driver().firstFreeBank(c.banks());
+                if (cb < 0) {
+                    yield s.withDevice(disp, d.withDomain(DeviceState.NO_DOMAIN));
+                }
+                HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
+                t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
+                        domainSctlr(), disp ? Tables.DISPLAY_DEFAULT : Tables.OTHER_DEFAULT));
+                yield t.withDevice(disp, d.withCb(cb));
+            }
+            case CoreStep.AttachS2cr x -> {
+                int idx = d.smendx()[x.entry()];
+                int[] want = wantedS2cr(d);
+                HandoffState t = s.withDriver(s.driver().withShadow(idx,
+                        s.driver().shadow().get(idx).withS2cr(want[0], want[1])));
+                yield ArmSmmuDriver.writeS2cr(t, c, idx);
+            }
+            case CoreStep.AttachSte x -> {
+                int ste = d.domain() == DeviceState.IDENTITY ? SmmuV3.ste(SmmuV3.STE_BYPASS, 0)
+                        : SmmuV3.ste(SmmuV3.STE_S1_TRANS, disp ? Tables.DISPLAY_DEFAULT : Tables.OTHER_DEFAULT);
+                SmmuV3 v = s.v3();
+                yield s.withV3(disp ? new SmmuV3(v.smmuen(), v.gbpaAbort(), ste, v.steOther())
+                        : new SmmuV3(v.smmuen(), v.gbpaAbort(), v.steDisplay(), ste));
+            }
+            case CoreStep.DirectMapRetry x -> s.withDevice(disp, d.withDirect(false, true));
+            case CoreStep.ProbeFinalize x -> s.withMcSid(c.displayKernelSid());
+        };
+    }
+
+    /** SCTLR of a Linux stage-1 domain: M | TRE | AFE | CFRE | CFIE | ASIDPNE ({@code arm_smmu_write_context_bank}). */
+    public static int domainSctlr() {
+        return Registers.SCTLR_M | Registers.SCTLR_TRE | Registers.SCTLR_AFE | Registers.SCTLR_CFRE
+                | Registers.SCTLR_CFIE | 1 << 12;
+    }
+
+    /**
+     * {@code arm_smmu_master_alloc_smes}: {@code arm_smmu_find_sme(sid, mask)} per entry; a
+     * claimed entry (count 0) takes the device's (id, mask); count++. On any error every entry
+     * taken so far is released ({@code arm_smmu_free_sme}: count--, and at 0 the S2CR shadow returns
+     * to {@code s2cr_init_val} and the SMR shadow loses VALID; no register is written) and the
+     * device's IOMMU probe fails.
+     */
+    static HandoffState allocSmes(HandoffState s, HandoffConfig c, boolean disp) {
+        List<StreamEntry> entries = entries(c, disp);
+        List<Shadow> sh = new ArrayList<>(s.driver().shadow());
+        int[] idx = new int[entries.size()];
+        for (int k = 0; k < entries.size(); k++) {
+            StreamEntry e = entries.get(k);
+            int r = StreamMapping.findSme(sh, e.sid(), e.mask());
+            if (r < 0) {
+                for (int j = k - 1; j >= 0; j--) {
+                    Shadow t = sh.get(idx[j]).withCount(sh.get(idx[j]).count() - 1);
+                    if (t.count() == 0) {
+                        Shadow init = Shadow.initial(c.disableBypass());
+                        t = new Shadow(false, t.id(), t.mask(), init.type(), init.cbndx(), 0);
+                    }
+                    sh.set(idx[j], t);
+                }
+                int[] none = new int[entries.size()];
+                java.util.Arrays.fill(none, -1);
+                return s.withDriver(s.driver().withShadow(sh))
+                        .withDevice(disp, s.device(disp).withProbe(DeviceState.FAILED, none));
+            }
+            Shadow x = sh.get(r);
+            if (x.count() == 0) {
+                x = x.withSmr(true, e.sid(), e.mask());
+            }
+            sh.set(r, x.withCount(x.count() + 1));
+            idx[k] = r;
+        }
+        return s.withDriver(s.driver().withShadow(sh)).withDevice(disp, s.device(disp).withProbe(DeviceState.PROBED, idx));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.handoff.model.scenario;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named setting of a scenario with a fixed set of values.
+ *
+ * @param name        kebab-case with a dotted prefix naming who decides it: {@code smmu.},
+ *                    {@code fw.}, {@code hyp.}, {@code display.}, {@code kernel.}
+ * @param values      the allowed values, the default first unless {@code defaultValue} says otherwise
+ * @param defaultValue the value when neither the platform, the policy nor the user sets it
+ * @param description one line for {@code handoff list knobs}, citing the mechanism it selects
+ */
+public record Knob(String name, List<String> values, String defaultValue, String description) {
+    public Knob {
+        Objects.requireNonNull(name);
+        values = List.copyOf(values);
+        if (!values.contains(defaultValue)) {
+            throw new IllegalArgumentException("knob " + name + ": default " + defaultValue + " is not a value");
+        }
+    }
+
+    /** Checks a value, with a message naming the allowed ones. */
+    public String check(String value, String where) {
+        if (!values.contains(value)) {
+            throw new ScenarioException(where + "knob \"" + name + "\" has no value \"" + value
+                    + "\" (allowed: " + String.join(", ", values) + ")");
+        }
+        return value;
+    }
+}

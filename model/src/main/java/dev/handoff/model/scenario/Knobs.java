@@ -1,0 +1,133 @@
+package dev.handoff.model.scenario;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every knob of the handoff model. A knob selects a mechanism, never an outcome; where the
+ * domain brief is unsure how the hardware or firmware behaves, the alternatives are values.
+ */
+public final class Knobs {
+    public static final String SMMU_VERSION = "smmu.version";
+    public static final String FW_MAPPING = "fw.mapping";
+    public static final String FW_TABLES = "fw.tables";
+    public static final String FW_SMR = "fw.smr";
+    public static final String FW_LIVE_STREAMS = "fw.live-streams";
+    public static final String FW_DESCRIPTION = "fw.description";
+    public static final String FW_QUIESCE = "fw.quiesce";
+    public static final String FW_UNMATCHED = "fw.unmatched";
+    public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
+    public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
+    public static final String FW_CONTEXT_BANK = "fw.context-bank";
+    public static final String FW_TEGRA_PASSTHROUGH = "fw.tegra-passthrough";
+    public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
+    public static final String HYP_SMR_WRITES = "hyp.smr-writes";
+    public static final String DISPLAY_RESET = "display.reset";
+    public static final String DISPLAY_MASTER = "display.master";
+    public static final String KERNEL_DISABLE_BYPASS = "kernel.disable-bypass";
+    public static final String KERNEL_INHERIT = "kernel.inherit";
+    public static final String KERNEL_DEFAULT_DOMAIN = "kernel.default-domain";
+    public static final String KERNEL_EXPLICIT_IOMMU = "kernel.explicit-iommu";
+    public static final String KERNEL_DISPLAY_TAKEOVER = "kernel.display-takeover";
+    public static final String KERNEL_TEGRA_LATE_SID = "kernel.tegra-late-sid";
+    public static final String KERNEL_QCOM_SCTLR_FIX = "kernel.qcom-sctlr-fix";
+    public static final String KERNEL_QCOM_MASK_FIX = "kernel.qcom-mask-fix";
+    public static final String KERNEL_MAP_BEFORE_ATTACH = "kernel.map-before-attach";
+    public static final String KERNEL_ZERO_LENGTH_FIX = "kernel.zero-length-fix";
+    public static final String KERNEL_RESV_TRANSLATED = "kernel.resv-translated";
+
+    private static final Map<String, Knob> ALL = new LinkedHashMap<>();
+
+    static {
+        add(SMMU_VERSION, "SMMU architecture: v2 (MMU-500, SMR/S2CR/context banks) or v3 (stream table, GBPA).",
+                "v2", "v3");
+        add(FW_MAPPING, "Firmware's display translation: identity (IOVA = PA: context bank with SCTLR.M=0)"
+                + " or translated (IOVA != PA through firmware page tables).", "identity", "translated");
+        add(FW_TABLES, "Firmware page tables and framebuffer are reserved (no-map) from the kernel's page"
+                + " allocator (UEFI lists a GOP framebuffer as reserved), or unreserved (H1: the kernel may allocate and"
+                + " write them, as on db845c before its 2023 no-map splash region).", "reserved", "unreserved");
+        add(FW_SMR, "Firmware's stream-match entry for the display against the DT 'iommus': match (equal),"
+                + " superset (one wider entry covering all), partial (narrower single-ID entries; H13).",
+                "match", "superset", "partial");
+        add(FW_LIVE_STREAMS, "Which of the display's stream IDs carry live scanout traffic: one (the first)"
+                + " or all that the DT entries match.", "all", "one");
+        add(FW_DESCRIPTION, "What firmware tells the OS about the live mapping: none, an IORT RMR node (ACPI),"
+                + " a reserved-memory 'iommu-addresses' entry (DT), or a per-device passthrough flag"
+                + " (proposed 2019, not mainline).", "none", "rmr", "iommu-addresses", "passthrough-flag");
+        add(FW_QUIESCE, "Firmware stops the display engine before handing off.", "no", "yes");
+        add(FW_UNMATCHED, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
+        add(FW_CONFLICT_FAULT, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
+                + " several SMRs faults (yes) or goes to an UNPREDICTABLE one of them (no).", "no", "yes");
+        add(FW_IOMMU_ADDRESSES_LENGTH, "Length in the firmware's iommu-addresses entry: full (the framebuffer)"
+                + " or zero (a placeholder firmware forgot to fill; H11).", "full", "zero");
+        add(FW_CONTEXT_BANK, "Which context bank the firmware uses for the display: the first, or the last (the one"
+                + " qcom_smmu_cfg_probe reserves for bypass emulation; the SM8150 hang of aded8c7c2b72).", "first", "last");
+        add(FW_TEGRA_PASSTHROUGH, "Tegra: traffic carrying the memory controller's passthrough SID (0x7f) goes around"
+                + " the SMMU untranslated, or enters it as an ordinary stream that firmware matched with an SMR"
+                + " [UNVERIFIED which].", "bypasses-smmu", "smmu-stream");
+        add(HYP_BYPASS_QUIRK, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
+                + " (qcom_smmu_cfg_probe detects it).", "no", "yes");
+        add(HYP_SMR_WRITES, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");
+        add(DISPLAY_RESET, "The display node has 'resets' so msm_mdss_reset stops the engine (sc8280xp) or not"
+                + " (sdm845).", "absent", "present");
+        add(DISPLAY_MASTER, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
+                + " no-corruption.", "reader", "writer");
+        add(KERNEL_DISABLE_BYPASS, "arm-smmu.disable_bypass (CONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT): shadow"
+                + " S2CRs start as FAULT and sCR0.USFCFG=1.", "yes", "no");
+        add(KERNEL_INHERIT, "What the driver inherits from firmware: none, the qcom read-back of valid SMRs as"
+                + " BYPASS (v5.11+), or SMR and context bank kept translating (2019 RFC).",
+                "qcom-bypass", "none", "keep-translation");
+        add(KERNEL_DEFAULT_DOMAIN, "Global default domain type (iommu.passthrough): dma or identity; driver"
+                + " hooks such as qcom_smmu_def_domain_type still override it.", "dma", "identity");
+        add(KERNEL_EXPLICIT_IOMMU, "The display driver manages the IOMMU itself: the core skips attaching a"
+                + " default domain to it (2019 proposal, not mainline).", "no", "yes");
+        add(KERNEL_DISPLAY_TAKEOVER, "How the display driver takes over: a fresh buffer at a new IOVA, or read"
+                + " back the scanout address and map the firmware buffer at the same IOVA first.",
+                "fresh-buffer", "readback-remap");
+        add(KERNEL_TEGRA_LATE_SID, "Tegra: program the memory-controller SID override only in probe_finalize"
+                + " (v5.14+), not at MC probe.", "yes", "no");
+        add(KERNEL_QCOM_SCTLR_FIX, "qcom_smmu_cfg_probe clears SCTLR of the reserved bypass bank (aded8c7c2b72);"
+                + " 'no' models kernels before the fix.", "yes", "no");
+        add(KERNEL_QCOM_MASK_FIX, "qcom_smmu_cfg_probe strips SMR.VALID before extracting the mask (2021 fix);"
+                + " 'no' reads VALID into mask bit 15.", "yes", "no");
+        add(KERNEL_MAP_BEFORE_ATTACH, "Whether a paging domain accepts mappings before its first attach: fails"
+                + " for arm-smmu v2 (arm_smmu_map_pages returns -ENODEV until the context exists), works for"
+                + " v3 and the reverted 2024 v2 change; 'auto' follows smmu.version.", "auto", "fails", "works");
+        add(KERNEL_ZERO_LENGTH_FIX, "of_iommu skips zero-length iommu-addresses entries (late 2023 fix); 'no'"
+                + " reserves the whole IOVA space.", "yes", "no");
+        add(KERNEL_RESV_TRANSLATED, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
+                + " entry is mapped iova->pa before attach instead of demoted to a reservation.", "no", "yes");
+    }
+
+    private Knobs() {
+    }
+
+    private static void add(String name, String description, String... values) {
+        ALL.put(name, new Knob(name, List.of(values), values[0], description));
+    }
+
+    /** Every knob in documentation order. */
+    public static List<Knob> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    /** The knob, or a {@link ScenarioException} naming the known ones. */
+    public static Knob get(String name, String where) {
+        Knob k = ALL.get(name);
+        if (k == null) {
+            throw new ScenarioException(where + "knob \"" + name + "\" is unknown (known: "
+                    + String.join(", ", ALL.keySet()) + ")");
+        }
+        return k;
+    }
+
+    /** Every knob at its default. */
+    public static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Knob k : ALL.values()) {
+            m.put(k.name(), k.defaultValue());
+        }
+        return m;
+    }
+}

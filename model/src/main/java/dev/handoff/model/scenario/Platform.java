@@ -1,0 +1,88 @@
+package dev.handoff.model.scenario;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the hardware and the device tree fix: the SMMU's size and vendor hooks, the display's
+ * streams and framebuffer, and one unrelated master on the same SMMU (for isolation).
+ *
+ * @param name             short name ({@code c630})
+ * @param description      one line
+ * @param impl             the arm-smmu implementation hooks {@code arm_smmu_impl_init} picks
+ * @param smrGroups        SMR/S2CR groups modelled (ID0.NUMSMRG, after qcom's clamp to 128);
+ *                         the model keeps the low indices, where firmware and Linux allocate
+ * @param contextBanks     context banks modelled (ID1.NUMCB)
+ * @param displayCompatible the display node's compatible, which {@code qcom_smmu_client_of_match} tests
+ * @param displayStreams   the display's {@code iommus} entries
+ * @param displayFlavour   msm (MDSS + DPU) or tegra (host1x dc with memory-controller SID override)
+ * @param framebufferPa    physical base of the firmware framebuffer
+ * @param framebufferBytes its size (stride × height, page aligned)
+ * @param translatedIova   the IOVA firmware scans out at when {@code fw.mapping=translated}
+ * @param otherDevice      name of an unrelated master on the same SMMU
+ * @param otherStreams     its {@code iommus} entries
+ * @param tegraPassthroughSid the stream ID firmware leaves in the memory-controller override
+ *                         (Tegra only; -1 otherwise)
+ * @param knobDefaults     knob values this platform implies (for example no MDSS reset on sdm845)
+ */
+public record Platform(
+        String name,
+        String description,
+        SmmuImpl impl,
+        int smrGroups,
+        int contextBanks,
+        String displayCompatible,
+        List<StreamEntry> displayStreams,
+        DisplayFlavour displayFlavour,
+        long framebufferPa,
+        long framebufferBytes,
+        long translatedIova,
+        String otherDevice,
+        List<StreamEntry> otherStreams,
+        int tegraPassthroughSid,
+        Map<String, String> knobDefaults) {
+
+    public static final long PAGE = 4096;
+
+    /** Vendor hook sets of arm-smmu ({@code arm_smmu_impl_init}). */
+    public enum SmmuImpl { GENERIC, QCOM, NVIDIA }
+
+    /** Which display driver takes over. */
+    public enum DisplayFlavour { MSM, TEGRA }
+
+    public Platform {
+        Objects.requireNonNull(name);
+        displayStreams = List.copyOf(displayStreams);
+        otherStreams = List.copyOf(otherStreams);
+        knobDefaults = Map.copyOf(knobDefaults);
+        if (smrGroups < 2 || smrGroups > 128 || contextBanks < 2 || contextBanks > 128) {
+            throw new IllegalArgumentException("platform " + name + ": 2..128 SMR groups and context banks");
+        }
+        if (framebufferBytes <= 0 || framebufferBytes % PAGE != 0 || framebufferPa % PAGE != 0) {
+            throw new IllegalArgumentException("platform " + name + ": framebuffer must be whole pages");
+        }
+        if (displayStreams.isEmpty()) {
+            throw new IllegalArgumentException("platform " + name + ": the display needs at least one stream");
+        }
+    }
+
+    /** Number of 4 KiB pages of the framebuffer. */
+    public long framebufferPages() {
+        return framebufferBytes / PAGE;
+    }
+
+    /** A copy with another framebuffer size (tests: the state count must not depend on it). */
+    public Platform withFramebufferBytes(long bytes) {
+        return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, displayStreams,
+                displayFlavour, framebufferPa, bytes, translatedIova, otherDevice, otherStreams, tegraPassthroughSid,
+                knobDefaults);
+    }
+
+    /** A copy with other display streams (tests and boards). */
+    public Platform withDisplayStreams(List<StreamEntry> streams) {
+        return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, streams,
+                displayFlavour, framebufferPa, framebufferBytes, translatedIova, otherDevice, otherStreams,
+                tegraPassthroughSid, knobDefaults);
+    }
+}

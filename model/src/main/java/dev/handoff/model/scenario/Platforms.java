@@ -1,0 +1,62 @@
+package dev.handoff.model.scenario;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The embedded platforms. Boards read from a device tree build their own {@link Platform}. */
+public final class Platforms {
+    /**
+     * Lenovo Yoga C630 (sdm850), the laptop of the 2019 thread and the embedded default:
+     * apps_smmu MMU-500 {@code qcom,sdm845-smmu-500} with the qcom hooks; MDSS
+     * {@code qcom,sdm845-mdss} with {@code iommus = <0x880 0x8>, <0xc80 0x8>}, no {@code resets};
+     * the firmware framebuffer comes through UEFI GOP (1920×1080×4, address not in the DT: a
+     * representative one is used). The UFS controller ({@code iommus = <0x100 0xf>}) is the
+     * unrelated master. A translated firmware mapping scans out at IOVA 1 GiB (no source gives the
+     * real one; it is chosen clear of the driver's own buffers). The S2CR hypervisor quirk is on by default: the qcom quirk was written for
+     * the firmware of these sdm845 laptops [READING of commit f9081b8ff593's motivation].
+     */
+    public static final Platform C630 = new Platform("c630",
+            "Lenovo Yoga C630 (sdm850): MMU-500 with qcom hooks, MDSS 0x880/0x8 + 0xc80/0x8, no MDSS reset, GOP framebuffer",
+            Platform.SmmuImpl.QCOM, 8, 8, "qcom,sdm845-mdss",
+            List.of(new StreamEntry(0x880, 0x8), new StreamEntry(0xc80, 0x8)),
+            Platform.DisplayFlavour.MSM, 0x9d40_0000L, 8_298_496L, 0x4000_0000L,
+            "ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)), -1,
+            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes"));
+
+    /**
+     * NVIDIA Jetson TX2 (tegra186): MMU-500 with the nvidia hooks; display controller stream ID
+     * 0x9 chosen by the memory controller's SID override; firmware leaves the passthrough SID
+     * 0x7f in the override [BRIEF 3.4, 7]. No MDSS-style reset; no qcom hypervisor.
+     */
+    public static final Platform TEGRA186 = new Platform("tegra186",
+            "NVIDIA Jetson TX2 (tegra186): MMU-500 with nvidia hooks, display SID 0x9 via MC override (firmware: 0x7f)",
+            Platform.SmmuImpl.NVIDIA, 8, 8, "nvidia,tegra186-dc",
+            List.of(new StreamEntry(0x9, 0x0)),
+            Platform.DisplayFlavour.TEGRA, 0x9600_0000L, 8_298_496L, 0x4000_0000L,
+            "sdhci@3400000", List.of(new StreamEntry(0x2, 0x0)), 0x7f,
+            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.KERNEL_INHERIT, "none"));
+
+    private static final Map<String, Platform> ALL = new LinkedHashMap<>();
+
+    static {
+        ALL.put(C630.name(), C630);
+        ALL.put(TEGRA186.name(), TEGRA186);
+    }
+
+    private Platforms() {
+    }
+
+    public static List<Platform> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    public static Platform get(String name, String where) {
+        Platform p = ALL.get(name);
+        if (p == null) {
+            throw new ScenarioException(where + "platform \"" + name + "\" is unknown (known: "
+                    + String.join(", ", ALL.keySet()) + ")");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.handoff.model.scenario;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One check's setting: platform + firmware behaviour + kernel policy, as every knob's value.
+ * Knob values come from, in rising precedence: knob defaults, the platform, the policy, the
+ * user's overrides.
+ *
+ * @param platform the hardware
+ * @param policy   the preset's name, or {@code null} for none
+ * @param knobs    every knob and its value, in {@link Knobs#all()} order
+ */
+public record Scenario(Platform platform, String policy, Map<String, String> knobs) {
+    public Scenario {
+        knobs = Collections.unmodifiableMap(new LinkedHashMap<>(knobs));
+    }
+
+    /** Builds a scenario; {@code overrides} are checked against the knob table. */
+    public static Scenario of(Platform platform, String policy, Map<String, String> overrides) {
+        Map<String, String> k = Knobs.defaults();
+        k.putAll(platform.knobDefaults());
+        if (policy != null) {
+            k.putAll(Policies.get(policy, "").settings());
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            Knobs.get(e.getKey(), "").check(e.getValue(), "");
+            k.put(e.getKey(), e.getValue());
+        }
+        return new Scenario(platform, policy, k);
+    }
+
+    public String knob(String name) {
+        String v = knobs.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no knob " + name);
+        }
+        return v;
+    }
+
+    public boolean is(String name, String value) {
+        return knob(name).equals(value);
+    }
+
+    /** A copy with one knob changed. */
+    public Scenario with(String name, String value) {
+        Knobs.get(name, "").check(value, "");
+        Map<String, String> k = new LinkedHashMap<>(knobs);
+        k.put(name, value);
+        return new Scenario(platform, policy, k);
+    }
+}

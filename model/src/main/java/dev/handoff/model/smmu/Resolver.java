@@ -1,0 +1,262 @@
+package dev.handoff.model.smmu;
+
+import dev.handoff.model.constraints.ConstraintAdapter;
+import dev.handoff.model.constraints.Coverage;
+import dev.handoff.model.constraints.MappedRange;
+import dev.handoff.model.constraints.MatchClass;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * Transaction resolution as a pure function of the hardware state (BRIEF 2.4 for v2, 2.7 for v3).
+ *
+ * <p>A transaction first takes a {@link Route} (bypass, abort, or a walk of a table), decided
+ * by sCR0, the stream map and the context bank; the route then decides each page. Where the
+ * architecture leaves the outcome UNPREDICTABLE (a stream matching several SMRs with
+ * SMCFCFG=0) every candidate route is returned, and where a walk reads rewritten table pages
+ * every outcome is possible.
+ *
+ * <p>Two evaluations of the same rules: {@link #fetch} decides a whole display fetch (every
+ * live stream ID × every page) through the {@link ConstraintAdapter}; {@link #naive} decides a
+ * single (stream ID, page) by direct computation. They must agree; a test holds them to it.
+ */
+public final class Resolver {
+    private Resolver() {
+    }
+
+    /** Where the SMMU sends a transaction before looking at its address. */
+    public sealed interface Route {
+        /** Untranslated: PA = IOVA. */
+        record Bypass(String why) implements Route {
+        }
+
+        /** Aborted before any walk. */
+        record Abort(String why) implements Route {
+        }
+
+        /** Translated through a table; a missing leaf stalls when {@code stall} (SCTLR.CFCFG=1), else faults. */
+        record Walk(int table, boolean stall, String why) implements Route {
+        }
+    }
+
+    /**
+     * A display fetch: the live stream IDs ({@code id | mask << 16} each), the IOVA window and
+     * the framebuffer's PA pages.
+     */
+    public record Window(List<Integer> streams, long iovaPage, long pages, long fbLoPage, long fbHiPage) {
+        public Window {
+            streams = List.copyOf(streams);
+        }
+    }
+
+    /**
+     * The routes a v2 transaction matching exactly the SMR indices {@code matching} can take.
+     * Follows BRIEF 2.4 steps 2-7 in order.
+     */
+    public static List<Route> routesV2(SmmuV2 hw, List<Integer> matching) {
+        if ((hw.scr0() & Registers.SCR0_CLIENTPD) != 0) {
+            return List.of(new Route.Bypass("sCR0.CLIENTPD=1"));
+        }
+        if (matching.isEmpty()) {
+            return (hw.scr0() & Registers.SCR0_USFCFG) != 0
+                    ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)"))
+                    : List.of(new Route.Bypass("no SMR matches and sCR0.USFCFG=0"));
+        }
+        if (matching.size() > 1 && (hw.scr0() & Registers.SCR0_SMCFCFG) != 0) {
+            return List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1"));
+        }
+        List<Route> out = new ArrayList<>(matching.size());
+        for (int n : matching) {
+            String via = (matching.size() > 1 ? "stream match conflict SMR" + matching + ", UNPREDICTABLE pick " : "")
+                    + "SMR[" + n + "] -> S2CR[" + n + "]";
+            int s2cr = hw.s2cr()[n];
+            switch (Registers.s2crType(s2cr)) {
+                case Registers.S2CR_TYPE_BYPASS -> out.add(new Route.Bypass(via + " BYPASS"));
+                case Registers.S2CR_TYPE_FAULT -> out.add(new Route.Abort(via + " FAULT"));
+                case Registers.S2CR_TYPE_TRANS -> out.add(bank(hw, Registers.s2crCbndx(s2cr), via + " TRANS"));
+                default -> out.add(new Route.Abort(via + " reserved TYPE 3 [UNVERIFIED outcome]"));
+            }
+        }
+        return out;
+    }
+
+    private static Route bank(SmmuV2 hw, int cb, String via) {
+        if (cb >= hw.banks()) {
+            return new Route.Abort(via + " -> CB[" + cb + "] beyond NUMCB (invalid context) [UNVERIFIED fault bit]");
+        }
+        String at = via + " -> CB[" + cb + "]";
+        if (Registers.cbarType(hw.cbar()[cb]) == Registers.CBAR_TYPE_S1_TRANS_S2_FAULT) {
+            return new Route.Abort(at + " CBAR.TYPE=S1_TRANS_S2_FAULT");
+        }
+        int sctlr = hw.sctlr()[cb];
+        if ((sctlr & Registers.SCTLR_M) == 0) {
+            return new Route.Bypass(at + " SCTLR.M=0");
+        }
+        return new Route.Walk(hw.ttbr()[cb], (sctlr & Registers.SCTLR_CFCFG) != 0,
+                at + " SCTLR.M=1 walk " + Tables.name(hw.ttbr()[cb]));
+    }
+
+    /** The routes of a v3 transaction of the display (or the other master). */
+    public static List<Route> routesV3(SmmuV3 hw, boolean display) {
+        if (!hw.smmuen()) {
+            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1"))
+                    : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
+        }
+        int ste = display ? hw.steDisplay() : hw.steOther();
+        return switch (SmmuV3.steConfig(ste)) {
+            case SmmuV3.STE_BYPASS -> List.of(new Route.Bypass("STE.Config=bypass"));
+            case SmmuV3.STE_S1_TRANS -> List.of(new Route.Walk(SmmuV3.steTable(ste), false,
+                    "STE.Config=S1 translate " + Tables.name(SmmuV3.steTable(ste))));
+            default -> List.of(new Route.Abort("STE.Config=abort"));
+        };
+    }
+
+    /**
+     * Decides a whole v2 fetch with constraints: for each failure outcome that some live
+     * stream ID × page × UNPREDICTABLE choice can produce, one witness.
+     */
+    public static Map<FetchOutcome, Witness> fetch(SmmuV2 hw, Window w, IntFunction<TableView> tables,
+                                                   ConstraintAdapter c) {
+        Map<FetchOutcome, Witness> out = new EnumMap<>(FetchOutcome.class);
+        if ((hw.scr0() & Registers.SCR0_CLIENTPD) != 0) {
+            int sid = c.matchClasses(w.streams(), new int[0]).get(0).witness();
+            pages(new Route.Bypass("sCR0.CLIENTPD=1"), sid, w, tables, c, out);
+            return out;
+        }
+        for (MatchClass mc : c.matchClasses(w.streams(), hw.smr())) {
+            for (Route r : routesV2(hw, mc.matching())) {
+                pages(r, mc.witness(), w, tables, c, out);
+            }
+        }
+        return out;
+    }
+
+    /** Decides a whole fetch that takes one given route for every stream ID (a path around the SMMU). */
+    public static Map<FetchOutcome, Witness> fetch(Route route, Window w, ConstraintAdapter c) {
+        Map<FetchOutcome, Witness> out = new EnumMap<>(FetchOutcome.class);
+        int sid = c.matchClasses(w.streams(), new int[0]).get(0).witness();
+        pages(route, sid, w, id -> TableView.EMPTY, c, out);
+        return out;
+    }
+
+    /** The failures one page meets on a given route. */
+    public static EnumSet<FetchOutcome> naive(Route route, long iovaPage, Window w, IntFunction<TableView> tables) {
+        return naivePage(route, iovaPage, w, tables);
+    }
+
+    /** Decides a whole v3 fetch; the display's stream IDs share one STE. */
+    public static Map<FetchOutcome, Witness> fetch(SmmuV3 hw, Window w, IntFunction<TableView> tables,
+                                                   ConstraintAdapter c) {
+        Map<FetchOutcome, Witness> out = new EnumMap<>(FetchOutcome.class);
+        int sid = c.matchClasses(w.streams(), new int[0]).get(0).witness();
+        for (Route r : routesV3(hw, true)) {
+            pages(r, sid, w, tables, c, out);
+        }
+        return out;
+    }
+
+    private static void pages(Route r, int sid, Window w, IntFunction<TableView> tables, ConstraintAdapter c,
+                              Map<FetchOutcome, Witness> out) {
+        switch (r) {
+            case Route.Abort a -> out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, a.why()));
+            case Route.Bypass b -> {
+                Coverage cov = c.coverage(w.iovaPage(), w.pages(), List.of(new MappedRange(w.iovaPage(), w.iovaPage(), w.pages())),
+                        w.fbLoPage(), w.fbHiPage());
+                if (cov.outsidePage() >= 0) {
+                    long iova = w.iovaPage() + cov.outsidePage();
+                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, iova, iova,
+                            b.why() + ": PA = IOVA, outside the framebuffer"));
+                }
+            }
+            case Route.Walk wk -> {
+                TableView t = tables.apply(wk.table());
+                if (t.garbage()) {
+                    String why = wk.why() + " through table pages the kernel rewrote";
+                    out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, why));
+                    out.putIfAbsent(FetchOutcome.HANG, new Witness(FetchOutcome.HANG, sid, w.iovaPage(), -1, why));
+                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, w.iovaPage(), -1, why));
+                    return;
+                }
+                Coverage cov = c.coverage(w.iovaPage(), w.pages(), t.ranges(), w.fbLoPage(), w.fbHiPage());
+                if (cov.unmappedPage() >= 0) {
+                    FetchOutcome o = wk.stall() ? FetchOutcome.HANG : FetchOutcome.FAULT;
+                    out.putIfAbsent(o, new Witness(o, sid, w.iovaPage() + cov.unmappedPage(), -1,
+                            wk.why() + ": no leaf (context fault" + (wk.stall() ? ", stalled)" : ")")));
+                }
+                if (cov.outsidePage() >= 0) {
+                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid,
+                            w.iovaPage() + cov.outsidePage(), cov.outsidePa(), wk.why() + ": leaf outside the framebuffer"));
+                }
+            }
+        }
+    }
+
+    /** The failures one (stream ID, IOVA page) can meet on v2, by direct computation. */
+    public static EnumSet<FetchOutcome> naive(SmmuV2 hw, int sid, long iovaPage, Window w, IntFunction<TableView> tables) {
+        List<Integer> matching = new ArrayList<>();
+        if ((hw.scr0() & Registers.SCR0_CLIENTPD) == 0) {
+            for (int n = 0; n < hw.groups(); n++) {
+                if (Registers.smrMatches(hw.smr()[n], sid)) {
+                    matching.add(n);
+                }
+            }
+        }
+        EnumSet<FetchOutcome> out = EnumSet.noneOf(FetchOutcome.class);
+        for (Route r : routesV2(hw, matching)) {
+            out.addAll(naivePage(r, iovaPage, w, tables));
+        }
+        return out;
+    }
+
+    /** The failures one (stream ID, IOVA page) of the display can meet on v3. */
+    public static EnumSet<FetchOutcome> naive(SmmuV3 hw, long iovaPage, Window w, IntFunction<TableView> tables) {
+        EnumSet<FetchOutcome> out = EnumSet.noneOf(FetchOutcome.class);
+        for (Route r : routesV3(hw, true)) {
+            out.addAll(naivePage(r, iovaPage, w, tables));
+        }
+        return out;
+    }
+
+    private static EnumSet<FetchOutcome> naivePage(Route r, long iova, Window w, IntFunction<TableView> tables) {
+        return switch (r) {
+            case Route.Abort a -> EnumSet.of(FetchOutcome.FAULT);
+            case Route.Bypass b -> iova >= w.fbLoPage() && iova < w.fbHiPage()
+                    ? EnumSet.noneOf(FetchOutcome.class) : EnumSet.of(FetchOutcome.WRONG_PAGE);
+            case Route.Walk wk -> {
+                TableView t = tables.apply(wk.table());
+                if (t.garbage()) {
+                    yield EnumSet.of(FetchOutcome.FAULT, FetchOutcome.HANG, FetchOutcome.WRONG_PAGE);
+                }
+                for (MappedRange m : t.ranges()) {
+                    if (iova >= m.iovaPage() && iova < m.iovaEnd()) {
+                        long pa = m.paPage() + (iova - m.iovaPage());
+                        yield pa >= w.fbLoPage() && pa < w.fbHiPage()
+                                ? EnumSet.noneOf(FetchOutcome.class) : EnumSet.of(FetchOutcome.WRONG_PAGE);
+                    }
+                }
+                yield EnumSet.of(wk.stall() ? FetchOutcome.HANG : FetchOutcome.FAULT);
+            }
+        };
+    }
+
+    /** Every stream ID the entries match (for the naive enumeration), ascending, without duplicates. */
+    public static List<Integer> enumerate(List<Integer> entries) {
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        for (int e : entries) {
+            int id = e & 0x7fff;
+            int mask = e >>> 16 & 0x7fff;
+            for (int sub = mask; ; sub = (sub - 1) & mask) {
+                ids.add((id & ~mask) | sub);
+                if (sub == 0) {
+                    break;
+                }
+            }
+        }
+        return List.copyOf(ids);
+    }
+}

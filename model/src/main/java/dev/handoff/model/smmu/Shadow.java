@@ -1,0 +1,31 @@
+package dev.handoff.model.smmu;
+
+/**
+ * The arm-smmu driver's software copy of one stream map entry: {@code struct arm_smmu_smr}
+ * ({@code u16 id, u16 mask, bool valid}) and {@code struct arm_smmu_s2cr}
+ * ({@code type, privcfg, u8 cbndx, int count}).
+ */
+public record Shadow(boolean valid, int id, int mask, int type, int cbndx, int count) {
+    public Shadow {
+        id &= 0xffff;
+        mask &= 0xffff;
+        cbndx &= 0xff;
+    }
+
+    public static Shadow initial(boolean disableBypass) {
+        return new Shadow(false, 0, 0,
+                disableBypass ? Registers.S2CR_TYPE_FAULT : Registers.S2CR_TYPE_BYPASS, 0, 0);
+    }
+
+    public Shadow withSmr(boolean v, int newId, int newMask) {
+        return new Shadow(v, newId, newMask, type, cbndx, count);
+    }
+
+    public Shadow withS2cr(int newType, int newCbndx) {
+        return new Shadow(valid, id, mask, newType, newCbndx, count);
+    }
+
+    public Shadow withCount(int c) {
+        return new Shadow(valid, id, mask, type, cbndx, c);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.handoff.model.smmu;
+
+/**
+ * A concrete failing transaction.
+ *
+ * @param outcome  how it fails
+ * @param sid      its stream ID
+ * @param iovaPage its IOVA, in 4 KiB pages
+ * @param paPage   where it lands, in pages, or -1 when it lands nowhere (fault, hang)
+ * @param path     how the SMMU resolved it, for the reader: {@code SMR[2] -> S2CR[2] FAULT}
+ */
+public record Witness(FetchOutcome outcome, int sid, long iovaPage, long paPage, String path) {
+}

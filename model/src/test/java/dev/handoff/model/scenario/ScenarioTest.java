@@ -1,0 +1,71 @@
+package dev.handoff.model.scenario;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Knobs, presets and scenario files, with the errors a user sees. */
+class ScenarioTest {
+    @Test
+    void precedenceIsDefaultsPlatformPolicyOverrides() {
+        Scenario s = Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_MAPPING, "translated"));
+        assertEquals("present", s.knob(Knobs.DISPLAY_RESET), "policy over platform");
+        assertEquals("yes", s.knob(Knobs.HYP_BYPASS_QUIRK), "platform over default");
+        assertEquals("translated", s.knob(Knobs.FW_MAPPING), "override over all");
+        assertEquals(Knobs.all().size(), s.knobs().size(), "every knob has a value");
+    }
+
+    @Test
+    void unknownKnobListsTheKnownOnes() {
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.C630, null, Map.of("fw.maping", "identity")));
+        assertTrue(e.getMessage().startsWith("knob \"fw.maping\" is unknown (known: smmu.version, fw.mapping,"), e.getMessage());
+    }
+
+    @Test
+    void badValueListsTheAllowedOnes() {
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.C630, null, Map.of("fw.mapping", "sideways")));
+        assertEquals("knob \"fw.mapping\" has no value \"sideways\" (allowed: identity, translated)", e.getMessage());
+    }
+
+    @Test
+    void everyPolicyOfTheBriefExists() {
+        for (String p : new String[] {"stock", "stock-bypass", "explicit-only", "explicit-inherit", "qcom-bypass",
+                "qcom-bypass-noreset", "qcom-pre-sctlr-fix", "rmr-identity", "rmr-dma", "dt-iommu-addresses",
+                "dt-iommu-addresses-nonidentity", "tegra-late-sid", "global-passthrough", "fw-quiesce", "readback-remap",
+                "asahi-translated"}) {
+            assertEquals(p, Policies.get(p, "").name());
+        }
+        assertEquals(16, Policies.all().size());
+    }
+
+    @Test
+    void scenarioFile() {
+        ScenarioFile.Parsed p = ScenarioFile.read("s.yaml", new StringReader(
+                "platform: c630\npolicy: rmr-dma\nknobs:\n  fw.mapping: translated\n  fw.quiesce: yes\n"));
+        assertEquals("rmr-dma", p.policy());
+        assertEquals(Map.of("fw.mapping", "translated", "fw.quiesce", "yes"), p.knobs());
+    }
+
+    @Test
+    void scenarioFileErrorsNameTheLine() {
+        ScenarioException unknown = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
+                new StringReader("policy: stock\nknobs:\n  fw.mapping: identity\n  fw.maping: translated\n")));
+        assertTrue(unknown.getMessage().startsWith("s.yaml line 4: knob \"fw.maping\" is unknown"), unknown.getMessage());
+        ScenarioException key = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
+                new StringReader("policy: stock\nplatfrom: c630\n")));
+        assertEquals("s.yaml line 2: unknown key \"platfrom\" (allowed: platform, policy, knobs)", key.getMessage());
+        ScenarioException policy = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
+                new StringReader("policy: stok\n")));
+        assertTrue(policy.getMessage().startsWith("s.yaml: policy \"stok\" is unknown (known: stock,"), policy.getMessage());
+        ScenarioException yaml = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
+                new StringReader("knobs: [unclosed\n")));
+        assertTrue(yaml.getMessage().startsWith("s.yaml"), yaml.getMessage());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.handoff.model.smmu;
+
+import dev.handoff.model.constraints.ConstraintAdapter;
+import dev.handoff.model.constraints.MappedRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Transaction resolution (BRIEF 2.4) for every S2CR type and sCR0 setting, and pruned = naive. */
+class ResolverTest {
+    private static final int SID = 0x880;
+    private static final long FB = 0x9d400;
+    private static final Resolver.Window IDENTITY_WINDOW = new Resolver.Window(List.of(SID | 0x8 << 16), FB, 8, FB, FB + 8);
+
+    private static SmmuV2 hw(int scr0) {
+        return SmmuV2.reset(4, 4).withScr0(scr0);
+    }
+
+    private static SmmuV2 matched(int scr0, int s2cr) {
+        return hw(scr0).withSmr(0, Registers.smr(SID, 0x8, true)).withS2cr(0, s2cr);
+    }
+
+    @Test
+    void clientpdBypassesEverything() {
+        List<Resolver.Route> r = Resolver.routesV2(matched(Registers.SCR0_CLIENTPD, Registers.s2cr(2, 0, 0)), List.of(0));
+        assertInstanceOf(Resolver.Route.Bypass.class, r.get(0));
+    }
+
+    @Test
+    void unmatchedStreamFollowsUsfcfg() {
+        assertInstanceOf(Resolver.Route.Abort.class, Resolver.routesV2(hw(Registers.SCR0_USFCFG), List.of()).get(0));
+        assertInstanceOf(Resolver.Route.Bypass.class, Resolver.routesV2(hw(0), List.of()).get(0));
+    }
+
+    @Test
+    void everyS2crType() {
+        assertInstanceOf(Resolver.Route.Bypass.class,
+                Resolver.routesV2(matched(0, Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0, 0)), List.of(0)).get(0));
+        assertInstanceOf(Resolver.Route.Abort.class,
+                Resolver.routesV2(matched(0, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0)), List.of(0)).get(0));
+        assertInstanceOf(Resolver.Route.Abort.class,
+                Resolver.routesV2(matched(0, Registers.s2cr(3, 0, 0)), List.of(0)).get(0), "reserved type");
+        SmmuV2 trans = matched(0, Registers.s2cr(Registers.S2CR_TYPE_TRANS, 1, 0));
+        assertInstanceOf(Resolver.Route.Bypass.class, Resolver.routesV2(trans, List.of(0)).get(0), "bank with SCTLR.M=0");
+        SmmuV2 walking = trans.withBank(1, Registers.cbar(1), Registers.SCTLR_M, Tables.FIRMWARE);
+        Resolver.Route.Walk w = assertInstanceOf(Resolver.Route.Walk.class, Resolver.routesV2(walking, List.of(0)).get(0));
+        assertEquals(Tables.FIRMWARE, w.table());
+        SmmuV2 beyond = matched(0, Registers.s2cr(Registers.S2CR_TYPE_TRANS, 9, 0));
+        assertInstanceOf(Resolver.Route.Abort.class, Resolver.routesV2(beyond, List.of(0)).get(0), "cbndx >= NUMCB");
+        SmmuV2 s2fault = trans.withBank(1, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_FAULT), Registers.SCTLR_M, 0);
+        assertInstanceOf(Resolver.Route.Abort.class, Resolver.routesV2(s2fault, List.of(0)).get(0));
+    }
+
+    @Test
+    void streamMatchConflictFaultsOrPicksAnyEntry() {
+        SmmuV2 two = hw(0).withSmr(0, Registers.smr(SID, 0x8, true)).withSmr(1, Registers.smr(SID, 0, true))
+                .withS2cr(0, Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0, 0))
+                .withS2cr(1, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0));
+        List<Resolver.Route> unpredictable = Resolver.routesV2(two, List.of(0, 1));
+        assertEquals(2, unpredictable.size());
+        List<Resolver.Route> faulting = Resolver.routesV2(two.withScr0(Registers.SCR0_SMCFCFG), List.of(0, 1));
+        assertEquals(1, faulting.size());
+        assertInstanceOf(Resolver.Route.Abort.class, faulting.get(0));
+    }
+
+    @Test
+    void wholeFetchOutcomes() {
+        ConstraintAdapter c = new ConstraintAdapter();
+        IntFunction<TableView> none = id -> TableView.EMPTY;
+        SmmuV2 walking = matched(0, Registers.s2cr(0, 1, 0)).withBank(1, Registers.cbar(1), Registers.SCTLR_M, Tables.FIRMWARE);
+        Map<FetchOutcome, Witness> empty = Resolver.fetch(walking, IDENTITY_WINDOW, none, c);
+        assertEquals(EnumSet.of(FetchOutcome.FAULT), empty.keySet(), "empty table: context fault");
+        Map<FetchOutcome, Witness> stall = Resolver.fetch(
+                walking.withSctlr(1, Registers.SCTLR_M | Registers.SCTLR_CFCFG), IDENTITY_WINDOW, none, c);
+        assertEquals(EnumSet.of(FetchOutcome.HANG), stall.keySet(), "CFCFG=1 stalls");
+        IntFunction<TableView> garbage = id -> new TableView(List.of(), true);
+        assertEquals(EnumSet.allOf(FetchOutcome.class), Resolver.fetch(walking, IDENTITY_WINDOW, garbage, c).keySet());
+        IntFunction<TableView> half = id -> new TableView(List.of(new MappedRange(FB, FB, 4)), false);
+        Witness w = Resolver.fetch(walking, IDENTITY_WINDOW, half, c).get(FetchOutcome.FAULT);
+        assertEquals(FB + 4, w.iovaPage(), "the first unmapped page is the witness");
+        Resolver.Window translated = new Resolver.Window(IDENTITY_WINDOW.streams(), 0x1000, 8, FB, FB + 8);
+        Map<FetchOutcome, Witness> bypass = Resolver.fetch(matched(0, Registers.s2cr(1, 0, 0)), translated, none, c);
+        assertEquals(EnumSet.of(FetchOutcome.WRONG_PAGE), bypass.keySet(), "bypass with IOVA != PA reads the wrong page");
+        assertEquals(0x1000, bypass.get(FetchOutcome.WRONG_PAGE).paPage());
+        Map<FetchOutcome, Witness> partly = Resolver.fetch(hw(Registers.SCR0_USFCFG).withSmr(0, Registers.smr(SID, 0, true)),
+                IDENTITY_WINDOW, none, c);
+        assertEquals(0x888, partly.get(FetchOutcome.FAULT).sid(), "the stream ID the SMR misses faults");
+    }
+
+    /** Random stream maps, banks and tables: the constraint-decided fetch equals the union of per-page answers. */
+    @Test
+    void prunedAgreesWithNaiveOnRandomConfigurations() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        ConstraintAdapter c = new ConstraintAdapter();
+        for (int trial = 0; trial < 400; trial++) {
+            SmmuV2 h = SmmuV2.reset(4, 3).withScr0(rnd.nextInt(4) == 0 ? Registers.SCR0_CLIENTPD
+                    : (rnd.nextBoolean() ? Registers.SCR0_USFCFG : 0) | (rnd.nextBoolean() ? Registers.SCR0_SMCFCFG : 0));
+            for (int i = 0; i < 4; i++) {
+                h = h.withSmr(i, Registers.smr(0x880 | rnd.nextInt(4) << 2 | (rnd.nextBoolean() ? 0x400 : 0),
+                        rnd.nextInt(16), rnd.nextInt(3) > 0));
+                h = h.withS2cr(i, Registers.s2cr(rnd.nextInt(4), rnd.nextInt(4), 0));
+            }
+            for (int j = 0; j < 3; j++) {
+                h = h.withBank(j, Registers.cbar(rnd.nextInt(3)), rnd.nextBoolean() ? Registers.SCTLR_M : 0, 1 + rnd.nextInt(2));
+            }
+            long fb = 100;
+            long start = rnd.nextBoolean() ? fb : 40;
+            long pages = 1 + rnd.nextInt(6);
+            List<MappedRange> ranges = rnd.nextBoolean()
+                    ? List.of(new MappedRange(start + rnd.nextInt(3), fb + rnd.nextInt(4) - 1, 1 + rnd.nextInt(5)))
+                    : List.of();
+            boolean garbage = rnd.nextInt(6) == 0;
+            IntFunction<TableView> tables = id -> id == 1 ? new TableView(ranges, garbage) : TableView.EMPTY;
+            List<Integer> streams = rnd.nextBoolean() ? List.of(0x880 | 0x8 << 16, 0xc80 | 0x8 << 16) : List.of(0x884);
+            Resolver.Window w = new Resolver.Window(streams, start, pages, fb, fb + 6);
+            EnumSet<FetchOutcome> naive = EnumSet.noneOf(FetchOutcome.class);
+            for (int sid : Resolver.enumerate(streams)) {
+                for (long p = 0; p < pages; p++) {
+                    naive.addAll(Resolver.naive(h, sid, start + p, w, tables));
+                }
+            }
+            assertEquals(naive, Resolver.fetch(h, w, tables, c).keySet(), "trial " + trial + ": " + h);
+        }
+        assertTrue(c.solves() < c.queries(), "repeated questions come from the cache");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.handoff.properties;
+
+import dev.handoff.model.formalism.Property;
+import dev.handoff.model.handoff.Failure;
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.scenario.ScenarioException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The named properties of a handoff (issue 3 §4). The window runs from the firmware's handoff
+ * until the display engine stops (reset or quiesce) or the first modeset. Names are values: the
+ * command line, traces and tests use them.
+ */
+public final class HandoffProperties {
+    public static final String NO_DMA_FAULT = "no-dma-fault";
+    public static final String RIGHT_PAGE = "right-page";
+    public static final String NO_CORRUPTION = "no-corruption";
+    public static final String ISOLATION = "isolation";
+    public static final String NO_STREAM_MATCH_CONFLICT = "no-stream-match-conflict";
+    public static final String HANDOFF_COMPLETES = "handoff-completes";
+
+    /** A property's name, class and one-line meaning, for {@code handoff list properties}. */
+    public record Info(String name, String kind, String description) {
+    }
+
+    private static final Map<String, Info> CATALOG = new LinkedHashMap<>();
+
+    static {
+        info(NO_DMA_FAULT, "safety", "No display transaction in the window is aborted (unmatched stream with USFCFG=1,"
+                + " S2CR FAULT, stream match conflict fault, context fault, v3 abort) or hangs.");
+        info(RIGHT_PAGE, "safety", "Every display transaction in the window lands on a page of the framebuffer the"
+                + " engine was programmed with.");
+        info(NO_CORRUPTION, "safety", "No write-capable master writes a page outside its buffer, and no kernel write"
+                + " lands on pages the engine or the SMMU walker still reads.");
+        info(ISOLATION, "safety", "Once Linux's SMMU driver runs, no other master is untranslated as a side effect"
+                + " (global bypass, unmatched bypass) unless its own default domain is IDENTITY.");
+        info(NO_STREAM_MATCH_CONFLICT, "safety", "Never two valid SMRs match one live display stream ID.");
+        info(HANDOFF_COMPLETES, "liveness", "Every run reaches the display driver's first modeset: no run stops"
+                + " short of it (deadlock). Runs ended by a failure above are judged by that property.");
+    }
+
+    private static void info(String name, String kind, String description) {
+        CATALOG.put(name, new Info(name, kind, description));
+    }
+
+    private HandoffProperties() {
+    }
+
+    public static List<Info> catalog() {
+        return List.copyOf(CATALOG.values());
+    }
+
+    /** Checks property names, with a message listing the known ones. */
+    public static List<String> resolve(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return List.copyOf(CATALOG.keySet());
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (!CATALOG.containsKey(n)) {
+                throw new ScenarioException("property \"" + n + "\" is unknown (known: "
+                        + String.join(", ", CATALOG.keySet()) + ")");
+            }
+            if (!out.contains(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** The safety properties among {@code names} as state invariants over {@code model}'s states. */
+    public static List<Property<HandoffState>> invariants(HandoffModel model, List<String> names) {
+        List<Property<HandoffState>> out = new ArrayList<>();
+        for (String n : resolve(names)) {
+            switch (n) {
+                case NO_DMA_FAULT -> out.add(Property.always(n, s -> !failed(s, Failure.Kind.FETCH_FAULT, Failure.Kind.FETCH_HANG)));
+                case RIGHT_PAGE -> out.add(Property.always(n, s -> !failed(s, Failure.Kind.FETCH_WRONG_PAGE, Failure.Kind.WRITE_WRONG_PAGE)));
+                case NO_CORRUPTION -> out.add(Property.always(n, s -> s.corrupted() == 0 && !failed(s, Failure.Kind.WRITE_WRONG_PAGE)));
+                case ISOLATION -> out.add(Property.always(n, s -> model.untranslatedOtherStream(s) < 0));
+                case NO_STREAM_MATCH_CONFLICT -> out.add(Property.always(n, s -> !model.inWindow(s) || model.conflictingStream(s) < 0));
+                case HANDOFF_COMPLETES -> {
+                    // decided by the engine's deadlock check over the model's terminal states
+                }
+                default -> throw new IllegalStateException(n);
+            }
+        }
+        return out;
+    }
+
+    private static boolean failed(HandoffState s, Failure.Kind... kinds) {
+        if (s.failure() == null) {
+            return false;
+        }
+        for (Failure.Kind k : kinds) {
+            if (s.failure().kind() == k) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
