@@ -62,9 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1 || repeat > 100) {
             throw new ParameterException(spec.commandLine(), "--repeat " + repeat + " is out of range (allowed: 1 to 100)");
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json)");
-        }
+        CheckOptions.requireFormat(spec, format, "text", "json");
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -37,11 +37,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "NAME", description = "Policy preset (see 'handoff list policies').")
     String policy;
 
-    @Option(names = "--property", paramLabel = "NAME", description = "Check only this property; repeatable (default: all).")
-    List<String> properties = new ArrayList<>();
-
-    @Option(names = "--no-pruning", description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
-    boolean noPruning;
+    @Mixin
+    CheckOptions check;
 
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
@@ -51,14 +48,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json)");
-        }
+        CheckOptions.requireFormat(spec, format, "text", "json");
         Scenario s = scenario.scenario(policy, Map.of());
-        List<String> names = Names.properties(properties);
+        List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter out = spec.commandLine().getOut();
-        HandoffCheck.Outcome o = HandoffCheck.run(s, names, !noPruning, settings,
+        HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, settings,
                 new ProgressPrinter(spec.commandLine().getErr(), ProgressPrinter.interactive(), exploration.progress));
         if (format.equals("json")) {
             out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));

@@ -71,9 +71,7 @@ final class ReferenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json)");
-        }
+        CheckOptions.requireFormat(spec, format, "text", "json");
         PackedModel packed;
         String title;
         boolean deadlocks = deadlock != null ? deadlock : !model.equals("philosophers");

@@ -48,11 +48,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--vary", paramLabel = "KNOB", description = "A knob whose every value is a column; repeatable (default: fw.mapping).")
     List<String> vary = new ArrayList<>();
 
-    @Option(names = "--property", paramLabel = "NAME", description = "Check only this property; repeatable (default: all).")
-    List<String> properties = new ArrayList<>();
-
-    @Option(names = "--no-pruning", description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
-    boolean noPruning;
+    @Mixin
+    CheckOptions check;
 
     @Option(names = "--format", paramLabel = "text|json|markdown", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
@@ -62,9 +59,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("text", "json", "markdown").contains(format)) {
-            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: text, json, markdown)");
-        }
+        CheckOptions.requireFormat(spec, format, "text", "json", "markdown");
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
             Policies.all().stream().map(Policy::name).forEach(chosen::add);
@@ -81,7 +76,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<Map<String, String>> variants = variants(knobs);
         List<String> labels = variants.stream().map(SweepCommand::label).toList();
-        List<String> names = Names.properties(properties);
+        List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
         List<HandoffCheck.Outcome> all = new ArrayList<>();
@@ -91,7 +86,7 @@ final class SweepCommand implements Callable<Integer> {
             Map<String, HandoffCheck.Outcome> row = new LinkedHashMap<>();
             for (int j = 0; j < variants.size(); j++) {
                 Scenario s = scenario.scenario(p, variants.get(j));
-                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !noPruning, settings, listener);
+                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, settings, listener);
                 row.put(labels.get(j), o);
                 all.add(o);
             }

@@ -231,29 +231,21 @@ public final class HandoffModel implements Model<HandoffState> {
 
     // ---- program counters with lazy skipping of steps that do not apply
 
-    private int fwNext(HandoffState s) {
-        return s.fwPc();
-    }
-
     private int driverNext(HandoffState s) {
-        int pc = s.driverPc();
-        while (pc < driver.size() && !ArmSmmuDriver.applies(driver.get(pc), s, config)) {
-            pc++;
-        }
-        return pc;
+        return firstApplicable(driver, s.driverPc(), step -> ArmSmmuDriver.applies(step, s, config));
     }
 
     private int coreNext(HandoffState s) {
-        int pc = s.corePc();
-        while (pc < core.size() && !IommuCore.applies(core.get(pc), s, config)) {
-            pc++;
-        }
-        return pc;
+        return firstApplicable(core, s.corePc(), step -> IommuCore.applies(step, s, config));
     }
 
     private int ddrvNext(HandoffState s) {
-        int pc = s.ddrvPc();
-        while (pc < ddrv.size() && !DisplayDriver.applies(ddrv.get(pc), s, config)) {
+        return firstApplicable(ddrv, s.ddrvPc(), step -> DisplayDriver.applies(step, s, config));
+    }
+
+    /** The first step at or after {@code pc} that does something in the current state (others are passed over). */
+    private static <T> int firstApplicable(List<T> program, int pc, java.util.function.Predicate<T> applies) {
+        while (pc < program.size() && !applies.test(program.get(pc))) {
             pc++;
         }
         return pc;
@@ -288,7 +280,7 @@ public final class HandoffModel implements Model<HandoffState> {
         }
         Slot slot = slots.get(action);
         return switch (slot) {
-            case FwSlot f -> fwNext(s) == f.pc()
+            case FwSlot f -> s.fwPc() == f.pc()
                     ? Firmware.apply(firmware.get(f.pc()), s, config).withFwPc(f.pc() + 1) : null;
             case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
             case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()

@@ -1,0 +1,26 @@
+package dev.handoff.checker.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What to check in each scenario, shared by {@code check} and {@code sweep} (a picocli mixin). */
+final class CheckOptions {
+    @Option(names = "--property", paramLabel = "NAME", description = "Check only this property; repeatable (default: all).")
+    List<String> properties = new ArrayList<>();
+
+    @Option(names = "--no-pruning",
+            description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
+    boolean noPruning;
+
+    /** Fails with a usage error unless {@code format} is one of {@code allowed}. */
+    static void requireFormat(CommandSpec spec, String format, String... allowed) {
+        if (!List.of(allowed).contains(format)) {
+            throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not a format (allowed: "
+                    + String.join(", ", allowed) + ")");
+        }
+    }
+}
