@@ -7,6 +7,7 @@ import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.handoff.StateFields;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.smmu.Witness;
+import dev.handoff.properties.HandoffProperties;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,7 @@ public final class HandoffTraces {
         Map<String, String> before = StateFields.of(model, states.get(0));
         for (int i = 0; i < actions.length; i++) {
             Map<String, String> after = StateFields.of(model, states.get(i + 1));
-            List<Trace.Change> changes = new ArrayList<>();
-            for (Map.Entry<String, String> e : after.entrySet()) {
-                String old = before.get(e.getKey());
-                if (!e.getValue().equals(old)) {
-                    changes.add(new Trace.Change(e.getKey(), old, e.getValue()));
-                }
-            }
+            List<Trace.Change> changes = Replayer.changes(before, after);
             Action a = model.actions().get(actions[i]);
             steps.add(new Trace.Step(i + 1, a.actor(), a.name(), model.citation(actions[i]), changes));
             before = after;
@@ -50,6 +45,13 @@ public final class HandoffTraces {
             }
             w = new Trace.WitnessInfo(x.outcome().label(), hex(x.sid()), hex(x.iovaPage() * Platform.PAGE),
                     x.paPage() < 0 ? null : hex(x.paPage() * Platform.PAGE), path);
+        } else if (property.equals(HandoffProperties.ISOLATION) && model.untranslatedOtherStream(last) >= 0) {
+            int sid = model.untranslatedOtherStream(last);
+            w = new Trace.WitnessInfo("untranslated", hex(sid), null, null,
+                    model.config().scenario().platform().otherDevice() + ": " + model.resolution(last, sid));
+        } else if (property.equals(HandoffProperties.NO_STREAM_MATCH_CONFLICT) && model.conflictingStream(last) >= 0) {
+            int sid = model.conflictingStream(last);
+            w = new Trace.WitnessInfo("stream-match-conflict", hex(sid), null, null, model.resolution(last, sid));
         } else if (last.corrupted() != prev.corrupted()) {
             String what = (last.corrupted() & ~prev.corrupted()) == HandoffState.CORRUPTED_FRAMEBUFFER
                     ? "framebuffer, which the display engine is scanning out"

@@ -38,25 +38,45 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CheckOptions check;
 
-    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json, markdown (CI step summary), junit (XML), mermaid (a sequence chart per"
+                    + " violation), svg (the first violation's chart). Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Option(names = "--trace-out", paramLabel = "FILE",
+            description = "Write each violated property's trace (handoff.trace/1) to FILE with .PROPERTY.json"
+                    + " in place of .json; replay it with 'handoff replay'.")
+    java.nio.file.Path traceOut;
 
     @Mixin
     ExplorationOptions exploration;
 
     @Override
     public Integer call() throws Exception {
-        CheckOptions.requireFormat(spec, format, "text", "json");
+        CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit", "mermaid", "svg");
         Scenario s = scenario.scenario(policy, Map.of());
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter out = spec.commandLine().getOut();
         HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, settings,
                 new ProgressPrinter(spec.commandLine().getErr(), ProgressPrinter.interactive(), exploration.progress));
-        if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
-        } else {
-            HandoffReports.checkText(out, o, true);
+        if (traceOut != null) {
+            for (java.nio.file.Path p : HandoffReports.writeTraces(traceOut, "", o)) {
+                spec.commandLine().getErr().println("handoff: wrote " + p);
+            }
+        }
+        List<Map<String, String>> shown = List.of(scenario.overrides());
+        switch (format) {
+            case "json" -> out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
+            case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));
+            case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)));
+            case "mermaid" -> o.properties().stream().filter(p -> p.file() != null).forEach(p -> {
+                out.println("%% " + p.name() + ": " + p.file().explanation());
+                out.print(dev.handoff.counterexamples.SequenceChart.mermaid(p.trace()));
+            });
+            case "svg" -> o.properties().stream().filter(p -> p.file() != null).findFirst()
+                    .ifPresent(p -> out.print(dev.handoff.counterexamples.SequenceChart.svg(p.trace())));
+            default -> HandoffReports.checkText(out, o, true);
         }
         out.flush();
         return o.exitCode();

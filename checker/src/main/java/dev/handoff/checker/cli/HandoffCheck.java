@@ -3,18 +3,17 @@ package dev.handoff.checker.cli;
 import dev.handoff.checker.engine.ExplorationResult;
 import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.Explorer;
-import dev.handoff.checker.engine.Path;
 import dev.handoff.checker.engine.PropertyResult;
 import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Statistics;
 import dev.handoff.checker.engine.Verdict;
-import dev.handoff.counterexamples.HandoffTraces;
+import dev.handoff.counterexamples.Counterexamples;
 import dev.handoff.counterexamples.Trace;
+import dev.handoff.counterexamples.TraceFile;
 import dev.handoff.model.formalism.Models;
 import dev.handoff.model.formalism.PackedModel;
 import dev.handoff.model.formalism.PackedModels;
 import dev.handoff.model.handoff.HandoffModel;
-import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.scenario.Scenario;
 import dev.handoff.properties.HandoffProperties;
 
@@ -23,8 +22,11 @@ import java.util.List;
 
 /** Checks one scenario: builds the model, runs the engine, turns paths into traces. */
 final class HandoffCheck {
-    /** One property's outcome, with its trace when violated. */
-    record PropertyOutcome(String name, Verdict verdict, Trace trace) {
+    /** One property's outcome, with its (shrunk, explained) trace when violated. */
+    record PropertyOutcome(String name, Verdict verdict, TraceFile file) {
+        Trace trace() {
+            return file == null ? null : file.trace();
+        }
     }
 
     /**
@@ -39,6 +41,14 @@ final class HandoffCheck {
 
     record Outcome(Scenario scenario, List<PropertyOutcome> properties, Statistics stats, String stopReason,
                    Pruning pruning) {
+        /** A label for reports: platform, policy and the knobs given on top of it. */
+        String label(java.util.Map<String, String> shown) {
+            StringBuilder sb = new StringBuilder(scenario.platform().name());
+            sb.append(' ').append(scenario.policy() == null ? "(no policy)" : scenario.policy());
+            shown.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+
         Verdict verdict() {
             if (properties.stream().anyMatch(p -> p.verdict() == Verdict.VIOLATED)) {
                 return Verdict.VIOLATED;
@@ -102,22 +112,15 @@ final class HandoffCheck {
         for (String n : names) {
             if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {
                 Verdict v = r.deadlock() != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
-                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? null : trace(model, n, r.deadlock())));
+                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? null : Counterexamples.make(model, n, r.deadlock().actions())));
                 continue;
             }
             PropertyResult p = r.property(n).orElseThrow();
-            out.add(new PropertyOutcome(n, p.verdict(), p.path() == null ? null : trace(model, n, p.path())));
+            out.add(new PropertyOutcome(n, p.verdict(), p.path() == null ? null : Counterexamples.make(model, n, p.path().actions())));
         }
         Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
                 counters[2], counters[3]);
         return new Outcome(scenario, out, r.statistics(), r.stopReason(), pr);
     }
 
-    private static Trace trace(HandoffModel model, String property, Path p) {
-        List<HandoffState> states = new ArrayList<>();
-        for (long[] w : p.states()) {
-            states.add(model.codec().decode(w, 0));
-        }
-        return HandoffTraces.build(model, property, states, p.actions());
-    }
 }

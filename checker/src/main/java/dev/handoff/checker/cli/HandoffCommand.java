@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
             CheckCommand.class,
             SweepCommand.class,
             ListCommand.class,
+            ReplayCommand.class,
+            ShowCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,

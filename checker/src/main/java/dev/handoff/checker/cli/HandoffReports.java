@@ -3,7 +3,13 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.engine.Verdict;
-import dev.handoff.counterexamples.Trace;
+import dev.handoff.counterexamples.Reports;
+import dev.handoff.counterexamples.TextRenderer;
+import dev.handoff.counterexamples.TraceFile;
+import dev.handoff.counterexamples.TraceJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -40,7 +46,7 @@ final class HandoffReports {
             if (p.trace() == null) {
                 n.putNull("trace");
             } else {
-                n.set("trace", traceJson(p.trace()));
+                n.set("trace", traceJson(p.file()));
             }
         }
         ObjectNode st = root.putObject("stats");
@@ -58,34 +64,14 @@ final class HandoffReports {
         return root;
     }
 
-    static ObjectNode traceJson(Trace t) {
+    static ObjectNode traceJson(TraceFile f) {
         ObjectNode o = RunReport.JSON.createObjectNode();
-        o.put("property", t.property());
-        ArrayNode steps = o.putArray("steps");
-        for (Trace.Step s : t.steps()) {
-            ObjectNode n = steps.addObject();
-            n.put("step", s.index());
-            n.put("actor", s.actor());
-            n.put("action", s.action());
-            n.put("function", s.function());
-            ArrayNode ch = n.putArray("changes");
-            for (Trace.Change c : s.changes()) {
-                ObjectNode x = ch.addObject();
-                x.put("field", c.field());
-                x.put("from", c.from());
-                x.put("to", c.to());
-            }
-        }
-        if (t.witness() == null) {
-            o.putNull("witness");
-        } else {
-            ObjectNode w = o.putObject("witness");
-            w.put("outcome", t.witness().outcome());
-            w.put("sid", t.witness().sid());
-            w.put("iova", t.witness().iova());
-            w.put("pa", t.witness().pa());
-            w.put("path", t.witness().path());
-        }
+        ObjectNode full = TraceJson.toJson(f);
+        o.put("property", f.trace().property());
+        o.set("steps", full.get("steps"));
+        o.set("witness", full.get("witness"));
+        o.put("explanation", f.explanation());
+        o.put("originalSteps", f.original().size());
         return o;
     }
 
@@ -110,30 +96,13 @@ final class HandoffReports {
         }
         if (traces) {
             for (HandoffCheck.PropertyOutcome p : o.properties()) {
-                if (p.trace() != null) {
+                if (p.file() != null) {
                     out.println();
-                    traceText(out, p.trace());
+                    out.print(TextRenderer.render(p.trace(), p.file().explanation()));
                 }
             }
         }
         out.flush();
-    }
-
-    static void traceText(PrintWriter out, Trace t) {
-        out.println("counterexample for " + t.property() + ":");
-        for (Trace.Step s : t.steps()) {
-            out.printf(Locale.ROOT, "  %3d  %-22s %s%n", s.index(), s.actor(), s.action());
-            out.printf(Locale.ROOT, "       %-22s   %s%n", "", s.function());
-            for (Trace.Change c : s.changes()) {
-                out.printf(Locale.ROOT, "       %-22s   %s %s -> %s%n", "", c.field(), c.from(), c.to());
-            }
-        }
-        if (t.witness() != null) {
-            Trace.WitnessInfo w = t.witness();
-            out.println("  witness: " + w.outcome() + (w.sid() == null ? "" : " sid " + w.sid() + " iova " + w.iova()
-                    + (w.pa() == null ? "" : " pa " + w.pa())));
-            out.println("           " + w.path());
-        }
     }
 
     /** Short label of a check's result for a matrix cell: "ok" or the violated properties. */
@@ -196,5 +165,41 @@ final class HandoffReports {
             }
         }
         out.flush();
+    }
+
+    /** Entries for the markdown and JUnit reports. */
+    static List<Reports.Entry> entries(List<HandoffCheck.Outcome> outcomes, List<Map<String, String>> shown) {
+        List<Reports.Entry> out = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            HandoffCheck.Outcome o = outcomes.get(i);
+            for (HandoffCheck.PropertyOutcome p : o.properties()) {
+                out.add(new Reports.Entry(o.label(shown.get(i)), p.name(), p.verdict().name(), p.file()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes one trace file per violated property: {@code base} with {@code .<label>.<property>.json}
+     * in place of its extension. Returns the paths written.
+     */
+    static List<Path> writeTraces(Path base, String label, HandoffCheck.Outcome o) {
+        List<Path> written = new ArrayList<>();
+        String name = base.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        for (HandoffCheck.PropertyOutcome p : o.properties()) {
+            if (p.file() == null) {
+                continue;
+            }
+            String file = stem + (label.isEmpty() ? "" : "." + label) + "." + p.name() + ".json";
+            Path path = base.resolveSibling(file);
+            try {
+                TraceJson.write(p.file(), path);
+            } catch (IOException e) {
+                throw new InputException("cannot write trace file " + path + ": " + e.getMessage());
+            }
+            written.add(path);
+        }
+        return written;
     }
 }

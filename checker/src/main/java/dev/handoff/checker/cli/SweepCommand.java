@@ -50,15 +50,21 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     CheckOptions check;
 
-    @Option(names = "--format", paramLabel = "text|json|markdown", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (matrix), json, markdown (matrix, then each violation explained with its chart and"
+                    + " trace), junit (XML, a testcase per scenario and property). Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Option(names = "--trace-out", paramLabel = "FILE",
+            description = "Write each violation's trace to FILE with .POLICY.VARIANT.PROPERTY.json in place of .json.")
+    java.nio.file.Path traceOut;
 
     @Mixin
     ExplorationOptions exploration;
 
     @Override
     public Integer call() throws Exception {
-        CheckOptions.requireFormat(spec, format, "text", "json", "markdown");
+        CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
             Policies.all().stream().map(Policy::name).forEach(chosen::add);
@@ -79,6 +85,7 @@ final class SweepCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
         List<HandoffCheck.Outcome> all = new ArrayList<>();
+        List<Map<String, String>> shown = new ArrayList<>();
         PrintWriter err = spec.commandLine().getErr();
         SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
         for (String p : chosen) {
@@ -88,11 +95,18 @@ final class SweepCommand implements Callable<Integer> {
                 HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, settings, listener);
                 row.put(labels.get(j), o);
                 all.add(o);
+                shown.add(variants.get(j));
+                if (traceOut != null) {
+                    String label = p + "." + labels.get(j).replace(',', '.').replace('=', '-');
+                    HandoffReports.writeTraces(traceOut, label, o).forEach(f -> err.println("handoff: wrote " + f));
+                }
             }
             grid.put(p, row);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format.equals("junit")) {
+            out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
+        } else if (format.equals("json")) {
             ObjectNode root = RunReport.JSON.createObjectNode();
             root.put("schema", "handoff.sweep/1");
             ArrayNode results = root.putArray("results");
@@ -105,6 +119,10 @@ final class SweepCommand implements Callable<Integer> {
             long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
             double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
             out.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
+            if (format.equals("markdown")) {
+                String report = dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(all, shown));
+                out.print(report.substring(report.indexOf("\n### ") < 0 ? report.length() : report.indexOf("\n### ")));
+            }
         }
         out.flush();
         return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;

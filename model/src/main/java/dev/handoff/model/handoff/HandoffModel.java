@@ -181,6 +181,56 @@ public final class HandoffModel implements Model<HandoffState> {
         return constraints;
     }
 
+    /** The index of the action {@code name} of {@code actor}, or -1 (names are unique within a model). */
+    public int actionIndex(String actor, String name) {
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i).name().equals(name) && actions.get(i).actor().equals(actor)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True when some action is enabled. */
+    public boolean hasSuccessor(HandoffState s) {
+        for (int a = 0; a < actions.size(); a++) {
+            if (next(s, a) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How a transaction of stream {@code sid} resolves in this state, ignoring its address:
+     * the routes the SMMU can take, joined with " | " where the choice is UNPREDICTABLE.
+     */
+    public String resolution(HandoffState s, int sid) {
+        List<Resolver.Route> routes;
+        if (passesAroundSmmu(s)) {
+            return "memory controller passthrough: around the SMMU";
+        } else if (config.v3()) {
+            routes = Resolver.routesV3(s.v3(), true);
+        } else {
+            List<Integer> matching = new ArrayList<>();
+            for (int n = 0; n < config.groups(); n++) {
+                if (dev.handoff.model.smmu.Registers.smrMatches(s.v2().smr()[n], sid)) {
+                    matching.add(n);
+                }
+            }
+            routes = Resolver.routesV2(s.v2(), matching);
+        }
+        List<String> out = new ArrayList<>();
+        for (Resolver.Route r : routes) {
+            out.add(switch (r) {
+                case Resolver.Route.Bypass b -> b.why();
+                case Resolver.Route.Abort a -> a.why();
+                case Resolver.Route.Walk w -> w.why();
+            });
+        }
+        return String.join(" | ", out);
+    }
+
     /** The kernel function, register or spec field action {@code i} stands for. */
     public String citation(int i) {
         return citations.get(i);

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A state as named fields, the way a kernel engineer reads registers: {@code SMR[2].VALID},
  * {@code S2CR[3].TYPE}, {@code CB[0].SCTLR.M}, hex where the hardware is hex. Traces show the
- * fields a step changed.
+ * fields a step changed. The driver's shadow appears once {@code arm_smmu_device_cfg_probe} has
+ * allocated it.
  */
 public final class StateFields {
     private StateFields() {
@@ -46,13 +47,15 @@ public final class StateFields {
                 f.put("smmu.CB[" + j + "].SCTLR.M", bit((s.v2().sctlr()[j] & Registers.SCTLR_M) != 0));
                 f.put("smmu.CB[" + j + "].TTBR0", Tables.name(s.v2().ttbr()[j]));
             }
-            for (int i = 0; i < c.groups(); i++) {
+            for (int i = 0; i < c.groups() && s.driverPc() > 0; i++) {
                 Shadow x = s.driver().shadow().get(i);
                 f.put("arm-smmu.smrs[" + i + "]", (x.valid() ? "valid " : "invalid ") + hex(x.id()) + "/" + hex(x.mask()));
                 f.put("arm-smmu.s2crs[" + i + "]", Registers.s2crTypeName(x.type()) + " cbndx=" + x.cbndx() + " count=" + x.count());
             }
-            f.put("arm-smmu.context_map", "0b" + Integer.toBinaryString(s.driver().contextMap()));
-            f.put("arm-smmu.bypass_quirk", Boolean.toString(s.driver().bypassQuirk()));
+            if (s.driverPc() > 0) {
+                f.put("arm-smmu.context_map", "0b" + Integer.toBinaryString(s.driver().contextMap()));
+                f.put("arm-smmu.bypass_quirk", Boolean.toString(s.driver().bypassQuirk()));
+            }
         }
         device(f, "display", s.display());
         device(f, "other", s.other());

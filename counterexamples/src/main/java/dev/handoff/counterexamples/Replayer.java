@@ -1,0 +1,110 @@
+package dev.handoff.counterexamples;
+
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.handoff.StateFields;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Re-executes a trace against the model rebuilt from its scenario and checks every recorded
+ * change, as stateright does with its action-index traces: a step that is not enabled, or that
+ * changes other fields than recorded, is a divergence, named by step, action and field.
+ */
+public final class Replayer {
+    private Replayer() {
+    }
+
+    /** What a replay found. */
+    public sealed interface Result {
+        /** The trace is a real run and ends in a state that violates its property. */
+        record Reproduced(String property, String kind) implements Result {
+        }
+
+        /** The trace is a real run, but its last state violates nothing. */
+        record NoViolation(String property) implements Result {
+        }
+
+        /** The trace is not a run of this model. {@code step} is 0 for the initial state. */
+        record Diverged(int step, String action, String detail) implements Result {
+        }
+    }
+
+    public static Result replay(TraceFile f) {
+        HandoffModel model = new HandoffModel(f.scenario(), f.pruning());
+        HandoffState s = model.initialStates().get(0);
+        Map<String, String> fields = StateFields.of(model, s);
+        String diff = compareInitial(f.initial(), fields);
+        if (diff != null) {
+            return new Result.Diverged(0, "initial state", diff);
+        }
+        for (Trace.Step step : f.trace().steps()) {
+            int a = model.actionIndex(step.actor(), step.action());
+            if (a < 0) {
+                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
+                        "the model of this scenario has no such action");
+            }
+            HandoffState n = model.next(s, a);
+            if (n == null) {
+                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
+                        "the action is not enabled in the state the previous steps reached");
+            }
+            Map<String, String> after = StateFields.of(model, n);
+            String d = compareChanges(step.changes(), changes(fields, after));
+            if (d != null) {
+                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(), d);
+            }
+            s = n;
+            fields = after;
+        }
+        String property = f.trace().property();
+        return Violations.violated(model, property, s) ? new Result.Reproduced(property, Violations.kind(property))
+                : new Result.NoViolation(property);
+    }
+
+    /** The fields that differ between two field maps, in field order; "-" stands for a field not yet there. */
+    public static List<Trace.Change> changes(Map<String, String> before, Map<String, String> after) {
+        List<Trace.Change> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : after.entrySet()) {
+            String old = before.getOrDefault(e.getKey(), "-");
+            if (!e.getValue().equals(old)) {
+                out.add(new Trace.Change(e.getKey(), old, e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    private static String compareInitial(Map<String, String> recorded, Map<String, String> actual) {
+        TreeSet<String> keys = new TreeSet<>(recorded.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(recorded.get(k), actual.get(k))) {
+                return "field " + k + ": recorded " + recorded.get(k) + ", the model starts with " + actual.get(k);
+            }
+        }
+        return null;
+    }
+
+    private static String compareChanges(List<Trace.Change> recorded, List<Trace.Change> actual) {
+        for (Trace.Change r : recorded) {
+            Trace.Change a = actual.stream().filter(c -> c.field().equals(r.field())).findFirst().orElse(null);
+            if (a == null) {
+                return "recorded change " + r.field() + " " + r.from() + " -> " + r.to() + " does not happen";
+            }
+            if (!a.equals(r)) {
+                return "field " + r.field() + ": recorded " + r.from() + " -> " + r.to() + ", replay gives "
+                        + a.from() + " -> " + a.to();
+            }
+        }
+        for (Trace.Change a : actual) {
+            if (recorded.stream().noneMatch(c -> c.field().equals(a.field()))) {
+                return "replay also changes " + a.field() + " " + a.from() + " -> " + a.to() + ", which the trace does not record";
+            }
+        }
+        return null;
+    }
+}
