@@ -30,7 +30,26 @@ public final class Counterexamples {
         List<HandoffState> states = shrinker.run(shrunk);
         String explanation = Explainer.explain(model, shown, states);
         return new TraceFile(model.scenario(), model.pruning(), Violations.kind(property),
-                StateFields.of(model, states.get(0)), shown, first.steps(), explanation);
+                StateFields.of(model, states.get(0)), shown, first.steps(), explanation, Explainer.rootCause(model, shown, states));
+    }
+
+    /**
+     * Up to {@code max} counterexamples from {@code paths} (shortest first) whose root causes
+     * differ; the first path always leads.
+     */
+    public static List<TraceFile> distinct(HandoffModel model, String property, List<int[]> paths, int max) {
+        List<TraceFile> out = new ArrayList<>();
+        java.util.Set<String> causes = new java.util.HashSet<>();
+        for (int[] p : paths) {
+            if (out.size() == max) {
+                break;
+            }
+            TraceFile f = make(model, property, p);
+            if (causes.add(f.rootCause())) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     private static Trace trace(HandoffModel model, String property, List<HandoffState> states, List<Integer> actions) {

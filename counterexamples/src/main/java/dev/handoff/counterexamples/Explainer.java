@@ -44,6 +44,33 @@ public final class Explainer {
                 + " display driver has not reached its first modeset.";
     }
 
+    /**
+     * A short key of the root cause: the actor and action of the last step that changed how the
+     * failing stream resolves, and what it resolves to; for other violations, the last step.
+     */
+    public static String rootCause(HandoffModel model, Trace trace, List<HandoffState> states) {
+        List<Trace.Step> steps = trace.steps();
+        if (steps.isEmpty()) {
+            return "initial state";
+        }
+        Trace.WitnessInfo w = trace.witness();
+        Trace.Step last = steps.get(steps.size() - 1);
+        if (w == null || w.sid() == null) {
+            return last.actor() + " " + last.action() + (w == null ? "" : " " + w.outcome());
+        }
+        int sid = Integer.parseInt(w.sid().substring(2), 16);
+        int n = states.size() - 1;
+        int top = w.iova() != null ? n - 1 : n;
+        for (int i = top; i >= 1; i--) {
+            if (!model.resolution(states.get(i), sid).equals(model.resolution(states.get(i - 1), sid))) {
+                Trace.Step cause = steps.get(i - 1);
+                return cause.actor() + " " + cause.action().replaceAll("\\[\\d+]", "[]") + " -> "
+                        + w.outcome() + ": " + model.resolution(states.get(top), sid).replaceAll("\\[\\d+]", "[]");
+            }
+        }
+        return "firmware configuration -> " + w.outcome();
+    }
+
     private static String allocation(List<Trace.Step> steps) {
         for (Trace.Step s : steps) {
             if (s.actor().equals("page-allocator") && s.action().startsWith("alloc")) {

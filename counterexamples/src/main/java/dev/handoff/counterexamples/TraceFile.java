@@ -15,9 +15,11 @@ import java.util.Map;
  * @param trace       the shown trace (shortest, then normalised)
  * @param original    the steps as the search found them, before normalisation
  * @param explanation the root-cause paragraph
+ * @param rootCause   a short key of the root cause (the step that changed the failing resolution and
+ *                    the resolution it led to); counterexamples with equal keys tell the same story
  */
 public record TraceFile(Scenario scenario, boolean pruning, String kind, Map<String, String> initial, Trace trace,
-                        List<Trace.Step> original, String explanation) {
+                        List<Trace.Step> original, String explanation, String rootCause) {
     public static final String SCHEMA = "handoff.trace/1";
 
     public TraceFile {

@@ -51,6 +51,7 @@ public final class TraceJson {
         root.set("steps", steps(f.trace().steps()));
         root.set("witness", witness(f.trace().witness()));
         root.put("explanation", f.explanation());
+        root.put("rootCause", f.rootCause());
         root.set("original", steps(f.original()));
         return root;
     }
@@ -198,7 +199,8 @@ public final class TraceJson {
         Trace.WitnessInfo witness = r.witness(root.get("witness"));
         String explanation = root.has("explanation") && root.get("explanation").isTextual() ? root.get("explanation").asText() : "";
         List<Trace.Step> original = root.has("original") ? r.steps(root, "original") : steps;
-        return new TraceFile(scenario, pruning, kind, initial, new Trace(property, steps, witness), original, explanation);
+        String cause = root.has("rootCause") && root.get("rootCause").isTextual() ? root.get("rootCause").asText() : "";
+        return new TraceFile(scenario, pruning, kind, initial, new Trace(property, steps, witness), original, explanation, cause);
     }
 
     /** Field-by-field reading with the JSON path of the first problem in the message. */

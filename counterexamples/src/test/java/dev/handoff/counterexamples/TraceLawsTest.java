@@ -69,7 +69,7 @@ class TraceLawsTest {
         Shrinker sh = new Shrinker(m, property);
         List<HandoffState> states = sh.run(actions);
         Trace t = HandoffTraces.build(m, property, states, actions.stream().mapToInt(Integer::intValue).toArray());
-        return new TraceFile(m.scenario(), true, Violations.kind(property), StateFields.of(m, states.get(0)), t, t.steps(), "");
+        return new TraceFile(m.scenario(), true, Violations.kind(property), StateFields.of(m, states.get(0)), t, t.steps(), "", "");
     }
 
     /** A shortest path to a state violating {@code property}, by breadth-first search over the model, or null. */
@@ -188,7 +188,7 @@ class TraceLawsTest {
 
     private static TraceFile withSteps(TraceFile f, List<Trace.Step> steps) {
         return new TraceFile(f.scenario(), f.pruning(), f.kind(), f.initial(),
-                new Trace(f.trace().property(), steps, f.trace().witness()), steps, f.explanation());
+                new Trace(f.trace().property(), steps, f.trace().witness()), steps, f.explanation(), f.rootCause());
     }
 
     @net.jqwik.api.Example

@@ -16,6 +16,18 @@ final class CheckOptions {
             description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
     boolean noPruning;
 
+    @Option(names = "--max-counterexamples", paramLabel = "N", defaultValue = "1",
+            description = "Up to N counterexamples per property whose root causes differ (default: ${DEFAULT-VALUE}).")
+    int maxCounterexamples;
+
+    int maxCounterexamples(CommandSpec spec) {
+        if (maxCounterexamples < 1 || maxCounterexamples > 20) {
+            throw new ParameterException(spec.commandLine(), "--max-counterexamples " + maxCounterexamples
+                    + " is out of range (allowed: 1 to 20)");
+        }
+        return maxCounterexamples;
+    }
+
     /** Fails with a usage error unless {@code format} is one of {@code allowed}. */
     static void requireFormat(CommandSpec spec, String format, String... allowed) {
         if (!List.of(allowed).contains(format)) {

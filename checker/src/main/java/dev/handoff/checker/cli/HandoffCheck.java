@@ -22,12 +22,23 @@ import java.util.List;
 
 /** Checks one scenario: builds the model, runs the engine, turns paths into traces. */
 final class HandoffCheck {
-    /** One property's outcome, with its (shrunk, explained) trace when violated. */
-    record PropertyOutcome(String name, Verdict verdict, TraceFile file) {
+    /** One property's outcome, with its (shrunk, explained) traces when violated, the shortest first. */
+    record PropertyOutcome(String name, Verdict verdict, List<TraceFile> files) {
+        PropertyOutcome {
+            files = List.copyOf(files);
+        }
+
+        TraceFile file() {
+            return files.isEmpty() ? null : files.get(0);
+        }
+
         Trace trace() {
-            return file == null ? null : file.trace();
+            return files.isEmpty() ? null : files.get(0).trace();
         }
     }
+
+    /** Candidate violating states kept per requested counterexample, to find distinct root causes among. */
+    static final int POOL = 8;
 
     /**
      * @param fetchEvaluations  fetch transitions decided by constraints
@@ -81,6 +92,11 @@ final class HandoffCheck {
 
     static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, ExplorationSettings settings,
                        SearchListener listener) {
+        return run(scenario, propertyNames, pruning, 1, settings, listener);
+    }
+
+    static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, int counterexamples,
+                       ExplorationSettings settings, SearchListener listener) {
         List<String> names = HandoffProperties.resolve(propertyNames);
         HandoffModel model = new HandoffModel(scenario, pruning);
         PackedModel packed = PackedModels.of(Models.withProperties(model, HandoffProperties.invariants(model, names)));
@@ -107,16 +123,19 @@ final class HandoffCheck {
                 listener.finished(last);
             }
         };
-        ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness), snapshot);
+        ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness)
+                .withCounterexamples(counterexamples == 1 ? 1 : counterexamples * POOL), snapshot);
         List<PropertyOutcome> out = new ArrayList<>();
         for (String n : names) {
             if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {
                 Verdict v = r.deadlock() != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
-                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? null : Counterexamples.make(model, n, r.deadlock().actions())));
+                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? List.of()
+                        : List.of(Counterexamples.make(model, n, r.deadlock().actions()))));
                 continue;
             }
             PropertyResult p = r.property(n).orElseThrow();
-            out.add(new PropertyOutcome(n, p.verdict(), p.path() == null ? null : Counterexamples.make(model, n, p.path().actions())));
+            List<int[]> paths = p.paths().stream().map(dev.handoff.checker.engine.Path::actions).toList();
+            out.add(new PropertyOutcome(n, p.verdict(), Counterexamples.distinct(model, n, paths, counterexamples)));
         }
         Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
                 counters[2], counters[3]);

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
             ListCommand.class,
             ReplayCommand.class,
             ShowCommand.class,
+            GraphCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class,

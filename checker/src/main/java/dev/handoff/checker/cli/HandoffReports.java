@@ -47,6 +47,10 @@ final class HandoffReports {
                 n.putNull("trace");
             } else {
                 n.set("trace", traceJson(p.file()));
+                if (p.files().size() > 1) {
+                    ArrayNode more = n.putArray("moreTraces");
+                    p.files().subList(1, p.files().size()).forEach(f -> more.add(traceJson(f)));
+                }
             }
         }
         ObjectNode st = root.putObject("stats");
@@ -71,6 +75,7 @@ final class HandoffReports {
         o.set("steps", full.get("steps"));
         o.set("witness", full.get("witness"));
         o.put("explanation", f.explanation());
+        o.put("rootCause", f.rootCause());
         o.put("originalSteps", f.original().size());
         return o;
     }
@@ -96,9 +101,12 @@ final class HandoffReports {
         }
         if (traces) {
             for (HandoffCheck.PropertyOutcome p : o.properties()) {
-                if (p.file() != null) {
+                for (int i = 0; i < p.files().size(); i++) {
                     out.println();
-                    out.print(TextRenderer.render(p.trace(), p.file().explanation()));
+                    if (p.files().size() > 1) {
+                        out.println("(" + (i + 1) + " of " + p.files().size() + ", root cause: " + p.files().get(i).rootCause() + ")");
+                    }
+                    out.print(TextRenderer.render(p.files().get(i).trace(), p.files().get(i).explanation()));
                 }
             }
         }
@@ -188,17 +196,16 @@ final class HandoffReports {
         String name = base.getFileName().toString();
         String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
         for (HandoffCheck.PropertyOutcome p : o.properties()) {
-            if (p.file() == null) {
-                continue;
+            for (int i = 0; i < p.files().size(); i++) {
+                String file = stem + (label.isEmpty() ? "" : "." + label) + "." + p.name() + (i == 0 ? "" : "." + (i + 1)) + ".json";
+                Path path = base.resolveSibling(file);
+                try {
+                    TraceJson.write(p.files().get(i), path);
+                } catch (IOException e) {
+                    throw new InputException("cannot write trace file " + path + ": " + e.getMessage());
+                }
+                written.add(path);
             }
-            String file = stem + (label.isEmpty() ? "" : "." + label) + "." + p.name() + ".json";
-            Path path = base.resolveSibling(file);
-            try {
-                TraceJson.write(p.file(), path);
-            } catch (IOException e) {
-                throw new InputException("cannot write trace file " + path + ": " + e.getMessage());
-            }
-            written.add(path);
         }
         return written;
     }

@@ -92,7 +92,8 @@ final class SweepCommand implements Callable<Integer> {
             Map<String, HandoffCheck.Outcome> row = new LinkedHashMap<>();
             for (int j = 0; j < variants.size(); j++) {
                 Scenario s = scenario.scenario(p, variants.get(j));
-                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, settings, listener);
+                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.maxCounterexamples(spec), settings,
+                        listener);
                 row.put(labels.get(j), o);
                 all.add(o);
                 shown.add(variants.get(j));

@@ -18,6 +18,8 @@ import java.util.Objects;
  *                             breadth-first level, so counts do not depend on the worker count)
  *                             instead of deciding every property
  * @param progressInterval     how often {@link SearchListener#progress} is called
+ * @param counterexamples      how many violating states to keep per property (the shallowest, ties
+ *                             by fingerprint); a property stays open until it has them all
  */
 public record ExplorationSettings(
         SearchStrategy strategy,
@@ -28,7 +30,8 @@ public record ExplorationSettings(
         long memoryBudget,
         boolean checkDeadlock,
         boolean stopAtFirstViolation,
-        Duration progressInterval) {
+        Duration progressInterval,
+        int counterexamples) {
 
     public ExplorationSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -43,6 +46,9 @@ public record ExplorationSettings(
         if (memoryBudget < 1 << 20) {
             throw new IllegalArgumentException("memoryBudget must be at least 1 MiB, was " + memoryBudget);
         }
+        if (counterexamples < 1) {
+            throw new IllegalArgumentException("counterexamples must be at least 1, was " + counterexamples);
+        }
         if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
             throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
         }
@@ -55,7 +61,7 @@ public record ExplorationSettings(
     public static ExplorationSettings defaults() {
         return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
                 Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
-                true, false, Duration.ofSeconds(1));
+                true, false, Duration.ofSeconds(1), 1);
     }
 
     /**
@@ -67,39 +73,43 @@ public record ExplorationSettings(
     }
 
     public ExplorationSettings withStrategy(SearchStrategy s) {
-        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withStore(StoreMode s) {
-        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withWorkers(int n) {
-        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withMaxStates(long n) {
-        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withTimeLimit(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withMemoryBudget(long bytes) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withCheckDeadlock(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withStopAtFirstViolation(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples);
     }
 
     public ExplorationSettings withProgressInterval(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples);
+    }
+
+    public ExplorationSettings withCounterexamples(int n) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n);
     }
 
     /** Workers the strategy actually uses. */

@@ -98,18 +98,20 @@ public final class Explorer {
         List<PropertyResult> results = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             PropertySpec spec = specs.get(i);
-            SearchContext.Candidate c = ctx.found(i);
-            Path path = c == null ? null : rebuilder.rebuild(c.id(), c.fp());
-            if (path != null) {
-                checkReplayed(ctx.model, spec, i, path);
+            List<Path> paths = new ArrayList<>();
+            for (SearchContext.Candidate c : ctx.found(i)) {
+                Path p = rebuilder.rebuild(c.id(), c.fp());
+                checkReplayed(ctx.model, spec, i, p);
+                paths.add(p);
             }
+            Path path = paths.isEmpty() ? null : paths.get(0);
             Verdict v;
             if (spec.kind() == PropertyKind.ALWAYS) {
                 v = path != null ? Verdict.VIOLATED : exhausted ? Verdict.HOLDS : Verdict.INCONCLUSIVE;
             } else {
                 v = path != null ? Verdict.HOLDS : exhausted ? Verdict.VIOLATED : Verdict.INCONCLUSIVE;
             }
-            results.add(new PropertyResult(spec, v, path));
+            results.add(new PropertyResult(spec, v, paths));
         }
         SearchContext.Candidate d = ctx.deadlock();
         Path deadlock = d == null ? null : rebuilder.rebuild(d.id(), d.fp());

@@ -40,7 +40,7 @@ final class SearchContext {
     final AtomicLong queued = new AtomicLong();
     volatile int depth;
 
-    private final Candidate[] found;
+    private final List<Candidate>[] found;
     private Candidate deadlock;
 
     /** A state that decides a property: where it sits and how to find it again. */
@@ -73,7 +73,12 @@ final class SearchContext {
         this.sometimesMask = s;
         this.pendingAlways = a;
         this.pendingSometimes = s;
-        this.found = new Candidate[props.size()];
+        @SuppressWarnings("unchecked")
+        List<Candidate>[] lists = new List[props.size()];
+        for (int i = 0; i < lists.length; i++) {
+            lists[i] = new java.util.ArrayList<>();
+        }
+        this.found = lists;
         this.startNanos = System.nanoTime();
         this.deadlineNanos = settings.timeLimit() == null ? Long.MAX_VALUE
                 : startNanos + settings.timeLimit().toNanos();
@@ -86,12 +91,24 @@ final class SearchContext {
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
-            if (c.betterThan(found[i])) {
-                found[i] = c;
-            }
+            keep(found[i], c, settings.counterexamples());
         }
         if (settings.strategy() == SearchStrategy.DFS) {
             settle();
+        }
+    }
+
+    /** Keeps the {@code limit} best candidates, best first. */
+    private static void keep(List<Candidate> list, Candidate c, int limit) {
+        int at = 0;
+        while (at < list.size() && !c.betterThan(list.get(at))) {
+            at++;
+        }
+        if (at < limit) {
+            list.add(at, c);
+            if (list.size() > limit) {
+                list.remove(list.size() - 1);
+            }
         }
     }
 
@@ -113,20 +130,26 @@ final class SearchContext {
         long a = pendingAlways;
         long s = pendingSometimes;
         for (int i = 0; i < found.length; i++) {
-            if (found[i] != null) {
+            boolean full = found[i].size() >= settings.counterexamples()
+                    || (sometimesMask >>> i & 1) != 0 && !found[i].isEmpty();
+            if (full) {
                 a &= ~(1L << i);
                 s &= ~(1L << i);
             }
         }
         pendingAlways = a;
         pendingSometimes = s;
-        boolean violation = deadlock != null || (alwaysMask & ~a) != 0;
+        boolean violation = deadlock != null;
+        for (int i = 0; i < found.length; i++) {
+            violation |= (alwaysMask >>> i & 1) != 0 && !found[i].isEmpty();
+        }
         boolean allDecided = a == 0 && s == 0 && (deadlock != null || !settings.checkDeadlock());
         return allDecided || violation && settings.stopAtFirstViolation();
     }
 
-    synchronized Candidate found(int property) {
-        return found[property];
+    /** The kept candidates of a property, best first. */
+    synchronized List<Candidate> found(int property) {
+        return List.copyOf(found[property]);
     }
 
     synchronized Candidate deadlock() {

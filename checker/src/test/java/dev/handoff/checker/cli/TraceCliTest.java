@@ -78,4 +78,36 @@ class TraceCliTest {
         assertTrue(junit.out().contains("<testcase classname=\"c630 stock fw.mapping=identity\" name=\"no-dma-fault\">"), junit.out());
         assertTrue(junit.out().contains("<failure message=\"The display fetch of stream 0x880"), junit.out());
     }
+
+    @Test
+    void stateGraphExport(@TempDir Path dir) throws Exception {
+        CliTest.Run dot = run("graph", "--policy", "stock", "--property", "no-dma-fault");
+        assertEquals(0, dot.code(), dot.err());
+        assertTrue(dot.out().startsWith("digraph G {"), dot.out());
+        int steps = RunReport.JSON.readTree(run("check", "--policy", "stock", "--property", "no-dma-fault", "--format", "json").out())
+                .get("properties").get(0).get("trace").get("steps").size();
+        long redEdges = dot.out().lines().filter(l -> l.contains("->") && l.contains("color=\"red\"")).count();
+        assertEquals(steps, redEdges, "the counterexample is drawn edge by edge");
+        Path ml = dir.resolve("g.graphml");
+        CliTest.Run graphml = run("graph", "--policy", "stock", "--format", "graphml", "-o", ml.toString());
+        assertEquals(0, graphml.code(), graphml.err());
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ml.toFile());
+        assertTrue(doc.getElementsByTagName("node").getLength() > 10);
+        CliTest.Run refused = run("graph", "--policy", "stock", "--limit", "10");
+        assertEquals(ExitCode.INCONCLUSIVE, refused.code());
+        assertTrue(refused.err().contains("more than 10 states"), refused.err());
+    }
+
+    @Test
+    void severalCounterexamplesWithDistinctRootCauses() throws Exception {
+        CliTest.Run r = run("check", "--policy", "stock", "--property", "no-dma-fault", "--set", "fw.tables=unreserved",
+                "--set", "fw.mapping=translated", "--max-counterexamples", "3", "--format", "json");
+        var p = RunReport.JSON.readTree(r.out()).get("properties").get(0);
+        java.util.Set<String> causes = new java.util.HashSet<>();
+        causes.add(p.get("trace").get("rootCause").asText());
+        p.get("moreTraces").forEach(t -> causes.add(t.get("rootCause").asText()));
+        assertEquals(1 + p.get("moreTraces").size(), causes.size(), "root causes differ");
+        assertTrue(causes.size() >= 2, causes.toString());
+        assertEquals(ExitCode.USAGE, run("check", "--max-counterexamples", "0").code());
+    }
 }

@@ -225,7 +225,8 @@ public final class HandoffModel implements Model<HandoffState> {
             out.add(switch (r) {
                 case Resolver.Route.Bypass b -> b.why();
                 case Resolver.Route.Abort a -> a.why();
-                case Resolver.Route.Walk w -> w.why();
+                case Resolver.Route.Walk w -> tables(s).apply(w.table()).garbage()
+                        ? w.why() + " through table pages the kernel rewrote" : w.why();
             });
         }
         return String.join(" | ", out);

@@ -1,0 +1,200 @@
+package dev.handoff.checker.cli;
+
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.handoff.HandoffState;
+import dev.handoff.model.scenario.Scenario;
+import org.jgrapht.Graph;
+import org.jgrapht.graph.DirectedPseudograph;
+import org.jgrapht.nio.Attribute;
+import org.jgrapht.nio.DefaultAttribute;
+import org.jgrapht.nio.dot.DOTExporter;
+import org.jgrapht.nio.graphml.GraphMLExporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code handoff graph}: the explored state graph of a small scenario as DOT or GraphML. */
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        description = {
+            "Exports the state graph of one scenario as DOT or GraphML (jgrapht-io): a vertex per state, an edge per",
+            "transition labelled with its action, the shortest counterexample of --property drawn in red.",
+            "Refused (exit 20) when the graph has more than --limit states.",
+        })
+final class GraphCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Option(names = "--policy", paramLabel = "NAME", description = "Policy preset.")
+    String policy;
+
+    @Option(names = "--property", paramLabel = "NAME",
+            description = "Highlight this property's shortest counterexample (default: the first violated one).")
+    String property;
+
+    @Option(names = "--format", paramLabel = "dot|graphml", defaultValue = "dot", description = "Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "5000",
+            description = "Refuse graphs with more states than this (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically) instead of standard output.")
+    Path output;
+
+    /** An edge: the action that takes one state to another. */
+    record Edge(int action, String label) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CheckOptions.requireFormat(spec, format, "dot", "graphml");
+        Scenario s = scenario.scenario(policy, Map.of());
+        HandoffModel model = new HandoffModel(s, true);
+        Graph<Integer, Edge> g = new DirectedPseudograph<>(null, null, false);
+        Map<HandoffState, Integer> ids = new HashMap<>();
+        Map<Integer, HandoffState> states = new HashMap<>();
+        HandoffState init = model.initialStates().get(0);
+        ids.put(init, 0);
+        states.put(0, init);
+        g.addVertex(0);
+        ArrayDeque<HandoffState> queue = new ArrayDeque<>(List.of(init));
+        while (!queue.isEmpty()) {
+            HandoffState st = queue.poll();
+            int from = ids.get(st);
+            for (int a = 0; a < model.actions().size(); a++) {
+                HandoffState n = model.next(st, a);
+                if (n == null) {
+                    continue;
+                }
+                Integer to = ids.get(n);
+                if (to == null) {
+                    if (ids.size() >= limit) {
+                        spec.commandLine().getErr().println("handoff: the state graph has more than " + limit
+                                + " states; raise --limit or narrow the scenario with --set");
+                        return ExitCode.INCONCLUSIVE;
+                    }
+                    to = ids.size();
+                    ids.put(n, to);
+                    states.put(to, n);
+                    g.addVertex(to);
+                    queue.add(n);
+                }
+                g.addEdge(from, to, new Edge(a, model.actions().get(a).actor() + ": " + model.actions().get(a).name()));
+            }
+        }
+        Set<Integer> pathVertices = new HashSet<>();
+        Set<Edge> pathEdges = new HashSet<>();
+        highlight(model, s, g, pathVertices, pathEdges);
+        String text = export(model, g, states, pathVertices, pathEdges);
+        if (output == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), output.getFileName().toString(), ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            spec.commandLine().getErr().println("handoff: wrote " + output + " (" + g.vertexSet().size() + " states, "
+                    + g.edgeSet().size() + " transitions)");
+        }
+        return ExitCode.HOLDS;
+    }
+
+    /** Follows the shortest counterexample's actions from the initial vertex. */
+    private void highlight(HandoffModel model, Scenario s, Graph<Integer, Edge> g, Set<Integer> vertices, Set<Edge> edges) {
+        List<String> names = property == null ? List.of() : Names.properties(List.of(property));
+        HandoffCheck.Outcome o = HandoffCheck.run(s, names, true, ExplorationSettings.defaults(), SearchListener.NONE);
+        var file = o.properties().stream().filter(p -> p.file() != null).findFirst();
+        if (file.isEmpty()) {
+            return;
+        }
+        int v = 0;
+        vertices.add(v);
+        for (var step : file.get().file().trace().steps()) {
+            int a = model.actionIndex(step.actor(), step.action());
+            Edge e = null;
+            for (Edge x : g.outgoingEdgesOf(v)) {
+                if (x.action() == a) {
+                    e = x;
+                    break;
+                }
+            }
+            if (e == null) {
+                return;
+            }
+            edges.add(e);
+            v = g.getEdgeTarget(e);
+            vertices.add(v);
+        }
+    }
+
+    private String export(HandoffModel model, Graph<Integer, Edge> g, Map<Integer, HandoffState> states,
+                          Set<Integer> pathVertices, Set<Edge> pathEdges) {
+        StringWriter w = new StringWriter();
+        if (format.equals("dot")) {
+            DOTExporter<Integer, Edge> dot = new DOTExporter<>(v -> "s" + v);
+            dot.setVertexAttributeProvider(v -> vertexAttributes(model, states.get(v), pathVertices.contains(v)));
+            dot.setEdgeAttributeProvider(e -> edgeAttributes(e, pathEdges.contains(e)));
+            dot.exportGraph(g, w);
+        } else {
+            GraphMLExporter<Integer, Edge> ml = new GraphMLExporter<>(v -> "s" + v);
+            ml.setExportVertexLabels(true);
+            ml.setExportEdgeLabels(true);
+            ml.registerAttribute("onPath", GraphMLExporter.AttributeCategory.ALL, org.jgrapht.nio.AttributeType.BOOLEAN);
+            ml.setVertexAttributeProvider(v -> vertexAttributes(model, states.get(v), pathVertices.contains(v)));
+            ml.setEdgeAttributeProvider(e -> edgeAttributes(e, pathEdges.contains(e)));
+            ml.exportGraph(g, w);
+        }
+        return w.toString();
+    }
+
+    private static Map<String, Attribute> vertexAttributes(HandoffModel m, HandoffState s, boolean onPath) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        String label = "fw " + s.fwPc() + " drv " + s.driverPc() + " core " + s.corePc() + " ddrv " + s.ddrvPc()
+                + "\\n" + s.scanout().name().toLowerCase() + (s.failure() == null ? "" : "\\n" + s.failure().kind().name());
+        a.put("label", DefaultAttribute.createAttribute(label));
+        a.put("onPath", DefaultAttribute.createAttribute(onPath));
+        if (onPath) {
+            a.put("color", DefaultAttribute.createAttribute("red"));
+        }
+        if (s.failure() != null) {
+            a.put("shape", DefaultAttribute.createAttribute("box"));
+        }
+        return a;
+    }
+
+    private static Map<String, Attribute> edgeAttributes(Edge e, boolean onPath) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        a.put("label", DefaultAttribute.createAttribute(e.label()));
+        a.put("onPath", DefaultAttribute.createAttribute(onPath));
+        if (onPath) {
+            a.put("color", DefaultAttribute.createAttribute("red"));
+            a.put("penwidth", DefaultAttribute.createAttribute(2));
+        }
+        return a;
+    }
+}
