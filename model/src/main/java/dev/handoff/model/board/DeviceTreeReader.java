@@ -1,0 +1,350 @@
+package dev.handoff.model.board;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds {@link BoardFacts} from a device tree: every ARM SMMU, every device whose {@code iommus}
+ * refers to an IOMMU, the display controllers and GPUs (recognised by compatible, never by node
+ * name, which changes between kernel versions), {@code memory-region} links, {@code /reserved-memory}
+ * and {@code simple-framebuffer} nodes, and the findings.
+ */
+public final class DeviceTreeReader {
+    /** Blobs larger than this are refused before they are read (the kernel's DTBs are below 1 MiB). */
+    public static final long MAX_BYTES = 64L << 20;
+
+    private static final Pattern ARM_SMMU = Pattern.compile(
+            "arm,mmu-500|arm,smmu-v1|arm,smmu-v2|arm,mmu-400|arm,mmu-401|arm,smmu-v3|qcom,smmu-v2|qcom,smmu-500"
+                    + "|qcom,[a-z0-9]+-smmu-500|qcom,[a-z0-9]+-smmu-v2|qcom,adreno-smmu|nvidia,smmu-500");
+    private static final Pattern DISPLAY = Pattern.compile(
+            "qcom,(?:[a-z0-9]+-)?mdss|qcom,mdp[45]|qcom,[a-z0-9]+-dpu|nvidia,tegra[0-9]+-dc"
+                    + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
+                    + "|allwinner,[a-z0-9-]+-display-engine|apple,display-pipe");
+    private static final Pattern GPU = Pattern.compile(
+            "qcom,adreno(?:-[0-9a-f.]+)?|qcom,adreno-gmu|arm,mali-(?:t[0-9]+|g[0-9]+|bifrost|midgard|valhall)|nvidia,g[pvan][0-9]+b"
+                    + "|img,powervr-[a-z0-9]+|vivante,gc");
+
+    private DeviceTreeReader() {
+    }
+
+    /** Reads a DTB file. */
+    public static BoardFacts read(Path file) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new BoardInputException(file + ": " + size + " bytes is larger than any device tree (limit " + MAX_BYTES + ")");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BoardInputException(file + " does not exist");
+        } catch (IOException e) {
+            throw new BoardInputException(file + ": " + e.getMessage());
+        }
+        return facts(file.toString(), Fdt.parse(file.toString(), bytes));
+    }
+
+    public static BoardFacts facts(String source, Fdt fdt) {
+        List<BoardFacts.Finding> findings = new ArrayList<>();
+        List<BoardFacts.Smmu> smmus = new ArrayList<>();
+        List<BoardFacts.Device> devices = new ArrayList<>();
+        for (DtNode n : fdt.nodes()) {
+            if (n.has("#iommu-cells")) {
+                smmus.add(smmu(fdt, n));
+            }
+        }
+        for (DtNode n : fdt.nodes()) {
+            String role = role(n.compatible());
+            if (n.has("iommus") || !role.equals("other")) {
+                if (!n.has("iommus") && role.equals("other")) {
+                    continue;
+                }
+                List<BoardFacts.Stream> streams = streams(source, fdt, n, findings);
+                List<String> regions = new ArrayList<>();
+                for (long ph : n.cells("memory-region")) {
+                    DtNode r = fdt.byPhandle(ph);
+                    if (r == null) {
+                        findings.add(new BoardFacts.Finding("dangling-phandle", n.path() + ": memory-region refers to phandle 0x"
+                                + Long.toHexString(ph) + ", which no node has"));
+                    } else {
+                        regions.add(r.path());
+                    }
+                }
+                devices.add(new BoardFacts.Device(n.path(), n.compatible(), role, n.enabled(), streams, regions, n.has("resets")));
+            }
+        }
+        List<BoardFacts.Region> regions = regions(fdt, findings);
+        List<BoardFacts.Framebuffer> fbs = framebuffers(fdt);
+        findings(fdt, smmus, devices, regions, fbs, findings);
+        String model = fdt.root().string("model");
+        return new BoardFacts(source, model == null ? "" : model, smmus, devices, regions, fbs, findings);
+    }
+
+    static String role(List<String> compatible) {
+        for (String c : compatible) {
+            if (DISPLAY.matcher(c).matches()) {
+                return "display";
+            }
+        }
+        for (String c : compatible) {
+            if (GPU.matcher(c).matches()) {
+                return "gpu";
+            }
+        }
+        return "other";
+    }
+
+    static boolean isArmSmmu(List<String> compatible) {
+        return compatible.stream().anyMatch(c -> ARM_SMMU.matcher(c).matches());
+    }
+
+    private static BoardFacts.Smmu smmu(Fdt fdt, DtNode n) {
+        int global = (int) n.cell("#global-interrupts", 0);
+        int irqs = interruptCount(fdt, n);
+        return new BoardFacts.Smmu(n.path(), n.compatible(), isArmSmmu(n.compatible()),
+                n.compatible().contains("arm,smmu-v3"), (int) n.cell("#iommu-cells", 1),
+                (int) n.cell("stream-match-mask", 0), global, Math.max(0, irqs - global), n.enabled());
+    }
+
+    /** Entries of {@code interrupts} (cells of the interrupt parent each) or {@code interrupts-extended}. */
+    static int interruptCount(Fdt fdt, DtNode n) {
+        if (n.has("interrupts-extended")) {
+            long[] c = n.cells("interrupts-extended");
+            int count = 0;
+            for (int i = 0; i < c.length && count < 4096; count++) {
+                DtNode p = fdt.byPhandle(c[i]);
+                long cells = p == null ? 1 : p.cell("#interrupt-cells", 1);
+                if (cells < 0 || cells > 8) {
+                    break;
+                }
+                i += 1 + (int) cells;
+            }
+            return count;
+        }
+        long cells = 1;
+        for (DtNode a = n; a != null; a = a.parent()) {
+            if (a.has("interrupt-parent")) {
+                DtNode p = fdt.byPhandle(a.cell("interrupt-parent", -1));
+                if (p != null) {
+                    cells = p.cell("#interrupt-cells", 1);
+                }
+                break;
+            }
+        }
+        if (cells < 1 || cells > 8) {
+            return 0;
+        }
+        return n.cells("interrupts").length / (int) cells;
+    }
+
+    /** {@code iommus}: a phandle and that IOMMU's {@code #iommu-cells} cells per entry ({@code of_iommu_xlate}). */
+    private static List<BoardFacts.Stream> streams(String source, Fdt fdt, DtNode n, List<BoardFacts.Finding> findings) {
+        List<BoardFacts.Stream> out = new ArrayList<>();
+        long[] c = n.cells("iommus");
+        int i = 0;
+        while (i < c.length) {
+            DtNode iommu = fdt.byPhandle(c[i]);
+            if (iommu == null) {
+                findings.add(new BoardFacts.Finding("dangling-phandle", n.path() + ": iommus refers to phandle 0x"
+                        + Long.toHexString(c[i]) + ", which no node has"));
+                break;
+            }
+            long cells = iommu.cell("#iommu-cells", -1);
+            if (cells < 0 || cells > 4 || i + 1 + cells > c.length) {
+                findings.add(new BoardFacts.Finding("malformed-iommus", n.path() + ": iommus entry at cell " + i
+                        + " does not fit " + iommu.path() + "'s #iommu-cells = " + cells));
+                break;
+            }
+            int sid = cells >= 1 ? (int) (c[i + 1] & 0xffff) : 0;
+            int mask = cells >= 2 ? (int) (c[i + 2] & 0xffff) : (int) (iommu.cell("stream-match-mask", 0) & 0xffff);
+            out.add(new BoardFacts.Stream(iommu.path(), sid, mask));
+            i += 1 + (int) cells;
+        }
+        return out;
+    }
+
+    private static long[] reg(DtNode n) {
+        DtNode p = n.parent();
+        int ac = p == null ? 2 : p.addressCells();
+        int sc = p == null ? 1 : p.sizeCells();
+        long[] c = n.cells("reg");
+        if (ac < 1 || ac > 2 || sc < 0 || sc > 2 || c.length < ac + sc) {
+            return null;
+        }
+        long base = 0;
+        for (int i = 0; i < ac; i++) {
+            base = base << 32 | c[i];
+        }
+        long size = 0;
+        for (int i = 0; i < sc; i++) {
+            size = size << 32 | c[ac + i];
+        }
+        return new long[] {base, size};
+    }
+
+    private static List<BoardFacts.Region> regions(Fdt fdt, List<BoardFacts.Finding> findings) {
+        List<BoardFacts.Region> out = new ArrayList<>();
+        DtNode rm = fdt.find("/reserved-memory");
+        if (rm == null) {
+            return out;
+        }
+        int ac = rm.addressCells();
+        int sc = rm.sizeCells();
+        for (DtNode r : rm.children()) {
+            long[] reg = reg(r);
+            List<BoardFacts.IommuAddress> ia = new ArrayList<>();
+            long[] c = r.cells("iommu-addresses");
+            int stride = 1 + ac + sc;
+            if (ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2) {
+                for (int i = 0; i + stride <= c.length; i += stride) {
+                    DtNode dev = fdt.byPhandle(c[i]);
+                    long iova = 0;
+                    for (int k = 0; k < ac; k++) {
+                        iova = iova << 32 | c[i + 1 + k];
+                    }
+                    long size = 0;
+                    for (int k = 0; k < sc; k++) {
+                        size = size << 32 | c[i + 1 + ac + k];
+                    }
+                    ia.add(new BoardFacts.IommuAddress(dev == null ? "phandle 0x" + Long.toHexString(c[i]) : dev.path(), iova, size));
+                }
+            }
+            out.add(new BoardFacts.Region(r.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1], r.has("no-map"), ia));
+        }
+        return out;
+    }
+
+    private static List<BoardFacts.Framebuffer> framebuffers(Fdt fdt) {
+        List<BoardFacts.Framebuffer> out = new ArrayList<>();
+        for (DtNode n : fdt.nodes()) {
+            if (!n.compatible().contains("simple-framebuffer")) {
+                continue;
+            }
+            long[] reg = reg(n);
+            if (reg == null && n.has("memory-region")) {
+                DtNode r = fdt.byPhandle(n.cell("memory-region", -1));
+                reg = r == null ? null : reg(r);
+            }
+            out.add(new BoardFacts.Framebuffer(n.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1],
+                    n.cell("width", 0), n.cell("height", 0), n.cell("stride", 0), n.string("format")));
+        }
+        return out;
+    }
+
+    private static void findings(Fdt fdt, List<BoardFacts.Smmu> smmus, List<BoardFacts.Device> devices,
+                                 List<BoardFacts.Region> regions, List<BoardFacts.Framebuffer> fbs,
+                                 List<BoardFacts.Finding> findings) {
+        List<long[]> noMap = new ArrayList<>();
+        for (BoardFacts.Region r : regions) {
+            if (r.noMap() && r.base() >= 0 && r.size() > 0) {
+                noMap.add(new long[] {r.base(), r.base() + r.size()});
+            }
+            for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
+                if (a.size() == 0) {
+                    findings.add(new BoardFacts.Finding("zero-length-iommu-addresses", r.path() + ": iommu-addresses entry for "
+                            + a.device() + " has length 0 (a placeholder firmware should fill; H11)"));
+                }
+            }
+        }
+        for (BoardFacts.Framebuffer f : fbs) {
+            long scan = f.stride() * f.height();
+            if (f.base() >= 0 && scan > 0) {
+                exposed(f.path(), f.base(), scan, noMap, findings);
+            }
+        }
+        Set<String> referenced = new HashSet<>();
+        for (DtNode n : fdt.nodes()) {
+            for (long ph : n.cells("memory-region")) {
+                DtNode r = fdt.byPhandle(ph);
+                if (r != null) {
+                    referenced.add(r.path());
+                }
+            }
+        }
+        for (BoardFacts.Region r : regions) {
+            String name = r.path().substring(r.path().lastIndexOf('/') + 1).toLowerCase();
+            if ((name.contains("splash") || name.startsWith("framebuffer") || name.contains("cont-splash"))
+                    && !referenced.contains(r.path())) {
+                findings.add(new BoardFacts.Finding("unreferenced-splash", r.path() + ": splash/framebuffer region that no"
+                        + " memory-region refers to (the display and simple-framebuffer may know it by address only)"));
+            }
+        }
+        for (BoardFacts.Device d : devices) {
+            if (!d.role().equals("display") || !d.enabled()) {
+                continue;
+            }
+            if (d.streams().isEmpty()) {
+                findings.add(new BoardFacts.Finding("display-without-iommus", d.path() + ": enabled display controller without"
+                        + " iommus: its DMA bypasses any IOMMU, or the IOMMU is described elsewhere"));
+            }
+            for (String region : d.memoryRegions()) {
+                for (BoardFacts.Region r : regions) {
+                    if (r.path().equals(region) && r.base() >= 0 && r.size() > 0) {
+                        exposed(d.path() + " memory-region " + region, r.base(), r.size(), noMap, findings);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            for (int j = i + 1; j < devices.size(); j++) {
+                for (BoardFacts.Stream a : devices.get(i).streams()) {
+                    for (BoardFacts.Stream b : devices.get(j).streams()) {
+                        if (a.smmu().equals(b.smmu()) && ((a.sid() ^ b.sid()) & ~(a.mask() | b.mask()) & 0x7fff) == 0) {
+                            findings.add(new BoardFacts.Finding("overlapping-streams", devices.get(i).path() + " "
+                                    + hex(a.sid()) + "/" + hex(a.mask()) + " and " + devices.get(j).path() + " "
+                                    + hex(b.sid()) + "/" + hex(b.mask()) + " match a common stream ID on " + a.smmu()));
+                        }
+                    }
+                }
+            }
+        }
+        boolean described = !fbs.isEmpty() || devices.stream().anyMatch(d -> d.role().equals("display") && !d.memoryRegions().isEmpty());
+        if (!described && devices.stream().anyMatch(d -> d.role().equals("display") && d.enabled())) {
+            findings.add(new BoardFacts.Finding("framebuffer-not-described", "no simple-framebuffer and no display memory-region:"
+                    + " the firmware framebuffer reaches Linux some other way (UEFI GOP?), so its placement is not known here"));
+        }
+        for (BoardFacts.Smmu s : smmus) {
+            if (!s.arm() && s.enabled()) {
+                findings.add(new BoardFacts.Finding("non-arm-iommu", s.path() + " (" + String.join(", ", s.compatible())
+                        + ") is not an ARM SMMU; handoff does not model it"));
+            }
+        }
+    }
+
+    private static void exposed(String what, long base, long size, List<long[]> noMap, List<BoardFacts.Finding> findings) {
+        long end = base + size;
+        long covered = 0;
+        List<long[]> parts = new ArrayList<>();
+        for (long[] r : noMap) {
+            long lo = Math.max(base, r[0]);
+            long hi = Math.min(end, r[1]);
+            if (lo < hi) {
+                parts.add(new long[] {lo, hi});
+            }
+        }
+        parts.sort((x, y) -> Long.compare(x[0], y[0]));
+        long at = base;
+        for (long[] p : parts) {
+            if (p[1] > at) {
+                covered += p[1] - Math.max(at, p[0]);
+                at = p[1];
+            }
+        }
+        long exposed = size - covered;
+        if (exposed > 0) {
+            findings.add(new BoardFacts.Finding("scanout-exposed", what + ": " + exposed + " of " + size + " bytes of the live"
+                    + " scanout at " + hex(base) + " are not inside a reserved no-map region (H1)"));
+        }
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}
