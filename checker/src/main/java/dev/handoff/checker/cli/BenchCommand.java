@@ -50,11 +50,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--read-dtbs", paramLabel = "DIR",
+            description = "Instead of the model: time reading (and extracting the facts of) every .dtb in DIR, --repeat times.")
+    java.nio.file.Path readDtbs;
+
     @Mixin
     ExplorationOptions exploration;
 
     @Override
     public Integer call() throws Exception {
+        if (readDtbs != null) {
+            return readDtbs();
+        }
         if (n < Philosophers.MIN_N || n > Philosophers.MAX_N) {
             throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range (allowed: "
                     + Philosophers.MIN_N + " to " + Philosophers.MAX_N + ")");
@@ -100,6 +107,37 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return code;
+    }
+
+    /** Times reading every DTB of a folder: one JVM, --repeat passes, the first one cold. */
+    private int readDtbs() throws java.io.IOException {
+        java.util.List<java.nio.file.Path> files;
+        try (var s = java.nio.file.Files.list(readDtbs)) {
+            files = s.filter(p -> p.toString().endsWith(".dtb")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InputException("--read-dtbs " + readDtbs + " does not exist");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        long bytes = 0;
+        for (java.nio.file.Path p : files) {
+            bytes += java.nio.file.Files.size(p);
+        }
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            int devices = 0;
+            for (java.nio.file.Path p : files) {
+                try {
+                    devices += dev.handoff.model.board.DeviceTreeReader.read(p).devices().size();
+                } catch (dev.handoff.model.board.BoardInputException e) {
+                    throw new InputException(e.getMessage());
+                }
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            out.printf(Locale.ROOT, "bench read-dtbs pass %d: %d files, %d bytes, %d devices, %.1f ms%n", i + 1, files.size(),
+                    bytes, devices, ms);
+        }
+        out.flush();
+        return ExitCode.HOLDS;
     }
 
     private String line(ExplorationSettings settings, Statistics s, String label) {

@@ -70,6 +70,19 @@ final class ScenarioOptions {
         return out;
     }
 
+    /** A scenario on a given platform (a board's): the file's knobs, then {@code extra}, then {@code --set}. */
+    Scenario scenario(Platform platform, String policy, Map<String, String> extra) {
+        ScenarioFile.Parsed f = file();
+        Map<String, String> k = new LinkedHashMap<>(f.knobs());
+        k.putAll(extra);
+        k.putAll(overrides());
+        try {
+            return Scenario.of(platform, policy != null ? policy : f.policy(), k);
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
     /** A scenario for {@code policy} (or the file's), the file's knobs, then {@code extra}, then {@code --set}. */
     Scenario scenario(String policy, Map<String, String> extra) {
         ScenarioFile.Parsed f = file();

@@ -7,7 +7,6 @@ import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Verdict;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
-import dev.handoff.model.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,31 +77,18 @@ final class SweepCommand implements Callable<Integer> {
                 throw new InputException("knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
             }
         }
-        List<Map<String, String>> variants = variants(knobs);
-        List<String> labels = variants.stream().map(SweepCommand::label).toList();
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
-        Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
-        List<HandoffCheck.Outcome> all = new ArrayList<>();
-        List<Map<String, String>> shown = new ArrayList<>();
         PrintWriter err = spec.commandLine().getErr();
         SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
-        for (String p : chosen) {
-            Map<String, HandoffCheck.Outcome> row = new LinkedHashMap<>();
-            for (int j = 0; j < variants.size(); j++) {
-                Scenario s = scenario.scenario(p, variants.get(j));
-                HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.maxCounterexamples(spec), settings,
-                        listener);
-                row.put(labels.get(j), o);
-                all.add(o);
-                shown.add(variants.get(j));
-                if (traceOut != null) {
-                    String label = p + "." + labels.get(j).replace(',', '.').replace('=', '-');
-                    HandoffReports.writeTraces(traceOut, label, o).forEach(f -> err.println("handoff: wrote " + f));
-                }
-            }
-            grid.put(p, row);
-        }
+        SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
+                !check.noPruning, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                    if (traceOut != null) {
+                        HandoffReports.writeTraces(traceOut, label, o).forEach(f -> err.println("handoff: wrote " + f));
+                    }
+                });
+        List<HandoffCheck.Outcome> all = result.all();
+        List<Map<String, String>> shown = result.shown();
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("junit")) {
             out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
@@ -115,8 +100,8 @@ final class SweepCommand implements Callable<Integer> {
             out.println(RunReport.JSON.writeValueAsString(root));
         } else {
             out.println("sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
-                    + " policies x " + variants.size() + " variants, properties: " + String.join(", ", names));
-            HandoffReports.sweepText(out, chosen, labels, grid, format.equals("markdown"));
+                    + " policies x " + result.labels().size() + " variants, properties: " + String.join(", ", names));
+            HandoffReports.sweepText(out, chosen, result.labels(), result.grid(), format.equals("markdown"));
             long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
             double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
             out.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
@@ -129,26 +114,4 @@ final class SweepCommand implements Callable<Integer> {
         return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
     }
 
-    private static List<Map<String, String>> variants(List<String> knobs) {
-        List<Map<String, String>> out = new ArrayList<>();
-        out.add(new LinkedHashMap<>());
-        for (String k : knobs) {
-            List<Map<String, String>> next = new ArrayList<>();
-            for (Map<String, String> m : out) {
-                for (String v : Names.knobValues(k)) {
-                    Map<String, String> n = new LinkedHashMap<>(m);
-                    n.put(k, v);
-                    next.add(n);
-                }
-            }
-            out = next;
-        }
-        return out;
-    }
-
-    private static String label(Map<String, String> m) {
-        List<String> parts = new ArrayList<>();
-        m.forEach((k, v) -> parts.add(k + "=" + v));
-        return String.join(",", parts);
-    }
 }

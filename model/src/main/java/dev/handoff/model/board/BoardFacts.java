@@ -37,8 +37,17 @@ public record BoardFacts(String source, String model, List<Smmu> smmus, List<Dev
                          List<String> memoryRegions, boolean hasResets) {
     }
 
-    /** A {@code /reserved-memory} child. */
-    public record Region(String path, long base, long size, boolean noMap, List<IommuAddress> iommuAddresses) {
+    /**
+     * A {@code /reserved-memory} child, or an IORT RMR memory range.
+     *
+     * @param rmrStreams for an RMR: the stream IDs its ID mappings name (empty for DT regions)
+     */
+    public record Region(String path, long base, long size, boolean noMap, List<IommuAddress> iommuAddresses,
+                         List<Stream> rmrStreams) {
+        public Region {
+            iommuAddresses = List.copyOf(iommuAddresses);
+            rmrStreams = List.copyOf(rmrStreams);
+        }
     }
 
     /** One {@code iommu-addresses} entry: which device, IOVA and length. */

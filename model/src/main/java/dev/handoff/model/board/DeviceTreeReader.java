@@ -216,7 +216,8 @@ public final class DeviceTreeReader {
                     ia.add(new BoardFacts.IommuAddress(dev == null ? "phandle 0x" + Long.toHexString(c[i]) : dev.path(), iova, size));
                 }
             }
-            out.add(new BoardFacts.Region(r.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1], r.has("no-map"), ia));
+            out.add(new BoardFacts.Region(r.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1], r.has("no-map"), ia,
+                    List.of()));
         }
         return out;
     }
@@ -280,7 +281,7 @@ public final class DeviceTreeReader {
             if (!d.role().equals("display") || !d.enabled()) {
                 continue;
             }
-            if (d.streams().isEmpty()) {
+            if (d.streams().isEmpty() && !underDisplayWithIommus(d, devices)) {
                 findings.add(new BoardFacts.Finding("display-without-iommus", d.path() + ": enabled display controller without"
                         + " iommus: its DMA bypasses any IOMMU, or the IOMMU is described elsewhere"));
             }
@@ -316,6 +317,12 @@ public final class DeviceTreeReader {
                         + ") is not an ARM SMMU; handoff does not model it"));
             }
         }
+    }
+
+    /** A display block inside a display node that has iommus (DPU under MDSS: _dpu_kms_mmu_init uses the parent's). */
+    static boolean underDisplayWithIommus(BoardFacts.Device d, List<BoardFacts.Device> devices) {
+        return devices.stream().anyMatch(p -> p != d && p.role().equals("display") && !p.streams().isEmpty()
+                && d.path().startsWith(p.path() + "/"));
     }
 
     private static void exposed(String what, long base, long size, List<long[]> noMap, List<BoardFacts.Finding> findings) {

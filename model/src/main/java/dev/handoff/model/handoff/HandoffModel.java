@@ -537,7 +537,7 @@ public final class HandoffModel implements Model<HandoffState> {
      * not IDENTITY, once Linux's SMMU driver has started; or -1.
      */
     public int untranslatedOtherStream(HandoffState s) {
-        if (!firmwareDone(s) || s.driverPc() == 0
+        if (config.otherStreams().isEmpty() || !firmwareDone(s) || s.driverPc() == 0
                 || IommuCore.defaultDomainType(config, false) == DeviceState.IDENTITY) {
             return -1;
         }

@@ -24,7 +24,9 @@ public final class IommuCore {
     /** Bus order: nodes sorted by address, as in the DT: the unrelated master (lower address) first. */
     public static List<CoreStep> program(HandoffConfig c) {
         List<CoreStep> p = new ArrayList<>();
-        device(p, c, false, c.otherStreams().size());
+        if (!c.otherStreams().isEmpty()) {
+            device(p, c, false, c.otherStreams().size());
+        }
         device(p, c, true, c.tegra() ? 1 : c.displayStreams().size());
         return p;
     }

@@ -1,0 +1,250 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.model.board.BoardFacts;
+import dev.handoff.model.board.BoardInputException;
+import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.board.DeviceTreeReader;
+import dev.handoff.model.board.IortReader;
+import dev.handoff.model.scenario.Policies;
+import dev.handoff.model.scenario.Policy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code handoff board FILE.dtb} (or {@code --acpi IORT.bin}): a real board's facts, findings and what-if matrix. */
+@Command(name = "board", mixinStandardHelpOptions = true,
+        description = {
+            "Reads a board's device tree blob (or, with --acpi, its IORT table), prints its SMMUs, devices, reserved",
+            "regions, framebuffers and findings, then runs the what-if matrix for each enabled display behind an ARM",
+            "SMMU: the board fixes stream IDs, masks, the SMMU's hooks, the display's reset and the scanout's",
+            "reservation; what it cannot say (fw.mapping, fw.smr by default) is varied. It ends with the policies",
+            "that keep the display safe in every variant. Exit 65 (after the facts) when no matrix can be run.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the matrix ran", ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
+            "65:the file cannot be read, or the board has nothing handoff can check (the facts are still printed)",
+            ExitCode.ROW_INTERNAL,
+        })
+final class BoardCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE.dtb", arity = "0..1", description = "The device tree blob the bootloader loads.")
+    Path dtb;
+
+    @Option(names = "--acpi", paramLabel = "IORT.bin", description = "Read an ACPI IORT table instead of a DTB.")
+    Path iort;
+
+    @Option(names = "--policy", paramLabel = "NAME", description = "A policy to include; repeatable (default: all).")
+    List<String> policies = new ArrayList<>();
+
+    @Option(names = "--vary", paramLabel = "KNOB", description = "Knobs the board cannot fix; repeatable (default: fw.mapping, fw.smr).")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Mixin
+    CheckOptions check;
+
+    @Mixin
+    ExplorationOptions exploration;
+
+    @Override
+    public Integer call() throws Exception {
+        CheckOptions.requireFormat(spec, format, "text", "json");
+        if ((dtb == null) == (iort == null)) {
+            throw new ParameterException(spec.commandLine(), "give either a FILE.dtb or --acpi IORT.bin");
+        }
+        BoardFacts facts;
+        try {
+            facts = dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
+        } catch (BoardInputException e) {
+            throw new InputException(e.getMessage());
+        }
+        List<String> chosen = new ArrayList<>();
+        if (policies.isEmpty()) {
+            Policies.all().stream().map(Policy::name).forEach(chosen::add);
+        } else {
+            policies.forEach(p -> chosen.add(Names.policy(p)));
+        }
+        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<BoardPlatforms.Target> targets;
+        String noMatrix = null;
+        try {
+            targets = BoardPlatforms.targets(facts);
+        } catch (BoardPlatforms.NoMatrixException e) {
+            targets = List.of();
+            noMatrix = e.getMessage();
+        }
+        List<String> names = Names.properties(check.properties);
+        ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
+        SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
+        List<SweepRunner.Result> results = new ArrayList<>();
+        for (BoardPlatforms.Target t : targets) {
+            // the board's facts outrank a policy's platform settings (qcom-bypass presets an MDSS reset)
+            results.add(SweepRunner.run((p, v) -> {
+                java.util.Map<String, String> k = new java.util.LinkedHashMap<>(t.platform().knobDefaults());
+                k.putAll(v);
+                return scenario.scenario(t.platform(), p, k);
+            }, chosen, knobs, names,
+                    !check.noPruning, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                    }));
+        }
+        if (format.equals("json")) {
+            out.println(RunReport.JSON.writeValueAsString(json(facts, targets, results)));
+        } else {
+            text(out, facts, targets, results);
+        }
+        out.flush();
+        if (noMatrix != null) {
+            err.println("handoff: no matrix for " + facts.source() + ": " + noMatrix);
+            return ExitCode.BAD_INPUT;
+        }
+        return ExitCode.HOLDS;
+    }
+
+    private static void text(PrintWriter out, BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
+        out.println("board: " + f.source() + (f.model().isEmpty() ? "" : " (" + f.model() + ")"));
+        out.println("SMMUs:");
+        for (BoardFacts.Smmu s : f.smmus()) {
+            out.printf(Locale.ROOT, "  %s  %s  %s, #iommu-cells %d, %d context IRQs%s%n", s.path(), String.join(" ", s.compatible()),
+                    s.arm() ? (s.v3() ? "ARM SMMUv3" : "ARM SMMU") : "not an ARM SMMU", s.iommuCells(), s.contextInterrupts(),
+                    s.enabled() ? "" : ", disabled");
+        }
+        out.println("devices:");
+        for (BoardFacts.Device d : f.devices()) {
+            if (d.role().equals("other") && !d.enabled()) {
+                continue;
+            }
+            List<String> st = d.streams().stream().map(x -> String.format("0x%x/0x%x", x.sid(), x.mask())).toList();
+            out.printf(Locale.ROOT, "  %-8s %s  %s  %s%s%s%n", d.role(), d.path(), d.enabled() ? "okay" : "disabled",
+                    st.isEmpty() ? "no iommus" : String.join(" ", st),
+                    d.memoryRegions().isEmpty() ? "" : "  memory-region " + String.join(" ", d.memoryRegions()),
+                    d.hasResets() ? "  resets" : "");
+        }
+        if (!f.regions().isEmpty()) {
+            out.println("reserved memory:");
+            for (BoardFacts.Region r : f.regions()) {
+                out.printf(Locale.ROOT, "  %s  0x%x + 0x%x%s%s%n", r.path(), r.base(), r.size(), r.noMap() ? "  no-map" : "",
+                        r.iommuAddresses().isEmpty() ? "" : "  iommu-addresses " + r.iommuAddresses().size());
+            }
+        }
+        for (BoardFacts.Framebuffer fb : f.framebuffers()) {
+            out.printf(Locale.ROOT, "framebuffer: %s  0x%x, %dx%d stride %d %s%n", fb.path(), fb.base(), fb.width(), fb.height(),
+                    fb.stride(), fb.format());
+        }
+        out.println("findings:" + (f.findings().isEmpty() ? " none" : ""));
+        f.findings().forEach(x -> out.println("  [" + x.kind() + "] " + x.message()));
+        for (int i = 0; i < targets.size(); i++) {
+            BoardPlatforms.Target t = targets.get(i);
+            SweepRunner.Result r = results.get(i);
+            out.println();
+            out.println("display " + t.display().path() + ":");
+            t.notes().forEach(n -> out.println("  note: " + n));
+            HandoffReports.sweepText(out, r.policies(), r.labels(), r.grid(), false);
+            List<String> safe = r.safePolicies();
+            out.println("safe in every variant: " + (safe.isEmpty() ? "no policy" : String.join(", ", safe)));
+        }
+    }
+
+    private static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", "handoff.board/1");
+        root.put("file", f.source());
+        root.put("model", f.model());
+        ArrayNode smmus = root.putArray("smmus");
+        for (BoardFacts.Smmu s : f.smmus()) {
+            ObjectNode o = smmus.addObject();
+            o.put("path", s.path());
+            ArrayNode c = o.putArray("compatible");
+            s.compatible().forEach(c::add);
+            o.put("armSmmu", s.arm());
+            o.put("iommuCells", s.iommuCells());
+            o.put("contextInterrupts", s.contextInterrupts());
+            o.put("status", s.enabled() ? "okay" : "disabled");
+        }
+        ArrayNode devices = root.putArray("devices");
+        for (BoardFacts.Device d : f.devices()) {
+            ObjectNode o = devices.addObject();
+            o.put("path", d.path());
+            ArrayNode c = o.putArray("compatible");
+            d.compatible().forEach(c::add);
+            o.put("role", d.role());
+            o.put("status", d.enabled() ? "okay" : "disabled");
+            ArrayNode st = o.putArray("streams");
+            for (BoardFacts.Stream x : d.streams()) {
+                ObjectNode so = st.addObject();
+                so.put("smmu", x.smmu());
+                so.put("sid", x.sid());
+                so.put("mask", x.mask());
+            }
+            ArrayNode mr = o.putArray("memoryRegions");
+            d.memoryRegions().forEach(mr::add);
+        }
+        ArrayNode regions = root.putArray("reservedRegions");
+        for (BoardFacts.Region r : f.regions()) {
+            ObjectNode o = regions.addObject();
+            o.put("path", r.path());
+            o.put("base", r.base());
+            o.put("size", r.size());
+            o.put("noMap", r.noMap());
+            ArrayNode ia = o.putArray("iommuAddresses");
+            for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
+                ObjectNode x = ia.addObject();
+                x.put("device", a.device());
+                x.put("iova", a.iova());
+                x.put("size", a.size());
+            }
+        }
+        ArrayNode fbs = root.putArray("framebuffers");
+        for (BoardFacts.Framebuffer fb : f.framebuffers()) {
+            ObjectNode o = fbs.addObject();
+            o.put("path", fb.path());
+            o.put("base", fb.base());
+            o.put("size", fb.size());
+            o.put("width", fb.width());
+            o.put("height", fb.height());
+            o.put("stride", fb.stride());
+            o.put("format", fb.format());
+        }
+        ArrayNode findings = root.putArray("findings");
+        for (BoardFacts.Finding x : f.findings()) {
+            ObjectNode o = findings.addObject();
+            o.put("kind", x.kind());
+            o.put("message", x.message());
+        }
+        ArrayNode res = root.putArray("results");
+        ArrayNode safe = root.putArray("safePolicies");
+        for (int i = 0; i < targets.size(); i++) {
+            String display = targets.get(i).display().path();
+            results.get(i).all().forEach(o -> res.add(HandoffReports.checkJson(o).put("display", display)));
+            ObjectNode s = safe.addObject();
+            s.put("display", targets.get(i).display().path());
+            ArrayNode p = s.putArray("policies");
+            results.get(i).safePolicies().forEach(p::add);
+        }
+        return root;
+    }
+}

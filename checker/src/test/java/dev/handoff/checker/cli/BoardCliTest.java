@@ -1,0 +1,107 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.handoff.model.board.FdtWriter;
+import dev.handoff.model.board.IortWriter;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.handoff.checker.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** handoff board on real and crafted inputs. */
+class BoardCliTest {
+    static Path sharedDtb(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path d = p.resolve("shared").resolve("dtb").resolve(name);
+            if (Files.exists(d)) {
+                return d;
+            }
+        }
+        if (System.getenv("CI") != null) {
+            throw new AssertionError("shared/dtb not found beside the repository");
+        }
+        Assumptions.abort("shared/dtb not found");
+        return null;
+    }
+
+    @Test
+    void db845cJsonFollowsTheSchema() throws Exception {
+        CliTest.Run r = run("board", sharedDtb("sdm845-db845c.dtb").toString(), "--policy", "qcom-bypass",
+                "--policy", "fw-quiesce", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals("handoff.board/1", j.get("schema").asText());
+        assertEquals("Thundercomm Dragonboard 845c", j.get("model").asText());
+        JsonNode mdss = null;
+        for (JsonNode d : j.get("devices")) {
+            if (d.get("path").asText().equals("/soc@0/display-subsystem@ae00000")) {
+                mdss = d;
+            }
+        }
+        assertEquals("display", mdss.get("role").asText());
+        assertTrue(mdss.get("streams").get(0).get("sid").isNumber(), "numbers as JSON numbers");
+        assertEquals(0x880, mdss.get("streams").get(0).get("sid").asInt());
+        assertEquals(8, mdss.get("streams").get(0).get("mask").asInt());
+        assertTrue(j.get("reservedRegions").size() > 0);
+        assertEquals(2 * 6, j.get("results").size(), "2 policies x 6 variants (fw.mapping x fw.smr)");
+        JsonNode first = j.get("results").get(0);
+        assertEquals("handoff.check/1", first.get("schema").asText());
+        assertEquals("absent", first.get("scenario").get("knobs").get("display.reset").asText(), "no resets on db845c's MDSS");
+        assertEquals("reserved", first.get("scenario").get("knobs").get("fw.tables").asText(), "cont_splash is no-map");
+        assertTrue(j.get("safePolicies").get(0).get("policies").toString().contains("fw-quiesce"));
+    }
+
+    @Test
+    void textEndsWithTheSafePolicies() {
+        CliTest.Run r = run("board", sharedDtb("sc8280xp-lenovo-thinkpad-x13s.dtb").toString(), "--policy", "fw-quiesce",
+                "--policy", "stock", "--vary", "fw.mapping");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("display /soc@0/display-subsystem@ae00000:"), r.out());
+        assertFalse(r.out().contains("display /soc@0/display-subsystem@22000000:"), "the disabled display gets no matrix");
+        assertTrue(r.out().trim().endsWith("safe in every variant: fw-quiesce"), r.out());
+    }
+
+    @Test
+    void noMatrixPrintsTheFactsThenExits65(@TempDir Path dir) throws Exception {
+        FdtWriter w = new FdtWriter();
+        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "headless");
+        w.root.child("iommu@15000000").str("compatible", "arm,mmu-500").cells("#iommu-cells", 2).cells("phandle", 1);
+        w.root.child("ufs@1d84000").str("compatible", "qcom,ufshc").cells("iommus", 1, 0x100, 0xf);
+        Path f = dir.resolve("headless.dtb");
+        Files.write(f, w.build());
+        CliTest.Run r = run("board", f.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.code());
+        assertTrue(r.out().contains("/iommu@15000000"), "facts first: " + r.out());
+        assertEquals("handoff: no matrix for " + f + ": no display controller found (by compatible)", r.err().trim());
+    }
+
+    @Test
+    void corruptFilesExit65WithTheOffset(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.dtb");
+        byte[] b = Files.readAllBytes(sharedDtb("sdm850-lenovo-yoga-c630.dtb"));
+        Files.write(f, java.util.Arrays.copyOf(b, 1000));
+        CliTest.Run r = run("board", f.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.code());
+        assertTrue(r.err().matches("handoff: .*bad\\.dtb: offset 0x4: totalsize \\d+ is larger than the file \\(1000 bytes\\): truncated\\?\\s*"), r.err());
+        assertEquals(ExitCode.USAGE, run("board").code(), "neither a DTB nor --acpi");
+    }
+
+    @Test
+    void acpiIortWithRmr(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("iort.bin");
+        Files.write(f, new IortWriter().component("\\_SB_.MDSS", 0x880, 1).component("\\_SB_.UFS0", 0x100, 16)
+                .rmr(0, 0x9d400000L, 0x800000L, 0x880, 1).build());
+        CliTest.Run r = run("board", "--acpi", f.toString(), "--policy", "rmr-identity", "--policy", "fw-quiesce",
+                "--vary", "fw.mapping");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("note: fw.description=rmr"), r.out());
+        assertTrue(r.out().contains("IORT RMR@"), r.out());
+    }
+}

@@ -1,0 +1,190 @@
+package dev.handoff.model.board;
+
+import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.scenario.StreamEntry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a board's facts into model platforms, one per enabled display behind an enabled ARM
+ * SMMU. The facts fix the stream IDs and masks, the SMMU's hooks and size, whether the display
+ * has a reset and whether a no-map region covers the scanout; what the tree cannot say (the
+ * firmware's mapping and stream-match entry) is left to be varied.
+ */
+public final class BoardPlatforms {
+    /** Model SMR groups per board: the low indices, where firmware and Linux allocate. */
+    static final int GROUPS = 8;
+    /** At most this many context banks are modelled (the last one matters to qcom's bypass bank). */
+    static final int MAX_BANKS = 8;
+    static final long DEFAULT_FB_PA = 0x8000_0000L;
+    static final long DEFAULT_FB_BYTES = 8_298_496L;
+    /** Larger described scanouts are taken for corrupt facts. */
+    static final long MAX_FB_BYTES = 4L << 30;
+
+    /** A display the model can check, with the platform built for it and what was assumed. */
+    public record Target(BoardFacts.Device display, Platform platform, List<String> notes) {
+    }
+
+    /** No display of the board can be checked; the message says why in one line. */
+    public static final class NoMatrixException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NoMatrixException(String message) {
+            super(message);
+        }
+    }
+
+    private BoardPlatforms() {
+    }
+
+    public static List<Target> targets(BoardFacts f) {
+        List<String> why = new ArrayList<>();
+        List<Target> out = new ArrayList<>();
+        List<BoardFacts.Device> displays = f.devices().stream().filter(d -> d.role().equals("display")).toList();
+        if (displays.stream().noneMatch(BoardFacts.Device::enabled)) {
+            throw new NoMatrixException(displays.isEmpty() ? "no display controller found (by compatible)"
+                    : "every display controller is disabled (" + String.join(", ", displays.stream().map(BoardFacts.Device::path).toList()) + ")");
+        }
+        for (BoardFacts.Device d : displays) {
+            if (!d.enabled()) {
+                continue;
+            }
+            if (d.streams().isEmpty()) {
+                if (!DeviceTreeReader.underDisplayWithIommus(d, f.devices())) {
+                    why.add(d.path() + " has no iommus");
+                }
+                continue;
+            }
+            String smmuPath = d.streams().get(0).smmu();
+            BoardFacts.Smmu smmu = f.smmus().stream().filter(s -> s.path().equals(smmuPath)).findFirst().orElse(null);
+            if (smmu == null || !smmu.arm()) {
+                why.add(d.path() + " sits behind " + smmuPath + (smmu == null ? "" : " (" + String.join(", ", smmu.compatible()) + ")")
+                        + ", which is not an ARM SMMU");
+                continue;
+            }
+            if (!smmu.enabled()) {
+                why.add(d.path() + " sits behind " + smmuPath + ", which is disabled");
+                continue;
+            }
+            out.add(target(f, d, smmu));
+        }
+        if (out.isEmpty()) {
+            throw new NoMatrixException(String.join("; ", why));
+        }
+        return out;
+    }
+
+    private static Target target(BoardFacts f, BoardFacts.Device d, BoardFacts.Smmu smmu) {
+        List<String> notes = new ArrayList<>();
+        Map<String, String> knobs = new LinkedHashMap<>();
+        List<StreamEntry> streams = d.streams().stream().filter(s -> s.smmu().equals(smmu.path()))
+                .map(s -> new StreamEntry(s.sid(), s.mask())).toList();
+        boolean qcom = smmu.compatible().stream().anyMatch(c -> c.startsWith("qcom,"));
+        boolean nvidia = smmu.compatible().contains("nvidia,smmu-500");
+        Platform.SmmuImpl impl = qcom ? Platform.SmmuImpl.QCOM : nvidia ? Platform.SmmuImpl.NVIDIA : Platform.SmmuImpl.GENERIC;
+        boolean tegra = d.compatible().stream().anyMatch(c -> c.matches("nvidia,tegra[0-9]+-dc"));
+        if (smmu.v3()) {
+            knobs.put(Knobs.SMMU_VERSION, "v3");
+        }
+        knobs.put(Knobs.DISPLAY_RESET, d.hasResets() ? "present" : "absent");
+        if (smmu.compatible().contains("qcom,sdm845-smmu-500")) {
+            knobs.put(Knobs.HYP_BYPASS_QUIRK, "yes");
+            notes.add("hyp.bypass-quirk=yes assumed: qcom's S2CR quirk was written for sdm845-family firmware [READING]");
+        }
+        if (tegra || nvidia) {
+            knobs.put(Knobs.KERNEL_INHERIT, "none");
+        }
+        BoardFacts.Region rmr = rmrFor(f, d, smmu);
+        if (rmr != null) {
+            knobs.put(Knobs.FW_DESCRIPTION, "rmr");
+            notes.add("fw.description=rmr: " + rmr.path() + " names the display's stream IDs");
+        }
+        long[] fb = rmr != null && rmr.size() > 0 ? new long[] {rmr.base(), rmr.size()} : framebuffer(f, d);
+        if (fb != null && (fb[0] < 0 || fb[1] <= 0 || fb[1] > MAX_FB_BYTES || fb[0] > (1L << 52))) {
+            notes.add("the described scanout (" + hex(fb[0]) + " + " + hex(fb[1]) + ") is not a plausible framebuffer; ignored");
+            fb = null;
+        }
+        if (fb == null) {
+            notes.add("framebuffer not described: a representative 8 MiB at " + hex(DEFAULT_FB_PA) + " is used");
+            fb = new long[] {DEFAULT_FB_PA, DEFAULT_FB_BYTES};
+        } else {
+            boolean covered = coveredByNoMap(f, fb[0], fb[1]);
+            knobs.put(Knobs.FW_TABLES, covered ? "reserved" : "unreserved");
+            notes.add("fw.tables=" + (covered ? "reserved" : "unreserved") + ": the scanout at " + hex(fb[0]) + " is "
+                    + (covered ? "" : "not ") + "inside a no-map region");
+        }
+        long base = fb[0] & ~(Platform.PAGE - 1);
+        long size = ((fb[0] + fb[1] + Platform.PAGE - 1) & ~(Platform.PAGE - 1)) - base;
+        BoardFacts.Device other = f.devices().stream().filter(o -> o != d && o.enabled() && !o.role().equals("display")
+                && o.streams().stream().anyMatch(s -> s.smmu().equals(smmu.path()))).findFirst().orElse(null);
+        List<StreamEntry> otherStreams = other == null ? List.of() : other.streams().stream()
+                .filter(s -> s.smmu().equals(smmu.path())).limit(1).map(s -> new StreamEntry(s.sid(), s.mask())).toList();
+        if (other == null) {
+            notes.add("no other enabled master on " + smmu.path() + ": isolation has nothing to check");
+        }
+        int banks = Math.max(2, Math.min(MAX_BANKS, smmu.contextInterrupts()));
+        String name = f.model().isEmpty() ? d.path() : f.model();
+        Platform p = new Platform(name, f.source() + ": " + d.path() + " behind " + smmu.path(), impl, GROUPS, banks,
+                d.compatible().isEmpty() ? "" : d.compatible().get(0), streams,
+                tegra ? Platform.DisplayFlavour.TEGRA : Platform.DisplayFlavour.MSM, base, size, 0x4000_0000L,
+                other == null ? "(none)" : other.path(), otherStreams, tegra ? 0x7f : -1, knobs);
+        return new Target(d, p, notes);
+    }
+
+    /** An IORT RMR whose stream IDs overlap the display's on its SMMU, or null. */
+    static BoardFacts.Region rmrFor(BoardFacts f, BoardFacts.Device d, BoardFacts.Smmu smmu) {
+        for (BoardFacts.Region r : f.regions()) {
+            for (BoardFacts.Stream rs : r.rmrStreams()) {
+                for (BoardFacts.Stream ds : d.streams()) {
+                    if (rs.smmu().equals(smmu.path()) && ds.smmu().equals(smmu.path())
+                            && ((rs.sid() ^ ds.sid()) & ~(rs.mask() | ds.mask()) & 0x7fff) == 0) {
+                        return r;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The scanout: a simple-framebuffer's stride × height, else the display's first memory-region. */
+    static long[] framebuffer(BoardFacts f, BoardFacts.Device d) {
+        for (BoardFacts.Framebuffer fb : f.framebuffers()) {
+            long scan = fb.stride() * fb.height();
+            if (fb.base() >= 0 && scan > 0) {
+                return new long[] {fb.base(), scan};
+            }
+        }
+        for (String r : d.memoryRegions()) {
+            for (BoardFacts.Region region : f.regions()) {
+                if (region.path().equals(r) && region.base() >= 0 && region.size() > 0) {
+                    return new long[] {region.base(), region.size()};
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean coveredByNoMap(BoardFacts f, long base, long size) {
+        long at = base;
+        long end = base + size;
+        boolean progress = true;
+        while (at < end && progress) {
+            progress = false;
+            for (BoardFacts.Region r : f.regions()) {
+                if (r.noMap() && r.base() <= at && r.base() + r.size() > at) {
+                    at = r.base() + r.size();
+                    progress = true;
+                }
+            }
+        }
+        return at >= end;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.handoff.model.board;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an ACPI IORT table (Arm DEN 0049, revision E.d or later; table revision 5+ for RMR) into
+ * {@link BoardFacts}: SMMUv1/v2 (type 3) and SMMUv3 (type 4) nodes, named components (type 1)
+ * and root complexes (type 2) with their ID mappings onto SMMUs, and RMR nodes (type 6) with
+ * their flags and memory ranges, as {@code iort_get_rmrs} / {@code iort_node_get_rmr_info} read
+ * them. Little-endian; every offset and count is checked against the table before use.
+ *
+ * <p>ACPI names devices, not their kind: a named component is taken for a display when its
+ * object name says so ({@code MDSS}, {@code DISP}, {@code DPU}, {@code DSS}, {@code LCD}, {@code VOP}),
+ * for a GPU when it says {@code GPU} or {@code GFX}.
+ */
+public final class IortReader {
+    static final int MAX_NODES = 4096;
+    static final int MAX_MAPPINGS = 4096;
+    static final int MAX_RANGES = 4096;
+    private static final Pattern DISPLAY = Pattern.compile("(?i).*(MDSS|DISP|DPU|DSS|LCD|VOP).*");
+    private static final Pattern GPU = Pattern.compile("(?i).*(GPU|GFX).*");
+
+    private IortReader() {
+    }
+
+    public static BoardFacts read(Path file) {
+        byte[] b;
+        try {
+            if (Files.size(file) > DeviceTreeReader.MAX_BYTES) {
+                throw new BoardInputException(file + ": larger than any IORT table");
+            }
+            b = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BoardInputException(file + " does not exist");
+        } catch (IOException e) {
+            throw new BoardInputException(file + ": " + e.getMessage());
+        }
+        return parse(file.toString(), b);
+    }
+
+    /** One RMR node: its flags and (base, length) ranges, and the stream IDs it names. */
+    record Rmr(int offset, int flags, List<long[]> ranges) {
+    }
+
+    public static BoardFacts parse(String source, byte[] b) {
+        Cursor c = new Cursor(source, b);
+        if (b.length < 48) {
+            throw c.error(0, "file of " + b.length + " bytes is shorter than an IORT header (48 bytes)");
+        }
+        String sig = new String(b, 0, 4, StandardCharsets.US_ASCII);
+        if (!sig.equals("IORT")) {
+            throw c.error(0, "signature is \"" + sig.replaceAll("[^ -~]", "?") + "\", not \"IORT\"");
+        }
+        long length = c.u32(4);
+        if (length > b.length) {
+            throw c.error(4, "table length " + length + " is larger than the file (" + b.length + " bytes): truncated?");
+        }
+        if (length < 48) {
+            throw c.error(4, "table length " + length + " is shorter than the IORT header");
+        }
+        c.limit = (int) length;
+        int revision = b[8] & 0xff;
+        if (revision < 3) {
+            throw c.error(8, "IORT revision " + revision + " predates E.b; handoff reads revision 3 (E.b) and later");
+        }
+        int sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += b[i];
+        }
+        List<BoardFacts.Finding> findings = new ArrayList<>();
+        if ((sum & 0xff) != 0) {
+            findings.add(new BoardFacts.Finding("bad-checksum", source + ": table checksum does not sum to zero"));
+        }
+        long count = c.u32(36);
+        long nodesOff = c.u32(40);
+        if (count > MAX_NODES) {
+            throw c.error(36, count + " nodes is more than " + MAX_NODES);
+        }
+        Map<Integer, String> names = new HashMap<>();
+        Map<Integer, Integer> types = new HashMap<>();
+        List<Integer> offsets = new ArrayList<>();
+        long at = nodesOff;
+        for (int i = 0; i < count; i++) {
+            if (at < 48 || at + 16 > length) {
+                throw c.error(at, "node " + i + " of " + count + " starts outside the table");
+            }
+            int type = b[(int) at] & 0xff;
+            int len = c.u16((int) at + 1);
+            if (len < 16 || at + len > length) {
+                throw c.error(at + 1, "node " + i + " length " + len + " runs outside the table (or is below 16)");
+            }
+            offsets.add((int) at);
+            types.put((int) at, type);
+            at += len;
+        }
+        List<BoardFacts.Smmu> smmus = new ArrayList<>();
+        List<BoardFacts.Device> devices = new ArrayList<>();
+        List<BoardFacts.Region> regions = new ArrayList<>();
+        for (int off : offsets) {
+            int type = types.get(off);
+            switch (type) {
+                case 3 -> {
+                    long base = c.u64(off + 16);
+                    long model = c.u32(off + 32);
+                    long ctx = c.u32(off + 44);
+                    String name = "smmu@" + Long.toHexString(base);
+                    names.put(off, name);
+                    smmus.add(new BoardFacts.Smmu("IORT " + name, List.of(modelName(model)), true, false, 1, 0, 1,
+                            (int) Math.min(ctx, 4096), true));
+                }
+                case 4 -> {
+                    long base = c.u64(off + 16);
+                    String name = "smmuv3@" + Long.toHexString(base);
+                    names.put(off, name);
+                    smmus.add(new BoardFacts.Smmu("IORT " + name, List.of("arm,smmu-v3"), true, true, 1, 0, 0, 0, true));
+                }
+                case 1 -> names.put(off, c.cstring(off + 29, off + c.u16(off + 1), "named component object name"));
+                case 2 -> names.put(off, "PCI segment " + c.u32(off + 28));
+                default -> names.put(off, "node@0x" + Integer.toHexString(off));
+            }
+        }
+        for (int off : offsets) {
+            int type = types.get(off);
+            if (type != 1 && type != 2 && type != 6) {
+                continue;
+            }
+            List<BoardFacts.Stream> streams = mappings(c, off, names, types, findings);
+            if (type == 6) {
+                if (revision < 5) {
+                    findings.add(new BoardFacts.Finding("rmr-revision", "IORT RMR node at 0x" + Integer.toHexString(off)
+                            + " in a revision " + revision + " table: Linux reads RMR only from revision 5 (E.d) on"));
+                }
+                long flags = c.u32(off + 16);
+                long n = c.u32(off + 20);
+                long ref = c.u32(off + 24);
+                if (n > MAX_RANGES || off + ref + n * 20 > c.limit || ref < 16) {
+                    throw c.error(off + 20, "RMR node: " + n + " memory ranges at +" + ref + " run outside the table");
+                }
+                for (int k = 0; k < n; k++) {
+                    int d = (int) (off + ref + 20L * k);
+                    long base = c.u64(d);
+                    long len = c.u64(d + 8);
+                    if (len == 0) {
+                        findings.add(new BoardFacts.Finding("zero-length-rmr", "IORT RMR at 0x" + Integer.toHexString(off)
+                                + ": memory range " + k + " has length 0"));
+                    }
+                    String kind = (flags & 1) != 0 ? "remapping permitted (IOMMU_RESV_DIRECT_RELAXABLE)" : "IOMMU_RESV_DIRECT";
+                    regions.add(new BoardFacts.Region("IORT RMR@0x" + Integer.toHexString(off) + "[" + k + "] " + kind,
+                            base, len, true, List.of(), streams));
+                }
+                continue;
+            }
+            String name = names.get(off);
+            String role = type == 1 && DISPLAY.matcher(name).matches() ? "display"
+                    : type == 1 && GPU.matcher(name).matches() ? "gpu" : "other";
+            devices.add(new BoardFacts.Device(name, List.of(), role, true, streams, List.of(), false));
+        }
+        return new BoardFacts(source, "IORT revision " + revision, smmus, devices, regions, List.of(), findings);
+    }
+
+    /** The node's ID mappings onto SMMU nodes, as stream ID/mask entries (a power-of-two aligned range is one entry). */
+    private static List<BoardFacts.Stream> mappings(Cursor c, int off, Map<Integer, String> names, Map<Integer, Integer> types,
+                                                   List<BoardFacts.Finding> findings) {
+        long n = c.u32(off + 8);
+        long ref = c.u32(off + 12);
+        List<BoardFacts.Stream> out = new ArrayList<>();
+        if (n == 0) {
+            return out;
+        }
+        if (n > MAX_MAPPINGS || ref < 16 || off + ref + n * 20 > c.limit) {
+            throw c.error(off + 8, n + " ID mappings at +" + ref + " run outside the table");
+        }
+        for (int k = 0; k < n; k++) {
+            int m = (int) (off + ref + 20L * k);
+            long ids = c.u32(m + 4);
+            long outBase = c.u32(m + 8);
+            int target = (int) c.u32(m + 12);
+            Integer type = types.get(target);
+            if (type == null) {
+                findings.add(new BoardFacts.Finding("dangling-reference", "IORT node at 0x" + Integer.toHexString(off)
+                        + ": ID mapping " + k + " points at 0x" + Integer.toHexString(target) + ", where no node starts"));
+                continue;
+            }
+            if (type != 3 && type != 4) {
+                continue;
+            }
+            String smmu = "IORT " + names.get(target);
+            long number = (c.u32(m + 16) & 1) != 0 ? 1 : ids + 1;
+            if (Long.bitCount(number) == 1 && (outBase & (number - 1)) == 0 && number <= 0x8000) {
+                out.add(new BoardFacts.Stream(smmu, (int) (outBase & 0xffff), (int) ((number - 1) & 0xffff)));
+            } else {
+                for (long s = outBase; s < outBase + Math.min(number, 64); s++) {
+                    out.add(new BoardFacts.Stream(smmu, (int) (s & 0xffff), 0));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String modelName(long model) {
+        return switch ((int) model) {
+            case 0 -> "arm,smmu-v1";
+            case 1 -> "arm,smmu-v2";
+            case 2 -> "arm,mmu-400";
+            case 3 -> "arm,mmu-500";
+            case 4 -> "arm,mmu-401";
+            default -> "arm,smmu-v2 (IORT model " + model + ")";
+        };
+    }
+
+    private static final class Cursor {
+        final String source;
+        final byte[] b;
+        int limit;
+
+        Cursor(String source, byte[] b) {
+            this.source = source;
+            this.b = b;
+            this.limit = b.length;
+        }
+
+        BoardInputException error(long off, String what) {
+            return new BoardInputException(source + ": offset 0x" + Long.toHexString(off) + ": " + what);
+        }
+
+        long u32(int off) {
+            if (off < 0 || off + 4 > limit) {
+                throw error(off, "read of 4 bytes past the end of the table (" + limit + " bytes)");
+            }
+            return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16 | (b[off + 3] & 0xffL) << 24;
+        }
+
+        int u16(int off) {
+            if (off < 0 || off + 2 > limit) {
+                throw error(off, "read of 2 bytes past the end of the table");
+            }
+            return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8;
+        }
+
+        long u64(int off) {
+            return u32(off) | u32(off + 4) << 32;
+        }
+
+        String cstring(int off, int end, String what) {
+            end = Math.min(end, limit);
+            for (int i = off; i < end; i++) {
+                if (b[i] == 0) {
+                    return new String(b, off, i - off, StandardCharsets.US_ASCII);
+                }
+            }
+            throw error(off, what + " is not NUL-terminated within its node");
+        }
+    }
+}

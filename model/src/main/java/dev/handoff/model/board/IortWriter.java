@@ -1,0 +1,102 @@
+package dev.handoff.model.board;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes IORT tables (Debian's iasl cannot write RMR nodes): an MMU-500 SMMUv2 node,
+ * named components with an ID mapping each onto it, and RMR nodes with one memory range and one
+ * ID mapping. Offsets and the checksum are computed as the specification lays them out.
+ */
+public final class IortWriter {
+    public record Component(String name, int sid, int count) {
+    }
+
+    public record Rmr(int flags, long base, long length, int sid, int count) {
+    }
+
+    /** Table revision: 5 is E.d, the first with RMR nodes Linux reads. */
+    public int revision = 5;
+    public int contextInterrupts = 16;
+    final List<Component> components = new ArrayList<>();
+    final List<Rmr> rmrs = new ArrayList<>();
+
+    public IortWriter component(String name, int sid, int count) {
+        components.add(new Component(name, sid, count));
+        return this;
+    }
+
+    public IortWriter rmr(int flags, long base, long length, int sid, int count) {
+        rmrs.add(new Rmr(flags, base, length, sid, count));
+        return this;
+    }
+
+    public byte[] build() {
+        int smmuOff = 48;
+        int smmuLen = 76 + 8 * contextInterrupts;
+        List<byte[]> nodes = new ArrayList<>();
+        ByteBuffer smmu = le(smmuLen);
+        header(smmu, 3, smmuLen, 0, 0);
+        // SMMUv1/v2 node: base, span, model 3 (MMU-500), flags, global IRQ array at 60, context IRQ count and array at 76
+        smmu.putLong(16, 0x15000000L).putLong(24, 0x80000L).putInt(32, 3).putInt(36, 0).putInt(40, 60)
+                .putInt(44, contextInterrupts).putInt(48, 76).putInt(52, 0).putInt(56, 0);
+        nodes.add(smmu.array());
+        for (Component c : components) {
+            byte[] name = (c.name() + "\0").getBytes(StandardCharsets.US_ASCII);
+            int mapOff = (29 + name.length + 3) & ~3;
+            int len = mapOff + 20;
+            ByteBuffer n = le(len);
+            header(n, 1, len, 1, mapOff);
+            n.put(16 + 12, (byte) 48);
+            n.position(29);
+            n.put(name);
+            mapping(n, mapOff, c.sid(), c.count(), smmuOff);
+            nodes.add(n.array());
+        }
+        for (Rmr r : rmrs) {
+            int len = 28 + 20 + 20;
+            ByteBuffer n = le(len);
+            header(n, 6, len, 1, 28);
+            n.putInt(16, r.flags()).putInt(20, 1).putInt(24, 48);
+            mapping(n, 28, r.sid(), r.count(), smmuOff);
+            n.putLong(48, r.base()).putLong(56, r.length());
+            nodes.add(n.array());
+        }
+        int total = 48;
+        for (byte[] n : nodes) {
+            total += n.length;
+        }
+        ByteBuffer t = le(total);
+        t.put("IORT".getBytes(StandardCharsets.US_ASCII));
+        t.putInt(4, total).put(8, (byte) revision);
+        t.position(10);
+        t.put("HANDOF".getBytes(StandardCharsets.US_ASCII));
+        t.putInt(36, nodes.size()).putInt(40, 48);
+        t.position(48);
+        for (byte[] n : nodes) {
+            t.put(n);
+        }
+        byte[] b = t.array();
+        int sum = 0;
+        for (byte x : b) {
+            sum += x;
+        }
+        b[9] = (byte) -sum;
+        return b;
+    }
+
+    private static ByteBuffer le(int len) {
+        return ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void header(ByteBuffer n, int type, int len, int mappings, int mapOff) {
+        n.put(0, (byte) type).putShort(1, (short) len).put(3, (byte) 0).putInt(4, 0).putInt(8, mappings).putInt(12, mapOff);
+    }
+
+    private static void mapping(ByteBuffer n, int at, int sid, int count, int target) {
+        n.putInt(at, 0).putInt(at + 4, count - 1).putInt(at + 8, sid).putInt(at + 12, target).putInt(at + 16, 0);
+    }
+}
