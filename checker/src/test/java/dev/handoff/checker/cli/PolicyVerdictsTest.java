@@ -198,4 +198,97 @@ class PolicyVerdictsTest {
             }
         }
     }
+
+    static String rootCause(HandoffCheck.Outcome o, String property) {
+        return o.properties().stream().filter(p -> p.name().equals(property)).findFirst().orElseThrow().file().rootCause();
+    }
+
+    /**
+     * explicit-only: with no inheritance the reset still writes the live display's S2CR from a
+     * FAULT shadow; managing the IOMMU in the driver only changes what is attached later, so even
+     * an MDSS reset comes too late.
+     */
+    @Test
+    void explicitOnlyFaultsAtTheReset() {
+        HandoffCheck.Outcome o = check(Platforms.C630, "explicit-only", Map.of(Knobs.DISPLAY_RESET, "present"));
+        assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT));
+        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset."), rootCause(o, NO_DMA_FAULT));
+    }
+
+    /**
+     * explicit-inherit (Rob Clark + Bjorn's RFC): the SMR, its S2CR and the firmware's context bank
+     * survive the reset, no default domain is attached, so the firmware's own translation stays in
+     * force until the MDSS reset stops the engine, for either firmware mapping. Without a reset the
+     * driver's empty domain replaces it while the engine still scans.
+     */
+    @Test
+    void explicitInheritHoldsWhenTheEngineIsResetFirst() {
+        for (String mapping : List.of("identity", "translated")) {
+            HandoffCheck.Outcome o = check(Platforms.C630, "explicit-inherit",
+                    Map.of(Knobs.DISPLAY_RESET, "present", Knobs.FW_MAPPING, mapping));
+            assertEquals(Verdict.HOLDS, o.verdict(), mapping + ": " + o.properties());
+        }
+        HandoffCheck.Outcome noReset = check(Platforms.C630, "explicit-inherit", Map.of());
+        assertTrue(rootCause(noReset, NO_DMA_FAULT).startsWith("display-driver attach_own_domain"), rootCause(noReset, NO_DMA_FAULT));
+    }
+
+    /**
+     * The firmware used the last context bank, which qcom reserves to emulate bypass. Before
+     * aded8c7c2b72 its stale SCTLR.M=1 keeps walking the firmware tables (translating right, by
+     * accident) until the reset clears it; with the fix cfg_probe clears SCTLR at once. Either way
+     * a translated scanout ends in bypass with PA = IOVA; the root cause moves.
+     */
+    @Test
+    void sctlrFixMovesWhereTheStaleBankStopsTranslating() {
+        Map<String, String> k = Map.of(Knobs.FW_CONTEXT_BANK, "last", Knobs.FW_MAPPING, "translated");
+        HandoffCheck.Outcome pre = check(Platforms.C630, "qcom-pre-sctlr-fix", k);
+        HandoffCheck.Outcome fixed = check(Platforms.C630, "qcom-bypass", k);
+        assertEquals(Verdict.VIOLATED, verdict(pre, RIGHT_PAGE));
+        assertEquals(Verdict.VIOLATED, verdict(fixed, RIGHT_PAGE));
+        assertTrue(rootCause(pre, RIGHT_PAGE).startsWith("arm-smmu reset.cb[]"), rootCause(pre, RIGHT_PAGE));
+        assertTrue(rootCause(fixed, RIGHT_PAGE).startsWith("arm-smmu qcom.quirk_sctlr"), rootCause(fixed, RIGHT_PAGE));
+        assertTrue(pre.properties().get(1).trace().steps().size() > fixed.properties().get(1).trace().steps().size());
+    }
+
+    /**
+     * On the C630 the DT descriptions and the global passthrough do not save the display: qcom's
+     * def_domain_type already makes the MDSS IDENTITY (so direct mappings, which only a DMA domain
+     * takes, never apply), and without inheritance the reset faults the live stream first.
+     */
+    @Test
+    void descriptionsDoNotHelpWithoutInheritanceOnTheC630() {
+        for (String p : List.of("dt-iommu-addresses", "dt-iommu-addresses-nonidentity", "asahi-translated", "global-passthrough")) {
+            HandoffCheck.Outcome o = check(Platforms.C630, p, Map.of());
+            assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT), p);
+            assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset."), p + ": " + rootCause(o, NO_DMA_FAULT));
+        }
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "global-passthrough", Map.of()), ISOLATION),
+                "every default domain is IDENTITY: bypass is what was asked for");
+    }
+
+    /**
+     * What each description puts into a DMA default domain (of_iommu_get_resv_regions): an identity
+     * iommu-addresses entry a 1:1 DIRECT mapping; a non-identity one is demoted to a reservation
+     * (nothing mapped); Asahi's out-of-tree type maps the firmware IOVA onto the framebuffer.
+     */
+    @Test
+    void descriptionsAndTheDirectMappingsTheyProduce() {
+        var identity = dev.handoff.model.handoff.HandoffConfig.of(Scenario.of(Platforms.C630, "dt-iommu-addresses", Map.of()));
+        var demoted = dev.handoff.model.handoff.HandoffConfig.of(Scenario.of(Platforms.C630, "dt-iommu-addresses-nonidentity", Map.of()));
+        var asahi = dev.handoff.model.handoff.HandoffConfig.of(Scenario.of(Platforms.C630, "asahi-translated",
+                Map.of(Knobs.FW_MAPPING, "translated")));
+        var zero = dev.handoff.model.handoff.HandoffConfig.of(Scenario.of(Platforms.C630, "dt-iommu-addresses",
+                Map.of(Knobs.FW_IOMMU_ADDRESSES_LENGTH, "zero")));
+        assertTrue(identity.directRegion() && !identity.translatedRegion());
+        assertTrue(!demoted.directRegion() && !demoted.translatedRegion(), "demoted to IOMMU_RESV_RESERVED");
+        assertTrue(!asahi.directRegion() && asahi.translatedRegion());
+        assertTrue(!zero.directRegion(), "a zero-length entry maps nothing");
+        var m = new dev.handoff.model.handoff.HandoffModel(asahi, true, new dev.handoff.model.constraints.ConstraintAdapter());
+        var s = m.initialStates().get(0);
+        s = s.withDisplay(s.display().withDirect(false, true));
+        var ranges = m.tables(s).apply(dev.handoff.model.smmu.Tables.DISPLAY_DEFAULT).ranges();
+        assertEquals(1, ranges.size());
+        assertEquals(asahi.fwIovaPage(), ranges.get(0).iovaPage());
+        assertEquals(asahi.fbPage(), ranges.get(0).paPage());
+    }
 }
