@@ -291,4 +291,41 @@ class PolicyVerdictsTest {
         assertEquals(asahi.fwIovaPage(), ranges.get(0).iovaPage());
         assertEquals(asahi.fbPage(), ranges.get(0).paPage());
     }
+
+    /**
+     * Juno (generic arm-smmu, DMA-API display driver), rmr-dma: the RMR keeps stream 0 bypassing
+     * through the reset, but a DMA default domain on v2 cannot take the direct mapping before its
+     * first attach (arm_smmu_map_pages: -ENODEV), so the attach points the stream at an empty table
+     * until the retry (H9). If mappings before attach worked (v3, the reverted 2024 v2 change), it
+     * holds; with an IDENTITY default domain (rmr-identity) it holds too.
+     */
+    @Test
+    void rmrWithADmaDomainFaultsInTheMapAfterAttachWindow() {
+        HandoffCheck.Outcome dma = check(Platforms.JUNO, "rmr-dma", Map.of());
+        assertEquals(Verdict.VIOLATED, verdict(dma, NO_DMA_FAULT));
+        assertTrue(witnessPath(dma, NO_DMA_FAULT).contains("display-default-domain: no leaf"), witnessPath(dma, NO_DMA_FAULT));
+        assertTrue(rootCause(dma, NO_DMA_FAULT).startsWith("iommu-core display.attach.s2cr[]"), rootCause(dma, NO_DMA_FAULT));
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-dma", Map.of(Knobs.KERNEL_MAP_BEFORE_ATTACH, "works")),
+                NO_DMA_FAULT));
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-identity", Map.of()), NO_DMA_FAULT));
+    }
+
+    /**
+     * Generic arm-smmu has no inheritance: whatever the DT describes, the reset rewrites the live
+     * stream's S2CR from the FAULT shadow before the display's IOMMU probe can map anything.
+     */
+    @Test
+    void iommuAddressesAloneDoNotSurviveAGenericReset() {
+        HandoffCheck.Outcome o = check(Platforms.JUNO, "dt-iommu-addresses", Map.of());
+        assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT));
+        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset.s2cr[]"), rootCause(o, NO_DMA_FAULT));
+    }
+
+    /** A DMA-API display driver attaches no domain of its own: its new buffer goes into the default domain. */
+    @Test
+    void dmaApiDisplayHasNoOwnDomainSteps() {
+        var m = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.JUNO, "stock", Map.of()), true);
+        assertTrue(m.actions().stream().noneMatch(a -> a.name().startsWith("attach_own_domain")));
+        assertTrue(m.actions().stream().anyMatch(a -> a.name().equals("pin_new_fb")));
+    }
 }

@@ -87,6 +87,7 @@ public final class BoardPlatforms {
         boolean nvidia = smmu.compatible().contains("nvidia,smmu-500");
         Platform.SmmuImpl impl = qcom ? Platform.SmmuImpl.QCOM : nvidia ? Platform.SmmuImpl.NVIDIA : Platform.SmmuImpl.GENERIC;
         boolean tegra = d.compatible().stream().anyMatch(c -> c.matches("nvidia,tegra[0-9]+-dc"));
+        boolean msm = d.compatible().stream().anyMatch(c -> c.startsWith("qcom,"));
         if (smmu.v3()) {
             knobs.put(Knobs.SMMU_VERSION, "v3");
         }
@@ -130,7 +131,8 @@ public final class BoardPlatforms {
         String name = f.model().isEmpty() ? d.path() : f.model();
         Platform p = new Platform(name, f.source() + ": " + d.path() + " behind " + smmu.path(), impl, GROUPS, banks,
                 d.compatible().isEmpty() ? "" : d.compatible().get(0), streams,
-                tegra ? Platform.DisplayFlavour.TEGRA : Platform.DisplayFlavour.MSM, base, size, 0x4000_0000L,
+                tegra ? Platform.DisplayFlavour.TEGRA : msm ? Platform.DisplayFlavour.MSM : Platform.DisplayFlavour.DMA_API,
+                base, size, 0x4000_0000L,
                 other == null ? "(none)" : other.path(), otherStreams, tegra ? 0x7f : -1, knobs);
         return new Target(d, p, notes);
     }

@@ -26,6 +26,12 @@ public final class DisplayDriver {
         List<DisplayDriverStep> p = new ArrayList<>();
         p.add(new DisplayDriverStep.EngineReset());
         p.add(new DisplayDriverStep.RemoveFirmwareFb());
+        if (c.dmaApiDisplay()) {
+            // dma_alloc_* in the default domain; no domain of its own to attach
+            p.add(new DisplayDriverStep.PinNewBuffer());
+            p.add(new DisplayDriverStep.FirstModeset());
+            return p;
+        }
         p.add(new DisplayDriverStep.MapFirmwareBuffer());
         if (c.v3()) {
             p.add(new DisplayDriverStep.OwnSte());
@@ -50,7 +56,8 @@ public final class DisplayDriver {
             case DisplayDriverStep.OwnBank b -> iommu;
             case DisplayDriverStep.OwnS2cr o -> iommu && s.ddrv().ownCb() >= 0 && changes(s, o.entry());
             case DisplayDriverStep.OwnSte o -> iommu;
-            case DisplayDriverStep.PinNewBuffer p -> !c.readback() && iommu;
+            case DisplayDriverStep.PinNewBuffer p -> c.dmaApiDisplay() ? iommu && s.display().domain() == DeviceState.DMA
+                    : !c.readback() && iommu;
             case DisplayDriverStep.FirstModeset f -> true;
         };
     }

@@ -42,7 +42,10 @@ public sealed interface DisplayDriverStep {
         public String citation() { return "iommu_attach_device -> arm_smmu_attach_dev (v3)"; }
     }
 
-    /** The fbdev client's buffer is pinned: mapped at a new IOVA in the driver's domain. */
+    /**
+     * The fbdev client's buffer is pinned: mapped at a new IOVA in the driver's domain (msm, Tegra)
+     * or, for a DMA-API driver, in the device's default DMA domain ({@code dma_alloc_wc}).
+     */
     record PinNewBuffer() implements DisplayDriverStep {
         public String name() { return "pin_new_fb"; }
         public String citation() { return "msm_gem_pin_vma (first atomic commit)"; }

@@ -487,6 +487,9 @@ public final class HandoffModel implements Model<HandoffState> {
                         r.add(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages()));
                     }
                 }
+                if (config.dmaApiDisplay() && s.ddrv().newBufferMapped()) {
+                    r.add(new MappedRange(config.newIovaPage(), config.newPaPage(), config.fbPages()));
+                }
                 yield new TableView(r, false);
             }
             case Tables.DISPLAY_OWN -> {

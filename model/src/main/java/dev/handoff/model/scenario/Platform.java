@@ -48,8 +48,12 @@ public record Platform(
     /** Vendor hook sets of arm-smmu ({@code arm_smmu_impl_init}). */
     public enum SmmuImpl { GENERIC, QCOM, NVIDIA }
 
-    /** Which display driver takes over. */
-    public enum DisplayFlavour { MSM, TEGRA }
+    /**
+     * Which display driver takes over: msm (MDSS reset, its own IOMMU domain), Tegra (its own
+     * domain, MC SID override), or a driver that maps its buffers through the DMA API in the
+     * default domain and attaches no domain of its own (hdlcd, rockchip, …).
+     */
+    public enum DisplayFlavour { MSM, TEGRA, DMA_API }
 
     public Platform {
         Objects.requireNonNull(name);

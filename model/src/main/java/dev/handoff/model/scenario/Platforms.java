@@ -37,11 +37,25 @@ public final class Platforms {
             "sdhci@3400000", List.of(new StreamEntry(0x2, 0x0)), 0x7f,
             Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.KERNEL_INHERIT, "none"));
 
+    /**
+     * Arm Juno r1 with its HDLCD behind a dedicated MMU-401 ({@code arm,mmu-401}, generic arm-smmu,
+     * no vendor hooks), stream ID 0, and an EDK2 GOP framebuffer: the case Robin Murphy hit in his
+     * review of the 2019 RFC [BRIEF 5.2]. The hdlcd driver maps its buffers through the DMA API in
+     * the default domain. Framebuffer address and SMMU sizes are representative.
+     */
+    public static final Platform JUNO = new Platform("juno",
+            "Arm Juno r1: HDLCD behind its own MMU-401 (generic arm-smmu), stream 0x0, DMA-API driver, GOP framebuffer",
+            Platform.SmmuImpl.GENERIC, 4, 4, "arm,hdlcd", List.of(new StreamEntry(0x0, 0x0)),
+            Platform.DisplayFlavour.DMA_API, 0xfe00_0000L, 8_298_496L, 0x4000_0000L,
+            "(none)", List.of(), -1,
+            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.KERNEL_INHERIT, "none"));
+
     private static final Map<String, Platform> ALL = new LinkedHashMap<>();
 
     static {
         ALL.put(C630.name(), C630);
         ALL.put(TEGRA186.name(), TEGRA186);
+        ALL.put(JUNO.name(), JUNO);
     }
 
     private Platforms() {

@@ -40,7 +40,8 @@ class HandoffModelTest {
                 Scenario.of(Platforms.C630, "rmr-dma", Map.of()),
                 Scenario.of(Platforms.C630, "explicit-inherit", Map.of(Knobs.FW_SMR, "superset")),
                 Scenario.of(Platforms.TEGRA186, "tegra-late-sid", Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no")),
-                Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.SMMU_VERSION, "v3")))) {
+                Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.SMMU_VERSION, "v3")),
+                Scenario.of(Platforms.JUNO, "rmr-dma", Map.of(Knobs.FW_MAPPING, "translated", Knobs.FW_TABLES, "unreserved")))) {
             HandoffModel m = new HandoffModel(sc, true);
             Set<HandoffState> all = reachable(m);
             long[] buf = new long[m.codec().words() + 2];
