@@ -127,7 +127,7 @@ public final class Fdt {
         if (version < 16 || lastComp > 17) {
             throw r.error(20, "version " + version + " (compatible with " + lastComp + ") is not supported (allowed: 16, 17)");
         }
-        r.limit = (int) total;
+        r.limit((int) total);
         r.checkBlock(8, "structure block", offStruct, sizeStruct, 4);
         r.checkBlock(12, "strings block", offStrings, sizeStrings, 1);
         r.checkBlock(16, "memory reservation block", offRsv, 16, 8);
@@ -152,51 +152,44 @@ public final class Fdt {
         return new Fdt(root, rsv, phandles, version);
     }
 
-    /** Cursor over the blob with bounds checks. */
+    /** The blob's structure block walker, over big-endian bounds-checked bytes. */
     private static final class Reader {
-        final String source;
+        final BoundedBytes in;
         final byte[] b;
-        int limit;
 
         Reader(String source, byte[] b) {
-            this.source = source;
+            this.in = new BoundedBytes(source, b, true);
             this.b = b;
-            this.limit = b.length;
         }
 
         BoardInputException error(long off, String what) {
-            return new BoardInputException(source + ": offset 0x" + Long.toHexString(off) + ": " + what);
+            return in.error(off, what);
         }
 
         int u32(int off) {
-            if (off < 0 || off + 4 > limit) {
-                throw error(off, "read of 4 bytes past the end of the blob (" + limit + " bytes)");
-            }
-            return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+            return (int) in.u32(off);
         }
 
         long u64(int off) {
-            return (u32(off) & 0xffffffffL) << 32 | (u32(off + 4) & 0xffffffffL);
+            return in.u64(off);
+        }
+
+        void limit(int total) {
+            in.limit = total;
         }
 
         void checkBlock(int field, String what, long off, long size, int align) {
             if (off % align != 0) {
                 throw error(field, what + " offset 0x" + Long.toHexString(off) + " is not " + align + "-byte aligned");
             }
-            if (off < 40 || off > limit || size > limit || off + size > limit) {
+            if (off < 40 || off > in.limit || size > in.limit || off + size > in.limit) {
                 throw error(field, what + " at 0x" + Long.toHexString(off) + " of " + size + " bytes lies outside the blob ("
-                        + limit + " bytes)");
+                        + in.limit + " bytes)");
             }
         }
 
-        /** A NUL-terminated string starting at {@code off}, which must end before {@code end}. */
         String cstring(int off, int end, String what) {
-            for (int i = off; i < end; i++) {
-                if (b[i] == 0) {
-                    return new String(b, off, i - off, StandardCharsets.UTF_8);
-                }
-            }
-            throw error(off, what + " is not NUL-terminated within its block");
+            return in.cstring(off, end, what, StandardCharsets.UTF_8);
         }
 
         DtNode structure(int start, int end, int strStart, int strEnd, Map<Long, DtNode> phandles) {

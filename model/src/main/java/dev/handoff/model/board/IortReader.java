@@ -67,7 +67,7 @@ public final class IortReader {
         if (length < 48) {
             throw c.error(4, "table length " + length + " is shorter than the IORT header");
         }
-        c.limit = (int) length;
+        c.in.limit = (int) length;
         int revision = b[8] & 0xff;
         if (revision < 3) {
             throw c.error(8, "IORT revision " + revision + " predates E.b; handoff reads revision 3 (E.b) and later");
@@ -142,7 +142,7 @@ public final class IortReader {
                 long flags = c.u32(off + 16);
                 long n = c.u32(off + 20);
                 long ref = c.u32(off + 24);
-                if (n > MAX_RANGES || off + ref + n * 20 > c.limit || ref < 16) {
+                if (n > MAX_RANGES || off + ref + n * 20 > c.in.limit || ref < 16) {
                     throw c.error(off + 20, "RMR node: " + n + " memory ranges at +" + ref + " run outside the table");
                 }
                 for (int k = 0; k < n; k++) {
@@ -176,7 +176,7 @@ public final class IortReader {
         if (n == 0) {
             return out;
         }
-        if (n > MAX_MAPPINGS || ref < 16 || off + ref + n * 20 > c.limit) {
+        if (n > MAX_MAPPINGS || ref < 16 || off + ref + n * 20 > c.in.limit) {
             throw c.error(off + 8, n + " ID mappings at +" + ref + " run outside the table");
         }
         for (int k = 0; k < n; k++) {
@@ -217,47 +217,32 @@ public final class IortReader {
         };
     }
 
+    /** Little-endian reads for the IORT, bounds-checked by {@link BoundedBytes}. */
     private static final class Cursor {
-        final String source;
-        final byte[] b;
-        int limit;
+        final BoundedBytes in;
 
         Cursor(String source, byte[] b) {
-            this.source = source;
-            this.b = b;
-            this.limit = b.length;
+            this.in = new BoundedBytes(source, b, false);
         }
 
         BoardInputException error(long off, String what) {
-            return new BoardInputException(source + ": offset 0x" + Long.toHexString(off) + ": " + what);
+            return in.error(off, what);
         }
 
         long u32(int off) {
-            if (off < 0 || off + 4 > limit) {
-                throw error(off, "read of 4 bytes past the end of the table (" + limit + " bytes)");
-            }
-            return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16 | (b[off + 3] & 0xffL) << 24;
+            return in.u32(off);
         }
 
         int u16(int off) {
-            if (off < 0 || off + 2 > limit) {
-                throw error(off, "read of 2 bytes past the end of the table");
-            }
-            return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8;
+            return in.u16(off);
         }
 
         long u64(int off) {
-            return u32(off) | u32(off + 4) << 32;
+            return in.u64(off);
         }
 
         String cstring(int off, int end, String what) {
-            end = Math.min(end, limit);
-            for (int i = off; i < end; i++) {
-                if (b[i] == 0) {
-                    return new String(b, off, i - off, StandardCharsets.US_ASCII);
-                }
-            }
-            throw error(off, what + " is not NUL-terminated within its node");
+            return in.cstring(off, end, what, StandardCharsets.US_ASCII);
         }
     }
 }
