@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  *     that is unmapped and a page mapped outside a target PA range.</li>
  * </ul>
  * Results are cached by their inputs (the state slice they depend on), so a run that meets the
- * same SMR table or domain again pays a hash lookup. Thread-safe.
+ * same SMR table or domain again pays a hash lookup. Thread-safe. {@code FetchBenchmark} (module
+ * checker) measures a C630 fetch of 4 stream IDs × 2,026 pages: 0.08 µs from the cache, 37 µs
+ * solved cold, 81 µs by enumerating every (stream ID, page).
  *
  * <p>Model and run are kept apart as choco intends: each question builds a small {@code Model},
  * solves it, and keeps nothing.
