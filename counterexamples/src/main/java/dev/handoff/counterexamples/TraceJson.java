@@ -161,7 +161,13 @@ public final class TraceJson {
     public static TraceFile read(Path path) {
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            if (Files.isDirectory(path)) {
+                throw new TraceFormatException("trace file " + path + " is a directory");
+            }
+            if (Files.size(path) > 256L << 20) {
+                throw new TraceFormatException("trace file " + path + " is larger than any trace (256 MiB)");
+            }
+            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException("trace file " + path + " does not exist");
         } catch (IOException e) {

@@ -6,6 +6,9 @@ import dev.handoff.model.scenario.Scenario;
 import dev.handoff.model.scenario.ScenarioException;
 import dev.handoff.model.scenario.ScenarioFile;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -20,6 +23,9 @@ import java.util.Map;
 
 /** Where a scenario comes from: a file, a platform, a policy and {@code --set} overrides (a picocli mixin). */
 final class ScenarioOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     @Option(names = "--scenario", paramLabel = "FILE",
             description = "Scenario file (YAML: platform, policy, knobs). Command-line settings override it.")
     Path scenarioFile;
@@ -36,6 +42,9 @@ final class ScenarioOptions {
     ScenarioFile.Parsed file() {
         if (scenarioFile == null) {
             return new ScenarioFile.Parsed(null, null, Map.of());
+        }
+        if (Files.isDirectory(scenarioFile)) {
+            throw new InputException("scenario file " + scenarioFile + " is a directory");
         }
         try (Reader in = Files.newBufferedReader(scenarioFile, StandardCharsets.UTF_8)) {
             return ScenarioFile.read(scenarioFile.toString(), in);
@@ -63,7 +72,8 @@ final class ScenarioOptions {
         for (String kv : sets) {
             int eq = kv.indexOf('=');
             if (eq <= 0 || eq == kv.length() - 1) {
-                throw new InputException("--set '" + kv + "' is not KNOB=VALUE (for example --set fw.mapping=translated)");
+                throw new ParameterException(spec.commandLine(),
+                        "--set '" + kv + "' is not KNOB=VALUE (for example --set fw.mapping=translated)");
             }
             out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }

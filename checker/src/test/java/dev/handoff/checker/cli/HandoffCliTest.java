@@ -101,13 +101,17 @@ class HandoffCliTest {
         CliTest.Run prop = run("check", "--property", "no-faults");
         assertEquals(ExitCode.BAD_INPUT, prop.code());
         CliTest.Run set = run("check", "--set", "fw.mapping");
-        assertEquals(ExitCode.BAD_INPUT, set.code());
+        assertEquals(ExitCode.USAGE, set.code(), "malformed syntax is a usage error");
+        assertTrue(set.err().contains("is not KNOB=VALUE"), set.err());
         CliTest.Run both = run("sweep", "--vary", "fw.mapping", "--set", "fw.mapping=identity");
         assertEquals(ExitCode.BAD_INPUT, both.code());
         CliTest.Run missing = run("check", "--scenario", "/nonexistent/s.yaml");
         assertEquals(ExitCode.BAD_INPUT, missing.code());
         assertTrue(missing.err().contains("does not exist"), missing.err());
-        for (CliTest.Run r : new CliTest.Run[] {knob, value, policy, prop, set, both, missing}) {
+        CliTest.Run dir = run("check", "--scenario", System.getProperty("java.io.tmpdir"));
+        assertEquals(ExitCode.BAD_INPUT, dir.code());
+        assertTrue(dir.err().contains("is a directory"), dir.err());
+        for (CliTest.Run r : new CliTest.Run[] {knob, value, policy, prop, both, missing, dir}) {
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
             assertFalse(r.err().contains("\tat "));
         }

@@ -65,6 +65,11 @@ class TraceCliTest {
         assertEquals(1, t.err().lines().count());
         CliTest.Run missing = run("show", dir.resolve("nope.json").toString());
         assertEquals(ExitCode.BAD_INPUT, missing.code());
+        Path binary = dir.resolve("binary.json");
+        Files.write(binary, new byte[] {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 1});
+        CliTest.Run bin = run("replay", binary.toString());
+        assertEquals(ExitCode.BAD_INPUT, bin.code());
+        assertTrue(bin.err().contains("not valid JSON"), bin.err());
     }
 
     @Test
