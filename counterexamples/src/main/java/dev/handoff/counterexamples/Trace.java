@@ -29,6 +29,17 @@ public record Trace(String property, List<Step> steps, WitnessInfo witness) {
         public Step {
             changes = List.copyOf(changes);
         }
+
+        /**
+         * The nondeterministic choice this step took, or {@code null}: for a display fetch, which
+         * of its possible outcomes (fault, hang, wrong-page, or a stream ID and page without
+         * pruning) the run followed. Other steps are deterministic.
+         */
+        public String choice() {
+            int open = action.indexOf('(');
+            return actor.equals("display-engine") && open >= 0 && action.endsWith(")")
+                    ? action.substring(open + 1, action.length() - 1) : null;
+        }
     }
 
     /** A field's value before and after a step. */

@@ -83,6 +83,7 @@ public final class TraceJson {
             n.put("actor", s.actor());
             n.put("action", s.action());
             n.put("function", s.function());
+            n.put("choice", s.choice());
             ArrayNode ch = n.putArray("changes");
             for (Trace.Change c : s.changes()) {
                 ObjectNode x = ch.addObject();

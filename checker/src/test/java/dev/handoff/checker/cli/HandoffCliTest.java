@@ -30,6 +30,8 @@ class HandoffCliTest {
         JsonNode trace = fault.get("trace");
         JsonNode last = trace.get("steps").get(trace.get("steps").size() - 1);
         assertEquals("display-engine", last.get("actor").asText());
+        assertEquals("fault", last.get("choice").asText(), "the nondeterministic choice the fetch took");
+        assertTrue(trace.get("steps").get(0).get("choice").isNull(), "firmware steps are deterministic");
         assertEquals("fault", trace.get("witness").get("outcome").asText());
         assertEquals("0x880", trace.get("witness").get("sid").asText());
         JsonNode first = trace.get("steps").get(0);
