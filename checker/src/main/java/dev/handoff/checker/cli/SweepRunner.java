@@ -42,14 +42,24 @@ final class SweepRunner {
                       BiConsumer<String, HandoffCheck.Outcome> written) {
         List<Map<String, String>> variants = variants(knobs);
         List<String> labels = variants.stream().map(SweepRunner::label).toList();
+        // Cells are independent and small: run them side by side, one search worker each, rather
+        // than one at a time with every worker synchronising on tiny breadth-first levels.
+        List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells = new ArrayList<>();
+        for (String p : policies) {
+            for (Map<String, String> v : variants) {
+                Scenario s = scenario.apply(p, v);
+                cells.add(() -> HandoffCheck.run(s, properties, pruning, counterexamples, settings.withWorkers(1), listener));
+            }
+        }
+        List<HandoffCheck.Outcome> outcomes = runAll(cells, settings.workers());
         Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
         List<HandoffCheck.Outcome> all = new ArrayList<>();
         List<Map<String, String>> shown = new ArrayList<>();
+        int k = 0;
         for (String p : policies) {
             Map<String, HandoffCheck.Outcome> row = new LinkedHashMap<>();
             for (int j = 0; j < variants.size(); j++) {
-                HandoffCheck.Outcome o = HandoffCheck.run(scenario.apply(p, variants.get(j)), properties, pruning,
-                        counterexamples, settings, listener);
+                HandoffCheck.Outcome o = outcomes.get(k++);
                 row.put(labels.get(j), o);
                 all.add(o);
                 shown.add(variants.get(j));
@@ -58,6 +68,39 @@ final class SweepRunner {
             grid.put(p, row);
         }
         return new Result(policies, labels, grid, all, shown);
+    }
+
+    /** Runs the cells on {@code threads} threads and returns their outcomes in order; a failure is rethrown as is. */
+    private static List<HandoffCheck.Outcome> runAll(List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells,
+                                                     int threads) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(threads, cells.size())), r -> {
+                    Thread t = new Thread(r, "handoff-sweep");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<HandoffCheck.Outcome> out = new ArrayList<>();
+            for (java.util.concurrent.Future<HandoffCheck.Outcome> f : pool.invokeAll(cells)) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static List<Map<String, String>> variants(List<String> knobs) {
