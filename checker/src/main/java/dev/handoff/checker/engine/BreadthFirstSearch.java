@@ -178,8 +178,7 @@ final class BreadthFirstSearch {
         final long[] fired = new long[ctx.actionCount + 2 * PAD];
         private final List<StateChunk> next = new ArrayList<>();
         private StateChunk out;
-        private int nextId;
-        private int idEnd;
+        private final IdBlock ids = new IdBlock(ctx.log);
         private long newStates;
         private long transitions;
 
@@ -239,22 +238,9 @@ final class BreadthFirstSearch {
          * then publication to the next level.
          */
         void store(long[] state, long fp, int parent, int action, int depth) {
-            if (nextId == idEnd) {
-                nextId = ctx.log.allocateBlock();
-                idEnd = nextId + ParentLog.BLOCK;
-            }
-            int id = nextId++;
-            ctx.log.set(id, parent, action);
+            int id = ids.record(parent, action);
             newStates++;
-            long pending = ctx.pendingAlways | ctx.pendingSometimes;
-            if (pending != 0) {
-                long holds = ctx.model.evaluate(state, PAD);
-                long bad = ctx.pendingAlways & ~holds;
-                long hit = ctx.pendingSometimes & holds;
-                if ((bad | hit) != 0) {
-                    ctx.found(bad, hit, depth, id, fp);
-                }
-            }
+            ctx.check(state, PAD, depth, id, fp);
             if (out == null || out.full()) {
                 if (out != null) {
                     next.add(out);

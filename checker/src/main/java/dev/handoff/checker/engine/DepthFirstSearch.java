@@ -22,14 +22,14 @@ final class DepthFirstSearch {
     private int[] enabled;
     private int maxDepth;
     private boolean exhausted;
-    private int nextId;
-    private int idEnd;
+    private final IdBlock idBlock;
     private long newStates;
     private long transitions;
 
     DepthFirstSearch(SearchContext ctx) {
         this.ctx = ctx;
         this.fired = new long[ctx.actionCount];
+        this.idBlock = new IdBlock(ctx.log);
         int frames = 64;
         this.stack = new long[frames * ctx.words];
         this.ids = new int[frames];
@@ -106,25 +106,12 @@ final class DepthFirstSearch {
 
     /** The state is already in frame {@code top}; give it an id, a parent link and a property check. */
     private void push(int top, long fp, int parent, int action) {
-        if (nextId == idEnd) {
-            nextId = ctx.log.allocateBlock();
-            idEnd = nextId + ParentLog.BLOCK;
-        }
-        int id = nextId++;
-        ctx.log.set(id, parent, action);
+        int id = idBlock.record(parent, action);
         newStates++;
         ids[top] = id;
         nextAction[top] = 0;
         enabled[top] = 0;
-        long pending = ctx.pendingAlways | ctx.pendingSometimes;
-        if (pending != 0) {
-            long holds = ctx.model.evaluate(stack, top * ctx.words);
-            long bad = ctx.pendingAlways & ~holds;
-            long hit = ctx.pendingSometimes & holds;
-            if ((bad | hit) != 0) {
-                ctx.found(bad, hit, top, id, fp);
-            }
-        }
+        ctx.check(stack, top * ctx.words, top, id, fp);
     }
 
     private void ensureFrames(int frames) {

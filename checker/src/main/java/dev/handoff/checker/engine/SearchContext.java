@@ -112,6 +112,23 @@ final class SearchContext {
         }
     }
 
+    /**
+     * Checks the properties still undecided on a new state at {@code state[off ..]} and records it
+     * as a finding where it decides one. Skips the model entirely once every property is decided.
+     */
+    void check(long[] state, int off, int depth, int id, long fp) {
+        long pendingA = pendingAlways;
+        long pendingS = pendingSometimes;
+        if ((pendingA | pendingS) != 0) {
+            long holds = model.evaluate(state, off);
+            long bad = pendingA & ~holds;
+            long hit = pendingS & holds;
+            if ((bad | hit) != 0) {
+                found(bad, hit, depth, id, fp);
+            }
+        }
+    }
+
     /** Records a state without enabled actions that is not terminal. */
     synchronized void deadlock(int depth, int id, long fp) {
         Candidate c = new Candidate(depth, id, fp);
