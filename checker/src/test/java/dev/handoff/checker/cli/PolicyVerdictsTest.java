@@ -328,4 +328,28 @@ class PolicyVerdictsTest {
         assertTrue(m.actions().stream().noneMatch(a -> a.name().startsWith("attach_own_domain")));
         assertTrue(m.actions().stream().anyMatch(a -> a.name().equals("pin_new_fb")));
     }
+
+    /**
+     * v6.12 calls iommu_device_register before the RMR install and the reset. Clients are still
+     * probed after the reset by default (no fwspec until their own deferred probe, which fw_devlink
+     * releases once arm-smmu has bound). Without that ordering (fw_devlink=off, async probing) a
+     * client's probe can run while the reset is still going, and qcom-bypass stops being safe.
+     */
+    @Test
+    void concurrentClientProbeBreaksQcomBypass() {
+        assertEquals(Verdict.HOLDS, check(Platforms.C630, "qcom-bypass", Map.of()).verdict());
+        HandoffCheck.Outcome racing = check(Platforms.C630, "qcom-bypass", Map.of(Knobs.KERNEL_CLIENT_PROBE, "concurrent"));
+        assertEquals(Verdict.VIOLATED, verdict(racing, NO_DMA_FAULT));
+        var steps = racing.properties().get(0).trace().steps();
+        int firstCore = -1;
+        for (int k = 0; k < steps.size() && firstCore < 0; k++) {
+            if (steps.get(k).actor().equals("iommu-core")) {
+                firstCore = k;
+            }
+        }
+        assertTrue(firstCore >= 0, "a client probe is part of the counterexample");
+        assertTrue(steps.subList(0, firstCore).stream().noneMatch(st -> st.action().equals("test_smr_masks")),
+                "the client probed before arm-smmu's probe finished");
+        assertTrue(rootCause(racing, NO_DMA_FAULT).startsWith("iommu-core"), rootCause(racing, NO_DMA_FAULT));
+    }
 }

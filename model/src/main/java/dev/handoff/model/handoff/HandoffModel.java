@@ -67,6 +67,8 @@ public final class HandoffModel implements Model<HandoffState> {
     private final List<Action> actions = new ArrayList<>();
     private final List<String> citations = new ArrayList<>();
     private final List<Integer> naiveSids;
+    /** The driver step that is {@code iommu_device_register}: the IOMMU core runs inside it. */
+    private final int registerStep;
     private final HandoffCodec codec;
     private final LongAdder fetchEvaluations = new LongAdder();
     private final LongAdder statesSaved = new LongAdder();
@@ -118,6 +120,13 @@ public final class HandoffModel implements Model<HandoffState> {
         this.driver = ArmSmmuDriver.program(config);
         this.core = IommuCore.program(config);
         this.ddrv = DisplayDriver.program(config);
+        int reg = -1;
+        for (int i = 0; i < driver.size(); i++) {
+            if (driver.get(i) instanceof DriverStep.Register) {
+                reg = i;
+            }
+        }
+        this.registerStep = reg;
         for (int i = 0; i < firmware.size(); i++) {
             add(new FwSlot(i), "firmware", firmware.get(i).name().toLowerCase().replace('_', '-'), firmware.get(i).citation());
         }
@@ -307,6 +316,15 @@ public final class HandoffModel implements Model<HandoffState> {
         return s.fwPc() == firmware.size();
     }
 
+    /**
+     * Whether the IOMMU core may probe clients: once arm-smmu has bound (fw_devlink releases the
+     * consumers' deferred probes), or, with {@code kernel.client-probe=concurrent}, as soon as
+     * {@code iommu_device_register} has run.
+     */
+    public boolean clientsMayProbe(HandoffState s) {
+        return config.concurrentClientProbe() ? s.driverPc() > registerStep : driverDone(s);
+    }
+
     public boolean driverDone(HandoffState s) {
         return driverNext(s) == driver.size();
     }
@@ -336,7 +354,7 @@ public final class HandoffModel implements Model<HandoffState> {
             case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
             case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
-            case CoreSlot c -> driverDone(s) && firmwareDone(s) && coreNext(s) == c.pc()
+            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && coreNext(s) == c.pc()
                     ? IommuCore.apply(core.get(c.pc()), s, config).withCorePc(c.pc() + 1) : null;
             case DdrvSlot d -> coreDone(s) && driverDone(s) && firmwareDone(s) && ddrvNext(s) == d.pc()
                     ? DisplayDriver.apply(ddrv.get(d.pc()), s, config).withDdrvPc(d.pc() + 1) : null;

@@ -7,6 +7,7 @@ import dev.handoff.model.smmu.Shadow;
 import dev.handoff.model.smmu.SmmuV2;
 import dev.handoff.model.smmu.SmmuV3;
 import dev.handoff.model.smmu.StreamMapping;
+import dev.handoff.model.smmu.Tables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,13 @@ public final class ArmSmmuDriver {
     private ArmSmmuDriver() {
     }
 
-    /** The probe steps for this configuration (order of {@code arm_smmu_device_probe}). */
+    /**
+     * The probe steps for this configuration, in the order of v6.12 {@code arm_smmu_device_probe}:
+     * {@code iommu_device_register} comes before {@code arm_smmu_rmr_install_bypass_smr} and
+     * {@code arm_smmu_device_reset}. Its {@code bus_iommu_probe} finds no DT/ACPI client with a
+     * fwspec yet ({@code __iommu_probe_device} returns -ENODEV for them), so when clients are
+     * probed is decided by {@code kernel.client-probe}, not by this order.
+     */
     public static List<DriverStep> program(HandoffConfig c) {
         List<DriverStep> p = new ArrayList<>();
         if (c.v3()) {
@@ -39,6 +46,7 @@ public final class ArmSmmuDriver {
         if (c.qcomImpl() && c.inherit().equals("qcom-bypass") || c.inherit().equals("keep-translation")) {
             p.add(new DriverStep.InheritSmrs());
         }
+        p.add(new DriverStep.Register());
         if (c.description().equals("rmr")) {
             p.add(new DriverStep.RmrClientPd());
             p.add(new DriverStep.RmrFindSmes());
@@ -52,7 +60,6 @@ public final class ArmSmmuDriver {
         }
         p.add(new DriverStep.ResetScr0());
         p.add(new DriverStep.TestSmrMasks());
-        p.add(new DriverStep.Register());
         return p;
     }
 
@@ -93,7 +100,7 @@ public final class ArmSmmuDriver {
             case DriverStep.RmrFindSmes p -> s.withDriver(installRmr(d, c));
             case DriverStep.ResetS2cr r -> writeS2cr(s, c, r.index());
             case DriverStep.ResetSmr r -> writeSmr(s, c, r.index());
-            case DriverStep.ResetBank b -> s.withV2(hw.withSctlr(b.index(), 0));
+            case DriverStep.ResetBank b -> s.withV2(writeContextBank(s, hw, b.index()));
             case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(resetScr0(hw.scr0(), c)));
             case DriverStep.TestSmrMasks t -> {
                 int i = 0;
@@ -111,6 +118,26 @@ public final class ArmSmmuDriver {
                     SmmuV3.ste(c.description().equals("rmr") ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
                     SmmuV3.ste(SmmuV3.STE_ABORT, 0)));
         };
+    }
+
+    /**
+     * {@code arm_smmu_write_context_bank(smmu, idx)}: a bank without a domain ({@code cb->cfg}
+     * NULL, which includes qcom's reserved bypass bank) only gets SCTLR := 0; a bank that belongs
+     * to a domain is programmed again from it (CBAR, TTBR, then SCTLR with M set).
+     */
+    static SmmuV2 writeContextBank(HandoffState s, SmmuV2 hw, int j) {
+        int table = -1;
+        if (s.display().cb() == j) {
+            table = Tables.DISPLAY_DEFAULT;
+        } else if (s.other().cb() == j) {
+            table = Tables.OTHER_DEFAULT;
+        } else if (s.ddrv().ownCb() == j) {
+            table = Tables.DISPLAY_OWN;
+        }
+        if (table < 0) {
+            return hw.withSctlr(j, 0);
+        }
+        return hw.withBank(j, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS), IommuCore.domainSctlr(), table);
     }
 
     /** {@code qsmmu->bypass_cbndx = smmu->num_context_banks - 1}. */

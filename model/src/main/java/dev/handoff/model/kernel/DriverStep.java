@@ -65,7 +65,10 @@ public sealed interface DriverStep {
         public String citation() { return "arm_smmu_device_reset: arm_smmu_write_smr(" + index + ")"; }
     }
 
-    /** {@code arm_smmu_device_reset} → {@code arm_smmu_write_context_bank(j)}: SCTLR := 0 for a bank without a domain. */
+    /**
+     * {@code arm_smmu_device_reset} → {@code arm_smmu_write_context_bank(j)}: SCTLR := 0 for a bank
+     * without a domain, the domain's configuration again for a bank that has one.
+     */
     record ResetBank(int index) implements DriverStep {
         public String name() { return "reset.cb[" + index + "]"; }
         public String citation() { return "arm_smmu_device_reset: arm_smmu_write_context_bank(" + index + ")"; }
@@ -83,7 +86,11 @@ public sealed interface DriverStep {
         public String citation() { return "arm_smmu_test_smr_masks"; }
     }
 
-    /** {@code iommu_device_register}: the IOMMU core starts probing client devices. */
+    /**
+     * {@code iommu_device_register}: the SMMU is known to the IOMMU core. Its bus walk finds no
+     * client with a fwspec yet; clients are probed from their own driver probe (see
+     * {@code kernel.client-probe}).
+     */
     record Register() implements DriverStep {
         public String name() { return "register"; }
         public String citation() { return "iommu_device_register"; }

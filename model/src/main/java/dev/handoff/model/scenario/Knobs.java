@@ -36,6 +36,7 @@ public final class Knobs {
     public static final String KERNEL_MAP_BEFORE_ATTACH = "kernel.map-before-attach";
     public static final String KERNEL_ZERO_LENGTH_FIX = "kernel.zero-length-fix";
     public static final String KERNEL_RESV_TRANSLATED = "kernel.resv-translated";
+    public static final String KERNEL_CLIENT_PROBE = "kernel.client-probe";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
@@ -96,6 +97,11 @@ public final class Knobs {
                 + " v3 and the reverted 2024 v2 change; 'auto' follows smmu.version.", "auto", "fails", "works");
         add(KERNEL_ZERO_LENGTH_FIX, "of_iommu skips zero-length iommu-addresses entries (late 2023 fix); 'no'"
                 + " reserves the whole IOVA space.", "yes", "no");
+        add(KERNEL_CLIENT_PROBE, "When the IOMMU core probes clients: after-smmu-probe (a DT/ACPI client has no fwspec"
+                + " until its own deferred probe, which fw_devlink holds back until arm-smmu has bound, so v6.12's"
+                + " iommu_device_register before the reset finds nobody) or concurrent (fw_devlink=off with async"
+                + " probing: a client's probe may run on another CPU while the reset is still going).",
+                "after-smmu-probe", "concurrent");
         add(KERNEL_RESV_TRANSLATED, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
                 + " entry is mapped iova->pa before attach instead of demoted to a reservation.", "no", "yes");
     }
