@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PolicyVerdictsTest {
     static HandoffCheck.Outcome check(Platform p, String policy, Map<String, String> knobs) {
         return HandoffCheck.run(Scenario.of(p, policy, knobs), List.of(), true,
-                ExplorationSettings.defaults().withWorkers(2), SearchListener.NONE);
+                ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
     }
 
     static Verdict verdict(HandoffCheck.Outcome o, String property) {
