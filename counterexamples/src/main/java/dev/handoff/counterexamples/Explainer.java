@@ -59,16 +59,28 @@ public final class Explainer {
             return last.actor() + " " + last.action() + (w == null ? "" : " " + w.outcome());
         }
         int sid = Integer.parseInt(w.sid().substring(2), 16);
-        int n = states.size() - 1;
-        int top = w.iova() != null ? n - 1 : n;
-        for (int i = top; i >= 1; i--) {
-            if (!model.resolution(states.get(i), sid).equals(model.resolution(states.get(i - 1), sid))) {
-                Trace.Step cause = steps.get(i - 1);
-                return cause.actor() + " " + cause.action().replaceAll("\\[\\d+]", "[]") + " -> "
-                        + w.outcome() + ": " + model.resolution(states.get(top), sid).replaceAll("\\[\\d+]", "[]");
-            }
+        int top = w.iova() != null ? states.size() - 2 : states.size() - 1;
+        int i = lastChange(model, states, sid, top);
+        if (i >= 1) {
+            Trace.Step cause = steps.get(i - 1);
+            return cause.actor() + " " + cause.action().replaceAll("\\[\\d+]", "[]") + " -> "
+                    + w.outcome() + ": " + model.resolution(states.get(top), sid).replaceAll("\\[\\d+]", "[]");
         }
         return "firmware configuration -> " + w.outcome();
+    }
+
+    /**
+     * The last state index in 1..{@code top} whose resolution of stream {@code sid} differs from
+     * the state before it: the step that made the stream resolve the way it finally does; -1 if
+     * none did (the firmware's configuration already led there).
+     */
+    private static int lastChange(HandoffModel model, List<HandoffState> states, int sid, int top) {
+        for (int i = top; i >= 1; i--) {
+            if (!model.resolution(states.get(i), sid).equals(model.resolution(states.get(i - 1), sid))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String allocation(List<Trace.Step> steps) {
@@ -85,14 +97,9 @@ public final class Explainer {
         int sid = Integer.parseInt(w.sid().substring(2), 16);
         int n = states.size() - 1;
         boolean fetch = w.iova() != null;
-        String finalRoute = fetch ? model.resolution(states.get(n - 1), sid) : model.resolution(states.get(n), sid);
-        int changed = -1;
-        for (int i = fetch ? n - 1 : n; i >= 1; i--) {
-            if (!model.resolution(states.get(i), sid).equals(model.resolution(states.get(i - 1), sid))) {
-                changed = i;
-                break;
-            }
-        }
+        int top = fetch ? n - 1 : n;
+        String finalRoute = model.resolution(states.get(top), sid);
+        int changed = lastChange(model, states, sid, top);
         StringBuilder sb = new StringBuilder();
         switch (w.outcome()) {
             case "untranslated" -> sb.append("After step ").append(last.index()).append(" stream ").append(w.sid())

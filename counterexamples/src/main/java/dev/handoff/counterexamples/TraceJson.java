@@ -75,7 +75,8 @@ public final class TraceJson {
         }
     }
 
-    static ArrayNode steps(List<Trace.Step> steps) {
+    /** The steps as the file writes them. */
+    public static ArrayNode steps(List<Trace.Step> steps) {
         ArrayNode a = JSON.createArrayNode();
         for (Trace.Step s : steps) {
             ObjectNode n = a.addObject();
@@ -95,7 +96,8 @@ public final class TraceJson {
         return a;
     }
 
-    static JsonNode witness(Trace.WitnessInfo w) {
+    /** The witness as the file writes it ({@code null} node when there is none). */
+    public static JsonNode witness(Trace.WitnessInfo w) {
         if (w == null) {
             return JSON.nullNode();
         }

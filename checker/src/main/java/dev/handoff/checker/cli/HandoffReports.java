@@ -70,10 +70,9 @@ final class HandoffReports {
 
     static ObjectNode traceJson(TraceFile f) {
         ObjectNode o = RunReport.JSON.createObjectNode();
-        ObjectNode full = TraceJson.toJson(f);
         o.put("property", f.trace().property());
-        o.set("steps", full.get("steps"));
-        o.set("witness", full.get("witness"));
+        o.set("steps", TraceJson.steps(f.trace().steps()));
+        o.set("witness", TraceJson.witness(f.trace().witness()));
         o.put("explanation", f.explanation());
         o.put("rootCause", f.rootCause());
         o.put("originalSteps", f.original().size());

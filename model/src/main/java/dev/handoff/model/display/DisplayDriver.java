@@ -75,6 +75,7 @@ public final class DisplayDriver {
             case DisplayDriverStep.OwnBank b -> {
                 int cb = s.driver().firstFreeBank(c.banks());
                 if (cb < 0) {
+                    // arm_smmu_init_domain_context: -ENOSPC, iommu_attach_device fails; the S2CRs stay as they are
                     yield s;
                 }
                 HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));

@@ -128,6 +128,8 @@ public final class IommuCore {
             case CoreStep.AttachBank x -> {
                 int cb = s.driver().firstFreeBank(c.banks());
                 if (cb < 0) {
+                    // arm_smmu_init_domain_context: -ENOSPC; the first attach fails (WARN in
+                    // iommu_setup_default_domain) and the device is left without a domain
                     yield s.withDevice(disp, d.withDomain(DeviceState.NO_DOMAIN));
                 }
                 HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
