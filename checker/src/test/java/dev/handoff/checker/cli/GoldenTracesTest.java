@@ -34,7 +34,7 @@ class GoldenTracesTest {
         "stock, identity, no-dma-fault",
         "qcom-bypass, translated, right-page",
         "rmr-identity, identity, no-dma-fault",
-        "qcom-bypass-noreset, identity, no-dma-fault",
+        "qcom-bypass, identity, no-dma-fault",
     })
     void traceRenderings(String policy, String mapping, String property) throws Exception {
         HandoffCheck.Outcome o = HandoffCheck.run(Scenario.of(Platforms.C630, policy, Map.of(Knobs.FW_MAPPING, mapping)),

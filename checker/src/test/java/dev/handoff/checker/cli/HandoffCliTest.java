@@ -80,8 +80,8 @@ class HandoffCliTest {
     @Test
     void listings() {
         CliTest.Run p = run("list", "policies");
-        assertTrue(p.out().contains("qcom-bypass-noreset\n"), p.out());
-        assertTrue(p.out().contains("sets: display.reset=absent kernel.inherit=qcom-bypass"), p.out());
+        assertTrue(p.out().contains("qcom-bypass\n"), p.out());
+        assertTrue(p.out().contains("sets: kernel.inherit=qcom-bypass\n"), p.out());
         CliTest.Run k = run("list", "knobs");
         assertTrue(k.out().contains("fw.mapping = identity | translated   (default identity)"), k.out());
         CliTest.Run pr = run("list", "properties");
@@ -137,8 +137,8 @@ class HandoffCliTest {
 
     @Test
     void noPruningGivesTheSameVerdict() throws Exception {
-        CliTest.Run a = run("check", "--policy", "qcom-bypass-noreset", "--format", "json");
-        CliTest.Run b = run("check", "--policy", "qcom-bypass-noreset", "--format", "json", "--no-pruning",
+        CliTest.Run a = run("check", "--policy", "qcom-bypass", "--format", "json");
+        CliTest.Run b = run("check", "--policy", "qcom-bypass", "--format", "json", "--no-pruning",
                 "--property", "no-dma-fault", "--property", "right-page");
         JsonNode ja = RunReport.JSON.readTree(a.out());
         JsonNode jb = RunReport.JSON.readTree(b.out());

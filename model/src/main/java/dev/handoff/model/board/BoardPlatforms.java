@@ -96,9 +96,6 @@ public final class BoardPlatforms {
             knobs.put(Knobs.HYP_BYPASS_QUIRK, "yes");
             notes.add("hyp.bypass-quirk=yes assumed: qcom's S2CR quirk was written for sdm845-family firmware [READING]");
         }
-        if (tegra || nvidia) {
-            knobs.put(Knobs.KERNEL_INHERIT, "none");
-        }
         BoardFacts.Region rmr = rmrFor(f, d, smmu);
         if (rmr != null) {
             knobs.put(Knobs.FW_DESCRIPTION, "rmr");

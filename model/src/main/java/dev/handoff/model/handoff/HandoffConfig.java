@@ -55,8 +55,7 @@ public record HandoffConfig(
         boolean displayIdentityHook,
         int fwBank,
         boolean passthroughBypassesSmmu,
-        boolean dmaApiDisplay,
-        boolean concurrentClientProbe) {
+        boolean dmaApiDisplay) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -109,9 +108,8 @@ public record HandoffConfig(
                 desc.equals("passthrough-flag"), s.knob(Knobs.FW_SMR), s.is(Knobs.FW_UNMATCHED, "abort"),
                 s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN), displayIdentityHook,
                 s.is(Knobs.FW_CONTEXT_BANK, "last") ? p.contextBanks() - 1 : 0,
-                s.is(Knobs.FW_TEGRA_PASSTHROUGH, "bypasses-smmu"),
-                p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
-                s.is(Knobs.KERNEL_CLIENT_PROBE, "concurrent"));
+                s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
+                p.displayFlavour() == Platform.DisplayFlavour.DMA_API);
     }
 
     /** {@code qcom_smmu_client_of_match} in v6.12: the clients that get an IDENTITY default domain. */

@@ -67,8 +67,6 @@ public final class HandoffModel implements Model<HandoffState> {
     private final List<Action> actions = new ArrayList<>();
     private final List<String> citations = new ArrayList<>();
     private final List<Integer> naiveSids;
-    /** The driver step that is {@code iommu_device_register}: the IOMMU core runs inside it. */
-    private final int registerStep;
     private final HandoffCodec codec;
     private final LongAdder fetchEvaluations = new LongAdder();
     private final LongAdder statesSaved = new LongAdder();
@@ -120,13 +118,6 @@ public final class HandoffModel implements Model<HandoffState> {
         this.driver = ArmSmmuDriver.program(config);
         this.core = IommuCore.program(config);
         this.ddrv = DisplayDriver.program(config);
-        int reg = -1;
-        for (int i = 0; i < driver.size(); i++) {
-            if (driver.get(i) instanceof DriverStep.Register) {
-                reg = i;
-            }
-        }
-        this.registerStep = reg;
         for (int i = 0; i < firmware.size(); i++) {
             add(new FwSlot(i), "firmware", firmware.get(i).name().toLowerCase().replace('_', '-'), firmware.get(i).citation());
         }
@@ -317,12 +308,15 @@ public final class HandoffModel implements Model<HandoffState> {
     }
 
     /**
-     * Whether the IOMMU core may probe clients: once arm-smmu has bound (fw_devlink releases the
-     * consumers' deferred probes), or, with {@code kernel.client-probe=concurrent}, as soon as
-     * {@code iommu_device_register} has run.
+     * Whether the IOMMU core may probe clients: once arm-smmu's probe has returned. v6.12 calls
+     * {@code iommu_device_register} before the RMR install and the reset, but a client probing in
+     * between finds no bound SMMU: {@code arm_smmu_probe_device} returns -EPROBE_DEFER ("smmu dev
+     * has not bound yet", 229e6ee43d2a; before that fix, and its stable backports, the same race
+     * dereferenced a NULL {@code smmu}, a crash rather than a handoff). A client's IOMMU probe
+     * therefore never sees a half-reset SMMU with a live driver.
      */
     public boolean clientsMayProbe(HandoffState s) {
-        return config.concurrentClientProbe() ? s.driverPc() > registerStep : driverDone(s);
+        return driverDone(s);
     }
 
     public boolean driverDone(HandoffState s) {

@@ -25,8 +25,8 @@ public final class ArmSmmuDriver {
      * The probe steps for this configuration, in the order of v6.12 {@code arm_smmu_device_probe}:
      * {@code iommu_device_register} comes before {@code arm_smmu_rmr_install_bypass_smr} and
      * {@code arm_smmu_device_reset}. Its {@code bus_iommu_probe} finds no DT/ACPI client with a
-     * fwspec yet ({@code __iommu_probe_device} returns -ENODEV for them), so when clients are
-     * probed is decided by {@code kernel.client-probe}, not by this order.
+     * fwspec yet ({@code __iommu_probe_device} returns -ENODEV for them), and a client probing
+     * later defers until this probe has returned ({@link dev.handoff.model.handoff.HandoffModel#clientsMayProbe}).
      */
     public static List<DriverStep> program(HandoffConfig c) {
         List<DriverStep> p = new ArrayList<>();

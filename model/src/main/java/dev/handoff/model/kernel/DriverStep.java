@@ -88,8 +88,9 @@ public sealed interface DriverStep {
 
     /**
      * {@code iommu_device_register}: the SMMU is known to the IOMMU core. Its bus walk finds no
-     * client with a fwspec yet; clients are probed from their own driver probe (see
-     * {@code kernel.client-probe}).
+     * client with a fwspec yet, and a client that probes before arm-smmu's probe returns is
+     * deferred ({@code arm_smmu_probe_device}: "smmu dev has not bound yet"), so clients are
+     * probed after the reset.
      */
     record Register() implements DriverStep {
         public String name() { return "register"; }

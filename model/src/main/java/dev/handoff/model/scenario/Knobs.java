@@ -20,7 +20,7 @@ public final class Knobs {
     public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
     public static final String FW_CONTEXT_BANK = "fw.context-bank";
-    public static final String FW_TEGRA_PASSTHROUGH = "fw.tegra-passthrough";
+    public static final String TEGRA_PASSTHROUGH = "smmu.tegra-passthrough";
     public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
     public static final String HYP_SMR_WRITES = "hyp.smr-writes";
     public static final String DISPLAY_RESET = "display.reset";
@@ -36,81 +36,75 @@ public final class Knobs {
     public static final String KERNEL_MAP_BEFORE_ATTACH = "kernel.map-before-attach";
     public static final String KERNEL_ZERO_LENGTH_FIX = "kernel.zero-length-fix";
     public static final String KERNEL_RESV_TRANSLATED = "kernel.resv-translated";
-    public static final String KERNEL_CLIENT_PROBE = "kernel.client-probe";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
     static {
-        add(SMMU_VERSION, "SMMU architecture: v2 (MMU-500, SMR/S2CR/context banks) or v3 (stream table, GBPA).",
+        add(SMMU_VERSION, Knob.Kind.HARDWARE, "SMMU architecture: v2 (MMU-500, SMR/S2CR/context banks) or v3 (stream table, GBPA).",
                 "v2", "v3");
-        add(FW_MAPPING, "Firmware's display translation: identity (IOVA = PA: context bank with SCTLR.M=0)"
+        add(FW_MAPPING, Knob.Kind.FIRMWARE, "Firmware's display translation: identity (IOVA = PA: context bank with SCTLR.M=0)"
                 + " or translated (IOVA != PA through firmware page tables).", "identity", "translated");
-        add(FW_TABLES, "Firmware page tables and framebuffer are reserved (no-map) from the kernel's page"
+        add(FW_TABLES, Knob.Kind.FIRMWARE, "Firmware page tables and framebuffer are reserved (no-map) from the kernel's page"
                 + " allocator (UEFI lists a GOP framebuffer as reserved), or unreserved (H1: the kernel may allocate and"
                 + " write them, as on db845c before its 2023 no-map splash region).", "reserved", "unreserved");
-        add(FW_SMR, "Firmware's stream-match entry for the display against the DT 'iommus': match (equal),"
+        add(FW_SMR, Knob.Kind.FIRMWARE, "Firmware's stream-match entry for the display against the DT 'iommus': match (equal),"
                 + " superset (one wider entry covering all), partial (narrower single-ID entries; H13).",
                 "match", "superset", "partial");
-        add(FW_LIVE_STREAMS, "Which of the display's stream IDs carry live scanout traffic: one (the first)"
+        add(FW_LIVE_STREAMS, Knob.Kind.FIRMWARE, "Which of the display's stream IDs carry live scanout traffic: one (the first)"
                 + " or all that the DT entries match.", "all", "one");
-        add(FW_DESCRIPTION, "What firmware tells the OS about the live mapping: none, an IORT RMR node (ACPI),"
+        add(FW_DESCRIPTION, Knob.Kind.FIRMWARE, "What firmware tells the OS about the live mapping: none, an IORT RMR node (ACPI),"
                 + " a reserved-memory 'iommu-addresses' entry (DT), or a per-device passthrough flag"
                 + " (proposed 2019, not mainline).", "none", "rmr", "iommu-addresses", "passthrough-flag");
-        add(FW_QUIESCE, "Firmware stops the display engine before handing off.", "no", "yes");
-        add(FW_UNMATCHED, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
-        add(FW_CONFLICT_FAULT, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
+        add(FW_QUIESCE, Knob.Kind.FIRMWARE, "Firmware stops the display engine before handing off.", "no", "yes");
+        add(FW_UNMATCHED, Knob.Kind.FIRMWARE, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
+        add(FW_CONFLICT_FAULT, Knob.Kind.FIRMWARE, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
                 + " several SMRs faults (yes) or goes to an UNPREDICTABLE one of them (no).", "no", "yes");
-        add(FW_IOMMU_ADDRESSES_LENGTH, "Length in the firmware's iommu-addresses entry: full (the framebuffer)"
+        add(FW_IOMMU_ADDRESSES_LENGTH, Knob.Kind.FIRMWARE, "Length in the firmware's iommu-addresses entry: full (the framebuffer)"
                 + " or zero (a placeholder firmware forgot to fill; H11).", "full", "zero");
-        add(FW_CONTEXT_BANK, "Which context bank the firmware uses for the display: the first, or the last (the one"
+        add(FW_CONTEXT_BANK, Knob.Kind.FIRMWARE, "Which context bank the firmware uses for the display: the first, or the last (the one"
                 + " qcom_smmu_cfg_probe reserves for bypass emulation; the SM8150 hang of aded8c7c2b72).", "first", "last");
-        add(FW_TEGRA_PASSTHROUGH, "Tegra: traffic carrying the memory controller's passthrough SID (0x7f) goes around"
+        add(TEGRA_PASSTHROUGH, Knob.Kind.HARDWARE, "Tegra: traffic carrying the memory controller's passthrough SID (0x7f) goes around"
                 + " the SMMU untranslated, or enters it as an ordinary stream that firmware matched with an SMR"
                 + " [UNVERIFIED which].", "bypasses-smmu", "smmu-stream");
-        add(HYP_BYPASS_QUIRK, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
+        add(HYP_BYPASS_QUIRK, Knob.Kind.FIRMWARE, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
                 + " (qcom_smmu_cfg_probe detects it).", "no", "yes");
-        add(HYP_SMR_WRITES, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");
-        add(DISPLAY_RESET, "The display node has 'resets' so msm_mdss_reset stops the engine (sc8280xp) or not"
+        add(HYP_SMR_WRITES, Knob.Kind.FIRMWARE, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");
+        add(DISPLAY_RESET, Knob.Kind.HARDWARE, "The display node has 'resets' so msm_mdss_reset stops the engine (sc8280xp) or not"
                 + " (sdm845).", "absent", "present");
-        add(DISPLAY_MASTER, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
+        add(DISPLAY_MASTER, Knob.Kind.HARDWARE, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
                 + " no-corruption.", "reader", "writer");
-        add(KERNEL_DISABLE_BYPASS, "arm-smmu.disable_bypass (CONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT): shadow"
+        add(KERNEL_DISABLE_BYPASS, Knob.Kind.KERNEL, "arm-smmu.disable_bypass (CONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT): shadow"
                 + " S2CRs start as FAULT and sCR0.USFCFG=1.", "yes", "no");
-        add(KERNEL_INHERIT, "What the driver inherits from firmware: none, the qcom read-back of valid SMRs as"
+        add(KERNEL_INHERIT, Knob.Kind.KERNEL, "What the driver inherits from firmware: none, the qcom read-back of valid SMRs as"
                 + " BYPASS (v5.11+), or SMR and context bank kept translating (2019 RFC).",
                 "qcom-bypass", "none", "keep-translation");
-        add(KERNEL_DEFAULT_DOMAIN, "Global default domain type (iommu.passthrough): dma or identity; driver"
+        add(KERNEL_DEFAULT_DOMAIN, Knob.Kind.KERNEL, "Global default domain type (iommu.passthrough): dma or identity; driver"
                 + " hooks such as qcom_smmu_def_domain_type still override it.", "dma", "identity");
-        add(KERNEL_EXPLICIT_IOMMU, "The display driver manages the IOMMU itself: the core skips attaching a"
+        add(KERNEL_EXPLICIT_IOMMU, Knob.Kind.KERNEL, "The display driver manages the IOMMU itself: the core skips attaching a"
                 + " default domain to it (2019 proposal, not mainline).", "no", "yes");
-        add(KERNEL_DISPLAY_TAKEOVER, "How the display driver takes over: a fresh buffer at a new IOVA, or read"
+        add(KERNEL_DISPLAY_TAKEOVER, Knob.Kind.KERNEL, "How the display driver takes over: a fresh buffer at a new IOVA, or read"
                 + " back the scanout address and map the firmware buffer at the same IOVA first.",
                 "fresh-buffer", "readback-remap");
-        add(KERNEL_TEGRA_LATE_SID, "Tegra: program the memory-controller SID override only in probe_finalize"
+        add(KERNEL_TEGRA_LATE_SID, Knob.Kind.KERNEL, "Tegra: program the memory-controller SID override only in probe_finalize"
                 + " (v5.14+), not at MC probe.", "yes", "no");
-        add(KERNEL_QCOM_SCTLR_FIX, "qcom_smmu_cfg_probe clears SCTLR of the reserved bypass bank (aded8c7c2b72);"
+        add(KERNEL_QCOM_SCTLR_FIX, Knob.Kind.KERNEL, "qcom_smmu_cfg_probe clears SCTLR of the reserved bypass bank (aded8c7c2b72);"
                 + " 'no' models kernels before the fix.", "yes", "no");
-        add(KERNEL_QCOM_MASK_FIX, "qcom_smmu_cfg_probe strips SMR.VALID before extracting the mask (2021 fix);"
+        add(KERNEL_QCOM_MASK_FIX, Knob.Kind.KERNEL, "qcom_smmu_cfg_probe strips SMR.VALID before extracting the mask (2021 fix);"
                 + " 'no' reads VALID into mask bit 15.", "yes", "no");
-        add(KERNEL_MAP_BEFORE_ATTACH, "Whether a paging domain accepts mappings before its first attach: fails"
+        add(KERNEL_MAP_BEFORE_ATTACH, Knob.Kind.KERNEL, "Whether a paging domain accepts mappings before its first attach: fails"
                 + " for arm-smmu v2 (arm_smmu_map_pages returns -ENODEV until the context exists), works for"
                 + " v3 and the reverted 2024 v2 change; 'auto' follows smmu.version.", "auto", "fails", "works");
-        add(KERNEL_ZERO_LENGTH_FIX, "of_iommu skips zero-length iommu-addresses entries (late 2023 fix); 'no'"
+        add(KERNEL_ZERO_LENGTH_FIX, Knob.Kind.KERNEL, "of_iommu skips zero-length iommu-addresses entries (late 2023 fix); 'no'"
                 + " reserves the whole IOVA space.", "yes", "no");
-        add(KERNEL_CLIENT_PROBE, "When the IOMMU core probes clients: after-smmu-probe (a DT/ACPI client has no fwspec"
-                + " until its own deferred probe, which fw_devlink holds back until arm-smmu has bound, so v6.12's"
-                + " iommu_device_register before the reset finds nobody) or concurrent (fw_devlink=off with async"
-                + " probing: a client's probe may run on another CPU while the reset is still going).",
-                "after-smmu-probe", "concurrent");
-        add(KERNEL_RESV_TRANSLATED, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
+        add(KERNEL_RESV_TRANSLATED, Knob.Kind.KERNEL, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
                 + " entry is mapped iova->pa before attach instead of demoted to a reservation.", "no", "yes");
     }
 
     private Knobs() {
     }
 
-    private static void add(String name, String description, String... values) {
-        ALL.put(name, new Knob(name, List.of(values), values[0], description));
+    private static void add(String name, Knob.Kind kind, String description, String... values) {
+        ALL.put(name, new Knob(name, kind, List.of(values), values[0], description));
     }
 
     /** Every knob in documentation order. */

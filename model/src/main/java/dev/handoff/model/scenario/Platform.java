@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param otherStreams     its {@code iommus} entries
  * @param tegraPassthroughSid the stream ID firmware leaves in the memory-controller override
  *                         (Tegra only; -1 otherwise)
- * @param knobDefaults     knob values this platform implies (for example no MDSS reset on sdm845)
+ * @param knobDefaults     hardware and firmware knob values this platform implies (for example no
+ *                         MDSS reset on sdm845); never a kernel knob
  */
 public record Platform(
         String name,
@@ -65,6 +66,12 @@ public record Platform(
         }
         if (framebufferBytes <= 0 || framebufferBytes % PAGE != 0 || framebufferPa % PAGE != 0) {
             throw new IllegalArgumentException("platform " + name + ": framebuffer must be whole pages");
+        }
+        for (String k : knobDefaults.keySet()) {
+            if (Knobs.get(k, "platform " + name + ": ").kind() == Knob.Kind.KERNEL) {
+                throw new IllegalArgumentException("platform " + name + " sets " + k + ": a board fixes hardware and"
+                        + " firmware facts, the kernel's mechanisms come from its version and the policy");
+            }
         }
         if (displayStreams.isEmpty()) {
             throw new IllegalArgumentException("platform " + name + ": the display needs at least one stream");

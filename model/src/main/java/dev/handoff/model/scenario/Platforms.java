@@ -10,8 +10,8 @@ public final class Platforms {
      * Lenovo Yoga C630 (sdm850), the laptop of the 2019 thread and the embedded default:
      * apps_smmu MMU-500 {@code qcom,sdm845-smmu-500} with the qcom hooks; MDSS
      * {@code qcom,sdm845-mdss} with {@code iommus = <0x880 0x8>, <0xc80 0x8>}, no {@code resets};
-     * the firmware framebuffer comes through UEFI GOP (1920×1080×4, address not in the DT: a
-     * representative one is used). The UFS controller ({@code iommus = <0x100 0xf>}) is the
+     * the firmware framebuffer comes through UEFI GOP (1920×1080×4 at 0x80400000, where the
+     * C630's UEFI GOP places it on real boots; the DT does not describe it). The UFS controller ({@code iommus = <0x100 0xf>}) is the
      * unrelated master. A translated firmware mapping scans out at IOVA 1 GiB (no source gives the
      * real one; it is chosen clear of the driver's own buffers). The S2CR hypervisor quirk is on by default: the qcom quirk was written for
      * the firmware of these sdm845 laptops [READING of commit f9081b8ff593's motivation].
@@ -20,7 +20,7 @@ public final class Platforms {
             "Lenovo Yoga C630 (sdm850): MMU-500 with qcom hooks, MDSS 0x880/0x8 + 0xc80/0x8, no MDSS reset, GOP framebuffer",
             Platform.SmmuImpl.QCOM, 8, 8, "qcom,sdm845-mdss",
             List.of(new StreamEntry(0x880, 0x8), new StreamEntry(0xc80, 0x8)),
-            Platform.DisplayFlavour.MSM, 0x9d40_0000L, 8_298_496L, 0x4000_0000L,
+            Platform.DisplayFlavour.MSM, 0x8040_0000L, 8_298_496L, 0x4000_0000L,
             "ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)), -1,
             Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes"));
 
@@ -35,7 +35,7 @@ public final class Platforms {
             List.of(new StreamEntry(0x9, 0x0)),
             Platform.DisplayFlavour.TEGRA, 0x9600_0000L, 8_298_496L, 0x4000_0000L,
             "sdhci@3400000", List.of(new StreamEntry(0x2, 0x0)), 0x7f,
-            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.KERNEL_INHERIT, "none"));
+            Map.of(Knobs.DISPLAY_RESET, "absent"));
 
     /**
      * Arm Juno r1 with its HDLCD behind a dedicated MMU-401 ({@code arm,mmu-401}, generic arm-smmu,
@@ -48,7 +48,7 @@ public final class Platforms {
             Platform.SmmuImpl.GENERIC, 4, 4, "arm,hdlcd", List.of(new StreamEntry(0x0, 0x0)),
             Platform.DisplayFlavour.DMA_API, 0xfe00_0000L, 8_298_496L, 0x4000_0000L,
             "(none)", List.of(), -1,
-            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.KERNEL_INHERIT, "none"));
+            Map.of(Knobs.DISPLAY_RESET, "absent"));
 
     private static final Map<String, Platform> ALL = new LinkedHashMap<>();
 

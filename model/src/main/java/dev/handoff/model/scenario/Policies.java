@@ -6,7 +6,12 @@ import java.util.Map;
 
 import static dev.handoff.model.scenario.Knobs.*;
 
-/** Every policy of BRIEF §9 as a preset of knob settings. */
+/**
+ * Every policy of BRIEF §9 as a preset of knob settings. A preset sets firmware and kernel knobs
+ * only: BRIEF §9's QCOM_BYPASS_NORESET differed from QCOM_BYPASS in a fact of the board (the
+ * display node's {@code resets}), which the board decides ({@code display.reset}), so it is not a
+ * policy here.
+ */
 public final class Policies {
     private static final Map<String, Policy> ALL = new LinkedHashMap<>();
 
@@ -19,12 +24,11 @@ public final class Policies {
                 Map.of(KERNEL_INHERIT, "none", KERNEL_EXPLICIT_IOMMU, "yes"));
         add("explicit-inherit", "Rob Clark + Bjorn's RFC: inherit SMR and context bank (firmware tables kept), no default attach",
                 Map.of(KERNEL_INHERIT, "keep-translation", KERNEL_EXPLICIT_IOMMU, "yes"));
-        add("qcom-bypass", "Mainline qcom (v5.11+): read back valid SMRs as BYPASS, IDENTITY default for MDSS, MDSS reset",
-                Map.of(KERNEL_INHERIT, "qcom-bypass", DISPLAY_RESET, "present"));
-        add("qcom-bypass-noreset", "As qcom-bypass on a display node without 'resets' (sdm845 today)",
-                Map.of(KERNEL_INHERIT, "qcom-bypass", DISPLAY_RESET, "absent"));
+        add("qcom-bypass", "Mainline qcom (v5.11+): read back valid SMRs as BYPASS, IDENTITY default for the MDSS;"
+                + " the MDSS is reset only if the board's display node has 'resets'",
+                Map.of(KERNEL_INHERIT, "qcom-bypass"));
         add("qcom-pre-sctlr-fix", "qcom-bypass before aded8c7c2b72: the reserved bypass bank's SCTLR is cleared only by the reset",
-                Map.of(KERNEL_INHERIT, "qcom-bypass", KERNEL_QCOM_SCTLR_FIX, "no", DISPLAY_RESET, "present"));
+                Map.of(KERNEL_INHERIT, "qcom-bypass", KERNEL_QCOM_SCTLR_FIX, "no"));
         add("rmr-identity", "ACPI: IORT RMR for the framebuffer, CLIENTPD=1 during the RMR install, IDENTITY default domain",
                 Map.of(FW_DESCRIPTION, "rmr", KERNEL_INHERIT, "none", KERNEL_DEFAULT_DOMAIN, "identity"));
         add("rmr-dma", "ACPI: IORT RMR for the framebuffer, DMA default domain (direct mapping retried after attach on v2)",

@@ -6,6 +6,7 @@ import java.io.StringReader;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ScenarioTest {
     @Test
     void precedenceIsDefaultsPlatformPolicyOverrides() {
-        Scenario s = Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_MAPPING, "translated"));
-        assertEquals("present", s.knob(Knobs.DISPLAY_RESET), "policy over platform");
+        Scenario s = Scenario.of(Platforms.C630, "stock", Map.of(Knobs.FW_MAPPING, "translated"));
+        assertEquals("none", s.knob(Knobs.KERNEL_INHERIT), "policy over default");
         assertEquals("yes", s.knob(Knobs.HYP_BYPASS_QUIRK), "platform over default");
         assertEquals("translated", s.knob(Knobs.FW_MAPPING), "override over all");
         assertEquals(Knobs.all().size(), s.knobs().size(), "every knob has a value");
@@ -37,12 +38,25 @@ class ScenarioTest {
     @Test
     void everyPolicyOfTheBriefExists() {
         for (String p : new String[] {"stock", "stock-bypass", "explicit-only", "explicit-inherit", "qcom-bypass",
-                "qcom-bypass-noreset", "qcom-pre-sctlr-fix", "rmr-identity", "rmr-dma", "dt-iommu-addresses",
+                "qcom-pre-sctlr-fix", "rmr-identity", "rmr-dma", "dt-iommu-addresses",
                 "dt-iommu-addresses-nonidentity", "tegra-late-sid", "global-passthrough", "fw-quiesce", "readback-remap",
                 "asahi-translated"}) {
             assertEquals(p, Policies.get(p, "").name());
         }
-        assertEquals(16, Policies.all().size());
+        assertEquals(15, Policies.all().size());
+    }
+
+    /** Policies choose, boards are: no preset sets a hardware fact, and a preset that tried is refused. */
+    @Test
+    void policiesSetNoFactOfTheBoard() {
+        for (Policy p : Policies.all()) {
+            for (String k : p.settings().keySet()) {
+                assertNotEquals(Knob.Kind.HARDWARE, Knobs.get(k, "").kind(), p.name() + " sets " + k);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Policy("reset-it", "", Map.of(Knobs.DISPLAY_RESET, "present")));
+        assertTrue(e.getMessage().contains("display.reset, a fact of the board"), e.getMessage());
     }
 
     @Test
