@@ -109,6 +109,7 @@ public final class Explainer {
                     .append(w.sid()).append(" matches several SMRs: ").append(w.path()).append(". ");
             default -> sb.append("The display fetch of stream ").append(w.sid()).append(" at step ").append(last.index())
                     .append(" (IOVA ").append(w.iova()).append(") ").append(switch (w.outcome()) {
+                        case "fatal" -> "raised a global fault the firmware resets the machine on";
                         case "fault" -> "was aborted";
                         case "hang" -> "hung the bus";
                         case "wrong-page" -> "landed outside the framebuffer" + (w.pa() == null ? "" : " at " + w.pa());

@@ -15,7 +15,11 @@ public final class Reports {
      * @param verdict  HOLDS, VIOLATED or INCONCLUSIVE
      * @param file     the trace (with its explanation) when violated, else {@code null}
      */
-    public record Entry(String scenario, String property, String verdict, TraceFile file) {
+    /**
+     * @param severity the worst severity the property's violations reach ({@code fatal}, {@code hang},
+     *                 {@code fault}, {@code wrong-page}), or null
+     */
+    public record Entry(String scenario, String property, String verdict, String severity, TraceFile file) {
     }
 
     public static String markdown(List<Entry> entries) {
@@ -27,7 +31,7 @@ public final class Reports {
                 default -> "❔";
             };
             sb.append("| ").append(e.scenario()).append(" | ").append(e.property()).append(" | ").append(mark).append(' ')
-                    .append(e.verdict()).append(" |\n");
+                    .append(e.verdict()).append(e.severity() == null ? "" : " (" + e.severity() + ")").append(" |\n");
         }
         for (Entry e : entries) {
             if (e.file() == null) {
@@ -61,8 +65,8 @@ public final class Reports {
             sb.append(">\n");
             if (e.verdict().equals("VIOLATED")) {
                 String msg = e.file() == null ? "violated" : e.file().explanation();
-                sb.append("      <failure message=\"").append(SequenceChart.xml(msg)).append("\" type=\"").append(e.file() == null
-                        ? "violation" : e.file().kind()).append("\">")
+                sb.append("      <failure message=\"").append(SequenceChart.xml(msg)).append("\" type=\"")
+                        .append(e.severity() != null ? e.severity() : e.file() == null ? "violation" : e.file().kind()).append("\">")
                         .append(e.file() == null ? "" : SequenceChart.xml(TextRenderer.render(e.file().trace(), null)))
                         .append("</failure>\n");
             } else {

@@ -5,6 +5,7 @@ import dev.handoff.model.handoff.Failure;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.scenario.ScenarioException;
+import dev.handoff.model.smmu.FetchOutcome;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +33,10 @@ public final class HandoffProperties {
 
     static {
         info(NO_DMA_FAULT, "safety", "No display transaction in the window is aborted (unmatched stream with USFCFG=1,"
-                + " S2CR FAULT, stream match conflict fault, context fault, v3 abort) or hangs.");
+                + " S2CR FAULT, stream match conflict fault, context fault, v3 abort) or hangs. Severity of a"
+                + " violation: fatal (a global fault the firmware resets on), hang, or fault (aborted and reported).");
         info(RIGHT_PAGE, "safety", "Every display transaction in the window lands on a page of the framebuffer the"
-                + " engine was programmed with.");
+                + " engine was programmed with. Severity of a violation: wrong-page.");
         info(NO_CORRUPTION, "safety", "No write-capable master writes a page outside its buffer, and no kernel write"
                 + " lands on pages the engine or the SMMU walker still reads.");
         info(ISOLATION, "safety", "Once Linux's SMMU driver runs, no other master is untranslated as a side effect"
@@ -78,7 +80,8 @@ public final class HandoffProperties {
         List<Property<HandoffState>> out = new ArrayList<>();
         for (String n : resolve(names)) {
             switch (n) {
-                case NO_DMA_FAULT -> out.add(Property.always(n, s -> !failed(s, Failure.Kind.FETCH_FAULT, Failure.Kind.FETCH_HANG)));
+                case NO_DMA_FAULT -> out.add(Property.always(n, s -> !failed(s, Failure.Kind.FETCH_FATAL,
+                        Failure.Kind.FETCH_FAULT, Failure.Kind.FETCH_HANG)));
                 case RIGHT_PAGE -> out.add(Property.always(n, s -> !failed(s, Failure.Kind.FETCH_WRONG_PAGE, Failure.Kind.WRITE_WRONG_PAGE)));
                 case NO_CORRUPTION -> out.add(Property.always(n, s -> s.corrupted() == 0 && !failed(s, Failure.Kind.WRITE_WRONG_PAGE)));
                 case ISOLATION -> out.add(Property.always(n, s -> model.untranslatedOtherStream(s) < 0));
@@ -88,6 +91,33 @@ public final class HandoffProperties {
                 }
                 default -> throw new IllegalStateException(n);
             }
+        }
+        return out;
+    }
+
+    /** The severities a property's violations can have: the fetch outcomes that violate it (none for the others). */
+    public static List<FetchOutcome> severities(String property) {
+        return switch (property) {
+            case NO_DMA_FAULT -> List.of(FetchOutcome.FATAL, FetchOutcome.HANG, FetchOutcome.FAULT);
+            case RIGHT_PAGE -> List.of(FetchOutcome.WRONG_PAGE);
+            default -> List.of();
+        };
+    }
+
+    /** The name of the invariant that holds while no display fetch has failed with outcome {@code o}. */
+    public static String severityInvariant(FetchOutcome o) {
+        return "severity:" + o.label();
+    }
+
+    /**
+     * One invariant per fetch severity ({@link #severityInvariant}): checked beside the named
+     * properties, so that a run knows the worst severity each property can reach, not only the
+     * severity of its shortest counterexample. Not properties of their own.
+     */
+    public static List<Property<HandoffState>> severityInvariants() {
+        List<Property<HandoffState>> out = new ArrayList<>();
+        for (FetchOutcome o : FetchOutcome.values()) {
+            out.add(Property.always(severityInvariant(o), s -> s.failure() == null || s.failure().witness().outcome() != o));
         }
         return out;
     }

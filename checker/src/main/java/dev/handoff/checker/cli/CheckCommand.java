@@ -54,6 +54,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit", "mermaid", "svg");
+        FailOn gate = check.failOn(spec, FailOn.ANY);
         Scenario s = scenario.scenario(policy, Map.of());
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
@@ -79,6 +80,6 @@ final class CheckCommand implements Callable<Integer> {
             default -> HandoffReports.checkText(out, o, true);
         }
         out.flush();
-        return o.exitCode();
+        return o.exitCode(gate);
     }
 }

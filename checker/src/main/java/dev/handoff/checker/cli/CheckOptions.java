@@ -20,6 +20,25 @@ final class CheckOptions {
             description = "Up to N counterexamples per property whose root causes differ (default: ${DEFAULT-VALUE}).")
     int maxCounterexamples;
 
+    @Option(names = "--fail-on", paramLabel = "LEVEL",
+            description = "The mildest violation that fails the run (exit 10/11): fatal, hang, fault, wrong-page"
+                    + " (a display fetch failure of that severity or worse) or any (every violated property)."
+                    + " Milder violations are still reported.")
+    String failOn;
+
+    /** The gate; {@code fallback} when {@code --fail-on} is not given. */
+    FailOn failOn(CommandSpec spec, FailOn fallback) {
+        if (failOn == null) {
+            return fallback;
+        }
+        FailOn f = FailOn.parse(failOn);
+        if (f == null) {
+            throw new ParameterException(spec.commandLine(), "--fail-on '" + failOn
+                    + "' is not a level (allowed: fatal, hang, fault, wrong-page, any)");
+        }
+        return f;
+    }
+
     int maxCounterexamples(CommandSpec spec) {
         if (maxCounterexamples < 1 || maxCounterexamples > 20) {
             throw new ParameterException(spec.commandLine(), "--max-counterexamples " + maxCounterexamples

@@ -15,6 +15,7 @@ import dev.handoff.model.formalism.PackedModel;
 import dev.handoff.model.formalism.PackedModels;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.smmu.FetchOutcome;
 import dev.handoff.properties.HandoffProperties;
 
 import java.util.ArrayList;
@@ -22,10 +23,27 @@ import java.util.List;
 
 /** Checks one scenario: builds the model, runs the engine, turns paths into traces. */
 final class HandoffCheck {
-    /** One property's outcome, with its (shrunk, explained) traces when violated, the shortest first. */
-    record PropertyOutcome(String name, Verdict verdict, List<TraceFile> files) {
+    /**
+     * One property's outcome, with its (shrunk, explained) traces when violated, the shortest
+     * first, and the worst severity its violations reach (null when it holds or has no
+     * severities). When the shortest trace is milder than the worst reachable severity, the
+     * shortest trace of that severity follows it.
+     */
+    record PropertyOutcome(String name, Verdict verdict, List<TraceFile> files, FetchOutcome severity) {
         PropertyOutcome {
             files = List.copyOf(files);
+        }
+
+        PropertyOutcome(String name, Verdict verdict, List<TraceFile> files) {
+            this(name, verdict, files, null);
+        }
+
+        /** Whether this outcome fails a gate at {@code level}. */
+        boolean fails(FailOn level) {
+            if (verdict != Verdict.VIOLATED) {
+                return false;
+            }
+            return level == FailOn.ANY || severity != null && severity.rank() >= level.outcome().rank();
         }
 
         TraceFile file() {
@@ -71,9 +89,14 @@ final class HandoffCheck {
         }
 
         int exitCode() {
+            return exitCode(FailOn.ANY);
+        }
+
+        /** The exit code when violations below {@code level} do not fail the run (they are still reported). */
+        int exitCode(FailOn level) {
             boolean deadlock = false;
             for (PropertyOutcome p : properties) {
-                if (p.verdict() == Verdict.VIOLATED) {
+                if (p.fails(level)) {
                     if (!p.name().equals(HandoffProperties.HANDOFF_COMPLETES)) {
                         return ExitCode.SAFETY_VIOLATED;
                     }
@@ -99,7 +122,10 @@ final class HandoffCheck {
                        ExplorationSettings settings, SearchListener listener) {
         List<String> names = HandoffProperties.resolve(propertyNames);
         HandoffModel model = new HandoffModel(scenario, pruning);
-        PackedModel packed = PackedModels.of(Models.withProperties(model, HandoffProperties.invariants(model, names)));
+        List<dev.handoff.model.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
+                new ArrayList<>(HandoffProperties.invariants(model, names));
+        invariants.addAll(HandoffProperties.severityInvariants());
+        PackedModel packed = PackedModels.of(Models.withProperties(model, invariants));
         boolean liveness = names.contains(HandoffProperties.HANDOFF_COMPLETES);
         long[] counters = new long[4];
         SearchListener snapshot = new SearchListener() {
@@ -135,7 +161,21 @@ final class HandoffCheck {
             }
             PropertyResult p = r.property(n).orElseThrow();
             List<int[]> paths = p.paths().stream().map(dev.handoff.checker.engine.Path::actions).toList();
-            out.add(new PropertyOutcome(n, p.verdict(), Counterexamples.distinct(model, n, paths, counterexamples)));
+            List<TraceFile> files = new ArrayList<>(Counterexamples.distinct(model, n, paths, counterexamples));
+            FetchOutcome worst = null;
+            for (FetchOutcome o : HandoffProperties.severities(n)) {
+                PropertyResult sev = r.property(HandoffProperties.severityInvariant(o)).orElseThrow();
+                if (sev.verdict() == Verdict.VIOLATED && p.verdict() == Verdict.VIOLATED) {
+                    worst = o;
+                    boolean shown = files.stream().anyMatch(f -> f.trace().witness() != null
+                            && f.trace().witness().outcome().equals(o.label()));
+                    if (!shown && !sev.paths().isEmpty()) {
+                        files.add(Counterexamples.make(model, n, sev.paths().get(0).actions()));
+                    }
+                    break;
+                }
+            }
+            out.add(new PropertyOutcome(n, p.verdict(), files, worst));
         }
         Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
                 counters[2], counters[3]);

@@ -43,6 +43,11 @@ final class HandoffReports {
             ObjectNode n = props.addObject();
             n.put("name", p.name());
             n.put("verdict", p.verdict().name());
+            if (p.severity() == null) {
+                n.putNull("severity");
+            } else {
+                n.put("severity", p.severity().label());
+            }
             if (p.trace() == null) {
                 n.putNull("trace");
             } else {
@@ -86,7 +91,8 @@ final class HandoffReports {
         for (HandoffCheck.PropertyOutcome p : o.properties()) {
             String note = p.trace() == null ? "" : "(" + p.trace().steps().size() + " steps"
                     + (p.trace().witness() != null ? ", " + p.trace().witness().outcome() : "") + ")";
-            out.printf(Locale.ROOT, "  %-" + width + "s %-12s %s%n", p.name(), p.verdict(), note);
+            String verdict = p.verdict() + (p.severity() == null ? "" : " " + p.severity().label());
+            out.printf(Locale.ROOT, "  %-" + width + "s %-18s %s%n", p.name(), verdict, note);
         }
         out.println("verdict: " + o.verdict() + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")"));
         out.printf(Locale.ROOT, "states: %,d distinct, %,d transitions, depth %d, %.2f s%n",
@@ -112,12 +118,19 @@ final class HandoffReports {
         out.flush();
     }
 
-    /** Short label of a check's result for a matrix cell: "ok" or the violated properties. */
+    /**
+     * Short label of a check's result for a matrix cell: "ok" or the violated properties, a fetch
+     * property with its worst severity where that is not implied by its name
+     * ({@code no-dma-fault:fatal}).
+     */
     static String cell(HandoffCheck.Outcome o) {
         StringBuilder sb = new StringBuilder();
         for (HandoffCheck.PropertyOutcome p : o.properties()) {
             if (p.verdict() == Verdict.VIOLATED) {
                 sb.append(sb.length() == 0 ? "" : " ").append(p.name());
+                if (p.severity() != null && dev.handoff.properties.HandoffProperties.severities(p.name()).size() > 1) {
+                    sb.append(':').append(p.severity().label());
+                }
             }
         }
         if (sb.length() > 0) {
@@ -180,7 +193,8 @@ final class HandoffReports {
         for (int i = 0; i < outcomes.size(); i++) {
             HandoffCheck.Outcome o = outcomes.get(i);
             for (HandoffCheck.PropertyOutcome p : o.properties()) {
-                out.add(new Reports.Entry(o.label(shown.get(i)), p.name(), p.verdict().name(), p.file()));
+                out.add(new Reports.Entry(o.label(shown.get(i)), p.name(), p.verdict().name(),
+                        p.severity() == null ? null : p.severity().label(), p.file()));
             }
         }
         return out;

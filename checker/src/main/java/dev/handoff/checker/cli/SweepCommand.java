@@ -25,12 +25,13 @@ import java.util.concurrent.Callable;
         description = {
             "Checks every chosen policy (default: all) under every value of each --vary knob (default: fw.mapping)",
             "and prints a matrix of policies by variants: 'ok' or the violated properties. A --vary value overrides",
-            "the policy's setting of that knob; --set overrides both. Exits 0 when every cell was decided (use",
-            "'check' to gate on a verdict), 20 when a limit left a cell undecided.",
+            "the policy's setting of that knob; --set overrides both. Exits 0 when every cell was decided, 20 when",
+            "a limit left a cell undecided; with --fail-on, 10 (11) when a cell violates a property at that level.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            ExitCode.ROW_HOLDS, ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_HOLDS, ExitCode.ROW_SAFETY, ExitCode.ROW_DEADLOCK, ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
+            ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
         })
 final class SweepCommand implements Callable<Integer> {
     @Spec
@@ -63,6 +64,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
+        FailOn gate = check.failOn(spec, null);
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
             Policies.all().stream().map(Policy::name).forEach(chosen::add);
@@ -111,6 +113,12 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        if (gate != null) {
+            int worst = all.stream().mapToInt(o -> o.exitCode(gate)).filter(c -> c != ExitCode.HOLDS).min().orElse(ExitCode.HOLDS);
+            if (worst != ExitCode.HOLDS) {
+                return worst;
+            }
+        }
         return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
     }
 

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Pins the model's behaviour: for every embedded platform × policy × firmware mapping, with
  * constraint pruning and with naive enumeration (a 3-page framebuffer, so that naive runs stay
- * small), the distinct states, the transitions and every property's verdict, against
+ * small), the distinct states, the transitions and every property's verdict (with the worst
+ * severity of a violated fetch property), against
  * {@code src/test/resources/golden/verdicts.txt}. A change to a mechanism shows here, cell by
  * cell; after an intended change regenerate with {@code ./mvnw -B verify -Dgolden.update=true}
  * and explain every moved line in the commit. One worker, so that counts are those of one run
@@ -75,6 +76,9 @@ class GoldenVerdictsTest {
                 .append(o.stats().distinctStates()).append(' ').append(o.stats().transitions());
         for (HandoffCheck.PropertyOutcome po : o.properties()) {
             sb.append(' ').append(po.name()).append('=').append(po.verdict());
+            if (po.severity() != null) {
+                sb.append(':').append(po.severity().label());
+            }
         }
         return sb.toString();
     }

@@ -30,9 +30,11 @@ class HandoffCliTest {
         JsonNode trace = fault.get("trace");
         JsonNode last = trace.get("steps").get(trace.get("steps").size() - 1);
         assertEquals("display-engine", last.get("actor").asText());
-        assertEquals("fault", last.get("choice").asText(), "the nondeterministic choice the fetch took");
+        assertEquals("fatal", last.get("choice").asText(), "the nondeterministic choice the fetch took");
         assertTrue(trace.get("steps").get(0).get("choice").isNull(), "firmware steps are deterministic");
-        assertEquals("fault", trace.get("witness").get("outcome").asText());
+        assertEquals("fatal", trace.get("witness").get("outcome").asText(), "a global fault on Qualcomm firmware");
+        assertEquals("fatal", fault.get("severity").asText());
+        assertTrue(j.get("properties").get(1).get("severity").isNull(), "right-page holds: no severity");
         assertEquals("0x880", trace.get("witness").get("sid").asText());
         JsonNode first = trace.get("steps").get(0);
         assertEquals("fw_program_smmu", first.get("function").asText());
@@ -74,7 +76,26 @@ class HandoffCliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("| policy | fw.mapping=identity | fw.mapping=translated |"), r.out());
         assertTrue(r.out().contains("| fw-quiesce | ✅ ok | ✅ ok |"), r.out());
-        assertTrue(r.out().contains("| stock | ❌ no-dma-fault |"), r.out());
+        assertTrue(r.out().contains("| stock | ❌ no-dma-fault:fatal |"), r.out());
+    }
+
+    /**
+     * --fail-on gates on severity: stock's reset is a global fault, fatal on Qualcomm firmware;
+     * qcom-bypass's is a context fault in the driver's empty domain, reported but survivable.
+     */
+    @Test
+    void failOnGatesBySeverity() {
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "stock", "--fail-on", "fatal").code());
+        CliTest.Run contextFault = run("check", "--policy", "qcom-bypass", "--fail-on", "fatal");
+        assertEquals(ExitCode.HOLDS, contextFault.code(), contextFault.out());
+        assertTrue(contextFault.out().contains("VIOLATED fault"), contextFault.out());
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass", "--fail-on", "fault").code());
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass").code(), "default: any");
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("sweep", "--policy", "stock", "--fail-on", "fatal").code());
+        assertEquals(ExitCode.HOLDS, run("sweep", "--policy", "stock").code(), "a sweep gates only when asked");
+        CliTest.Run bad = run("check", "--fail-on", "severe");
+        assertEquals(ExitCode.USAGE, bad.code());
+        assertTrue(bad.err().contains("--fail-on 'severe' is not a level (allowed: fatal, hang, fault, wrong-page, any)"), bad.err());
     }
 
     @Test

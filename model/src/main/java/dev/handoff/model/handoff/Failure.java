@@ -12,7 +12,9 @@ import dev.handoff.model.smmu.Witness;
  */
 public record Failure(Kind kind, Witness witness) {
     public enum Kind {
-        /** A display fetch faulted or hung. */
+        /** A display fetch raised a global fault that the firmware answers with a reset. */
+        FETCH_FATAL,
+        /** A display fetch was aborted and reported. */
         FETCH_FAULT,
         /** A display fetch hung the bus. */
         FETCH_HANG,

@@ -55,7 +55,8 @@ public record HandoffConfig(
         boolean displayIdentityHook,
         int fwBank,
         boolean passthroughBypassesSmmu,
-        boolean dmaApiDisplay) {
+        boolean dmaApiDisplay,
+        boolean globalFaultFatal) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -109,7 +110,8 @@ public record HandoffConfig(
                 s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN), displayIdentityHook,
                 s.is(Knobs.FW_CONTEXT_BANK, "last") ? p.contextBanks() - 1 : 0,
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
-                p.displayFlavour() == Platform.DisplayFlavour.DMA_API);
+                p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
+                s.is(Knobs.FW_GLOBAL_FAULT, "reset"));
     }
 
     /** {@code qcom_smmu_client_of_match} in v6.12: the clients that get an IDENTITY default domain. */

@@ -439,6 +439,7 @@ public final class HandoffModel implements Model<HandoffState> {
 
     private Failure.Kind kind(FetchOutcome o) {
         return switch (o) {
+            case FATAL -> Failure.Kind.FETCH_FATAL;
             case FAULT -> Failure.Kind.FETCH_FAULT;
             case HANG -> Failure.Kind.FETCH_HANG;
             case WRONG_PAGE -> config.writer() ? Failure.Kind.WRITE_WRONG_PAGE : Failure.Kind.FETCH_WRONG_PAGE;
@@ -464,7 +465,7 @@ public final class HandoffModel implements Model<HandoffState> {
     public Resolver.Window window(HandoffState s) {
         List<Integer> streams = config.tegra() ? List.of(s.mcSid()) : config.liveEntries();
         return new Resolver.Window(streams, config.fwIovaPage(), config.fbPages(), config.fbPage(),
-                config.fbPage() + config.fbPages());
+                config.fbPage() + config.fbPages(), config.globalFaultFatal());
     }
 
     /** Every failure a display fetch can meet in this state, with a witness each. */

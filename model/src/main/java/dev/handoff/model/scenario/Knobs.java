@@ -21,6 +21,7 @@ public final class Knobs {
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
     public static final String FW_CONTEXT_BANK = "fw.context-bank";
     public static final String TEGRA_PASSTHROUGH = "smmu.tegra-passthrough";
+    public static final String FW_GLOBAL_FAULT = "fw.global-fault";
     public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
     public static final String HYP_SMR_WRITES = "hyp.smr-writes";
     public static final String DISPLAY_RESET = "display.reset";
@@ -66,6 +67,12 @@ public final class Knobs {
         add(TEGRA_PASSTHROUGH, Knob.Kind.HARDWARE, "Tegra: traffic carrying the memory controller's passthrough SID (0x7f) goes around"
                 + " the SMMU untranslated, or enters it as an ordinary stream that firmware matched with an SMR"
                 + " [UNVERIFIED which].", "bypasses-smmu", "smmu-stream");
+        add(FW_GLOBAL_FAULT, Knob.Kind.FIRMWARE, "What an SMMU global fault (unidentified stream with USFCFG=1,"
+                + " S2CR type FAULT, stream match conflict, invalid context) does beyond aborting the transaction:"
+                + " reported (arm_smmu_global_fault logs and clears it, the machine runs on) or reset (the machine"
+                + " resets, as reports from Qualcomm laptops describe [UNVERIFIED whether the firmware itself resets"
+                + " on the fault]): the severity 'fatal' instead of 'fault'.",
+                "reported", "reset");
         add(HYP_BYPASS_QUIRK, Knob.Kind.FIRMWARE, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
                 + " (qcom_smmu_cfg_probe detects it).", "no", "yes");
         add(HYP_SMR_WRITES, Knob.Kind.FIRMWARE, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");

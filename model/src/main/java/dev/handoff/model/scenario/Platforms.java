@@ -14,7 +14,10 @@ public final class Platforms {
      * C630's UEFI GOP places it on real boots; the DT does not describe it). The UFS controller ({@code iommus = <0x100 0xf>}) is the
      * unrelated master. A translated firmware mapping scans out at IOVA 1 GiB (no source gives the
      * real one; it is chosen clear of the driver's own buffers). The S2CR hypervisor quirk is on by default: the qcom quirk was written for
-     * the firmware of these sdm845 laptops [READING of commit f9081b8ff593's motivation].
+     * the firmware of these sdm845 laptops [READING of commit f9081b8ff593's motivation]. A global
+     * fault is taken to reset the machine ({@code fw.global-fault=reset}): Bjorn Andersson's
+     * bootloader-mappings series speaks of "catastrophic faults during arm-smmu initialization" on
+     * these laptops [UNVERIFIED that the firmware, not the stalled display, resets it].
      */
     public static final Platform C630 = new Platform("c630",
             "Lenovo Yoga C630 (sdm850): MMU-500 with qcom hooks, MDSS 0x880/0x8 + 0xc80/0x8, no MDSS reset, GOP framebuffer",
@@ -22,7 +25,7 @@ public final class Platforms {
             List.of(new StreamEntry(0x880, 0x8), new StreamEntry(0xc80, 0x8)),
             Platform.DisplayFlavour.MSM, 0x8040_0000L, 8_298_496L, 0x4000_0000L,
             "ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)), -1,
-            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes"));
+            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes", Knobs.FW_GLOBAL_FAULT, "reset"));
 
     /**
      * NVIDIA Jetson TX2 (tegra186): MMU-500 with the nvidia hooks; display controller stream ID

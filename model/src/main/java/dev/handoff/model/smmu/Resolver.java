@@ -35,8 +35,12 @@ public final class Resolver {
         record Bypass(String why) implements Route {
         }
 
-        /** Aborted before any walk. */
-        record Abort(String why) implements Route {
+        /**
+         * Aborted before any walk. {@code global}: the abort is a global fault (sGFSR: USF, SMCF,
+         * ICF, or an S2CR of type FAULT), which firmware may escalate; otherwise a context-level
+         * fault or an SMMUv3 abort.
+         */
+        record Abort(String why, boolean global) implements Route {
         }
 
         /** Translated through a table; a missing leaf stalls when {@code stall} (SCTLR.CFCFG=1), else faults. */
@@ -45,10 +49,11 @@ public final class Resolver {
     }
 
     /**
-     * A display fetch: the live stream IDs ({@code id | mask << 16} each), the IOVA window and
-     * the framebuffer's PA pages.
+     * A display fetch: the live stream IDs ({@code id | mask << 16} each), the IOVA window, the
+     * framebuffer's PA pages, and whether a global fault resets the machine ({@code fw.global-fault}).
      */
-    public record Window(List<Integer> streams, long iovaPage, long pages, long fbLoPage, long fbHiPage) {
+    public record Window(List<Integer> streams, long iovaPage, long pages, long fbLoPage, long fbHiPage,
+                         boolean globalFaultFatal) {
         public Window {
             streams = List.copyOf(streams);
         }
@@ -64,11 +69,11 @@ public final class Resolver {
         }
         if (matching.isEmpty()) {
             return (hw.scr0() & Registers.SCR0_USFCFG) != 0
-                    ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)"))
+                    ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)", true))
                     : List.of(new Route.Bypass("no SMR matches and sCR0.USFCFG=0"));
         }
         if (matching.size() > 1 && (hw.scr0() & Registers.SCR0_SMCFCFG) != 0) {
-            return List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1"));
+            return List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1", true));
         }
         List<Route> out = new ArrayList<>(matching.size());
         for (int n : matching) {
@@ -77,9 +82,9 @@ public final class Resolver {
             int s2cr = hw.s2cr()[n];
             switch (Registers.s2crType(s2cr)) {
                 case Registers.S2CR_TYPE_BYPASS -> out.add(new Route.Bypass(via + " BYPASS"));
-                case Registers.S2CR_TYPE_FAULT -> out.add(new Route.Abort(via + " FAULT"));
+                case Registers.S2CR_TYPE_FAULT -> out.add(new Route.Abort(via + " FAULT", true));
                 case Registers.S2CR_TYPE_TRANS -> out.add(bank(hw, Registers.s2crCbndx(s2cr), via + " TRANS"));
-                default -> out.add(new Route.Abort(via + " reserved TYPE 3 [UNVERIFIED outcome]"));
+                default -> out.add(new Route.Abort(via + " reserved TYPE 3 [UNVERIFIED outcome]", true));
             }
         }
         return out;
@@ -87,11 +92,11 @@ public final class Resolver {
 
     private static Route bank(SmmuV2 hw, int cb, String via) {
         if (cb >= hw.banks()) {
-            return new Route.Abort(via + " -> CB[" + cb + "] beyond NUMCB (invalid context) [UNVERIFIED fault bit]");
+            return new Route.Abort(via + " -> CB[" + cb + "] beyond NUMCB (invalid context fault)", true);
         }
         String at = via + " -> CB[" + cb + "]";
         if (Registers.cbarType(hw.cbar()[cb]) == Registers.CBAR_TYPE_S1_TRANS_S2_FAULT) {
-            return new Route.Abort(at + " CBAR.TYPE=S1_TRANS_S2_FAULT");
+            return new Route.Abort(at + " CBAR.TYPE=S1_TRANS_S2_FAULT", false);
         }
         int sctlr = hw.sctlr()[cb];
         if ((sctlr & Registers.SCTLR_M) == 0) {
@@ -104,7 +109,7 @@ public final class Resolver {
     /** The routes of a v3 transaction of the display (or the other master). */
     public static List<Route> routesV3(SmmuV3 hw, boolean display) {
         if (!hw.smmuen()) {
-            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1"))
+            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", false))
                     : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
         }
         int ste = display ? hw.steDisplay() : hw.steOther();
@@ -112,7 +117,7 @@ public final class Resolver {
             case SmmuV3.STE_BYPASS -> List.of(new Route.Bypass("STE.Config=bypass"));
             case SmmuV3.STE_S1_TRANS -> List.of(new Route.Walk(SmmuV3.steTable(ste), false,
                     "STE.Config=S1 translate " + Tables.name(SmmuV3.steTable(ste))));
-            default -> List.of(new Route.Abort("STE.Config=abort"));
+            default -> List.of(new Route.Abort("STE.Config=abort", false));
         };
     }
 
@@ -163,7 +168,11 @@ public final class Resolver {
     private static void pages(Route r, int sid, Window w, IntFunction<TableView> tables, ConstraintAdapter c,
                               Map<FetchOutcome, Witness> out) {
         switch (r) {
-            case Route.Abort a -> out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, a.why()));
+            case Route.Abort a -> {
+                FetchOutcome o = abortOutcome(a, w);
+                out.putIfAbsent(o, new Witness(o, sid, w.iovaPage(), -1, a.why() + (o == FetchOutcome.FATAL
+                        ? ": a global fault, which this firmware answers with a reset" : "")));
+            }
             case Route.Bypass b -> {
                 Coverage cov = c.coverage(w.iovaPage(), w.pages(), List.of(new MappedRange(w.iovaPage(), w.iovaPage(), w.pages())),
                         w.fbLoPage(), w.fbHiPage());
@@ -222,9 +231,14 @@ public final class Resolver {
         return out;
     }
 
+    /** An abort's severity: a global fault is fatal where firmware resets on it, else a reported fault. */
+    static FetchOutcome abortOutcome(Route.Abort a, Window w) {
+        return a.global() && w.globalFaultFatal() ? FetchOutcome.FATAL : FetchOutcome.FAULT;
+    }
+
     private static EnumSet<FetchOutcome> naivePage(Route r, long iova, Window w, IntFunction<TableView> tables) {
         return switch (r) {
-            case Route.Abort a -> EnumSet.of(FetchOutcome.FAULT);
+            case Route.Abort a -> EnumSet.of(abortOutcome(a, w));
             case Route.Bypass b -> iova >= w.fbLoPage() && iova < w.fbHiPage()
                     ? EnumSet.noneOf(FetchOutcome.class) : EnumSet.of(FetchOutcome.WRONG_PAGE);
             case Route.Walk wk -> {

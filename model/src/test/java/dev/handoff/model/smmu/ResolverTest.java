@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResolverTest {
     private static final int SID = 0x880;
     private static final long FB = 0x9d400;
-    private static final Resolver.Window IDENTITY_WINDOW = new Resolver.Window(List.of(SID | 0x8 << 16), FB, 8, FB, FB + 8);
+    private static final Resolver.Window IDENTITY_WINDOW = new Resolver.Window(List.of(SID | 0x8 << 16), FB, 8, FB, FB + 8, false);
 
     private static SmmuV2 hw(int scr0) {
         return SmmuV2.reset(4, 4).withScr0(scr0);
@@ -26,6 +26,28 @@ class ResolverTest {
 
     private static SmmuV2 matched(int scr0, int s2cr) {
         return hw(scr0).withSmr(0, Registers.smr(SID, 0x8, true)).withS2cr(0, s2cr);
+    }
+
+    /**
+     * Severity: an unidentified stream and an S2CR of type FAULT are global faults (sGFSR), fatal
+     * only where firmware resets on them (fw.global-fault=reset); a context fault with CFCFG=0 is
+     * a reported fault either way, and with CFCFG=1 a hang.
+     */
+    @Test
+    void globalFaultsAreFatalOnlyWhereFirmwareResetsOnThem() {
+        ConstraintAdapter c = new ConstraintAdapter();
+        Resolver.Window fatal = new Resolver.Window(IDENTITY_WINDOW.streams(), FB, 8, FB, FB + 8, true);
+        IntFunction<TableView> none = id -> TableView.EMPTY;
+        assertEquals(EnumSet.of(FetchOutcome.FATAL), Resolver.fetch(hw(Registers.SCR0_USFCFG), fatal, none, c).keySet());
+        assertEquals(EnumSet.of(FetchOutcome.FAULT), Resolver.fetch(hw(Registers.SCR0_USFCFG), IDENTITY_WINDOW, none, c).keySet());
+        SmmuV2 s2crFault = matched(0, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0));
+        assertEquals(EnumSet.of(FetchOutcome.FATAL), Resolver.fetch(s2crFault, fatal, none, c).keySet());
+        SmmuV2 emptyTable = matched(0, Registers.s2cr(Registers.S2CR_TYPE_TRANS, 1, 0))
+                .withBank(1, Registers.cbar(1), Registers.SCTLR_M, Tables.DISPLAY_OWN);
+        assertEquals(EnumSet.of(FetchOutcome.FAULT), Resolver.fetch(emptyTable, fatal, none, c).keySet(),
+                "a context fault with CFCFG=0 terminates the transaction and is logged");
+        SmmuV2 stalling = emptyTable.withSctlr(1, Registers.SCTLR_M | Registers.SCTLR_CFCFG);
+        assertEquals(EnumSet.of(FetchOutcome.HANG), Resolver.fetch(stalling, fatal, none, c).keySet());
     }
 
     @Test
@@ -82,11 +104,12 @@ class ResolverTest {
                 walking.withSctlr(1, Registers.SCTLR_M | Registers.SCTLR_CFCFG), IDENTITY_WINDOW, none, c);
         assertEquals(EnumSet.of(FetchOutcome.HANG), stall.keySet(), "CFCFG=1 stalls");
         IntFunction<TableView> garbage = id -> new TableView(List.of(), true);
-        assertEquals(EnumSet.allOf(FetchOutcome.class), Resolver.fetch(walking, IDENTITY_WINDOW, garbage, c).keySet());
+        assertEquals(EnumSet.of(FetchOutcome.FAULT, FetchOutcome.HANG, FetchOutcome.WRONG_PAGE),
+                Resolver.fetch(walking, IDENTITY_WINDOW, garbage, c).keySet(), "a walk of rewritten pages: anything but a global fault");
         IntFunction<TableView> half = id -> new TableView(List.of(new MappedRange(FB, FB, 4)), false);
         Witness w = Resolver.fetch(walking, IDENTITY_WINDOW, half, c).get(FetchOutcome.FAULT);
         assertEquals(FB + 4, w.iovaPage(), "the first unmapped page is the witness");
-        Resolver.Window translated = new Resolver.Window(IDENTITY_WINDOW.streams(), 0x1000, 8, FB, FB + 8);
+        Resolver.Window translated = new Resolver.Window(IDENTITY_WINDOW.streams(), 0x1000, 8, FB, FB + 8, false);
         Map<FetchOutcome, Witness> bypass = Resolver.fetch(matched(0, Registers.s2cr(1, 0, 0)), translated, none, c);
         assertEquals(EnumSet.of(FetchOutcome.WRONG_PAGE), bypass.keySet(), "bypass with IOVA != PA reads the wrong page");
         assertEquals(0x1000, bypass.get(FetchOutcome.WRONG_PAGE).paPage());
@@ -120,7 +143,7 @@ class ResolverTest {
             boolean garbage = rnd.nextInt(6) == 0;
             IntFunction<TableView> tables = id -> id == 1 ? new TableView(ranges, garbage) : TableView.EMPTY;
             List<Integer> streams = rnd.nextBoolean() ? List.of(0x880 | 0x8 << 16, 0xc80 | 0x8 << 16) : List.of(0x884);
-            Resolver.Window w = new Resolver.Window(streams, start, pages, fb, fb + 6);
+            Resolver.Window w = new Resolver.Window(streams, start, pages, fb, fb + 6, rnd.nextBoolean());
             EnumSet<FetchOutcome> naive = EnumSet.noneOf(FetchOutcome.class);
             for (int sid : Resolver.enumerate(streams)) {
                 for (long p = 0; p < pages; p++) {
