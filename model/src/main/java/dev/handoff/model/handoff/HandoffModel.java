@@ -46,7 +46,7 @@ import java.util.function.IntFunction;
  * only when the registers and tables it meets make it fail.
  *
  * <p>The display engine's fetch is one action per failure outcome. It is enabled when some live
- * stream ID × framebuffer page × UNPREDICTABLE choice fails that way, decided by
+ * stream ID × framebuffer page fails that way, decided by
  * {@link Resolver#fetch} through the constraint adapter (pruning), or, with pruning off, one
  * action per (stream ID, page, outcome), decided by {@link Resolver#naive}. A failing fetch
  * latches its witness and ends the path ({@link Failure}).
@@ -203,7 +203,7 @@ public final class HandoffModel implements Model<HandoffState> {
 
     /**
      * How a transaction of stream {@code sid} resolves in this state, ignoring its address:
-     * the routes the SMMU can take, joined with " | " where the choice is UNPREDICTABLE.
+     * the routes the SMMU can take, joined with " | " where there are several.
      */
     public String resolution(HandoffState s, int sid) {
         List<Resolver.Route> routes;

@@ -59,7 +59,8 @@ public final class Knobs {
         add(FW_QUIESCE, Knob.Kind.FIRMWARE, "Firmware stops the display engine before handing off.", "no", "yes");
         add(FW_UNMATCHED, Knob.Kind.FIRMWARE, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
         add(FW_CONFLICT_FAULT, Knob.Kind.FIRMWARE, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
-                + " several SMRs faults (yes) or goes to an UNPREDICTABLE one of them (no).", "no", "yes");
+                + " several SMRs raises a stream match conflict fault (yes; MMU-500's reset value of sCR0, 0x00200001,"
+                + " has it set) or bypasses the SMMU (no; IHI 0062D.c 2.1.1).", "yes", "no");
         add(FW_IOMMU_ADDRESSES_LENGTH, Knob.Kind.FIRMWARE, "Length in the firmware's iommu-addresses entry: full (the framebuffer)"
                 + " or zero (a placeholder firmware forgot to fill; H11).", "full", "zero");
         add(FW_CONTEXT_BANK, Knob.Kind.FIRMWARE, "Which context bank the firmware uses for the display: the first, or the last (the one"

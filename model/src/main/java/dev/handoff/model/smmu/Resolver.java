@@ -16,10 +16,8 @@ import java.util.function.IntFunction;
  * Transaction resolution as a pure function of the hardware state (BRIEF 2.4 for v2, 2.7 for v3).
  *
  * <p>A transaction first takes a {@link Route} (bypass, abort, or a walk of a table), decided
- * by sCR0, the stream map and the context bank; the route then decides each page. Where the
- * architecture leaves the outcome UNPREDICTABLE (a stream matching several SMRs with
- * SMCFCFG=0) every candidate route is returned, and where a walk reads rewritten table pages
- * every outcome is possible.
+ * by sCR0, the stream map and the context bank; the route then decides each page. Where a walk
+ * reads rewritten table pages every outcome is possible.
  *
  * <p>Two evaluations of the same rules: {@link #fetch} decides a whole display fetch (every
  * live stream ID × every page) through the {@link ConstraintAdapter}; {@link #naive} decides a
@@ -72,13 +70,17 @@ public final class Resolver {
                     ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)", true))
                     : List.of(new Route.Bypass("no SMR matches and sCR0.USFCFG=0"));
         }
-        if (matching.size() > 1 && (hw.scr0() & Registers.SCR0_SMCFCFG) != 0) {
-            return List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1", true));
+        if (matching.size() > 1) {
+            // IHI 0062D.c §2.1.1: "If a search of the Stream mapping table yields multiple matches,
+            // SMMU_sCR0.SMCFCFG determines whether the transaction bypasses subsequent SMMU processing
+            // or generates a Stream match conflict fault."
+            return (hw.scr0() & Registers.SCR0_SMCFCFG) != 0
+                    ? List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1", true))
+                    : List.of(new Route.Bypass("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=0: bypasses"));
         }
         List<Route> out = new ArrayList<>(matching.size());
         for (int n : matching) {
-            String via = (matching.size() > 1 ? "stream match conflict SMR" + matching + ", UNPREDICTABLE pick " : "")
-                    + "SMR[" + n + "] -> S2CR[" + n + "]";
+            String via = "SMR[" + n + "] -> S2CR[" + n + "]";
             int s2cr = hw.s2cr()[n];
             switch (Registers.s2crType(s2cr)) {
                 case Registers.S2CR_TYPE_BYPASS -> out.add(new Route.Bypass(via + " BYPASS"));
@@ -123,7 +125,7 @@ public final class Resolver {
 
     /**
      * Decides a whole v2 fetch with constraints: for each failure outcome that some live
-     * stream ID × page × UNPREDICTABLE choice can produce, one witness.
+     * stream ID × page (× outcome of a walk through rewritten tables) can produce, one witness.
      */
     public static Map<FetchOutcome, Witness> fetch(SmmuV2 hw, Window w, IntFunction<TableView> tables,
                                                    ConstraintAdapter c) {

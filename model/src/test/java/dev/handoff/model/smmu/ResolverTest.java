@@ -81,16 +81,21 @@ class ResolverTest {
         assertInstanceOf(Resolver.Route.Abort.class, Resolver.routesV2(s2fault, List.of(0)).get(0));
     }
 
+    /**
+     * IHI 0062D.c §2.1.1: several matching SMRs raise a stream match conflict fault (a global
+     * fault) with sCR0.SMCFCFG=1 and bypass the SMMU with SMCFCFG=0, whatever the S2CRs say.
+     */
     @Test
-    void streamMatchConflictFaultsOrPicksAnyEntry() {
+    void streamMatchConflictFaultsOrBypasses() {
         SmmuV2 two = hw(0).withSmr(0, Registers.smr(SID, 0x8, true)).withSmr(1, Registers.smr(SID, 0, true))
-                .withS2cr(0, Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0, 0))
+                .withS2cr(0, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0))
                 .withS2cr(1, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0));
-        List<Resolver.Route> unpredictable = Resolver.routesV2(two, List.of(0, 1));
-        assertEquals(2, unpredictable.size());
+        List<Resolver.Route> bypassing = Resolver.routesV2(two, List.of(0, 1));
+        assertEquals(1, bypassing.size());
+        assertInstanceOf(Resolver.Route.Bypass.class, bypassing.get(0), "SMCFCFG=0: neither S2CR applies");
         List<Resolver.Route> faulting = Resolver.routesV2(two.withScr0(Registers.SCR0_SMCFCFG), List.of(0, 1));
         assertEquals(1, faulting.size());
-        assertInstanceOf(Resolver.Route.Abort.class, faulting.get(0));
+        assertTrue(assertInstanceOf(Resolver.Route.Abort.class, faulting.get(0)).global(), "SMCF is a global fault");
     }
 
     @Test
