@@ -42,8 +42,9 @@ public final class HandoffProperties {
         info(ISOLATION, "safety", "Once Linux's SMMU driver runs, no other master is untranslated as a side effect"
                 + " (global bypass, unmatched bypass) unless its own default domain is IDENTITY.");
         info(NO_STREAM_MATCH_CONFLICT, "safety", "Never two valid SMRs match one live display stream ID.");
-        info(HANDOFF_COMPLETES, "liveness", "Every run reaches the display driver's first modeset: no run stops"
-                + " short of it (deadlock). Runs ended by a failure above are judged by that property.");
+        info(HANDOFF_COMPLETES, "liveness", "Every run reaches the display driver's first modeset: no run gets stuck"
+                + " (deadlock) and none finishes every kernel step without it (no display driver binds, a buffer"
+                + " cannot be mapped). Runs ended by a failure above are judged by that property.");
     }
 
     private static void info(String name, String kind, String description) {
@@ -93,6 +94,17 @@ public final class HandoffProperties {
             }
         }
         return out;
+    }
+
+    /** The name of the invariant behind {@link #HANDOFF_COMPLETES} besides the deadlock check. */
+    public static final String FINISHES_WITH_MODESET = "completes:modeset";
+
+    /**
+     * The acyclic model's form of "every run reaches the first modeset", besides deadlock freedom:
+     * no state in which every kernel actor has finished while the driver never set a mode.
+     */
+    public static Property<HandoffState> finishesWithModeset(HandoffModel model) {
+        return Property.always(FINISHES_WITH_MODESET, s -> s.failure() != null || !model.kernelDone(s) || model.modesetDone(s));
     }
 
     /** The severities a property's violations can have: the fetch outcomes that violate it (none for the others). */

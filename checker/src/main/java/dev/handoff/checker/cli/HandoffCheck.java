@@ -125,6 +125,7 @@ final class HandoffCheck {
         List<dev.handoff.model.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
                 new ArrayList<>(HandoffProperties.invariants(model, names));
         invariants.addAll(HandoffProperties.severityInvariants());
+        invariants.add(HandoffProperties.finishesWithModeset(model));
         PackedModel packed = PackedModels.of(Models.withProperties(model, invariants));
         boolean liveness = names.contains(HandoffProperties.HANDOFF_COMPLETES);
         long[] counters = new long[4];
@@ -154,9 +155,11 @@ final class HandoffCheck {
         List<PropertyOutcome> out = new ArrayList<>();
         for (String n : names) {
             if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {
-                Verdict v = r.deadlock() != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
-                out.add(new PropertyOutcome(n, v, r.deadlock() == null ? List.of()
-                        : List.of(Counterexamples.make(model, n, r.deadlock().actions()))));
+                PropertyResult unfinished = r.property(HandoffProperties.FINISHES_WITH_MODESET).orElseThrow();
+                int[] path = r.deadlock() != null ? r.deadlock().actions()
+                        : unfinished.verdict() == Verdict.VIOLATED ? unfinished.paths().get(0).actions() : null;
+                Verdict v = path != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
+                out.add(new PropertyOutcome(n, v, path == null ? List.of() : List.of(Counterexamples.make(model, n, path))));
                 continue;
             }
             PropertyResult p = r.property(n).orElseThrow();

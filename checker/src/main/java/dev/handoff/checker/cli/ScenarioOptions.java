@@ -1,5 +1,7 @@
 package dev.handoff.checker.cli;
 
+import dev.handoff.model.scenario.KernelVersions;
+import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Platforms;
 import dev.handoff.model.scenario.Scenario;
@@ -34,6 +36,11 @@ final class ScenarioOptions {
             description = "Embedded platform (default: c630; see 'handoff list platforms').")
     String platform;
 
+    @Option(names = "--kernel", paramLabel = "VERSION",
+            description = "Linux version: 5.10, 5.15, 6.1, 6.6 or 6.12 (default 6.12). It sets every version-dependent"
+                    + " mechanism ('handoff list kernels'); --set still overrides one.")
+    String kernel;
+
     @Option(names = "--set", paramLabel = "KNOB=VALUE",
             description = "Set a knob, overriding the platform and the policy; repeatable (see 'handoff list knobs').")
     List<String> sets = new ArrayList<>();
@@ -66,16 +73,29 @@ final class ScenarioOptions {
         }
     }
 
-    /** The {@code --set} pairs, checked. */
+    /** The {@code --set} pairs (and {@code --kernel} as {@code kernel.version}), checked. */
     Map<String, String> overrides() {
         Map<String, String> out = new LinkedHashMap<>();
+        if (kernel != null) {
+            try {
+                out.put(Knobs.KERNEL_VERSION, KernelVersions.check(kernel, "--kernel: "));
+            } catch (ScenarioException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         for (String kv : sets) {
             int eq = kv.indexOf('=');
             if (eq <= 0 || eq == kv.length() - 1) {
                 throw new ParameterException(spec.commandLine(),
                         "--set '" + kv + "' is not KNOB=VALUE (for example --set fw.mapping=translated)");
             }
-            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            String k = kv.substring(0, eq).trim();
+            String v = kv.substring(eq + 1).trim();
+            if (k.equals(Knobs.KERNEL_VERSION) && kernel != null && !kernel.equals(v)) {
+                throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " and --set " + kv
+                        + " name two versions; give one");
+            }
+            out.put(k, v);
         }
         return out;
     }

@@ -167,4 +167,24 @@ class HandoffCliTest {
         assertEquals(ja.get("properties").get(1).get("verdict"), jb.get("properties").get(1).get("verdict"));
         assertTrue(ja.get("stats").get("pruning").get("naiveBranchesSaved").asLong() > 0);
     }
+
+    /** --kernel sets the version and its mechanisms; list kernels prints each mechanism per version; vary works. */
+    @Test
+    void kernelVersionIsAnInput() throws Exception {
+        CliTest.Run k = run("list", "kernels");
+        assertEquals(ExitCode.HOLDS, k.code());
+        assertTrue(k.out().contains("kernel.rmr-bypass-smr      5.10=no 5.15=no 6.1=yes 6.6=yes 6.12=yes"), k.out());
+        assertTrue(k.out().contains("commits: a5bf3cfce8cb (v6.3)"), k.out());
+        CliTest.Run c = run("check", "--policy", "stock", "--kernel", "6.1", "--format", "json");
+        JsonNode knobs = RunReport.JSON.readTree(c.out()).get("scenario").get("knobs");
+        assertEquals("6.1", knobs.get("kernel.version").asText());
+        assertEquals("no", knobs.get("kernel.iommu-addresses").asText(), "6.1 has no iommu-addresses support");
+        CliTest.Run bad = run("check", "--kernel", "4.19");
+        assertEquals(ExitCode.USAGE, bad.code());
+        assertTrue(bad.err().contains("kernel version \"4.19\" is not one handoff models (known: 5.10, 5.15, 6.1, 6.6, 6.12)"),
+                bad.err());
+        CliTest.Run sweep = run("sweep", "--policy", "fw-quiesce", "--vary", "kernel.version");
+        assertEquals(ExitCode.HOLDS, sweep.code(), sweep.err());
+        assertTrue(sweep.out().contains("kernel.version=5.10") && sweep.out().contains("kernel.version=6.12"), sweep.out());
+    }
 }

@@ -50,7 +50,7 @@ public final class DisplayDriver {
     public static boolean applies(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
         boolean iommu = s.display().probe() == DeviceState.PROBED;
         return switch (step) {
-            case DisplayDriverStep.EngineReset r -> c.mdssReset();
+            case DisplayDriverStep.EngineReset r -> c.engineReset();
             case DisplayDriverStep.RemoveFirmwareFb r -> true;
             case DisplayDriverStep.MapFirmwareBuffer m -> c.readback() && iommu;
             case DisplayDriverStep.OwnBank b -> iommu;
@@ -58,7 +58,8 @@ public final class DisplayDriver {
             case DisplayDriverStep.OwnSte o -> iommu;
             case DisplayDriverStep.PinNewBuffer p -> c.dmaApiDisplay() ? iommu && s.display().domain() == DeviceState.DMA
                     : !c.readback() && iommu;
-            case DisplayDriverStep.FirstModeset f -> true;
+            case DisplayDriverStep.FirstModeset f -> !(c.dmaApiDisplay() && iommu && s.display().domain() == DeviceState.DMA
+                    && !s.ddrv().newBufferMapped());
         };
     }
 
@@ -94,7 +95,9 @@ public final class DisplayDriver {
                 yield s.withV3(new SmmuV3(v.smmuen(), v.gbpaAbort(), SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.DISPLAY_OWN),
                         v.steOther()));
             }
-            case DisplayDriverStep.PinNewBuffer p -> s.withDdrv(s.ddrv().withNewBufferMapped());
+            case DisplayDriverStep.PinNewBuffer p -> c.dmaApiDisplay() && c.dmaIovaBroken()
+                    ? s // dma_alloc_*: the IOVA allocator of the default domain is corrupt, the allocation fails
+                    : s.withDdrv(s.ddrv().withNewBufferMapped());
             case DisplayDriverStep.FirstModeset f -> s.withScanout(Scanout.DRIVER_BUFFER);
         };
     }

@@ -1,5 +1,6 @@
 package dev.handoff.model.handoff;
 
+import dev.handoff.model.scenario.KernelVersions;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Scenario;
@@ -37,7 +38,7 @@ public record HandoffConfig(
         boolean fwTranslated,
         boolean fwTablesReserved,
         boolean quiesce,
-        boolean mdssReset,
+        boolean engineReset,
         boolean explicit,
         boolean readback,
         boolean writer,
@@ -56,7 +57,9 @@ public record HandoffConfig(
         int fwBank,
         boolean passthroughBypassesSmmu,
         boolean dmaApiDisplay,
-        boolean globalFaultFatal) {
+        boolean globalFaultFatal,
+        boolean rmrInstall,
+        boolean dmaIovaBroken) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -85,15 +88,23 @@ public record HandoffConfig(
         // of_iommu_get_resv_regions / iort_get_rmrs: which regions the display gets (BRIEF 3.3)
         boolean direct;
         boolean translatedRegion = false;
+        boolean rmrInstall = s.is(Knobs.KERNEL_RMR_BYPASS_SMR, "yes");
+        boolean iommuAddresses = s.is(Knobs.KERNEL_IOMMU_ADDRESSES, "yes");
+        // a zero-length entry before bb57f6705960: iommu_dma_reserve_iova(start, start - 1) corrupts the
+        // IOVA rbtree, and the display's DMA mappings fail
+        boolean dmaIovaBroken = desc.equals("iommu-addresses") && iommuAddresses && zero
+                && s.is(Knobs.KERNEL_ZERO_LENGTH_FIX, "no");
         switch (desc) {
-            case "rmr" -> direct = true;
+            case "rmr" -> direct = rmrInstall; // iort_iommu_get_resv_regions: RMR ranges as IOMMU_RESV_DIRECT (v6.0)
             case "iommu-addresses" -> {
-                direct = !zero && !translated;
-                translatedRegion = !zero && translated && s.is(Knobs.KERNEL_RESV_TRANSLATED, "yes");
+                direct = iommuAddresses && !zero && !translated;
+                translatedRegion = iommuAddresses && !zero && translated && s.is(Knobs.KERNEL_RESV_TRANSLATED, "yes");
             }
             default -> direct = false;
         }
-        boolean displayIdentityHook = qcom && isQcomClient(p.displayCompatible());
+        boolean displayIdentityHook = qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
+        boolean engineReset = s.is(Knobs.DISPLAY_RESET, "present")
+                && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
         return new HandoffConfig(s, v3, p.smrGroups(), p.contextBanks(), qcom,
                 p.displayFlavour() == Platform.DisplayFlavour.TEGRA,
                 new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored")),
@@ -101,7 +112,7 @@ public record HandoffConfig(
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
                 p.displayStreams(), List.copyOf(live), p.otherStreams(), fbPage, p.framebufferPages(), fwIova,
                 NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
-                s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), s.is(Knobs.DISPLAY_RESET, "present"),
+                s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
                 s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
                 s.is(Knobs.DISPLAY_MASTER, "writer"), s.is(Knobs.KERNEL_TEGRA_LATE_SID, "yes"),
                 p.displayStreams().get(0).sid(), p.tegraPassthroughSid(), desc,
@@ -111,17 +122,9 @@ public record HandoffConfig(
                 s.is(Knobs.FW_CONTEXT_BANK, "last") ? p.contextBanks() - 1 : 0,
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
-                s.is(Knobs.FW_GLOBAL_FAULT, "reset"));
+                s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken);
     }
 
-    /** {@code qcom_smmu_client_of_match} in v6.12: the clients that get an IDENTITY default domain. */
-    static boolean isQcomClient(String compatible) {
-        return List.of("qcom,adreno", "qcom,adreno-gmu", "qcom,mdp4", "qcom,mdss", "qcom,qcm2290-mdss",
-                "qcom,sc7180-mdss", "qcom,sc7180-mss-pil", "qcom,sc7280-mdss", "qcom,sc7280-mss-pil",
-                "qcom,sc8180x-mdss", "qcom,sc8280xp-mdss", "qcom,sdm670-mdss", "qcom,sdm845-mdss",
-                "qcom,sdm845-mss-pil", "qcom,sm6115-mdss", "qcom,sm6350-mdss", "qcom,sm6375-mdss",
-                "qcom,sm8150-mdss", "qcom,sm8250-mdss", "qcom,sm8450-mdss", "qcom,x1e80100-mdss").contains(compatible);
-    }
 
     /** Every stream ID the display's live entries cover (the IORT RMR's ID mappings carry the same IDs). */
     public List<Integer> liveSids() {

@@ -277,7 +277,17 @@ public final class HandoffModel implements Model<HandoffState> {
     /** Legitimately final: a failure is latched, or every actor has finished. */
     @Override
     public boolean isTerminal(HandoffState s) {
-        return s.failure() != null || firmwareDone(s) && driverDone(s) && coreDone(s) && ddrvDone(s);
+        return s.failure() != null || kernelDone(s);
+    }
+
+    /** The firmware, the arm-smmu driver, the IOMMU core and the display driver have all finished. */
+    public boolean kernelDone(HandoffState s) {
+        return firmwareDone(s) && driverDone(s) && coreDone(s) && ddrvDone(s);
+    }
+
+    /** The display driver's first modeset has run: the kernel drives the display. */
+    public boolean modesetDone(HandoffState s) {
+        return s.scanout() == Scanout.DRIVER_BUFFER;
     }
 
     // ---- program counters with lazy skipping of steps that do not apply

@@ -47,7 +47,7 @@ public final class ArmSmmuDriver {
             p.add(new DriverStep.InheritSmrs());
         }
         p.add(new DriverStep.Register());
-        if (c.description().equals("rmr")) {
+        if (c.description().equals("rmr") && c.rmrInstall()) {
             p.add(new DriverStep.RmrClientPd());
             p.add(new DriverStep.RmrFindSmes());
         }
@@ -115,7 +115,7 @@ public final class ArmSmmuDriver {
             case DriverStep.V3GbpaAbort g -> s.withV3(new SmmuV3(s.v3().smmuen(), true, s.v3().steDisplay(), s.v3().steOther()));
             case DriverStep.V3Disable g -> s.withV3(new SmmuV3(false, s.v3().gbpaAbort(), s.v3().steDisplay(), s.v3().steOther()));
             case DriverStep.V3Enable g -> s.withV3(new SmmuV3(true, s.v3().gbpaAbort(),
-                    SmmuV3.ste(c.description().equals("rmr") ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
+                    SmmuV3.ste(c.description().equals("rmr") && c.rmrInstall() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
                     SmmuV3.ste(SmmuV3.STE_ABORT, 0)));
         };
     }

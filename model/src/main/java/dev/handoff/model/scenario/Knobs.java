@@ -26,6 +26,7 @@ public final class Knobs {
     public static final String HYP_SMR_WRITES = "hyp.smr-writes";
     public static final String DISPLAY_RESET = "display.reset";
     public static final String DISPLAY_MASTER = "display.master";
+    public static final String KERNEL_VERSION = "kernel.version";
     public static final String KERNEL_DISABLE_BYPASS = "kernel.disable-bypass";
     public static final String KERNEL_INHERIT = "kernel.inherit";
     public static final String KERNEL_DEFAULT_DOMAIN = "kernel.default-domain";
@@ -37,6 +38,9 @@ public final class Knobs {
     public static final String KERNEL_MAP_BEFORE_ATTACH = "kernel.map-before-attach";
     public static final String KERNEL_ZERO_LENGTH_FIX = "kernel.zero-length-fix";
     public static final String KERNEL_RESV_TRANSLATED = "kernel.resv-translated";
+    public static final String KERNEL_RMR_BYPASS_SMR = "kernel.rmr-bypass-smr";
+    public static final String KERNEL_IOMMU_ADDRESSES = "kernel.iommu-addresses";
+    public static final String KERNEL_MDSS_RESET = "kernel.mdss-reset";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
@@ -81,6 +85,9 @@ public final class Knobs {
                 + " (sdm845).", "absent", "present");
         add(DISPLAY_MASTER, Knob.Kind.HARDWARE, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
                 + " no-corruption.", "reader", "writer");
+        ALL.put(KERNEL_VERSION, new Knob(KERNEL_VERSION, Knob.Kind.KERNEL, KernelVersions.VERSIONS, KernelVersions.DEFAULT,
+                "The Linux version (its current stable release). It sets every version-dependent mechanism knob"
+                        + " ('handoff list kernels'); a policy, a scenario file or --set may still override one."));
         add(KERNEL_DISABLE_BYPASS, Knob.Kind.KERNEL, "arm-smmu.disable_bypass (CONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT): shadow"
                 + " S2CRs start as FAULT and sCR0.USFCFG=1.", "yes", "no");
         add(KERNEL_INHERIT, Knob.Kind.KERNEL, "What the driver inherits from firmware: none, the qcom read-back of valid SMRs as"
@@ -106,6 +113,13 @@ public final class Knobs {
                 + " reserves the whole IOVA space.", "yes", "no");
         add(KERNEL_RESV_TRANSLATED, Knob.Kind.KERNEL, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
                 + " entry is mapped iova->pa before attach instead of demoted to a reservation.", "no", "yes");
+        add(KERNEL_RMR_BYPASS_SMR, Knob.Kind.KERNEL, "arm_smmu_rmr_install_bypass_smr (v6.0): with an IORT RMR, its stream IDs"
+                + " get bypass SMRs through arm_smmu_find_sme(sid, ~0) before the reset (SMMUv3: bypass STEs,"
+                + " arm_smmu_rmr_install_bypass_ste); 'no': kernels before it ignore RMRs.", "yes", "no");
+        add(KERNEL_IOMMU_ADDRESSES, Knob.Kind.KERNEL, "of_iommu_get_resv_regions reads reserved-memory 'iommu-addresses' (v6.3);"
+                + " 'no': older kernels ignore the property.", "yes", "no");
+        add(KERNEL_MDSS_RESET, Knob.Kind.KERNEL, "msm_mdss_init calls msm_mdss_reset, which asserts the MDSS node's 'resets'"
+                + " for 20 ms (v5.19); 'no': older kernels never reset the MDSS.", "yes", "no");
     }
 
     private Knobs() {

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * One check's setting: platform + firmware behaviour + kernel policy, as every knob's value.
- * Knob values come from, in rising precedence: knob defaults, the platform, the policy, the
- * user's overrides.
+ * Knob values come from, in rising precedence: knob defaults, the platform, the kernel version's
+ * mechanisms ({@link KernelVersions}), the policy, the user's overrides. The version itself is
+ * taken from the highest of those that names one.
  *
  * @param platform the hardware
  * @param policy   the preset's name, or {@code null} for none
@@ -20,15 +21,18 @@ public record Scenario(Platform platform, String policy, Map<String, String> kno
 
     /** Builds a scenario; {@code overrides} are checked against the knob table. */
     public static Scenario of(Platform platform, String policy, Map<String, String> overrides) {
-        Map<String, String> k = Knobs.defaults();
-        k.putAll(platform.knobDefaults());
-        if (policy != null) {
-            k.putAll(Policies.get(policy, "").settings());
-        }
+        Map<String, String> policySettings = policy == null ? Map.of() : Policies.get(policy, "").settings();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             Knobs.get(e.getKey(), "").check(e.getValue(), "");
-            k.put(e.getKey(), e.getValue());
         }
+        String version = overrides.getOrDefault(Knobs.KERNEL_VERSION, policySettings.getOrDefault(Knobs.KERNEL_VERSION,
+                platform.knobDefaults().getOrDefault(Knobs.KERNEL_VERSION, KernelVersions.DEFAULT)));
+        Map<String, String> k = Knobs.defaults();
+        k.putAll(platform.knobDefaults());
+        k.putAll(KernelVersions.settings(version));
+        k.put(Knobs.KERNEL_VERSION, version);
+        k.putAll(policySettings);
+        k.putAll(overrides);
         return new Scenario(platform, policy, k);
     }
 
@@ -44,7 +48,7 @@ public record Scenario(Platform platform, String policy, Map<String, String> kno
         return knob(name).equals(value);
     }
 
-    /** A copy with one knob changed. */
+    /** A copy with one knob changed (a version's mechanisms are not re-derived: use {@link #of}). */
     public Scenario with(String name, String value) {
         Knobs.get(name, "").check(value, "");
         Map<String, String> k = new LinkedHashMap<>(knobs);

@@ -46,6 +46,28 @@ class ScenarioTest {
         assertEquals(15, Policies.all().size());
     }
 
+    /** Every value the version table sets is a value of its knob, and the version's settings reach the scenario. */
+    @Test
+    void kernelVersionsSetTheirMechanisms() {
+        for (KernelVersions.Mechanism m : KernelVersions.mechanisms()) {
+            if (m.knob() != null) {
+                for (String v : KernelVersions.VERSIONS) {
+                    Knobs.get(m.knob(), "").check(m.value(v), m.what() + " " + v + ": ");
+                }
+            }
+        }
+        assertEquals("no", Scenario.of(Platforms.C630, null, Map.of(Knobs.KERNEL_VERSION, "5.15")).knob(Knobs.KERNEL_RMR_BYPASS_SMR));
+        assertEquals("yes", Scenario.of(Platforms.C630, null, Map.of()).knob(Knobs.KERNEL_RMR_BYPASS_SMR), "6.12 by default");
+        assertEquals("yes", Scenario.of(Platforms.C630, null,
+                Map.of(Knobs.KERNEL_VERSION, "5.15", Knobs.KERNEL_RMR_BYPASS_SMR, "yes")).knob(Knobs.KERNEL_RMR_BYPASS_SMR),
+                "an explicit setting wins over the version");
+        assertEquals("no", Scenario.of(Platforms.C630, "qcom-pre-sctlr-fix", Map.of()).knob(Knobs.KERNEL_QCOM_SCTLR_FIX),
+                "a policy wins over the version");
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.C630, null, Map.of(Knobs.KERNEL_VERSION, "4.19")));
+        assertTrue(e.getMessage().contains("allowed: 5.10, 5.15, 6.1, 6.6, 6.12"), e.getMessage());
+    }
+
     /** Policies choose, boards are: no preset sets a hardware fact, and a preset that tried is refused. */
     @Test
     void policiesSetNoFactOfTheBoard() {
