@@ -46,16 +46,44 @@ class PolicyVerdictsTest {
     }
 
     /**
-     * stock on the C630: the reset writes S2CR[0] from a shadow initialised to FAULT
-     * (disable_bypass); qcom's hook (bypass_quirk set by the probe write) writes BYPASS, the
-     * hypervisor lands it as FAULT, and the still-scanning display faults on SMR[0].
+     * stock on the C630 with 5.15 (no CLIENTPD write at probe): the reset writes S2CR[0] from a
+     * shadow initialised to FAULT (disable_bypass); qcom's hook (bypass_quirk set by the probe
+     * write) writes BYPASS, the hypervisor lands it as FAULT, and the still-scanning display faults
+     * on SMR[0]: a global fault (ICF), fatal on this firmware. Since v6.0
+     * arm_smmu_rmr_install_bypass_smr sets CLIENTPD first (arm-smmu.c:2108-2110), so the reset's
+     * S2CR and SMR writes are invisible until its last sCR0 write (arm-smmu.c:1735) clears it and
+     * exposes an empty stream table: the stream matches nothing, USFCFG=1, an unidentified stream
+     * fault, also fatal.
      */
     @Test
     void stockFaultsTheLiveDisplayAtTheReset() {
-        HandoffCheck.Outcome o = check(Platforms.C630, "stock", Map.of());
-        assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT));
-        assertTrue(witnessPath(o, NO_DMA_FAULT).contains("S2CR[0] FAULT"), witnessPath(o, NO_DMA_FAULT));
-        assertEquals(ExitCode.SAFETY_VIOLATED, o.exitCode());
+        HandoffCheck.Outcome old = check(Platforms.C630, "stock", Map.of(Knobs.KERNEL_VERSION, "5.15"));
+        assertEquals(Verdict.VIOLATED, verdict(old, NO_DMA_FAULT));
+        assertTrue(witnessPath(old, NO_DMA_FAULT).contains("S2CR[0] FAULT"), witnessPath(old, NO_DMA_FAULT));
+        assertEquals(ExitCode.SAFETY_VIOLATED, old.exitCode());
+        HandoffCheck.Outcome now = check(Platforms.C630, "stock", Map.of());
+        assertTrue(witnessPath(now, NO_DMA_FAULT).contains("no SMR matches and sCR0.USFCFG=1"), witnessPath(now, NO_DMA_FAULT));
+        assertTrue(rootCause(now, NO_DMA_FAULT).startsWith("arm-smmu reset.scr0 -> fatal"), rootCause(now, NO_DMA_FAULT));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FATAL, severity(now, NO_DMA_FAULT));
+    }
+
+    /**
+     * Since v6.0 every arm-smmu v2 probe writes sCR0.CLIENTPD=1 before the reset, DT boots
+     * included: from that write to the reset's last sCR0 write every master bypasses, so the UFS
+     * controller (a DMA domain) is untranslated and isolation fails whatever the policy. 5.15 has
+     * no such write; a hypervisor that keeps CLIENTPD (hyp.clientpd=ignored) closes the window too.
+     */
+    @Test
+    void everyV2ProbeSinceV60OpensAGlobalBypassWindow() {
+        HandoffCheck.Outcome now = check(Platforms.C630, "fw-quiesce", Map.of());
+        assertEquals(Verdict.VIOLATED, verdict(now, ISOLATION));
+        assertTrue(rootCause(now, ISOLATION).startsWith("arm-smmu rmr.clientpd"), rootCause(now, ISOLATION));
+        assertEquals(Verdict.HOLDS, check(Platforms.C630, "fw-quiesce", Map.of(Knobs.KERNEL_VERSION, "5.15")).verdict());
+        assertEquals(Verdict.HOLDS, check(Platforms.C630, "fw-quiesce", Map.of(Knobs.HYP_CLIENTPD, "ignored")).verdict());
+        HandoffCheck.Outcome translated = check(Platforms.C630, "explicit-inherit",
+                Map.of(Knobs.FW_MAPPING, "translated", Knobs.DISPLAY_RESET, "present"));
+        assertEquals(Verdict.VIOLATED, verdict(translated, RIGHT_PAGE), "bypass gives PA = IOVA, not the framebuffer");
+        assertTrue(witnessPath(translated, RIGHT_PAGE).contains("sCR0.CLIENTPD=1"), witnessPath(translated, RIGHT_PAGE));
     }
 
     /** With disable_bypass=0 sCR0.USFCFG=0: the UFS stream, unmatched after the reset, bypasses untranslated. */
@@ -70,14 +98,19 @@ class PolicyVerdictsTest {
      * the real node has none): the inherited SMRs keep matching, their S2CRs (BYPASS, emulated
      * through the reserved bank with SCTLR.M=0) pass PA = IOVA = the framebuffer, the IDENTITY
      * default domain keeps bypass, and the reset stops the engine before the driver's empty
-     * domain is attached.
+     * domain is attached. The display is safe; only the probe's CLIENTPD window breaks isolation.
      */
     @Test
     void qcomBypassHoldsForAnIdentityFirmwareMappingWhenTheMdssIsReset() {
-        HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass",
-                Map.of(Knobs.FW_MAPPING, "identity", Knobs.DISPLAY_RESET, "present"));
-        assertEquals(Verdict.HOLDS, o.verdict(), o.properties().toString());
-        assertEquals(ExitCode.HOLDS, o.exitCode());
+        Map<String, String> k = new HashMap<>(Map.of(Knobs.FW_MAPPING, "identity", Knobs.DISPLAY_RESET, "present"));
+        HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass", k);
+        for (String p : List.of(NO_DMA_FAULT, RIGHT_PAGE, NO_CORRUPTION, HANDOFF_COMPLETES)) {
+            assertEquals(Verdict.HOLDS, verdict(o, p), p);
+        }
+        k.put(Knobs.HYP_CLIENTPD, "ignored");
+        HandoffCheck.Outcome all = check(Platforms.C630, "qcom-bypass", k);
+        assertEquals(Verdict.HOLDS, all.verdict(), all.properties().toString());
+        assertEquals(ExitCode.HOLDS, all.exitCode());
     }
 
     /** The same policy with a translated firmware mapping: bypass gives PA = IOVA, not the framebuffer (H12). */
@@ -110,9 +143,12 @@ class PolicyVerdictsTest {
 
     /** A quiesced engine issues no transaction in the window, whatever the kernel does. */
     @Test
-    void firmwareQuiesceHoldsEverywhere() {
+    void firmwareQuiesceKeepsTheDisplaySafeEverywhere() {
         for (String mapping : List.of("identity", "translated")) {
-            assertEquals(Verdict.HOLDS, check(Platforms.C630, "fw-quiesce", Map.of(Knobs.FW_MAPPING, mapping)).verdict());
+            HandoffCheck.Outcome o = check(Platforms.C630, "fw-quiesce", Map.of(Knobs.FW_MAPPING, mapping));
+            for (String p : List.of(NO_DMA_FAULT, RIGHT_PAGE, NO_CORRUPTION, HANDOFF_COMPLETES)) {
+                assertEquals(Verdict.HOLDS, verdict(o, p), mapping + " " + p);
+            }
         }
     }
 
@@ -205,6 +241,10 @@ class PolicyVerdictsTest {
         }
     }
 
+    static dev.handoff.model.smmu.FetchOutcome severity(HandoffCheck.Outcome o, String property) {
+        return o.properties().stream().filter(p -> p.name().equals(property)).findFirst().orElseThrow().severity();
+    }
+
     static String rootCause(HandoffCheck.Outcome o, String property) {
         return o.properties().stream().filter(p -> p.name().equals(property)).findFirst().orElseThrow().file().rootCause();
     }
@@ -224,14 +264,16 @@ class PolicyVerdictsTest {
     /**
      * explicit-inherit (Rob Clark + Bjorn's RFC): the SMR, its S2CR and the firmware's context bank
      * survive the reset, no default domain is attached, so the firmware's own translation stays in
-     * force until the MDSS reset stops the engine, for either firmware mapping. Without a reset the
-     * driver's empty domain replaces it while the engine still scans.
+     * force until the MDSS reset stops the engine, for either firmware mapping, where no CLIENTPD
+     * window bypasses a translated mapping (a hypervisor keeping CLIENTPD; the MDSS reset needs
+     * v5.19, the window came with v6.0). Without a reset the driver's empty domain replaces it
+     * while the engine still scans.
      */
     @Test
     void explicitInheritHoldsWhenTheEngineIsResetFirst() {
         for (String mapping : List.of("identity", "translated")) {
             HandoffCheck.Outcome o = check(Platforms.C630, "explicit-inherit",
-                    Map.of(Knobs.DISPLAY_RESET, "present", Knobs.FW_MAPPING, mapping));
+                    Map.of(Knobs.DISPLAY_RESET, "present", Knobs.FW_MAPPING, mapping, Knobs.HYP_CLIENTPD, "ignored"));
             assertEquals(Verdict.HOLDS, o.verdict(), mapping + ": " + o.properties());
         }
         HandoffCheck.Outcome noReset = check(Platforms.C630, "explicit-inherit", Map.of());
@@ -246,7 +288,7 @@ class PolicyVerdictsTest {
      */
     @Test
     void sctlrFixMovesWhereTheStaleBankStopsTranslating() {
-        Map<String, String> k = Map.of(Knobs.FW_CONTEXT_BANK, "last", Knobs.FW_MAPPING, "translated");
+        Map<String, String> k = Map.of(Knobs.FW_CONTEXT_BANK, "last", Knobs.FW_MAPPING, "translated", Knobs.KERNEL_VERSION, "5.15");
         HandoffCheck.Outcome pre = check(Platforms.C630, "qcom-pre-sctlr-fix", k);
         HandoffCheck.Outcome fixed = check(Platforms.C630, "qcom-bypass", k);
         assertEquals(Verdict.VIOLATED, verdict(pre, RIGHT_PAGE));
@@ -317,14 +359,17 @@ class PolicyVerdictsTest {
     }
 
     /**
-     * Generic arm-smmu has no inheritance: whatever the DT describes, the reset rewrites the live
-     * stream's S2CR from the FAULT shadow before the display's IOMMU probe can map anything.
+     * Generic arm-smmu has no inheritance: whatever the DT describes, the reset empties the stream
+     * table before the display's IOMMU probe can map anything; the stream faults once the reset's
+     * last sCR0 write ends the CLIENTPD window (before v6.0: at the S2CR write itself).
      */
     @Test
     void iommuAddressesAloneDoNotSurviveAGenericReset() {
         HandoffCheck.Outcome o = check(Platforms.JUNO, "dt-iommu-addresses", Map.of());
         assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT));
-        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset.s2cr[]"), rootCause(o, NO_DMA_FAULT));
+        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset.scr0"), rootCause(o, NO_DMA_FAULT));
+        HandoffCheck.Outcome old = check(Platforms.JUNO, "dt-iommu-addresses", Map.of(Knobs.KERNEL_VERSION, "5.15"));
+        assertTrue(rootCause(old, NO_DMA_FAULT).startsWith("arm-smmu reset.s2cr[]"), rootCause(old, NO_DMA_FAULT));
     }
 
     /** A DMA-API display driver attaches no domain of its own: its new buffer goes into the default domain. */

@@ -107,7 +107,8 @@ public record HandoffConfig(
                 && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
         return new HandoffConfig(s, v3, p.smrGroups(), p.contextBanks(), qcom,
                 p.displayFlavour() == Platform.DisplayFlavour.TEGRA,
-                new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored")),
+                new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored"),
+                        s.is(Knobs.HYP_CLIENTPD, "ignored")),
                 s.is(Knobs.KERNEL_DISABLE_BYPASS, "yes"), s.knob(Knobs.KERNEL_INHERIT),
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
                 p.displayStreams(), List.copyOf(live), p.otherStreams(), fbPage, p.framebufferPages(), fwIova,

@@ -47,9 +47,13 @@ public final class ArmSmmuDriver {
             p.add(new DriverStep.InheritSmrs());
         }
         p.add(new DriverStep.Register());
-        if (c.description().equals("rmr") && c.rmrInstall()) {
+        if (c.rmrInstall()) {
+            // arm_smmu_device_probe calls arm_smmu_rmr_install_bypass_smr unconditionally (6.12
+            // arm-smmu.c:2264): the CLIENTPD write happens whether or not the IORT lists RMRs
             p.add(new DriverStep.RmrClientPd());
-            p.add(new DriverStep.RmrFindSmes());
+            if (c.description().equals("rmr")) {
+                p.add(new DriverStep.RmrFindSmes());
+            }
         }
         for (int i = 0; i < c.groups(); i++) {
             p.add(new DriverStep.ResetS2cr(i));
@@ -96,12 +100,12 @@ public final class ArmSmmuDriver {
             case DriverStep.QcomQuirkCbar p -> s.withV2(hw.withCbar(bypassBank(c),
                     Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS)));
             case DriverStep.InheritSmrs p -> s.withDriver(inherit(hw, d, c));
-            case DriverStep.RmrClientPd p -> s.withV2(hw.withScr0(hw.scr0() | Registers.SCR0_CLIENTPD));
+            case DriverStep.RmrClientPd p -> s.withV2(hw.withScr0(c.hypervisor().scr0(hw.scr0(), hw.scr0() | Registers.SCR0_CLIENTPD)));
             case DriverStep.RmrFindSmes p -> s.withDriver(installRmr(d, c));
             case DriverStep.ResetS2cr r -> writeS2cr(s, c, r.index());
             case DriverStep.ResetSmr r -> writeSmr(s, c, r.index());
             case DriverStep.ResetBank b -> s.withV2(writeContextBank(s, hw, b.index()));
-            case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(resetScr0(hw.scr0(), c)));
+            case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(c.hypervisor().scr0(hw.scr0(), resetScr0(hw.scr0(), c))));
             case DriverStep.TestSmrMasks t -> {
                 int i = 0;
                 while (d.shadow().get(i).valid()) {

@@ -41,7 +41,7 @@ public sealed interface DriverStep {
         public String citation() { return "qcom_smmu_cfg_probe: read back valid SMRs (RFC19 for keep-translation)"; }
     }
 
-    /** {@code arm_smmu_rmr_install_bypass_smr}: sCR0 |= CLIENTPD (every master bypasses). */
+    /** {@code arm_smmu_rmr_install_bypass_smr} on every v2 probe since v6.0: sCR0 |= CLIENTPD (every master bypasses). */
     record RmrClientPd() implements DriverStep {
         public String name() { return "rmr.clientpd"; }
         public String citation() { return "arm_smmu_rmr_install_bypass_smr: sCR0 |= CLIENTPD"; }

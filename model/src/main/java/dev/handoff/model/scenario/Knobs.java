@@ -24,6 +24,7 @@ public final class Knobs {
     public static final String FW_GLOBAL_FAULT = "fw.global-fault";
     public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
     public static final String HYP_SMR_WRITES = "hyp.smr-writes";
+    public static final String HYP_CLIENTPD = "hyp.clientpd";
     public static final String DISPLAY_RESET = "display.reset";
     public static final String DISPLAY_MASTER = "display.master";
     public static final String KERNEL_VERSION = "kernel.version";
@@ -81,6 +82,10 @@ public final class Knobs {
         add(HYP_BYPASS_QUIRK, Knob.Kind.FIRMWARE, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
                 + " (qcom_smmu_cfg_probe detects it).", "no", "yes");
         add(HYP_SMR_WRITES, Knob.Kind.FIRMWARE, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");
+        add(HYP_CLIENTPD, Knob.Kind.FIRMWARE, "Whether a hypervisor that traps the SMMU's global registers lets Linux's"
+                + " sCR0.CLIENTPD writes through (honoured) or keeps CLIENTPD as firmware left it (ignored)"
+                + " [UNVERIFIED for Qualcomm's: it emulates S2CR writes, nobody has reported what it does with sCR0].",
+                "honoured", "ignored");
         add(DISPLAY_RESET, Knob.Kind.HARDWARE, "The display node has 'resets' so msm_mdss_reset stops the engine (sc8280xp) or not"
                 + " (sdm845).", "absent", "present");
         add(DISPLAY_MASTER, Knob.Kind.HARDWARE, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
@@ -113,9 +118,11 @@ public final class Knobs {
                 + " reserves the whole IOVA space.", "yes", "no");
         add(KERNEL_RESV_TRANSLATED, Knob.Kind.KERNEL, "Out-of-tree IOMMU_RESV_TRANSLATED (Asahi): a non-identity iommu-addresses"
                 + " entry is mapped iova->pa before attach instead of demoted to a reservation.", "no", "yes");
-        add(KERNEL_RMR_BYPASS_SMR, Knob.Kind.KERNEL, "arm_smmu_rmr_install_bypass_smr (v6.0): with an IORT RMR, its stream IDs"
-                + " get bypass SMRs through arm_smmu_find_sme(sid, ~0) before the reset (SMMUv3: bypass STEs,"
-                + " arm_smmu_rmr_install_bypass_ste); 'no': kernels before it ignore RMRs.", "yes", "no");
+        add(KERNEL_RMR_BYPASS_SMR, Knob.Kind.KERNEL, "arm_smmu_rmr_install_bypass_smr (v6.0) runs on every arm-smmu v2 probe,"
+                + " DT boots included: sCR0.CLIENTPD := 1 (every master bypasses until the reset's last sCR0 write),"
+                + " then each IORT RMR stream ID gets a bypass SMR through arm_smmu_find_sme(sid, ~0) (SMMUv3: bypass"
+                + " STEs, arm_smmu_rmr_install_bypass_ste); 'no': kernels before it, no CLIENTPD write, RMRs ignored.",
+                "yes", "no");
         add(KERNEL_IOMMU_ADDRESSES, Knob.Kind.KERNEL, "of_iommu_get_resv_regions reads reserved-memory 'iommu-addresses' (v6.3);"
                 + " 'no': older kernels ignore the property.", "yes", "no");
         add(KERNEL_MDSS_RESET, Knob.Kind.KERNEL, "msm_mdss_init calls msm_mdss_reset, which asserts the MDSS node's 'resets'"

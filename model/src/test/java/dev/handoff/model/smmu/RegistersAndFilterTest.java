@@ -40,7 +40,7 @@ class RegistersAndFilterTest {
 
     @Test
     void hypervisorWithTheQuirkRewritesBypassAndIgnoresFault() {
-        HypervisorFilter h = new HypervisorFilter(true, false);
+        HypervisorFilter h = new HypervisorFilter(true, false, false);
         int trans = Registers.s2cr(Registers.S2CR_TYPE_TRANS, 3, 0);
         int bypass = Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0xff, 0);
         int fault = Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0);
@@ -48,7 +48,17 @@ class RegistersAndFilterTest {
         assertEquals(trans, h.s2cr(trans, fault), "FAULT is ignored");
         assertEquals(trans, h.s2cr(bypass, trans), "TRANS lands as written");
         assertEquals(bypass, HypervisorFilter.NONE.s2cr(trans, bypass));
-        assertEquals(5, new HypervisorFilter(false, true).smr(5, 9), "ignored SMR write");
+        assertEquals(5, new HypervisorFilter(false, true, false).smr(5, 9), "ignored SMR write");
         assertEquals(9, h.smr(5, 9));
+    }
+
+    /** hyp.clientpd=ignored: a written sCR0 keeps CLIENTPD as it was, every other bit lands. */
+    @Test
+    void hypervisorMayKeepClientpd() {
+        HypervisorFilter keep = new HypervisorFilter(false, false, true);
+        int written = Registers.SCR0_CLIENTPD | Registers.SCR0_USFCFG;
+        assertEquals(Registers.SCR0_USFCFG, keep.scr0(0, written), "CLIENTPD stays 0");
+        assertEquals(Registers.SCR0_CLIENTPD | Registers.SCR0_GFRE, keep.scr0(Registers.SCR0_CLIENTPD, Registers.SCR0_GFRE));
+        assertEquals(written, HypervisorFilter.NONE.scr0(0, written));
     }
 }
