@@ -133,12 +133,24 @@ class PolicyVerdictsTest {
         assertTrue(witnessPath(o, NO_DMA_FAULT).contains("display-driver-domain: no leaf"), witnessPath(o, NO_DMA_FAULT));
     }
 
-    /** Mapping the firmware buffer at its IOVA before switching S2CR closes that window even without a reset. */
+    /**
+     * The read-back remap closes the window only if the firmware buffer can be mapped before the
+     * S2CR switch. On arm-smmu v2 the driver's domain has no page tables until its first attach
+     * (arm_smmu_map_pages returns -ENODEV while pgtbl_ops is NULL; arm_smmu_attach_dev finalises
+     * the context), and msm_iommu_new attaches in its constructor: the map follows the switch,
+     * and a fetch in between meets an empty table. Where mappings before attach work (v3, the
+     * reverted 2024 v2 change) it closes the window without any reset.
+     */
     @Test
-    void readbackRemapCoversTheWindowWithoutAReset() {
-        HandoffCheck.Outcome o = check(Platforms.C630, "readback-remap", Map.of(Knobs.FW_MAPPING, "identity"));
-        assertEquals(Verdict.HOLDS, verdict(o, NO_DMA_FAULT));
-        assertEquals("absent", o.scenario().knob(Knobs.DISPLAY_RESET));
+    void readbackRemapNeedsMappingsBeforeAttach() {
+        HandoffCheck.Outcome v2 = check(Platforms.C630, "readback-remap", Map.of(Knobs.FW_MAPPING, "identity"));
+        assertEquals(Verdict.VIOLATED, verdict(v2, NO_DMA_FAULT));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FAULT, severity(v2, NO_DMA_FAULT), "a context fault, reported");
+        assertTrue(rootCause(v2, NO_DMA_FAULT).startsWith("display-driver attach_own_domain.s2cr[]"), rootCause(v2, NO_DMA_FAULT));
+        HandoffCheck.Outcome works = check(Platforms.C630, "readback-remap",
+                Map.of(Knobs.FW_MAPPING, "identity", Knobs.KERNEL_MAP_BEFORE_ATTACH, "works"));
+        assertEquals(Verdict.HOLDS, verdict(works, NO_DMA_FAULT));
+        assertEquals("absent", works.scenario().knob(Knobs.DISPLAY_RESET));
     }
 
     /** A quiesced engine issues no transaction in the window, whatever the kernel does. */
@@ -183,7 +195,8 @@ class PolicyVerdictsTest {
      */
     @Test
     void tegraLateSidOverrideIsWhatKeepsTheDisplaySafe() {
-        Map<String, String> k = new HashMap<>(Map.of(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"));
+        Map<String, String> k = new HashMap<>(Map.of(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap",
+                Knobs.KERNEL_MAP_BEFORE_ATTACH, "works"));
         assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "tegra-late-sid", k), NO_DMA_FAULT));
         k.put(Knobs.KERNEL_TEGRA_LATE_SID, "no");
         HandoffCheck.Outcome early = check(Platforms.TEGRA186, "tegra-late-sid", k);

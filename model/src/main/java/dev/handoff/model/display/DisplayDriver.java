@@ -32,7 +32,13 @@ public final class DisplayDriver {
             p.add(new DisplayDriverStep.FirstModeset());
             return p;
         }
-        p.add(new DisplayDriverStep.MapFirmwareBuffer());
+        // The read-back remap maps the firmware buffer into the driver's own domain. On arm-smmu v2
+        // that domain has no page tables until its first attach (arm_smmu_map_pages: -ENODEV while
+        // pgtbl_ops is NULL; the context is finalised in arm_smmu_attach_dev), and msm_iommu_new
+        // attaches inside the constructor anyway: the map can only follow the S2CR switch.
+        if (c.mapBeforeAttachWorks()) {
+            p.add(new DisplayDriverStep.MapFirmwareBuffer());
+        }
         if (c.v3()) {
             p.add(new DisplayDriverStep.OwnSte());
         } else {
@@ -41,6 +47,9 @@ public final class DisplayDriver {
             for (int k = 0; k < entries; k++) {
                 p.add(new DisplayDriverStep.OwnS2cr(k));
             }
+        }
+        if (!c.mapBeforeAttachWorks()) {
+            p.add(new DisplayDriverStep.MapFirmwareBuffer());
         }
         p.add(new DisplayDriverStep.PinNewBuffer());
         p.add(new DisplayDriverStep.FirstModeset());
@@ -52,7 +61,7 @@ public final class DisplayDriver {
         return switch (step) {
             case DisplayDriverStep.EngineReset r -> c.engineReset();
             case DisplayDriverStep.RemoveFirmwareFb r -> true;
-            case DisplayDriverStep.MapFirmwareBuffer m -> c.readback() && iommu;
+            case DisplayDriverStep.MapFirmwareBuffer m -> c.readback() && iommu && (c.mapBeforeAttachWorks() || s.ddrv().ownCb() >= 0);
             case DisplayDriverStep.OwnBank b -> iommu;
             case DisplayDriverStep.OwnS2cr o -> iommu && s.ddrv().ownCb() >= 0 && changes(s, o.entry());
             case DisplayDriverStep.OwnSte o -> iommu;

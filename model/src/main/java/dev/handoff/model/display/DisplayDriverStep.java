@@ -18,10 +18,13 @@ public sealed interface DisplayDriverStep {
         public String citation() { return "msm_drm_kms_init: aperture_remove_all_conflicting_devices"; }
     }
 
-    /** Read-back takeover: map the firmware buffer at the firmware's IOVA into the driver's domain, before attach. */
+    /**
+     * Read-back takeover: map the firmware buffer at the firmware's IOVA into the driver's domain;
+     * before its attach where mappings before attach work, else right after it.
+     */
     record MapFirmwareBuffer() implements DisplayDriverStep {
         public String name() { return "map_fw_buffer"; }
-        public String citation() { return "readback-remap (Rob Clark's plan): iommu_map(domain, fw_iova, fb_pa)"; }
+        public String citation() { return "readback-remap (Rob Clark's plan): iommu_map(domain, fw_iova, fb_pa) -> arm_smmu_map_pages"; }
     }
 
     /** {@code msm_iommu_new} + {@code iommu_attach_device} → {@code arm_smmu_init_domain_context}: a new, empty bank. */
