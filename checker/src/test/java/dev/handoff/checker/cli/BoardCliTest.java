@@ -54,7 +54,7 @@ class BoardCliTest {
         JsonNode first = j.get("results").get(0);
         assertEquals("handoff.check/1", first.get("schema").asText());
         assertEquals("absent", first.get("scenario").get("knobs").get("display.reset").asText(), "no resets on db845c's MDSS");
-        assertEquals("reserved", first.get("scenario").get("knobs").get("fw.tables").asText(), "cont_splash is no-map");
+        assertEquals("reserved", first.get("scenario").get("knobs").get("fw.framebuffer").asText(), "cont_splash is no-map");
         assertTrue(j.get("safePolicies").get(0).get("policies").toString().contains("fw-quiesce"));
     }
 

@@ -81,7 +81,7 @@ class PolicyVerdictsTest {
         assertEquals(Verdict.HOLDS, check(Platforms.C630, "fw-quiesce", Map.of(Knobs.KERNEL_VERSION, "5.15")).verdict());
         assertEquals(Verdict.HOLDS, check(Platforms.C630, "fw-quiesce", Map.of(Knobs.HYP_CLIENTPD, "ignored")).verdict());
         HandoffCheck.Outcome translated = check(Platforms.C630, "explicit-inherit",
-                Map.of(Knobs.FW_MAPPING, "translated", Knobs.DISPLAY_RESET, "present"));
+                Map.of(Knobs.FW_MAPPING, "translated", Knobs.DISPLAY_RESET, "present", Knobs.FW_TABLES, "reserved"));
         assertEquals(Verdict.VIOLATED, verdict(translated, RIGHT_PAGE), "bypass gives PA = IOVA, not the framebuffer");
         assertTrue(witnessPath(translated, RIGHT_PAGE).contains("sCR0.CLIENTPD=1"), witnessPath(translated, RIGHT_PAGE));
     }
@@ -117,7 +117,7 @@ class PolicyVerdictsTest {
     @Test
     void qcomBypassReadsTheWrongPageForATranslatedFirmwareMapping() {
         HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass",
-                Map.of(Knobs.FW_MAPPING, "translated", Knobs.DISPLAY_RESET, "present"));
+                Map.of(Knobs.FW_MAPPING, "translated", Knobs.DISPLAY_RESET, "present", Knobs.FW_TABLES, "reserved"));
         assertEquals(Verdict.VIOLATED, verdict(o, RIGHT_PAGE));
         assertEquals(Verdict.HOLDS, verdict(o, NO_DMA_FAULT));
     }
@@ -180,10 +180,40 @@ class PolicyVerdictsTest {
         assertEquals(Verdict.HOLDS, verdict(identity, ISOLATION), "IDENTITY everywhere: bypass is intended");
     }
 
+    /**
+     * An RMR that names a stream ID the display does not use (fw.rmr-streams=unrelated) gives the
+     * live stream neither a bypass SMR (arm_smmu_rmr_install_bypass_smr) nor a direct mapping
+     * (iort_iommu_get_resv_regions): the reset leaves it unmatched. On juno (one stream, generic
+     * impl, identity default) the live RMR keeps it bypassing through the reset.
+     */
+    @Test
+    void anRmrForOtherStreamsDoesNotProtectTheDisplay() {
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-identity", Map.of()), NO_DMA_FAULT));
+        HandoffCheck.Outcome wrong = check(Platforms.JUNO, "rmr-identity", Map.of(Knobs.FW_RMR_STREAMS, "unrelated"));
+        assertEquals(Verdict.VIOLATED, verdict(wrong, NO_DMA_FAULT));
+        assertTrue(witnessPath(wrong, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(wrong, NO_DMA_FAULT));
+    }
+
+    /**
+     * Usual EFI: the GOP framebuffer is reserved but the firmware's SMMU page tables sit in
+     * boot-services memory the kernel reclaims; a translated scanout then walks pages the page
+     * allocator may hand out and rewrite (H1): corruption, and any outcome of the walk.
+     */
+    @Test
+    void reclaimedFirmwareTablesAreWalkedAfterTheKernelRewritesThem() {
+        HandoffCheck.Outcome o = check(Platforms.C630, "explicit-inherit", Map.of(Knobs.FW_MAPPING, "translated",
+                Knobs.DISPLAY_RESET, "present", Knobs.HYP_CLIENTPD, "ignored"));
+        assertEquals("unreserved", o.scenario().knob(Knobs.FW_TABLES));
+        assertEquals("reserved", o.scenario().knob(Knobs.FW_FRAMEBUFFER));
+        assertEquals(Verdict.VIOLATED, verdict(o, NO_CORRUPTION));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.HANG, severity(o, NO_DMA_FAULT));
+        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("page-allocator write(firmware page tables)"), rootCause(o, NO_DMA_FAULT));
+    }
+
     /** Unreserved firmware pages: the allocator can hand out and overwrite the scanned-out framebuffer (H1). */
     @Test
     void unreservedFramebufferIsCorrupted() {
-        HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_TABLES, "unreserved"));
+        HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_FRAMEBUFFER, "unreserved"));
         assertEquals(Verdict.VIOLATED, verdict(o, NO_CORRUPTION));
         assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "qcom-bypass", Map.of()), NO_CORRUPTION));
     }
@@ -241,7 +271,8 @@ class PolicyVerdictsTest {
         Platform p = Platforms.C630.withFramebufferBytes(3 * Platform.PAGE);
         for (Policy policy : Policies.all()) {
             for (String mapping : List.of("identity", "translated")) {
-                Scenario s = Scenario.of(p, policy.name(), Map.of(Knobs.FW_MAPPING, mapping, Knobs.FW_TABLES, "unreserved"));
+                Scenario s = Scenario.of(p, policy.name(), Map.of(Knobs.FW_MAPPING, mapping, Knobs.FW_TABLES, "unreserved",
+                        Knobs.FW_FRAMEBUFFER, "unreserved"));
                 HandoffCheck.Outcome pruned = HandoffCheck.run(s, List.of(), true, ExplorationSettings.defaults(), SearchListener.NONE);
                 HandoffCheck.Outcome naive = HandoffCheck.run(s, List.of(), false, ExplorationSettings.defaults(), SearchListener.NONE);
                 for (String prop : HandoffProperties.resolve(List.of())) {
@@ -279,14 +310,15 @@ class PolicyVerdictsTest {
      * survive the reset, no default domain is attached, so the firmware's own translation stays in
      * force until the MDSS reset stops the engine, for either firmware mapping, where no CLIENTPD
      * window bypasses a translated mapping (a hypervisor keeping CLIENTPD; the MDSS reset needs
-     * v5.19, the window came with v6.0). Without a reset the driver's empty domain replaces it
-     * while the engine still scans.
+     * v5.19, the window came with v6.0) and the firmware's tables are kept from the page allocator.
+     * Without a reset the driver's empty domain replaces it while the engine still scans.
      */
     @Test
     void explicitInheritHoldsWhenTheEngineIsResetFirst() {
         for (String mapping : List.of("identity", "translated")) {
             HandoffCheck.Outcome o = check(Platforms.C630, "explicit-inherit",
-                    Map.of(Knobs.DISPLAY_RESET, "present", Knobs.FW_MAPPING, mapping, Knobs.HYP_CLIENTPD, "ignored"));
+                    Map.of(Knobs.DISPLAY_RESET, "present", Knobs.FW_MAPPING, mapping, Knobs.HYP_CLIENTPD, "ignored",
+                            Knobs.FW_TABLES, "reserved"));
             assertEquals(Verdict.HOLDS, o.verdict(), mapping + ": " + o.properties());
         }
         HandoffCheck.Outcome noReset = check(Platforms.C630, "explicit-inherit", Map.of());
@@ -301,7 +333,8 @@ class PolicyVerdictsTest {
      */
     @Test
     void sctlrFixMovesWhereTheStaleBankStopsTranslating() {
-        Map<String, String> k = Map.of(Knobs.FW_CONTEXT_BANK, "last", Knobs.FW_MAPPING, "translated", Knobs.KERNEL_VERSION, "5.15");
+        Map<String, String> k = Map.of(Knobs.FW_LAST_BANK, "display", Knobs.FW_MAPPING, "translated", Knobs.KERNEL_VERSION, "5.15",
+                Knobs.FW_TABLES, "reserved");
         HandoffCheck.Outcome pre = check(Platforms.C630, "qcom-pre-sctlr-fix", k);
         HandoffCheck.Outcome fixed = check(Platforms.C630, "qcom-bypass", k);
         assertEquals(Verdict.VIOLATED, verdict(pre, RIGHT_PAGE));
@@ -312,6 +345,31 @@ class PolicyVerdictsTest {
     }
 
     /**
+     * The stale quirk bank of the SM8150 hang (aded8c7c2b72): firmware left the last bank
+     * translating with another context's tables (fw.last-bank=foreign). qcom's bypass emulation
+     * points the display's inherited S2CRs at that bank; before the fix its SCTLR.M stays 1 until
+     * the reset's cb[last] write, so from the reset's S2CR writes on the live display walks foreign
+     * tables: a hang, a fault or a wrong page. With the fix cfg_probe clears SCTLR first and the
+     * display bypasses, PA = IOVA = the framebuffer. Since v6.0 the reset runs behind CLIENTPD, which
+     * hides the window unless a hypervisor keeps CLIENTPD.
+     */
+    @Test
+    void aStaleForeignQuirkBankIsWalkedBeforeTheSctlrFix() {
+        Map<String, String> k = new HashMap<>(Map.of(Knobs.FW_LAST_BANK, "foreign", Knobs.HYP_CLIENTPD, "ignored"));
+        HandoffCheck.Outcome pre = check(Platforms.C630, "qcom-pre-sctlr-fix", k);
+        assertEquals(Verdict.VIOLATED, verdict(pre, RIGHT_PAGE));
+        assertTrue(witnessPath(pre, RIGHT_PAGE).contains("foreign-context-tables"), witnessPath(pre, RIGHT_PAGE));
+        assertTrue(rootCause(pre, RIGHT_PAGE).startsWith("arm-smmu reset.s2cr[]"), rootCause(pre, RIGHT_PAGE));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.HANG, severity(pre, NO_DMA_FAULT));
+        HandoffCheck.Outcome fixed = check(Platforms.C630, "qcom-bypass", k);
+        assertEquals(Verdict.HOLDS, verdict(fixed, RIGHT_PAGE));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FAULT, severity(fixed, NO_DMA_FAULT), "only the driver's empty domain");
+        k.remove(Knobs.HYP_CLIENTPD);
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "qcom-pre-sctlr-fix", k), RIGHT_PAGE),
+                "behind CLIENTPD the foreign walk never happens");
+    }
+
+    /**
      * On the C630 the DT descriptions and the global passthrough do not save the display: qcom's
      * def_domain_type already makes the MDSS IDENTITY (so direct mappings, which only a DMA domain
      * takes, never apply), and without inheritance the reset faults the live stream first.
@@ -319,7 +377,7 @@ class PolicyVerdictsTest {
     @Test
     void descriptionsDoNotHelpWithoutInheritanceOnTheC630() {
         for (String p : List.of("dt-iommu-addresses", "dt-iommu-addresses-nonidentity", "asahi-translated", "global-passthrough")) {
-            HandoffCheck.Outcome o = check(Platforms.C630, p, Map.of());
+            HandoffCheck.Outcome o = check(Platforms.C630, p, Map.of(Knobs.FW_TABLES, "reserved"));
             assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT), p);
             assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset."), p + ": " + rootCause(o, NO_DMA_FAULT));
         }

@@ -111,8 +111,8 @@ public final class BoardPlatforms {
             fb = new long[] {DEFAULT_FB_PA, DEFAULT_FB_BYTES};
         } else {
             boolean covered = coveredByNoMap(f, fb[0], fb[1]);
-            knobs.put(Knobs.FW_TABLES, covered ? "reserved" : "unreserved");
-            notes.add("fw.tables=" + (covered ? "reserved" : "unreserved") + ": the scanout at " + hex(fb[0]) + " is "
+            knobs.put(Knobs.FW_FRAMEBUFFER, covered ? "reserved" : "unreserved");
+            notes.add("fw.framebuffer=" + (covered ? "reserved" : "unreserved") + ": the scanout at " + hex(fb[0]) + " is "
                     + (covered ? "" : "not ") + "inside a no-map region");
         }
         long base = fb[0] & ~(Platform.PAGE - 1);

@@ -77,6 +77,12 @@ public final class Firmware {
             hw = hw.withS2cr(i, Registers.s2cr(Registers.S2CR_TYPE_TRANS, c.fwBank(), Registers.S2CR_PRIVCFG_DEFAULT));
             hw = hw.withSmr(i, Registers.smr(e.sid(), e.mask(), true));
         }
+        if (c.foreignLastBank() && c.fwBank() != c.banks() - 1) {
+            // another context (a GPU, a DSP, an earlier boot stage) left the last bank translating
+            hw = hw.withBank(c.banks() - 1, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
+                    Registers.SCTLR_M | Registers.SCTLR_TRE | Registers.SCTLR_AFE | Registers.SCTLR_CFRE | Registers.SCTLR_CFIE,
+                    Tables.FOREIGN);
+        }
         if (entries.isEmpty()) {
             return hw.withScr0(fwScr0(c));
         }

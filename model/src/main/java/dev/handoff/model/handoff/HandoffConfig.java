@@ -37,6 +37,7 @@ public record HandoffConfig(
         long newPaPage,
         boolean fwTranslated,
         boolean fwTablesReserved,
+        boolean fwFramebufferReserved,
         boolean quiesce,
         boolean engineReset,
         boolean explicit,
@@ -59,7 +60,10 @@ public record HandoffConfig(
         boolean dmaApiDisplay,
         boolean globalFaultFatal,
         boolean rmrInstall,
-        boolean dmaIovaBroken) {
+        boolean dmaIovaBroken,
+        boolean foreignLastBank,
+        List<Integer> rmrSids,
+        int undescribedSid) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -95,13 +99,16 @@ public record HandoffConfig(
         boolean dmaIovaBroken = desc.equals("iommu-addresses") && iommuAddresses && zero
                 && s.is(Knobs.KERNEL_ZERO_LENGTH_FIX, "no");
         switch (desc) {
-            case "rmr" -> direct = rmrInstall; // iort_iommu_get_resv_regions: RMR ranges as IOMMU_RESV_DIRECT (v6.0)
+            // iort_iommu_get_resv_regions: the RMR's ranges as IOMMU_RESV_DIRECT for the devices whose
+            // stream IDs its ID mappings name (v6.0)
+            case "rmr" -> direct = rmrInstall && !s.is(Knobs.FW_RMR_STREAMS, "unrelated");
             case "iommu-addresses" -> {
                 direct = iommuAddresses && !zero && !translated;
                 translatedRegion = iommuAddresses && !zero && translated && s.is(Knobs.KERNEL_RESV_TRANSLATED, "yes");
             }
             default -> direct = false;
         }
+        List<Integer> undescribed = undescribedSids(p, 2);
         boolean displayIdentityHook = qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
         boolean engineReset = s.is(Knobs.DISPLAY_RESET, "present")
                 && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
@@ -113,19 +120,55 @@ public record HandoffConfig(
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
                 p.displayStreams(), List.copyOf(live), p.otherStreams(), fbPage, p.framebufferPages(), fwIova,
                 NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
-                s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
+                s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_FRAMEBUFFER, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
                 s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
                 s.is(Knobs.DISPLAY_MASTER, "writer"), s.is(Knobs.KERNEL_TEGRA_LATE_SID, "yes"),
                 p.displayStreams().get(0).sid(), p.tegraPassthroughSid(), desc,
                 direct, translatedRegion,
                 desc.equals("passthrough-flag"), s.knob(Knobs.FW_SMR), s.is(Knobs.FW_UNMATCHED, "abort"),
                 s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN), displayIdentityHook,
-                s.is(Knobs.FW_CONTEXT_BANK, "last") ? p.contextBanks() - 1 : 0,
+                fwBank(s),
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
-                s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken);
+                s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
+                rmrSids(s, live, p), undescribed.get(0));
     }
 
+
+    /** The display's firmware context bank: the last with {@code fw.last-bank=display}, else {@code fw.context-bank}. */
+    static int fwBank(Scenario s) {
+        return s.is(Knobs.FW_LAST_BANK, "display") ? s.platform().contextBanks() - 1
+                : Integer.parseInt(s.knob(Knobs.FW_CONTEXT_BANK));
+    }
+
+    /**
+     * The lowest {@code n} stream IDs that no described entry (display, other master) matches: the
+     * first stands for a master no DT or IORT entry names (isolation), the second for the ID an
+     * unrelated RMR names.
+     */
+    static List<Integer> undescribedSids(Platform p, int n) {
+        List<StreamEntry> described = new ArrayList<>(p.displayStreams());
+        described.addAll(p.otherStreams());
+        List<Integer> out = new ArrayList<>();
+        for (int sid = 0; sid <= 0x7fff && out.size() < n; sid++) {
+            final int id = sid;
+            if (described.stream().noneMatch(e -> e.matches(id)) && id != p.tegraPassthroughSid()) {
+                out.add(sid);
+            }
+        }
+        return out;
+    }
+
+    /** The stream IDs the IORT RMR names ({@code fw.rmr-streams}). */
+    private static List<Integer> rmrSids(Scenario s, List<Integer> live, Platform p) {
+        return s.is(Knobs.FW_RMR_STREAMS, "unrelated") ? List.of(undescribedSids(p, 2).get(1))
+                : dev.handoff.model.smmu.Resolver.enumerate(live);
+    }
+
+    /** An RMR, installed by this kernel, names the display's live stream IDs. */
+    public boolean rmrCoversDisplay() {
+        return description.equals("rmr") && rmrInstall && liveSids().stream().anyMatch(rmrSids::contains);
+    }
 
     /** Every stream ID the display's live entries cover (the IORT RMR's ID mappings carry the same IDs). */
     public List<Integer> liveSids() {

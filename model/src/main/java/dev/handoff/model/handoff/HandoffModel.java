@@ -226,7 +226,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 case Resolver.Route.Bypass b -> b.why();
                 case Resolver.Route.Abort a -> a.why();
                 case Resolver.Route.Walk w -> tables(s).apply(w.table()).garbage()
-                        ? w.why() + " through table pages the kernel rewrote" : w.why();
+                        ? w.why() + Resolver.GARBAGE : w.why();
             });
         }
         return String.join(" | ", out);
@@ -376,11 +376,8 @@ public final class HandoffModel implements Model<HandoffState> {
      * so what the engine meets next (a walk through rewritten tables) is explored too.
      */
     private HandoffState memory(MemoryAction a, HandoffState s) {
-        if (config.fwTablesReserved()) {
-            return null;
-        }
         return switch (a) {
-            case ALLOC_TABLES -> config.fwTranslated() && s.tables() == PageState.FIRMWARE
+            case ALLOC_TABLES -> !config.fwTablesReserved() && config.fwTranslated() && s.tables() == PageState.FIRMWARE
                     ? s.withTables(PageState.ALLOCATED) : null;
             case WRITE_TABLES -> {
                 if (s.tables() != PageState.ALLOCATED) {
@@ -390,7 +387,8 @@ public final class HandoffModel implements Model<HandoffState> {
                 yield inWindow(s) && walksFirmwareTables(s)
                         ? t.withCorrupted(t.corrupted() | HandoffState.CORRUPTED_TABLES) : t;
             }
-            case ALLOC_FRAMEBUFFER -> s.framebuffer() == PageState.FIRMWARE ? s.withFramebuffer(PageState.ALLOCATED) : null;
+            case ALLOC_FRAMEBUFFER -> !config.fwFramebufferReserved() && s.framebuffer() == PageState.FIRMWARE
+                    ? s.withFramebuffer(PageState.ALLOCATED) : null;
             case WRITE_FRAMEBUFFER -> {
                 if (s.framebuffer() != PageState.ALLOCATED) {
                     yield null;
@@ -525,6 +523,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 }
                 yield new TableView(r, false);
             }
+            case Tables.FOREIGN -> new TableView(List.of(), true);
             default -> TableView.EMPTY;
         };
     }

@@ -119,7 +119,7 @@ public final class ArmSmmuDriver {
             case DriverStep.V3GbpaAbort g -> s.withV3(new SmmuV3(s.v3().smmuen(), true, s.v3().steDisplay(), s.v3().steOther()));
             case DriverStep.V3Disable g -> s.withV3(new SmmuV3(false, s.v3().gbpaAbort(), s.v3().steDisplay(), s.v3().steOther()));
             case DriverStep.V3Enable g -> s.withV3(new SmmuV3(true, s.v3().gbpaAbort(),
-                    SmmuV3.ste(c.description().equals("rmr") && c.rmrInstall() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
+                    SmmuV3.ste(c.rmrCoversDisplay() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
                     SmmuV3.ste(SmmuV3.STE_ABORT, 0)));
         };
     }
@@ -188,7 +188,7 @@ public final class ArmSmmuDriver {
      */
     static DriverState installRmr(DriverState d, HandoffConfig c) {
         List<Shadow> sh = new ArrayList<>(d.shadow());
-        for (int sid : c.liveSids()) {
+        for (int sid : c.rmrSids()) {
             int idx = StreamMapping.findSme(sh, sid, ~0);
             if (idx < 0) {
                 continue;

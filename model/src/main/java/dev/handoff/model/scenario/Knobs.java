@@ -12,6 +12,7 @@ public final class Knobs {
     public static final String SMMU_VERSION = "smmu.version";
     public static final String FW_MAPPING = "fw.mapping";
     public static final String FW_TABLES = "fw.tables";
+    public static final String FW_FRAMEBUFFER = "fw.framebuffer";
     public static final String FW_SMR = "fw.smr";
     public static final String FW_LIVE_STREAMS = "fw.live-streams";
     public static final String FW_DESCRIPTION = "fw.description";
@@ -20,6 +21,8 @@ public final class Knobs {
     public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
     public static final String FW_CONTEXT_BANK = "fw.context-bank";
+    public static final String FW_LAST_BANK = "fw.last-bank";
+    public static final String FW_RMR_STREAMS = "fw.rmr-streams";
     public static final String TEGRA_PASSTHROUGH = "smmu.tegra-passthrough";
     public static final String FW_GLOBAL_FAULT = "fw.global-fault";
     public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
@@ -50,9 +53,15 @@ public final class Knobs {
                 "v2", "v3");
         add(FW_MAPPING, Knob.Kind.FIRMWARE, "Firmware's display translation: identity (IOVA = PA: context bank with SCTLR.M=0)"
                 + " or translated (IOVA != PA through firmware page tables).", "identity", "translated");
-        add(FW_TABLES, Knob.Kind.FIRMWARE, "Firmware page tables and framebuffer are reserved (no-map) from the kernel's page"
-                + " allocator (UEFI lists a GOP framebuffer as reserved), or unreserved (H1: the kernel may allocate and"
-                + " write them, as on db845c before its 2023 no-map splash region).", "reserved", "unreserved");
+        add(FW_TABLES, Knob.Kind.FIRMWARE, "The firmware's display page tables are reserved from the kernel's page allocator,"
+                + " or unreserved (H1: allocated as UEFI boot-services data, which the kernel reclaims at"
+                + " ExitBootServices and may allocate and write while the SMMU still walks them; the usual EFI case"
+                + " [UNVERIFIED for Qualcomm's DisplayDxe]). Matters only for a translated mapping.",
+                "unreserved", "reserved");
+        add(FW_FRAMEBUFFER, Knob.Kind.FIRMWARE, "The firmware framebuffer is reserved (a no-map reserved-memory region, or"
+                + " the EFI memory map's entry for the GOP framebuffer) or unreserved (H1: the kernel may allocate and"
+                + " write it while it is scanned out, as on db845c before its 2023 no-map splash region).",
+                "reserved", "unreserved");
         add(FW_SMR, Knob.Kind.FIRMWARE, "Firmware's stream-match entry for the display against the DT 'iommus': match (equal),"
                 + " superset (one wider entry covering all), partial (narrower single-ID entries; H13).",
                 "match", "superset", "partial");
@@ -68,8 +77,15 @@ public final class Knobs {
                 + " has it set) or bypasses the SMMU (no; IHI 0062D.c 2.1.1).", "yes", "no");
         add(FW_IOMMU_ADDRESSES_LENGTH, Knob.Kind.FIRMWARE, "Length in the firmware's iommu-addresses entry: full (the framebuffer)"
                 + " or zero (a placeholder firmware forgot to fill; H11).", "full", "zero");
-        add(FW_CONTEXT_BANK, Knob.Kind.FIRMWARE, "Which context bank the firmware uses for the display: the first, or the last (the one"
-                + " qcom_smmu_cfg_probe reserves for bypass emulation; the SM8150 hang of aded8c7c2b72).", "first", "last");
+        add(FW_CONTEXT_BANK, Knob.Kind.FIRMWARE, "The context bank the firmware gives the display, counted from the first"
+                + " (the SM8150 firmware used bank 2); below the last bank, which fw.last-bank describes.",
+                "0", "1", "2", "3");
+        add(FW_LAST_BANK, Knob.Kind.FIRMWARE, "What the last context bank (the one qcom_smmu_cfg_probe reserves to emulate"
+                + " bypass) holds at handoff: clean (SCTLR.M=0), display (the firmware's display bank, fw.context-bank"
+                + " then ignored), or foreign (translating, SCTLR.M=1, with another context's tables: the SM8150 hang"
+                + " that aded8c7c2b72 fixed).", "clean", "display", "foreign");
+        add(FW_RMR_STREAMS, Knob.Kind.FIRMWARE, "Which stream IDs an IORT RMR names: the display's live ones, or an"
+                + " unrelated one (a table copied from another board, or stale).", "live", "unrelated");
         add(TEGRA_PASSTHROUGH, Knob.Kind.HARDWARE, "Tegra: traffic carrying the memory controller's passthrough SID (0x7f) goes around"
                 + " the SMMU untranslated, or enters it as an ordinary stream that firmware matched with an SMR"
                 + " [UNVERIFIED which].", "bypasses-smmu", "smmu-stream");

@@ -33,7 +33,18 @@ public record Scenario(Platform platform, String policy, Map<String, String> kno
         k.put(Knobs.KERNEL_VERSION, version);
         k.putAll(policySettings);
         k.putAll(overrides);
-        return new Scenario(platform, policy, k);
+        return validate(new Scenario(platform, policy, k));
+    }
+
+    /** Settings that are each allowed but do not fit together or do not fit the platform. */
+    private static Scenario validate(Scenario s) {
+        int banks = s.platform().contextBanks();
+        if (!s.is(Knobs.FW_LAST_BANK, "display") && Integer.parseInt(s.knob(Knobs.FW_CONTEXT_BANK)) >= banks - 1) {
+            throw new ScenarioException("knob \"" + Knobs.FW_CONTEXT_BANK + "\" is " + s.knob(Knobs.FW_CONTEXT_BANK)
+                    + " but platform " + s.platform().name() + " has " + banks + " context banks: allowed 0 to " + (banks - 2)
+                    + " (the last bank is fw.last-bank=display)");
+        }
+        return s;
     }
 
     public String knob(String name) {

@@ -27,6 +27,9 @@ public final class Resolver {
     private Resolver() {
     }
 
+    /** How a walk through a table that does not hold the display's mapping is described. */
+    public static final String GARBAGE = ": its pages do not hold this display's mapping";
+
     /** Where the SMMU sends a transaction before looking at its address. */
     public sealed interface Route {
         /** Untranslated: PA = IOVA. */
@@ -187,7 +190,7 @@ public final class Resolver {
             case Route.Walk wk -> {
                 TableView t = tables.apply(wk.table());
                 if (t.garbage()) {
-                    String why = wk.why() + " through table pages the kernel rewrote";
+                    String why = wk.why() + GARBAGE;
                     out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, why));
                     out.putIfAbsent(FetchOutcome.HANG, new Witness(FetchOutcome.HANG, sid, w.iovaPage(), -1, why));
                     out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, w.iovaPage(), -1, why));

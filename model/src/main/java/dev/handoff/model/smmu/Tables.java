@@ -16,6 +16,8 @@ public final class Tables {
     public static final int DISPLAY_OWN = 3;
     /** The unrelated master's default DMA domain. */
     public static final int OTHER_DEFAULT = 4;
+    /** Another context's tables, left behind in a bank by firmware: what they map is unknown here. */
+    public static final int FOREIGN = 5;
 
     private Tables() {
     }
@@ -27,6 +29,7 @@ public final class Tables {
             case DISPLAY_DEFAULT -> "display-default-domain";
             case DISPLAY_OWN -> "display-driver-domain";
             case OTHER_DEFAULT -> "other-default-domain";
+            case FOREIGN -> "foreign-context-tables";
             default -> "table" + id;
         };
     }

@@ -46,7 +46,7 @@ class BoardInputTest {
         assertTrue(kinds.contains("overlapping-streams"), "0x888 lies inside 0x880/0x8: " + kinds);
         assertEquals(1920, f.framebuffers().get(0).width());
         BoardPlatforms.Target t = BoardPlatforms.targets(f).get(0);
-        assertEquals("unreserved", t.platform().knobDefaults().get("fw.tables"), "the scanout is only partly no-map");
+        assertEquals("unreserved", t.platform().knobDefaults().get("fw.framebuffer"), "the scanout is only partly no-map");
         assertEquals("/soc@0/ufshc@1d84000", t.platform().otherDevice());
     }
 

@@ -68,6 +68,16 @@ class ScenarioTest {
         assertTrue(e.getMessage().contains("allowed: 5.10, 5.15, 6.1, 6.6, 6.12"), e.getMessage());
     }
 
+    /** A bank index the platform does not have is bad input naming the allowed range. */
+    @Test
+    void contextBankMustFitThePlatform() {
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.JUNO, null, Map.of(Knobs.FW_CONTEXT_BANK, "3")));
+        assertEquals("knob \"fw.context-bank\" is 3 but platform juno has 4 context banks: allowed 0 to 2"
+                + " (the last bank is fw.last-bank=display)", e.getMessage());
+        assertEquals("3", Scenario.of(Platforms.C630, null, Map.of(Knobs.FW_CONTEXT_BANK, "3")).knob(Knobs.FW_CONTEXT_BANK));
+    }
+
     /** Policies choose, boards are: no preset sets a hardware fact, and a preset that tried is refused. */
     @Test
     void policiesSetNoFactOfTheBoard() {
