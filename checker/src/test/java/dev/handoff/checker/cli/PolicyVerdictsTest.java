@@ -9,6 +9,7 @@ import dev.handoff.model.scenario.Platforms;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
 import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.ScenarioException;
 import dev.handoff.properties.HandoffProperties;
 import org.junit.jupiter.api.Test;
 
@@ -208,6 +209,51 @@ class PolicyVerdictsTest {
         assertEquals(Verdict.VIOLATED, verdict(o, NO_CORRUPTION));
         assertEquals(dev.handoff.model.smmu.FetchOutcome.HANG, severity(o, NO_DMA_FAULT));
         assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("page-allocator write(firmware page tables)"), rootCause(o, NO_DMA_FAULT));
+    }
+
+    /**
+     * Firmware's display entries above the 128 groups qcom clamps to (fw.smr-slot=above-clamp):
+     * with the hypervisor's quirk detected qcom_smmu_cfg_probe clamps num_mapping_groups
+     * (5583a55e074b), so Linux neither reads them back nor resets them. The display's own probe
+     * then claims a free low entry (SMR[1], the UFS controller has SMR[0]) for the same stream IDs (arm_smmu_master_alloc_smes: the
+     * firmware's entry is invisible to arm_smmu_find_sme): two valid SMRs match, a stream match
+     * conflict, which MMU-500's SMCFCFG=1 turns into a global fault (the SC8280XP report). Even
+     * earlier the entries' S2CRs still point at the firmware's bank 0, which Linux hands to the UFS
+     * controller's DMA domain: the display walks another device's tables. Bare metal (no quirk)
+     * keeps every group, reads the entries back and reuses them; the older unconditional clamp
+     * (122611347326, 5.10) conflicts even there.
+     */
+    @Test
+    void firmwareEntriesAboveTheClampConflictWithTheDisplaysOwn() {
+        HandoffCheck.Outcome clamped = check(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_SMR_SLOT, "above-clamp"));
+        assertEquals(Verdict.VIOLATED, verdict(clamped, NO_DMA_FAULT));
+        assertEquals(Verdict.VIOLATED, verdict(clamped, HandoffProperties.NO_STREAM_MATCH_CONFLICT));
+        assertTrue(witnessPath(clamped, NO_DMA_FAULT).contains("SMR[8] -> S2CR[8] TRANS -> CB[0] SCTLR.M=1 walk other-default-domain"),
+                witnessPath(clamped, NO_DMA_FAULT));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FATAL, severity(clamped, NO_DMA_FAULT), "the conflict's global fault");
+        assertTrue(clamped.properties().get(0).files().stream()
+                .anyMatch(f -> f.trace().witness().path().contains("stream match conflict on SMR[1, 8]")));
+        Map<String, String> bare = Map.of(Knobs.FW_SMR_SLOT, "above-clamp", Knobs.HYP_BYPASS_QUIRK, "no");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "qcom-bypass", bare), HandoffProperties.NO_STREAM_MATCH_CONFLICT));
+        Map<String, String> always = new HashMap<>(bare);
+        always.put(Knobs.KERNEL_QCOM_SMR_CLAMP, "always");
+        assertEquals(Verdict.VIOLATED, verdict(check(Platforms.C630, "qcom-bypass", always), HandoffProperties.NO_STREAM_MATCH_CONFLICT));
+        ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.JUNO, null, Map.of(Knobs.FW_SMR_SLOT, "above-clamp")));
+        assertTrue(e.getMessage().contains("only Qualcomm's implements more than 128 stream-match groups"), e.getMessage());
+    }
+
+    /**
+     * Firmware's display entry at S2CR[N-1] (fw.smr-slot=last): qcom_smmu_cfg_probe writes BYPASS
+     * there to detect the hypervisor's quirk, before any CLIENTPD write; the hypervisor lands it as
+     * FAULT, and the live stream the entry matched faults at once (ICF, a global fault).
+     */
+    @Test
+    void theQuirkProbeOverwritesAFirmwareEntryInTheLastGroup() {
+        HandoffCheck.Outcome o = check(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_SMR_SLOT, "last"));
+        assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT));
+        assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu qcom.probe_s2cr"), rootCause(o, NO_DMA_FAULT));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FATAL, severity(o, NO_DMA_FAULT));
     }
 
     /** Unreserved firmware pages: the allocator can hand out and overwrite the scanned-out framebuffer (H1). */

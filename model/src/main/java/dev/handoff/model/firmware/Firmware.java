@@ -72,8 +72,14 @@ public final class Firmware {
 
     private static SmmuV2 programV2(SmmuV2 hw, HandoffConfig c) {
         List<StreamEntry> entries = fwEntries(c);
-        for (int i = 0; i < entries.size() && i < hw.groups(); i++) {
-            StreamEntry e = entries.get(i);
+        int first = switch (c.fwSmrSlot()) {
+            case "last" -> c.clampedGroups() - entries.size();
+            case "above-clamp" -> c.clampedGroups();
+            default -> 0;
+        };
+        for (int k = 0; k < entries.size(); k++) {
+            StreamEntry e = entries.get(k);
+            int i = first + k;
             hw = hw.withS2cr(i, Registers.s2cr(Registers.S2CR_TYPE_TRANS, c.fwBank(), Registers.S2CR_PRIVCFG_DEFAULT));
             hw = hw.withSmr(i, Registers.smr(e.sid(), e.mask(), true));
         }

@@ -63,7 +63,10 @@ public record HandoffConfig(
         boolean dmaIovaBroken,
         boolean foreignLastBank,
         List<Integer> rmrSids,
-        int undescribedSid) {
+        int undescribedSid,
+        int clampedGroups,
+        boolean clampAlways,
+        String fwSmrSlot) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -112,7 +115,10 @@ public record HandoffConfig(
         boolean displayIdentityHook = qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
         boolean engineReset = s.is(Knobs.DISPLAY_RESET, "present")
                 && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
-        return new HandoffConfig(s, v3, p.smrGroups(), p.contextBanks(), qcom,
+        // fw.smr-slot=above-clamp: the hardware has groups beyond the 128 the qcom clamp keeps; the
+        // model adds one per firmware entry after the modelled low ones
+        int groups = p.smrGroups() + (s.is(Knobs.FW_SMR_SLOT, "above-clamp") ? fwEntryCount(s) : 0);
+        return new HandoffConfig(s, v3, groups, p.contextBanks(), qcom,
                 p.displayFlavour() == Platform.DisplayFlavour.TEGRA,
                 new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored"),
                         s.is(Knobs.HYP_CLIENTPD, "ignored")),
@@ -131,9 +137,19 @@ public record HandoffConfig(
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
-                rmrSids(s, live, p), undescribed.get(0));
+                rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
+                s.knob(Knobs.FW_SMR_SLOT));
     }
 
+
+    /** How many stream-match entries the firmware programs for the display ({@code fw.smr}). */
+    private static int fwEntryCount(Scenario s) {
+        Platform p = s.platform();
+        if (p.displayFlavour() == Platform.DisplayFlavour.TEGRA || s.is(Knobs.FW_SMR, "superset")) {
+            return 1;
+        }
+        return p.displayStreams().size();
+    }
 
     /** The display's firmware context bank: the last with {@code fw.last-bank=display}, else {@code fw.context-bank}. */
     static int fwBank(Scenario s) {

@@ -53,6 +53,7 @@ public final class StateFields {
                 f.put("arm-smmu.s2crs[" + i + "]", Registers.s2crTypeName(x.type()) + " cbndx=" + x.cbndx() + " count=" + x.count());
             }
             if (s.driverPc() > 0) {
+                f.put("arm-smmu.num_mapping_groups", Integer.toString(s.driver().numGroups()));
                 f.put("arm-smmu.context_map", "0b" + Integer.toBinaryString(s.driver().contextMap()));
                 f.put("arm-smmu.bypass_quirk", Boolean.toString(s.driver().bypassQuirk()));
             }

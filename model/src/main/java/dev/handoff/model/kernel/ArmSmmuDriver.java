@@ -74,7 +74,9 @@ public final class ArmSmmuDriver {
             case DriverStep.QcomQuirkCbar q -> s.driver().bypassQuirk();
             case DriverStep.ResetBank b -> !(c.inherit().equals("keep-translation") && b.index() == c.fwBank());
             case DriverStep.V3GbpaAbort g -> s.v3().smmuen();
-            case DriverStep.TestSmrMasks t -> s.driver().shadow().stream().anyMatch(x -> !x.valid());
+            case DriverStep.TestSmrMasks t -> s.driver().used().stream().anyMatch(x -> !x.valid());
+            case DriverStep.ResetS2cr r -> r.index() < s.driver().numGroups();
+            case DriverStep.ResetSmr r -> r.index() < s.driver().numGroups();
             default -> true;
         };
     }
@@ -84,13 +86,18 @@ public final class ArmSmmuDriver {
         DriverState d = s.driver();
         return switch (step) {
             case DriverStep.CfgProbe p -> s.withDriver(new DriverState(
-                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), 0, false));
+                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), c.groups(), 0, false));
             case DriverStep.QcomProbeS2cr p -> {
-                int last = c.groups() - 1;
+                // with more than 128 groups the probe targets S2CR[127] (5583a55e074b), as the clamp
+                // to 128 (122611347326) did: the model's last group below the clamp
+                int last = c.clampedGroups() - 1;
                 int written = Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0xff, Registers.S2CR_PRIVCFG_DEFAULT);
                 SmmuV2 after = hw.withS2cr(last, c.hypervisor().s2cr(hw.s2cr()[last], written));
                 boolean quirk = Registers.s2crType(after.s2cr()[last]) != Registers.S2CR_TYPE_BYPASS;
                 DriverState nd = d.withBypassQuirk(quirk);
+                if (c.clampAlways() || quirk) {
+                    nd = nd.withNumGroups(Math.min(nd.numGroups(), c.clampedGroups()));
+                }
                 if (quirk) {
                     nd = nd.withContextMap(nd.contextMap() | 1 << bypassBank(c));
                 }
@@ -108,7 +115,7 @@ public final class ArmSmmuDriver {
             case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(c.hypervisor().scr0(hw.scr0(), resetScr0(hw.scr0(), c))));
             case DriverStep.TestSmrMasks t -> {
                 int i = 0;
-                while (d.shadow().get(i).valid()) {
+                while (d.used().get(i).valid()) {
                     i++;
                 }
                 int reg = c.hypervisor().smr(hw.smr()[i], Registers.smr(0x7fff, 0, false));
@@ -159,7 +166,7 @@ public final class ArmSmmuDriver {
         List<Shadow> sh = new ArrayList<>(d.shadow());
         int map = d.contextMap();
         boolean keep = c.inherit().equals("keep-translation");
-        for (int i = 0; i < c.groups(); i++) {
+        for (int i = 0; i < d.numGroups(); i++) {
             int smr = hw.smr()[i];
             if (!Registers.smrValid(smr)) {
                 continue;
@@ -189,7 +196,7 @@ public final class ArmSmmuDriver {
     static DriverState installRmr(DriverState d, HandoffConfig c) {
         List<Shadow> sh = new ArrayList<>(d.shadow());
         for (int sid : c.rmrSids()) {
-            int idx = StreamMapping.findSme(sh, sid, ~0);
+            int idx = StreamMapping.findSme(sh.subList(0, d.numGroups()), sid, ~0);
             if (idx < 0) {
                 continue;
             }

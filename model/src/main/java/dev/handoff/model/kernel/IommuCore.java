@@ -175,7 +175,7 @@ public final class IommuCore {
         int[] idx = new int[entries.size()];
         for (int k = 0; k < entries.size(); k++) {
             StreamEntry e = entries.get(k);
-            int r = StreamMapping.findSme(sh, e.sid(), e.mask());
+            int r = StreamMapping.findSme(sh.subList(0, s.driver().numGroups()), e.sid(), e.mask());
             if (r < 0) {
                 for (int j = k - 1; j >= 0; j--) {
                     Shadow t = sh.get(idx[j]).withCount(sh.get(idx[j]).count() - 1);

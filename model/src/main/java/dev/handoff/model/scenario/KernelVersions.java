@@ -69,6 +69,11 @@ public final class KernelVersions {
                     "5.10 programs every client's SID at MC probe; 5.15.y took ef86b2c2807f [UNVERIFIED which release]"),
             new Mechanism(Knobs.KERNEL_MDSS_RESET, "msm_mdss_reset asserts the MDSS 'resets' line at msm_mdss_init",
                     "3e9c146f4997 (v5.19)", of("no", "no", "yes", "yes", "yes"), "a no-op on a node without 'resets'"),
+            new Mechanism(Knobs.KERNEL_QCOM_SMR_CLAMP, "qcom_smmu_cfg_probe clamps num_mapping_groups to 128",
+                    "122611347326 always (v6.4; 5.10.y, 5.15.y, 6.1.y); 5583a55e074b only with the bypass quirk"
+                            + " (v6.19; 5.15.y, 6.1.y, 6.6.y, 6.12.y, Dec 2025 - Jan 2026)",
+                    of("always", "with-bypass-quirk", "with-bypass-quirk", "with-bypass-quirk", "with-bypass-quirk"),
+                    "whether 5.10.y took 5583a55e074b [UNVERIFIED]; it has the unconditional clamp"),
             new Mechanism(Knobs.KERNEL_MAP_BEFORE_ATTACH, "arm_smmu_map_pages before the first attach (pgtbl_ops NULL: -ENODEV)",
                     "9b3febc3a3da finalised the context at allocation (v6.8-rc1), reverted by b419c5e2d978 (v6.8-rc6)",
                     all("auto"), "no release shipped the change: v2 fails, v3 works, in every version"),

@@ -21,6 +21,7 @@ public final class Knobs {
     public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
     public static final String FW_CONTEXT_BANK = "fw.context-bank";
+    public static final String FW_SMR_SLOT = "fw.smr-slot";
     public static final String FW_LAST_BANK = "fw.last-bank";
     public static final String FW_RMR_STREAMS = "fw.rmr-streams";
     public static final String TEGRA_PASSTHROUGH = "smmu.tegra-passthrough";
@@ -45,6 +46,7 @@ public final class Knobs {
     public static final String KERNEL_RMR_BYPASS_SMR = "kernel.rmr-bypass-smr";
     public static final String KERNEL_IOMMU_ADDRESSES = "kernel.iommu-addresses";
     public static final String KERNEL_MDSS_RESET = "kernel.mdss-reset";
+    public static final String KERNEL_QCOM_SMR_CLAMP = "kernel.qcom-smr-clamp";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
@@ -65,6 +67,11 @@ public final class Knobs {
         add(FW_SMR, Knob.Kind.FIRMWARE, "Firmware's stream-match entry for the display against the DT 'iommus': match (equal),"
                 + " superset (one wider entry covering all), partial (narrower single-ID entries; H13).",
                 "match", "superset", "partial");
+        add(FW_SMR_SLOT, Knob.Kind.FIRMWARE, "Which stream-match groups the firmware's display entries occupy: the first,"
+                + " the last below 128 (S2CR[N-1], which qcom_smmu_cfg_probe's bypass probe overwrites), or above 128"
+                + " (Qualcomm's MMU-500 implements more groups than the architecture; when qcom clamps"
+                + " num_mapping_groups to 128 Linux never sees or resets them: the SC8280XP stream match conflict).",
+                "first", "last", "above-clamp");
         add(FW_LIVE_STREAMS, Knob.Kind.FIRMWARE, "Which of the display's stream IDs carry live scanout traffic: one (the first)"
                 + " or all that the DT entries match.", "all", "one");
         add(FW_DESCRIPTION, Knob.Kind.FIRMWARE, "What firmware tells the OS about the live mapping: none, an IORT RMR node (ACPI),"
@@ -143,6 +150,9 @@ public final class Knobs {
                 + " 'no': older kernels ignore the property.", "yes", "no");
         add(KERNEL_MDSS_RESET, Knob.Kind.KERNEL, "msm_mdss_init calls msm_mdss_reset, which asserts the MDSS node's 'resets'"
                 + " for 20 ms (v5.19); 'no': older kernels never reset the MDSS.", "yes", "no");
+        add(KERNEL_QCOM_SMR_CLAMP, Knob.Kind.KERNEL, "When qcom_smmu_cfg_probe clamps num_mapping_groups to 128:"
+                + " with-bypass-quirk (5583a55e074b: only under the hypervisor, bare metal keeps every group) or always"
+                + " (122611347326).", "with-bypass-quirk", "always");
     }
 
     private Knobs() {

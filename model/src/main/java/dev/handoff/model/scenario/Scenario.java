@@ -44,6 +44,11 @@ public record Scenario(Platform platform, String policy, Map<String, String> kno
                     + " but platform " + s.platform().name() + " has " + banks + " context banks: allowed 0 to " + (banks - 2)
                     + " (the last bank is fw.last-bank=display)");
         }
+        if (s.is(Knobs.FW_SMR_SLOT, "above-clamp") && s.platform().impl() != Platform.SmmuImpl.QCOM) {
+            throw new ScenarioException("knob \"" + Knobs.FW_SMR_SLOT + "\" is above-clamp but platform " + s.platform().name()
+                    + " has no Qualcomm MMU-500: only Qualcomm's implements more than 128 stream-match groups"
+                    + " (allowed: first, last)");
+        }
         return s;
     }
 
