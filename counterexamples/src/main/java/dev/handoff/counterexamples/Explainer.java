@@ -103,7 +103,7 @@ public final class Explainer {
         StringBuilder sb = new StringBuilder();
         switch (w.outcome()) {
             case "untranslated" -> sb.append("After step ").append(last.index()).append(" stream ").append(w.sid())
-                    .append(" of another master reaches memory untranslated although its default domain is not IDENTITY: ")
+                    .append(" of another master reaches memory untranslated although Linux gave it no IDENTITY domain: ")
                     .append(w.path()).append(". ");
             case "stream-match-conflict" -> sb.append("After step ").append(last.index()).append(" the live display stream ")
                     .append(w.sid()).append(" matches several SMRs: ").append(w.path()).append(". ");

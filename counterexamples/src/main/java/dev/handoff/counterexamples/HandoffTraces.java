@@ -48,7 +48,7 @@ public final class HandoffTraces {
         } else if (property.equals(HandoffProperties.ISOLATION) && model.untranslatedOtherStream(last) >= 0) {
             int sid = model.untranslatedOtherStream(last);
             w = new Trace.WitnessInfo("untranslated", hex(sid), null, null,
-                    model.config().scenario().platform().otherDevice() + ": " + model.resolution(last, sid));
+                    model.masterOf(sid) + ": " + model.resolution(last, sid));
         } else if (property.equals(HandoffProperties.NO_STREAM_MATCH_CONFLICT) && model.conflictingStream(last) >= 0) {
             int sid = model.conflictingStream(last);
             w = new Trace.WitnessInfo("stream-match-conflict", hex(sid), null, null, model.resolution(last, sid));

@@ -39,8 +39,12 @@ public final class HandoffProperties {
                 + " engine was programmed with. Severity of a violation: wrong-page.");
         info(NO_CORRUPTION, "safety", "No write-capable master writes a page outside its buffer, and no kernel write"
                 + " lands on pages the engine or the SMMU walker still reads.");
-        info(ISOLATION, "safety", "Once Linux's SMMU driver runs, no other master is untranslated as a side effect"
-                + " (global bypass, unmatched bypass) unless its own default domain is IDENTITY.");
+        info(ISOLATION, "safety", "Once Linux's arm-smmu driver has started, no other master reaches memory"
+                + " untranslated as a side effect. Another master is every master but the display whose traffic reaches"
+                + " the SMMU: each described client (DT iommus, IORT ID mappings) whose default domain is not IDENTITY,"
+                + " and a master no description names (one stream ID that no described entry matches: firmware, secure"
+                + " or DSP streams, devices without iommus), which Linux never gives a domain. Untranslated: sCR0.CLIENTPD=1,"
+                + " an unmatched stream with USFCFG=0, an S2CR of type BYPASS, a bank with SCTLR.M=0 (v3: GBPA bypass).");
         info(NO_STREAM_MATCH_CONFLICT, "safety", "Never two valid SMRs match one live display stream ID.");
         info(HANDOFF_COMPLETES, "liveness", "Every run reaches the display driver's first modeset: no run gets stuck"
                 + " (deadlock) and none finishes every kernel step without it (no display driver binds, a buffer"

@@ -87,6 +87,22 @@ class PolicyVerdictsTest {
         assertTrue(witnessPath(translated, RIGHT_PAGE).contains("sCR0.CLIENTPD=1"), witnessPath(translated, RIGHT_PAGE));
     }
 
+    /**
+     * Isolation covers masters nobody described: with arm-smmu.disable_bypass=0 the reset leaves
+     * USFCFG=0, and a stream ID that no SMR matches bypasses, even when every described device's
+     * default domain is IDENTITY (global-passthrough, 5.15 so that no CLIENTPD window interferes).
+     */
+    @Test
+    void unmatchedBypassLetsAnUndescribedMasterThrough() {
+        Map<String, String> k = new HashMap<>(Map.of(Knobs.KERNEL_VERSION, "5.15"));
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "global-passthrough", k), ISOLATION));
+        k.put(Knobs.KERNEL_DISABLE_BYPASS, "no");
+        HandoffCheck.Outcome o = check(Platforms.C630, "global-passthrough", k);
+        assertEquals(Verdict.VIOLATED, verdict(o, ISOLATION));
+        assertTrue(witnessPath(o, ISOLATION).startsWith("a master no DT or IORT entry names: no SMR matches and sCR0.USFCFG=0"),
+                witnessPath(o, ISOLATION));
+    }
+
     /** With disable_bypass=0 sCR0.USFCFG=0: the UFS stream, unmatched after the reset, bypasses untranslated. */
     @Test
     void stockBypassBreaksIsolation() {
@@ -169,7 +185,8 @@ class PolicyVerdictsTest {
      * RMR on SMMUv2: the install calls arm_smmu_find_sme(sid, ~0); after the first stream ID is
      * claimed every other one conflicts with it (-EINVAL), so 0x888, 0xc80 and 0xc88 stay unmatched
      * and fault once the reset clears CLIENTPD with USFCFG=1. During the install CLIENTPD=1 lets
-     * every master bypass, which breaks isolation where the others are not IDENTITY (rmr-dma).
+     * every master bypass, which breaks isolation where the others are not IDENTITY (rmr-dma), and
+     * even where they are (rmr-identity): a master no description names bypasses too.
      */
     @Test
     void rmrPreservesOneStreamAndOpensAGlobalBypassWindow() {
@@ -178,7 +195,8 @@ class PolicyVerdictsTest {
         assertTrue(witnessPath(identity, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(identity, NO_DMA_FAULT));
         HandoffCheck.Outcome dma = check(Platforms.C630, "rmr-dma", Map.of());
         assertEquals(Verdict.VIOLATED, verdict(dma, ISOLATION));
-        assertEquals(Verdict.HOLDS, verdict(identity, ISOLATION), "IDENTITY everywhere: bypass is intended");
+        String untranslated = witnessPath(identity, ISOLATION);
+        assertTrue(untranslated.startsWith("a master no DT or IORT entry names: sCR0.CLIENTPD=1"), untranslated);
     }
 
     /**
@@ -427,8 +445,8 @@ class PolicyVerdictsTest {
             assertEquals(Verdict.VIOLATED, verdict(o, NO_DMA_FAULT), p);
             assertTrue(rootCause(o, NO_DMA_FAULT).startsWith("arm-smmu reset."), p + ": " + rootCause(o, NO_DMA_FAULT));
         }
-        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "global-passthrough", Map.of()), ISOLATION),
-                "every default domain is IDENTITY: bypass is what was asked for");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "global-passthrough", Map.of(Knobs.KERNEL_VERSION, "5.15")),
+                ISOLATION), "every default domain is IDENTITY, and no CLIENTPD window lets an undescribed master bypass");
     }
 
     /**

@@ -207,10 +207,11 @@ public final class HandoffModel implements Model<HandoffState> {
      */
     public String resolution(HandoffState s, int sid) {
         List<Resolver.Route> routes;
-        if (passesAroundSmmu(s)) {
+        if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
             return "memory controller passthrough: around the SMMU";
         } else if (config.v3()) {
-            routes = Resolver.routesV3(s.v3(), true);
+            routes = sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3())
+                    : Resolver.routesV3(s.v3(), config.otherEntries().stream().noneMatch(e -> Resolver.enumerate(List.of(e)).contains(sid)));
         } else {
             List<Integer> matching = new ArrayList<>();
             for (int n = 0; n < config.groups(); n++) {
@@ -558,19 +559,34 @@ public final class HandoffModel implements Model<HandoffState> {
     }
 
     /**
-     * A stream ID of the unrelated master that is not translated although its default domain is
-     * not IDENTITY, once Linux's SMMU driver has started; or -1.
+     * A stream ID of another master that Linux's arm-smmu driver, once started, leaves untranslated
+     * as a side effect, or -1. Another master is every master but the display whose traffic reaches
+     * this SMMU: the described one ({@code otherStreams}, from the DT or IORT) unless its default
+     * domain is IDENTITY (bypass is then what was asked for), and a master no description names
+     * ({@link HandoffConfig#undescribedSid()}), which Linux never gives a domain. Untranslated:
+     * CLIENTPD=1, an unmatched stream with USFCFG=0, an S2CR of type BYPASS or a bank with
+     * SCTLR.M=0 (v3: GBPA bypass, an STE of type bypass).
      */
     public int untranslatedOtherStream(HandoffState s) {
-        if (config.otherStreams().isEmpty() || !firmwareDone(s) || s.driverPc() == 0
-                || IommuCore.defaultDomainType(config, false) == DeviceState.IDENTITY) {
+        if (!firmwareDone(s) || s.driverPc() == 0) {
             return -1;
         }
-        if (config.v3()) {
-            boolean bypass = Resolver.routesV3(s.v3(), false).stream().anyMatch(r -> r instanceof Resolver.Route.Bypass);
-            return bypass ? config.otherStreams().get(0).sid() : -1;
+        if (!config.otherStreams().isEmpty() && IommuCore.defaultDomainType(config, false) != DeviceState.IDENTITY) {
+            int sid = bypassing(s, config.otherEntries(), false);
+            if (sid >= 0) {
+                return sid;
+            }
         }
-        for (MatchClass mc : constraints.matchClasses(config.otherEntries(),
+        return bypassing(s, List.of(config.undescribedSid()), true);
+    }
+
+    /** A stream ID among {@code entries} that bypasses translation in this state, or -1. */
+    private int bypassing(HandoffState s, List<Integer> entries, boolean undescribed) {
+        if (config.v3()) {
+            List<Resolver.Route> r = undescribed ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), false);
+            return r.stream().anyMatch(x -> x instanceof Resolver.Route.Bypass) ? entries.get(0) & 0xffff : -1;
+        }
+        for (MatchClass mc : constraints.matchClasses(entries,
                 (s.v2().scr0() & dev.handoff.model.smmu.Registers.SCR0_CLIENTPD) != 0 ? new int[0] : s.v2().smr())) {
             for (Resolver.Route r : Resolver.routesV2(s.v2(), mc.matching())) {
                 if (r instanceof Resolver.Route.Bypass) {
@@ -579,5 +595,11 @@ public final class HandoffModel implements Model<HandoffState> {
             }
         }
         return -1;
+    }
+
+    /** Who stream {@code sid} belongs to, for witnesses. */
+    public String masterOf(int sid) {
+        return sid == config.undescribedSid() ? "a master no DT or IORT entry names"
+                : config.scenario().platform().otherDevice();
     }
 }

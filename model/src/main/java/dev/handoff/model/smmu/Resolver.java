@@ -127,6 +127,19 @@ public final class Resolver {
     }
 
     /**
+     * The routes of a v3 transaction whose stream ID no master Linux knows uses: GBPA while
+     * SMMUEN=0; once enabled, Linux's stream table gives every unused stream ID an abort STE
+     * ({@code arm_smmu_init_bypass_stes} with bypass disabled, the only v3 choice since v6.10).
+     */
+    public static List<Route> routesV3Unknown(SmmuV3 hw) {
+        if (!hw.smmuen()) {
+            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", false))
+                    : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
+        }
+        return List.of(new Route.Abort("STE.Config=abort (no master of this stream ID)", false));
+    }
+
+    /**
      * Decides a whole v2 fetch with constraints: for each failure outcome that some live
      * stream ID × page (× outcome of a walk through rewritten tables) can produce, one witness.
      */
