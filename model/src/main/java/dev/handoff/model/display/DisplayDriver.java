@@ -79,7 +79,8 @@ public final class DisplayDriver {
 
     public static HandoffState apply(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
         return switch (step) {
-            case DisplayDriverStep.EngineReset r -> s.scanout() == Scanout.FIRMWARE_BUFFER ? s.withScanout(Scanout.STOPPED) : s;
+            case DisplayDriverStep.EngineReset r -> (s.scanout() == Scanout.FIRMWARE_BUFFER ? s.withScanout(Scanout.STOPPED) : s)
+                    .withExtraPipe(false);
             case DisplayDriverStep.RemoveFirmwareFb r -> s.withFbdrv(HandoffState.FBDRV_REMOVED);
             case DisplayDriverStep.MapFirmwareBuffer m -> s.withDdrv(s.ddrv().withFwBufferMapped());
             case DisplayDriverStep.OwnBank b -> {

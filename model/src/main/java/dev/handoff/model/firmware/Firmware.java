@@ -40,8 +40,8 @@ public final class Firmware {
         return switch (step) {
             case PROGRAM_SMMU -> c.v3() ? s.withV3(programV3(c)) : s.withV2(programV2(s.v2(), c));
             case PROGRAM_MC_OVERRIDE -> s.withMcSid(c.tegraPassthroughSid());
-            case START_SCANOUT -> s.withScanout(Scanout.FIRMWARE_BUFFER);
-            case QUIESCE_DISPLAY -> s.withScanout(Scanout.STOPPED);
+            case START_SCANOUT -> s.withScanout(Scanout.FIRMWARE_BUFFER).withExtraPipe(c.extraPipe());
+            case QUIESCE_DISPLAY -> s.withScanout(Scanout.STOPPED).withExtraPipe(false);
             case HANDOFF -> s;
         };
     }

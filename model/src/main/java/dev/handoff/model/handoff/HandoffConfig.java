@@ -66,7 +66,8 @@ public record HandoffConfig(
         int undescribedSid,
         int clampedGroups,
         boolean clampAlways,
-        String fwSmrSlot) {
+        String fwSmrSlot,
+        boolean extraPipe) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -138,7 +139,7 @@ public record HandoffConfig(
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
                 rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
-                s.knob(Knobs.FW_SMR_SLOT));
+                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"));
     }
 
 

@@ -257,7 +257,7 @@ public final class HandoffModel implements Model<HandoffState> {
         return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
                 new SmmuV3(false, false, 0, 0), DriverState.empty(groups), DeviceState.initial(displayEntries),
                 DeviceState.initial(otherEntries), DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
-                HandoffState.FBDRV_ABSENT, Scanout.STOPPED, 0, null, 0));
+                HandoffState.FBDRV_ABSENT, Scanout.STOPPED, false, 0, null, 0));
     }
 
     @Override
@@ -342,9 +342,13 @@ public final class HandoffModel implements Model<HandoffState> {
         return ddrvNext(s) == ddrv.size();
     }
 
-    /** The properties' window: after the handoff, while the engine still scans the firmware's buffer. */
+    /**
+     * The properties' window: after the handoff, while a pipe the firmware started still scans
+     * the firmware's buffer (the one the driver takes over until its first modeset, or an extra one
+     * nothing reprograms until the engine is reset).
+     */
     public boolean inWindow(HandoffState s) {
-        return firmwareDone(s) && s.scanout() == Scanout.FIRMWARE_BUFFER;
+        return firmwareDone(s) && (s.scanout() == Scanout.FIRMWARE_BUFFER || s.extraPipe());
     }
 
     @Override

@@ -71,6 +71,9 @@ public final class StateFields {
             default -> "absent";
         });
         f.put("display-engine.scanout", s.scanout().name());
+        if (c.extraPipe()) {
+            f.put("display-engine.extra_firmware_pipe", s.extraPipe() ? "scanning" : "stopped");
+        }
         if (c.tegra()) {
             f.put("memory-controller.sid_override", hex(s.mcSid()));
         }

@@ -17,6 +17,7 @@ public final class Knobs {
     public static final String FW_LIVE_STREAMS = "fw.live-streams";
     public static final String FW_DESCRIPTION = "fw.description";
     public static final String FW_QUIESCE = "fw.quiesce";
+    public static final String FW_EXTRA_PIPE = "fw.extra-pipe";
     public static final String FW_UNMATCHED = "fw.unmatched";
     public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
@@ -78,6 +79,10 @@ public final class Knobs {
                 + " a reserved-memory 'iommu-addresses' entry (DT), or a per-device passthrough flag"
                 + " (proposed 2019, not mainline).", "none", "rmr", "iommu-addresses", "passthrough-flag");
         add(FW_QUIESCE, Knob.Kind.FIRMWARE, "Firmware stops the display engine before handing off.", "no", "yes");
+        add(FW_EXTRA_PIPE, Knob.Kind.FIRMWARE, "Firmware left a second pipe (an SSPP/layer mixer path) scanning its buffer that"
+                + " the driver's first modeset does not reprogram: DPU never disables hardware its DRM state did not"
+                + " allocate, so only an engine reset stops it (an SC7180 devkit logs 'Unhandled context fault' at the"
+                + " EFI framebuffer's address while the display works).", "no", "yes");
         add(FW_UNMATCHED, Knob.Kind.FIRMWARE, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
         add(FW_CONFLICT_FAULT, Knob.Kind.FIRMWARE, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
                 + " several SMRs raises a stream match conflict fault (yes; MMU-500's reset value of sCR0, 0x00200001,"

@@ -41,7 +41,9 @@ class HandoffModelTest {
                 Scenario.of(Platforms.C630, "explicit-inherit", Map.of(Knobs.FW_SMR, "superset")),
                 Scenario.of(Platforms.TEGRA186, "tegra-late-sid", Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no")),
                 Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.SMMU_VERSION, "v3")),
-                Scenario.of(Platforms.JUNO, "rmr-dma", Map.of(Knobs.FW_MAPPING, "translated", Knobs.FW_TABLES, "unreserved")))) {
+                Scenario.of(Platforms.JUNO, "rmr-dma", Map.of(Knobs.FW_MAPPING, "translated", Knobs.FW_TABLES, "unreserved")),
+                Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_SMR_SLOT, "above-clamp", Knobs.FW_EXTRA_PIPE, "yes",
+                        Knobs.FW_LAST_BANK, "foreign")))) {
             HandoffModel m = new HandoffModel(sc, true);
             Set<HandoffState> all = reachable(m);
             long[] buf = new long[m.codec().words() + 2];
@@ -61,6 +63,30 @@ class HandoffModelTest {
             }
             assertEquals(all.size(), encodings.size(), "distinct states have distinct encodings");
             assertTrue(all.size() > 20, "a real state space: " + all.size());
+        }
+    }
+
+    /**
+     * The window ends when no pipe the firmware started scans its buffer: with an extra firmware
+     * pipe that the first modeset does not reprogram (fw.extra-pipe) the window stays open after
+     * it, and the engine's fetches there go through whatever the driver left (here its own domain,
+     * which maps only the new buffer: a context fault); the engine reset closes it.
+     */
+    @Test
+    void aFirmwarePipeTheModesetLeavesAloneKeepsTheWindowOpen() {
+        for (String reset : List.of("absent", "present")) {
+            HandoffModel m = new HandoffModel(Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_EXTRA_PIPE, "yes",
+                    Knobs.DISPLAY_RESET, reset)), true);
+            boolean afterModesetInWindow = false;
+            boolean afterModesetFaults = false;
+            for (HandoffState s : reachable(m)) {
+                if (s.failure() == null && m.modesetDone(s) && m.inWindow(s)) {
+                    afterModesetInWindow = true;
+                    afterModesetFaults |= m.fetchOutcomes(s).containsKey(dev.handoff.model.smmu.FetchOutcome.FAULT);
+                }
+            }
+            assertEquals(reset.equals("absent"), afterModesetInWindow, "display.reset=" + reset);
+            assertEquals(reset.equals("absent"), afterModesetFaults, "display.reset=" + reset);
         }
     }
 
