@@ -283,19 +283,38 @@ class PolicyVerdictsTest {
     }
 
     /**
-     * Tegra with a read-back takeover: the late SID override (probe_finalize) keeps the display on the
-     * passthrough SID until its default domain exists; programming it at MC probe moves the traffic to
-     * SID 0x9 while no SMR matches it.
+     * Tegra186: the display's traffic keeps the firmware's passthrough SID, which goes around the
+     * SMMU, until the memory controller's override is written from probe_finalize (v5.14+), after
+     * the head's default DMA domain and its iommu-addresses direct mapping exist; tegra_dc_probe
+     * then asserts the head reset, which it does unconditionally, before anything else can switch
+     * domains. Programming the override at MC probe (5.10) moves the traffic to SID 0x9 while no
+     * SMR matches it: an unidentified stream fault, reported (no Qualcomm firmware here).
      */
     @Test
     void tegraLateSidOverrideIsWhatKeepsTheDisplaySafe() {
-        Map<String, String> k = new HashMap<>(Map.of(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap",
-                Knobs.KERNEL_MAP_BEFORE_ATTACH, "works"));
-        assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "tegra-late-sid", k), NO_DMA_FAULT));
-        k.put(Knobs.KERNEL_TEGRA_LATE_SID, "no");
-        HandoffCheck.Outcome early = check(Platforms.TEGRA186, "tegra-late-sid", k);
+        HandoffCheck.Outcome late = check(Platforms.TEGRA186, "tegra-late-sid", Map.of());
+        assertEquals(Verdict.HOLDS, verdict(late, NO_DMA_FAULT));
+        assertEquals(Verdict.HOLDS, verdict(late, RIGHT_PAGE));
+        assertEquals("present", late.scenario().knob(Knobs.DISPLAY_RESET), "every tegra186 head has resets");
+        HandoffCheck.Outcome early = check(Platforms.TEGRA186, "tegra-late-sid", Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no"));
         assertEquals(Verdict.VIOLATED, verdict(early, NO_DMA_FAULT));
-        assertTrue(witnessPath(early, NO_DMA_FAULT).contains("no SMR matches"));
+        assertTrue(witnessPath(early, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(early, NO_DMA_FAULT));
+        assertEquals(dev.handoff.model.smmu.FetchOutcome.FAULT, severity(early, NO_DMA_FAULT));
+    }
+
+    /**
+     * host1x_client_iommu_attach keeps a head in its DMA default domain (the IOMMU-backed DMA API)
+     * and moves it to the shared, empty tegra->domain only from IDENTITY: the driver attaches no
+     * domain of its own under a DMA default (unlike msm), and it does so only after the DC reset.
+     */
+    @Test
+    void tegraHeadsStayInTheirDmaDefaultDomain() {
+        var dma = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.TEGRA186, "tegra-late-sid", Map.of()), true);
+        boolean ownAttached = dev.handoff.model.formalism.Models.reachable(dma).stream().anyMatch(s -> s.ddrv().ownCb() >= 0);
+        assertTrue(!ownAttached, "a DMA default domain is kept");
+        var identity = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.TEGRA186, "global-passthrough", Map.of()), true);
+        assertTrue(dev.handoff.model.formalism.Models.reachable(identity).stream().anyMatch(s -> s.ddrv().ownCb() >= 0 && s.scanout()
+                != dev.handoff.model.display.Scanout.FIRMWARE_BUFFER), "IDENTITY moves to the shared domain, after the reset");
     }
 
     /** SMMUv3 enabled by firmware: the reset's GBPA.ABORT window aborts the live stream (H18). */

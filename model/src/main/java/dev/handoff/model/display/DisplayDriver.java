@@ -56,18 +56,33 @@ public final class DisplayDriver {
         return p;
     }
 
+    /**
+     * Whether the driver attaches a domain of its own. msm always does ({@code msm_iommu_new}); a
+     * DMA-API driver never; Tegra's {@code host1x_client_iommu_attach} (6.12 drm.c:959-966) keeps
+     * a client in a DMA default domain ("This allows using the IOMMU-backed DMA API") and moves
+     * it to the shared, empty {@code tegra->domain} otherwise (IDENTITY, or no default domain).
+     */
+    public static boolean ownDomain(HandoffState s, HandoffConfig c) {
+        if (c.dmaApiDisplay()) {
+            return false;
+        }
+        return !c.tegra() || s.display().domain() != DeviceState.DMA;
+    }
+
     public static boolean applies(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
         boolean iommu = s.display().probe() == DeviceState.PROBED;
+        boolean own = ownDomain(s, c);
         return switch (step) {
             case DisplayDriverStep.EngineReset r -> c.engineReset();
             case DisplayDriverStep.RemoveFirmwareFb r -> true;
-            case DisplayDriverStep.MapFirmwareBuffer m -> c.readback() && iommu && (c.mapBeforeAttachWorks() || s.ddrv().ownCb() >= 0);
-            case DisplayDriverStep.OwnBank b -> iommu;
-            case DisplayDriverStep.OwnS2cr o -> iommu && s.ddrv().ownCb() >= 0 && changes(s, o.entry());
-            case DisplayDriverStep.OwnSte o -> iommu;
-            case DisplayDriverStep.PinNewBuffer p -> c.dmaApiDisplay() ? iommu && s.display().domain() == DeviceState.DMA
-                    : !c.readback() && iommu;
-            case DisplayDriverStep.FirstModeset f -> !(c.dmaApiDisplay() && iommu && s.display().domain() == DeviceState.DMA
+            case DisplayDriverStep.MapFirmwareBuffer m -> own && c.readback() && iommu
+                    && (c.mapBeforeAttachWorks() || s.ddrv().ownCb() >= 0);
+            case DisplayDriverStep.OwnBank b -> own && iommu;
+            case DisplayDriverStep.OwnS2cr o -> own && iommu && s.ddrv().ownCb() >= 0 && changes(s, o.entry());
+            case DisplayDriverStep.OwnSte o -> own && iommu;
+            case DisplayDriverStep.PinNewBuffer p -> own ? !c.readback() && iommu
+                    : iommu && s.display().domain() == DeviceState.DMA;
+            case DisplayDriverStep.FirstModeset f -> own || !(iommu && s.display().domain() == DeviceState.DMA
                     && !s.ddrv().newBufferMapped());
         };
     }
@@ -105,7 +120,7 @@ public final class DisplayDriver {
                 yield s.withV3(new SmmuV3(v.smmuen(), v.gbpaAbort(), SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.DISPLAY_OWN),
                         v.steOther()));
             }
-            case DisplayDriverStep.PinNewBuffer p -> c.dmaApiDisplay() && c.dmaIovaBroken()
+            case DisplayDriverStep.PinNewBuffer p -> !ownDomain(s, c) && c.dmaIovaBroken()
                     ? s // dma_alloc_*: the IOVA allocator of the default domain is corrupt, the allocation fails
                     : s.withDdrv(s.ddrv().withNewBufferMapped());
             case DisplayDriverStep.FirstModeset f -> s.withScanout(Scanout.DRIVER_BUFFER);

@@ -1,10 +1,34 @@
 package dev.handoff.model.formalism;
 
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Combinators over {@link Model}. */
 public final class Models {
     private Models() {
+    }
+
+    /**
+     * Every state reachable from the initial states, by a plain breadth-first search over the
+     * readable model (no codec, no engine): for tests and small tools on small models. O(states ×
+     * actions) calls of {@link Model#next}, every state kept in a {@code HashSet}.
+     */
+    public static <S> Set<S> reachable(Model<S> model) {
+        Set<S> seen = new HashSet<>(model.initialStates());
+        ArrayDeque<S> queue = new ArrayDeque<>(seen);
+        int actions = model.actions().size();
+        while (!queue.isEmpty()) {
+            S s = queue.poll();
+            for (int a = 0; a < actions; a++) {
+                S n = model.next(s, a);
+                if (n != null && seen.add(n)) {
+                    queue.add(n);
+                }
+            }
+        }
+        return seen;
     }
 
     /** The same model with {@code properties} instead of its own. */

@@ -513,7 +513,7 @@ public final class HandoffModel implements Model<HandoffState> {
                         r.add(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages()));
                     }
                 }
-                if (config.dmaApiDisplay() && s.ddrv().newBufferMapped()) {
+                if (!DisplayDriver.ownDomain(s, config) && s.ddrv().newBufferMapped()) {
                     r.add(new MappedRange(config.newIovaPage(), config.newPaPage(), config.fbPages()));
                 }
                 yield new TableView(r, false);

@@ -6,7 +6,6 @@ import dev.handoff.model.scenario.Platforms;
 import dev.handoff.model.scenario.Scenario;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The handoff model without the engine: codec round trip over every reachable state, and basic shape. */
 class HandoffModelTest {
-    /** Every reachable state, by a plain breadth-first search over the model API. */
     static Set<HandoffState> reachable(HandoffModel m) {
-        Set<HandoffState> seen = new HashSet<>(m.initialStates());
-        ArrayDeque<HandoffState> queue = new ArrayDeque<>(seen);
-        while (!queue.isEmpty()) {
-            HandoffState s = queue.poll();
-            for (int a = 0; a < m.actions().size(); a++) {
-                HandoffState n = m.next(s, a);
-                if (n != null && seen.add(n)) {
-                    queue.add(n);
-                }
-            }
-        }
-        return seen;
+        return dev.handoff.model.formalism.Models.reachable(m);
     }
 
     @Test
