@@ -38,7 +38,16 @@ public final class Explainer {
             return "Step " + last.index() + " (" + last.actor() + " " + last.action() + ") wrote the "
                     + last.changes().stream().filter(c -> c.field().startsWith("memory.")).map(c -> c.field().substring(7))
                     .findFirst().orElse("pages") + " while they were still in use: " + w.path() + ". "
-                    + allocation(steps) + "The firmware pages were not reserved from the kernel's allocator (fw.tables=unreserved).";
+                    + allocation(steps) + "The firmware pages were not reserved from the kernel's allocator (fw.tables=unreserved"
+                    + " or fw.framebuffer=unreserved).";
+        }
+        HandoffState end = states.get(states.size() - 1);
+        if (model.kernelDone(end)) {
+            return "After step " + last.index() + " (" + last.actor() + " " + last.action() + ") every kernel step has run and"
+                    + " no display driver has set a mode: " + (model.config().acpi()
+                    ? "on an ACPI boot no modelled display driver binds (msm, tegra-dc and hdlcd match only device"
+                            + " trees), so nothing probes the display or its IOMMU and efifb keeps the firmware framebuffer."
+                    : "the driver could not map a buffer for its first modeset.");
         }
         return "After step " + last.index() + " (" + last.actor() + " " + last.action() + ") no actor can move, yet the"
                 + " display driver has not reached its first modeset.";

@@ -130,6 +130,9 @@ public final class TraceJson {
         pl.put("tegraPassthroughSid", p.tegraPassthroughSid() < 0 ? null : hex(p.tegraPassthroughSid()));
         ObjectNode kd = pl.putObject("knobDefaults");
         p.knobDefaults().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> kd.put(e.getKey(), e.getValue()));
+        ObjectNode acpi = pl.putObject("acpi");
+        acpi.put("impl", p.acpi().impl().name().toLowerCase(Locale.ROOT));
+        acpi.put("singleMappings", p.acpi().singleMappings());
         if (s.policy() == null) {
             o.putNull("policy");
         } else {
@@ -294,6 +297,10 @@ public final class TraceJson {
             int passthrough = tp == null || tp.isNull() ? -1 : (int) hexNumber(p, "tegraPassthroughSid", pp + "tegraPassthroughSid");
             JsonNode kd = p.get("knobDefaults");
             Map<String, String> defaults = kd == null || kd.isNull() ? Map.of() : stringMap(kd, pp + "knobDefaults");
+            JsonNode ac = p.get("acpi");
+            Platform.AcpiFacts acpi = ac == null || ac.isNull() ? Platform.AcpiFacts.GENERIC_RANGES
+                    : new Platform.AcpiFacts(enumValue(Platform.SmmuImpl.class, text(ac, "impl", pp + "acpi.impl"), pp + "acpi.impl"),
+                            ac.path("singleMappings").asBoolean(false));
             Platform platform;
             try {
                 platform = new Platform(text(p, "name", pp + "name"),
@@ -304,7 +311,7 @@ public final class TraceJson {
                         hexNumber(p, "framebufferPa", pp + "framebufferPa"),
                         number(p, "framebufferBytes", pp + "framebufferBytes", Platform.PAGE, 1L << 40),
                         hexNumber(p, "translatedIova", pp + "translatedIova"),
-                        text(p, "otherDevice", pp + "otherDevice"), other, passthrough, defaults);
+                        text(p, "otherDevice", pp + "otherDevice"), other, passthrough, defaults, acpi);
             } catch (IllegalArgumentException e) {
                 throw error("scenario.platform", e.getMessage());
             }

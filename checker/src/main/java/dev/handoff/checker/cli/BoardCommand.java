@@ -87,6 +87,23 @@ final class BoardCommand implements Callable<Integer> {
         } else {
             policies.forEach(p -> chosen.add(Names.policy(p)));
         }
+        // a board boots the way it is described: a policy whose firmware description needs the other
+        // interface (an IORT RMR on a DTB board, iommu-addresses on an IORT board) does not apply
+        String iface = facts.acpi() ? "acpi" : "dt";
+        List<String[]> skipped = new ArrayList<>();
+        for (String p : List.copyOf(chosen)) {
+            String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
+            String implied = desc == null ? null : dev.handoff.model.scenario.Scenario.impliedInterface(desc);
+            if (implied != null && !implied.equals(iface)) {
+                chosen.remove(p);
+                skipped.add(new String[] {p, "its fw.description=" + desc + " needs an " + implied.toUpperCase(Locale.ROOT)
+                        + " boot; this board is described by " + (facts.acpi() ? "ACPI tables" : "a device tree")});
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new InputException("no chosen policy applies to " + facts.source() + ": "
+                    + String.join("; ", skipped.stream().map(x -> x[0] + " (" + x[1] + ")").toList()));
+        }
         List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -103,19 +120,19 @@ final class BoardCommand implements Callable<Integer> {
         SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
         List<SweepRunner.Result> results = new ArrayList<>();
         for (BoardPlatforms.Target t : targets) {
-            // the board's facts outrank a policy's platform settings (qcom-bypass presets an MDSS reset)
-            results.add(SweepRunner.run((p, v) -> {
-                java.util.Map<String, String> k = new java.util.LinkedHashMap<>(t.platform().knobDefaults());
-                k.putAll(v);
-                return scenario.scenario(t.platform(), p, k);
-            }, chosen, knobs, names,
+            // the board's facts are its platform's knob defaults; policies set no hardware fact
+            results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
                     !check.noPruning, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                     }));
         }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(facts, targets, results)));
+            ObjectNode root = json(facts, targets, results);
+            ArrayNode sk = root.putArray("skippedPolicies");
+            skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
+            out.println(RunReport.JSON.writeValueAsString(root));
         } else {
             text(out, facts, targets, results);
+            skipped.forEach(x -> out.println("not run: " + x[0] + ": " + x[1]));
         }
         out.flush();
         if (noMatrix != null) {

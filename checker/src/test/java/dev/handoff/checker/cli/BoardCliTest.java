@@ -56,6 +56,22 @@ class BoardCliTest {
         assertEquals("absent", first.get("scenario").get("knobs").get("display.reset").asText(), "no resets on db845c's MDSS");
         assertEquals("reserved", first.get("scenario").get("knobs").get("fw.framebuffer").asText(), "cont_splash is no-map");
         assertTrue(j.get("safePolicies").get(0).get("policies").toString().contains("fw-quiesce"));
+        assertEquals(0, j.get("skippedPolicies").size());
+    }
+
+    /** A DTB board boots with a device tree: policies built on an IORT RMR are not run, and say why. */
+    @Test
+    void policiesNeedingTheOtherFirmwareInterfaceAreNotRun() throws Exception {
+        CliTest.Run r = run("board", sharedDtb("sdm845-db845c.dtb").toString(), "--policy", "rmr-identity",
+                "--policy", "fw-quiesce", "--format", "json", "--vary", "fw.mapping");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = RunReport.JSON.readTree(r.out());
+        assertEquals(2, j.get("results").size(), "fw-quiesce only");
+        assertEquals("rmr-identity", j.get("skippedPolicies").get(0).get("policy").asText());
+        assertTrue(j.get("skippedPolicies").get(0).get("reason").asText().contains("needs an ACPI boot"));
+        CliTest.Run none = run("board", sharedDtb("sdm845-db845c.dtb").toString(), "--policy", "rmr-dma");
+        assertEquals(ExitCode.BAD_INPUT, none.code());
+        assertTrue(none.err().contains("no chosen policy applies"), none.err());
     }
 
     @Test

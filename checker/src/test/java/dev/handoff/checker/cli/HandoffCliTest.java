@@ -115,7 +115,7 @@ class HandoffCliTest {
     void badInputExits65WithOneLine() {
         CliTest.Run knob = run("check", "--set", "fw.maping=identity");
         assertEquals(ExitCode.BAD_INPUT, knob.code());
-        assertTrue(knob.err().startsWith("handoff: knob \"fw.maping\" is unknown (known: smmu.version, fw.mapping"), knob.err());
+        assertTrue(knob.err().startsWith("handoff: knob \"fw.maping\" is unknown (known: smmu.version, fw.interface, fw.mapping"), knob.err());
         CliTest.Run value = run("check", "--set", "fw.mapping=sideways");
         assertEquals(ExitCode.BAD_INPUT, value.code());
         assertTrue(value.err().contains("(allowed: identity, translated)"), value.err());

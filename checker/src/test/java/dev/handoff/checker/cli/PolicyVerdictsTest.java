@@ -184,15 +184,17 @@ class PolicyVerdictsTest {
     /**
      * RMR on SMMUv2: the install calls arm_smmu_find_sme(sid, ~0); after the first stream ID is
      * claimed every other one conflicts with it (-EINVAL), so 0x888, 0xc80 and 0xc88 stay unmatched
-     * and fault once the reset clears CLIENTPD with USFCFG=1. During the install CLIENTPD=1 lets
-     * every master bypass, which breaks isolation where the others are not IDENTITY (rmr-dma), and
-     * even where they are (rmr-identity): a master no description names bypasses too.
+     * and fault once the reset clears CLIENTPD with USFCFG=1 (shown without the hypervisor's quirk;
+     * with it, the generic ACPI impl writes the one kept entry's BYPASS, which lands as FAULT).
+     * During the install CLIENTPD=1 lets every master bypass: a master no description names too.
      */
     @Test
     void rmrPreservesOneStreamAndOpensAGlobalBypassWindow() {
-        HandoffCheck.Outcome identity = check(Platforms.C630, "rmr-identity", Map.of());
+        HandoffCheck.Outcome identity = check(Platforms.C630, "rmr-identity", Map.of(Knobs.HYP_BYPASS_QUIRK, "no"));
         assertEquals(Verdict.VIOLATED, verdict(identity, NO_DMA_FAULT));
         assertTrue(witnessPath(identity, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(identity, NO_DMA_FAULT));
+        HandoffCheck.Outcome quirk = check(Platforms.C630, "rmr-identity", Map.of());
+        assertTrue(witnessPath(quirk, NO_DMA_FAULT).contains("SMR[0] -> S2CR[0] FAULT"), witnessPath(quirk, NO_DMA_FAULT));
         HandoffCheck.Outcome dma = check(Platforms.C630, "rmr-dma", Map.of());
         assertEquals(Verdict.VIOLATED, verdict(dma, ISOLATION));
         String untranslated = witnessPath(identity, ISOLATION);
@@ -327,10 +329,34 @@ class PolicyVerdictsTest {
 
     /** Every program runs to its end: no policy strands the display driver before its first modeset. */
     @Test
-    void everyPolicyCompletes() {
+    void everyDtPolicyCompletes() {
         for (Policy p : Policies.all()) {
-            assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, p.name(), Map.of()), HANDOFF_COMPLETES), p.name());
+            HandoffCheck.Outcome o = check(Platforms.C630, p.name(), Map.of());
+            boolean acpi = o.scenario().is(Knobs.FW_INTERFACE, "acpi");
+            assertEquals(acpi ? Verdict.VIOLATED : Verdict.HOLDS, verdict(o, HANDOFF_COMPLETES), p.name());
         }
+    }
+
+    /**
+     * An ACPI boot (implied by an IORT RMR): msm has no ACPI match table, so nothing binds the
+     * MDSS, nothing probes its IOMMU (really_probe -> dma_configure runs only for a matched driver)
+     * and efifb keeps the firmware framebuffer for the whole boot; the kernel never sets a mode.
+     * arm_smmu_impl_init sees no of_node and the C630's IORT header is not in qcom_acpi_platlist:
+     * the generic MMU-500 impl, so the RMR's bypass S2CR is written as BYPASS, which the
+     * hypervisor lands as FAULT.
+     */
+    @Test
+    void anAcpiBootBindsNoDisplayDriver() {
+        HandoffCheck.Outcome o = check(Platforms.C630, "rmr-identity", Map.of());
+        assertEquals("acpi", o.scenario().knob(Knobs.FW_INTERFACE), "an IORT RMR implies an ACPI boot");
+        assertEquals(Verdict.VIOLATED, verdict(o, HANDOFF_COMPLETES));
+        var m = new dev.handoff.model.handoff.HandoffModel(o.scenario(), true);
+        assertTrue(m.actions().stream().noneMatch(a -> a.actor().equals("display-driver")), "no display driver");
+        assertTrue(m.actions().stream().noneMatch(a -> a.name().startsWith("display.")), "no IOMMU probe of the display");
+        assertTrue(!m.config().qcomImpl(), "generic MMU-500 hooks on the C630's ACPI boot");
+        ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+                () -> Scenario.of(Platforms.C630, "rmr-identity", Map.of(Knobs.FW_INTERFACE, "dt")));
+        assertTrue(e.getMessage().contains("an IORT RMR needs fw.interface=acpi"), e.getMessage());
     }
 
     /** The state count does not depend on the framebuffer's size: a fetch is one transition per outcome. */
@@ -495,21 +521,24 @@ class PolicyVerdictsTest {
     }
 
     /**
-     * Juno (generic arm-smmu, DMA-API display driver), rmr-dma: the RMR keeps stream 0 bypassing
-     * through the reset, but a DMA default domain on v2 cannot take the direct mapping before its
-     * first attach (arm_smmu_map_pages: -ENODEV), so the attach points the stream at an empty table
-     * until the retry (H9). If mappings before attach worked (v3, the reverted 2024 v2 change), it
-     * holds; with an IDENTITY default domain (rmr-identity) it holds too.
+     * Juno (generic arm-smmu, DMA-API display driver) with an identity iommu-addresses entry and a
+     * driver that keeps the firmware's SMR and bank through the reset (the 2019 RFC, as a what-if
+     * on a generic SMMU): the display's DMA default domain on v2 cannot take the direct mapping
+     * before its first attach (arm_smmu_map_pages: -ENODEV), so the attach points the stream at
+     * an empty table until iommu_setup_default_domain's retry (H9). If mappings before attach
+     * worked (v3, the reverted 2024 v2 change), it holds. On an ACPI boot (rmr-dma) hdlcd does not
+     * bind and nothing probes the display: no attach, no window.
      */
     @Test
-    void rmrWithADmaDomainFaultsInTheMapAfterAttachWindow() {
-        HandoffCheck.Outcome dma = check(Platforms.JUNO, "rmr-dma", Map.of());
+    void aDmaDomainFaultsInTheMapAfterAttachWindow() {
+        Map<String, String> k = new HashMap<>(Map.of(Knobs.KERNEL_INHERIT, "keep-translation"));
+        HandoffCheck.Outcome dma = check(Platforms.JUNO, "dt-iommu-addresses", k);
         assertEquals(Verdict.VIOLATED, verdict(dma, NO_DMA_FAULT));
         assertTrue(witnessPath(dma, NO_DMA_FAULT).contains("display-default-domain: no leaf"), witnessPath(dma, NO_DMA_FAULT));
         assertTrue(rootCause(dma, NO_DMA_FAULT).startsWith("iommu-core display.attach.s2cr[]"), rootCause(dma, NO_DMA_FAULT));
-        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-dma", Map.of(Knobs.KERNEL_MAP_BEFORE_ATTACH, "works")),
-                NO_DMA_FAULT));
-        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-identity", Map.of()), NO_DMA_FAULT));
+        k.put(Knobs.KERNEL_MAP_BEFORE_ATTACH, "works");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "dt-iommu-addresses", k), NO_DMA_FAULT));
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-dma", Map.of()), NO_DMA_FAULT));
     }
 
     /**

@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * What a board's firmware description says about its SMMUs, displays and memory: the facts the
  * handoff model needs, as read, before any judgement. Numbers are as the tree gives them.
+ * {@code acpi}: read from an IORT table (an ACPI boot), not a device tree.
  */
-public record BoardFacts(String source, String model, List<Smmu> smmus, List<Device> devices, List<Region> regions,
-                         List<Framebuffer> framebuffers, List<Finding> findings) {
+public record BoardFacts(String source, String model, boolean acpi, List<Smmu> smmus, List<Device> devices,
+                         List<Region> regions, List<Framebuffer> framebuffers, List<Finding> findings) {
     public BoardFacts {
         smmus = List.copyOf(smmus);
         devices = List.copyOf(devices);

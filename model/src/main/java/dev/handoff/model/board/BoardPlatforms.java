@@ -92,6 +92,11 @@ public final class BoardPlatforms {
             knobs.put(Knobs.SMMU_VERSION, "v3");
         }
         knobs.put(Knobs.DISPLAY_RESET, d.hasResets() ? "present" : "absent");
+        knobs.put(Knobs.FW_INTERFACE, f.acpi() ? "acpi" : "dt");
+        if (qcom) {
+            knobs.put(Knobs.FW_GLOBAL_FAULT, "reset");
+            notes.add("fw.global-fault=reset assumed: reports from Qualcomm machines describe resets on SMMU global faults [UNVERIFIED]");
+        }
         if (smmu.compatible().contains("qcom,sdm845-smmu-500")) {
             knobs.put(Knobs.HYP_BYPASS_QUIRK, "yes");
             notes.add("hyp.bypass-quirk=yes assumed: qcom's S2CR quirk was written for sdm845-family firmware [READING]");
@@ -130,7 +135,10 @@ public final class BoardPlatforms {
                 d.compatible().isEmpty() ? "" : d.compatible().get(0), streams,
                 tegra ? Platform.DisplayFlavour.TEGRA : msm ? Platform.DisplayFlavour.MSM : Platform.DisplayFlavour.DMA_API,
                 base, size, 0x4000_0000L,
-                other == null ? "(none)" : other.path(), otherStreams, tegra ? 0x7f : -1, knobs);
+                other == null ? "(none)" : other.path(), otherStreams, tegra ? 0x7f : -1, knobs,
+                // an IORT board's facts are its ACPI facts: the clients' stream IDs are what it maps (the
+                // qcom impl would need the header's OEM match, which is not read); a DTB says nothing of ACPI
+                f.acpi() ? new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true) : Platform.AcpiFacts.GENERIC_RANGES);
         return new Target(d, p, notes);
     }
 

@@ -84,7 +84,7 @@ public final class DeviceTreeReader {
         List<BoardFacts.Framebuffer> fbs = framebuffers(fdt);
         findings(fdt, smmus, devices, regions, fbs, findings);
         String model = fdt.root().string("model");
-        return new BoardFacts(source, model == null ? "" : model, smmus, devices, regions, fbs, findings);
+        return new BoardFacts(source, model == null ? "" : model, false, smmus, devices, regions, fbs, findings);
     }
 
     static String role(List<String> compatible) {

@@ -164,7 +164,7 @@ public final class IortReader {
                     : type == 1 && GPU.matcher(name).matches() ? "gpu" : "other";
             devices.add(new BoardFacts.Device(name, List.of(), role, true, streams, List.of(), false));
         }
-        return new BoardFacts(source, "IORT revision " + revision, smmus, devices, regions, List.of(), findings);
+        return new BoardFacts(source, "IORT revision " + revision, true, smmus, devices, regions, List.of(), findings);
     }
 
     /** The node's ID mappings onto SMMU nodes, as stream ID/mask entries (a power-of-two aligned range is one entry). */

@@ -24,6 +24,11 @@ public final class DisplayDriver {
 
     public static List<DisplayDriverStep> program(HandoffConfig c) {
         List<DisplayDriverStep> p = new ArrayList<>();
+        if (c.acpi()) {
+            // msm (mdss_dt_match), tegra-dc and hdlcd have no acpi_match_table: nothing binds, the
+            // engine keeps scanning the firmware's buffer and efifb keeps it for the whole boot
+            return p;
+        }
         p.add(new DisplayDriverStep.EngineReset());
         p.add(new DisplayDriverStep.RemoveFirmwareFb());
         if (c.dmaApiDisplay()) {

@@ -67,7 +67,8 @@ public record HandoffConfig(
         int clampedGroups,
         boolean clampAlways,
         String fwSmrSlot,
-        boolean extraPipe) {
+        boolean extraPipe,
+        boolean acpi) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -75,7 +76,11 @@ public record HandoffConfig(
     public static HandoffConfig of(Scenario s) {
         Platform p = s.platform();
         boolean v3 = s.is(Knobs.SMMU_VERSION, "v3");
-        boolean qcom = p.impl() == Platform.SmmuImpl.QCOM;
+        boolean acpi = s.is(Knobs.FW_INTERFACE, "acpi");
+        // arm_smmu_impl_init: with no of_node only the ACPI platform list picks a vendor impl
+        boolean qcom = (acpi ? p.acpi().impl() : p.impl()) == Platform.SmmuImpl.QCOM;
+        // iort_nc_iommu_map uses single ID mappings only: without them an ACPI client has no stream IDs
+        List<StreamEntry> otherStreams = acpi && !p.acpi().singleMappings() ? List.of() : p.otherStreams();
         String mba = s.knob(Knobs.KERNEL_MAP_BEFORE_ATTACH);
         boolean mapWorks = mba.equals("works") || mba.equals("auto") && v3;
         long fbPage = p.framebufferPa() / Platform.PAGE;
@@ -113,7 +118,8 @@ public record HandoffConfig(
             default -> direct = false;
         }
         List<Integer> undescribed = undescribedSids(p, 2);
-        boolean displayIdentityHook = qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
+        // qcom_smmu_def_domain_type: of_match_device needs an of_node
+        boolean displayIdentityHook = !acpi && qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
         boolean engineReset = s.is(Knobs.DISPLAY_RESET, "present")
                 && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
         // fw.smr-slot=above-clamp: the hardware has groups beyond the 128 the qcom clamp keeps; the
@@ -125,7 +131,7 @@ public record HandoffConfig(
                         s.is(Knobs.HYP_CLIENTPD, "ignored")),
                 s.is(Knobs.KERNEL_DISABLE_BYPASS, "yes"), s.knob(Knobs.KERNEL_INHERIT),
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
-                p.displayStreams(), List.copyOf(live), p.otherStreams(), fbPage, p.framebufferPages(), fwIova,
+                p.displayStreams(), List.copyOf(live), otherStreams, fbPage, p.framebufferPages(), fwIova,
                 NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
                 s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_FRAMEBUFFER, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
                 s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
@@ -139,7 +145,7 @@ public record HandoffConfig(
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
                 rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
-                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"));
+                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi);
     }
 
 

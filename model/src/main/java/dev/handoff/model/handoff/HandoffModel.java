@@ -121,9 +121,10 @@ public final class HandoffModel implements Model<HandoffState> {
         for (int i = 0; i < firmware.size(); i++) {
             add(new FwSlot(i), "firmware", firmware.get(i).name().toLowerCase().replace('_', '-'), firmware.get(i).citation());
         }
-        if (config.tegra() && !config.lateSid()) {
+        if (config.tegra() && !config.lateSid() && !config.acpi()) {
             add(new McSlot(), "memory-controller", "program_sid_override",
-                    "tegra186_mc_program_sid (MC probe, before v5.14): the display client's SID override := kernel SID");
+                    "tegra186_mc_program_sid (MC probe, before v5.14; the MC driver matches only device trees):"
+                            + " the display client's SID override := kernel SID");
         }
         for (int i = 0; i < driver.size(); i++) {
             add(new DriverSlot(i), "arm-smmu", driver.get(i).name(), driver.get(i).citation());

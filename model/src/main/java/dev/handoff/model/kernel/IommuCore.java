@@ -27,7 +27,11 @@ public final class IommuCore {
         if (!c.otherStreams().isEmpty()) {
             device(p, c, false, c.otherStreams().size());
         }
-        device(p, c, true, c.tegra() ? 1 : c.displayStreams().size());
+        if (!c.acpi()) {
+            // an ACPI boot binds no display driver (msm, tegra and hdlcd match only device trees), and
+            // a device's IOMMU is probed from really_probe -> dma_configure when a driver binds
+            device(p, c, true, c.tegra() ? 1 : c.displayStreams().size());
+        }
         return p;
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public final class Knobs {
     public static final String SMMU_VERSION = "smmu.version";
+    public static final String FW_INTERFACE = "fw.interface";
     public static final String FW_MAPPING = "fw.mapping";
     public static final String FW_TABLES = "fw.tables";
     public static final String FW_FRAMEBUFFER = "fw.framebuffer";
@@ -54,6 +55,12 @@ public final class Knobs {
     static {
         add(SMMU_VERSION, Knob.Kind.HARDWARE, "SMMU architecture: v2 (MMU-500, SMR/S2CR/context banks) or v3 (stream table, GBPA).",
                 "v2", "v3");
+        add(FW_INTERFACE, Knob.Kind.FIRMWARE, "How the firmware describes the board: a device tree (dt) or ACPI tables (acpi)."
+                + " An IORT RMR implies acpi, iommu-addresses and the passthrough flag imply dt (a contradiction is bad"
+                + " input). On ACPI arm_smmu_impl_init sees no of_node (qcom hooks only through qcom_acpi_platlist),"
+                + " qcom_smmu_def_domain_type never matches, clients get stream IDs only from IORT single ID mappings,"
+                + " and no modelled display driver (msm, tegra, hdlcd) has an ACPI match table: nothing probes the"
+                + " display or its IOMMU, and efifb keeps the firmware framebuffer for the whole boot.", "dt", "acpi");
         add(FW_MAPPING, Knob.Kind.FIRMWARE, "Firmware's display translation: identity (IOVA = PA: context bank with SCTLR.M=0)"
                 + " or translated (IOVA != PA through firmware page tables).", "identity", "translated");
         add(FW_TABLES, Knob.Kind.FIRMWARE, "The firmware's display page tables are reserved from the kernel's page allocator,"

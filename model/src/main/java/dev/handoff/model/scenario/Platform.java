@@ -26,6 +26,7 @@ import java.util.Objects;
  *                         (Tegra only; -1 otherwise)
  * @param knobDefaults     hardware and firmware knob values this platform implies (for example no
  *                         MDSS reset on sdm845); never a kernel knob
+ * @param acpi             what an ACPI boot of the board ({@code fw.interface=acpi}) gives Linux
  */
 public record Platform(
         String name,
@@ -42,9 +43,25 @@ public record Platform(
         String otherDevice,
         List<StreamEntry> otherStreams,
         int tegraPassthroughSid,
-        Map<String, String> knobDefaults) {
+        Map<String, String> knobDefaults,
+        AcpiFacts acpi) {
 
     public static final long PAGE = 4096;
+
+    /**
+     * What an ACPI boot gives Linux instead of the device tree.
+     *
+     * @param impl           the hooks {@code arm_smmu_impl_init} picks with no of_node: the qcom
+     *                       impl only when the IORT header is in {@code qcom_acpi_platlist} (exact
+     *                       OEM id, table id and revision), otherwise MMU-500's generic one
+     * @param singleMappings the IORT gives named components single ID mappings, the only kind
+     *                       {@code iort_nc_iommu_map} uses (it stops at the first range mapping):
+     *                       only then does a client get stream IDs, an SMR and a domain
+     */
+    public record AcpiFacts(SmmuImpl impl, boolean singleMappings) {
+        /** A generic impl and range-only mappings: no client gets stream IDs. */
+        public static final AcpiFacts GENERIC_RANGES = new AcpiFacts(SmmuImpl.GENERIC, false);
+    }
 
     /** Vendor hook sets of arm-smmu ({@code arm_smmu_impl_init}). */
     public enum SmmuImpl { GENERIC, QCOM, NVIDIA }
@@ -61,6 +78,7 @@ public record Platform(
         displayStreams = List.copyOf(displayStreams);
         otherStreams = List.copyOf(otherStreams);
         knobDefaults = Map.copyOf(knobDefaults);
+        Objects.requireNonNull(acpi);
         if (smrGroups < 2 || smrGroups > 128 || contextBanks < 2 || contextBanks > 128) {
             throw new IllegalArgumentException("platform " + name + ": 2..128 SMR groups and context banks");
         }
@@ -87,13 +105,13 @@ public record Platform(
     public Platform withFramebufferBytes(long bytes) {
         return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, displayStreams,
                 displayFlavour, framebufferPa, bytes, translatedIova, otherDevice, otherStreams, tegraPassthroughSid,
-                knobDefaults);
+                knobDefaults, acpi);
     }
 
     /** A copy with other display streams (tests and boards). */
     public Platform withDisplayStreams(List<StreamEntry> streams) {
         return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, streams,
                 displayFlavour, framebufferPa, framebufferBytes, translatedIova, otherDevice, otherStreams,
-                tegraPassthroughSid, knobDefaults);
+                tegraPassthroughSid, knobDefaults, acpi);
     }
 }

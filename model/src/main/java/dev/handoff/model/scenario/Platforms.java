@@ -17,7 +17,10 @@ public final class Platforms {
      * the firmware of these sdm845 laptops [READING of commit f9081b8ff593's motivation]. A global
      * fault is taken to reset the machine ({@code fw.global-fault=reset}): Bjorn Andersson's
      * bootloader-mappings series speaks of "catastrophic faults during arm-smmu initialization" on
-     * these laptops [UNVERIFIED that the firmware, not the stalled display, resets it].
+     * these laptops [UNVERIFIED that the firmware, not the stalled display, resets it]. Booted with
+     * ACPI it gets MMU-500's generic hooks: its IORT header (LENOVO, CB-01, revision 1) is not in
+     * qcom_acpi_platlist, which wants revision 0x8180; and its named components (\_SB.GPU0 carries
+     * the display's stream IDs) have range ID mappings only, which iort_nc_iommu_map ignores.
      */
     public static final Platform C630 = new Platform("c630",
             "Lenovo Yoga C630 (sdm850): MMU-500 with qcom hooks, MDSS 0x880/0x8 + 0xc80/0x8, no MDSS reset, GOP framebuffer",
@@ -25,14 +28,16 @@ public final class Platforms {
             List.of(new StreamEntry(0x880, 0x8), new StreamEntry(0xc80, 0x8)),
             Platform.DisplayFlavour.MSM, 0x8040_0000L, 8_298_496L, 0x4000_0000L,
             "ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)), -1,
-            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes", Knobs.FW_GLOBAL_FAULT, "reset"));
+            Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes", Knobs.FW_GLOBAL_FAULT, "reset"),
+            Platform.AcpiFacts.GENERIC_RANGES);
 
     /**
      * NVIDIA Jetson TX2 (tegra186): MMU-500 with the nvidia hooks; display controller stream ID
      * 0x9 chosen by the memory controller's SID override; firmware leaves the passthrough SID
      * 0x7f in the override [BRIEF 3.4, 7; UNVERIFIED: the kernel only logs the old value]. Every head
      * has {@code resets} (tegra186.dtsi), which tegra_dc_probe asserts unconditionally after the
-     * head's IOMMU probe (a missing reset fails the probe). No qcom hypervisor.
+     * head's IOMMU probe (a missing reset fails the probe). No qcom hypervisor. It boots with a
+     * device tree; its ACPI facts are a what-if.
      */
     public static final Platform TEGRA186 = new Platform("tegra186",
             "NVIDIA Jetson TX2 (tegra186): MMU-500 with nvidia hooks, display SID 0x9 via MC override (firmware: 0x7f), DC reset",
@@ -40,20 +45,21 @@ public final class Platforms {
             List.of(new StreamEntry(0x9, 0x0)),
             Platform.DisplayFlavour.TEGRA, 0x9600_0000L, 8_298_496L, 0x4000_0000L,
             "sdhci@3400000", List.of(new StreamEntry(0x2, 0x0)), 0x7f,
-            Map.of(Knobs.DISPLAY_RESET, "present"));
+            Map.of(Knobs.DISPLAY_RESET, "present"), Platform.AcpiFacts.GENERIC_RANGES);
 
     /**
      * Arm Juno r1 with its HDLCD behind a dedicated MMU-401 ({@code arm,mmu-401}, generic arm-smmu,
      * no vendor hooks), stream ID 0, and an EDK2 GOP framebuffer: the case Robin Murphy hit in his
      * review of the 2019 RFC [BRIEF 5.2]. The hdlcd driver maps its buffers through the DMA API in
-     * the default domain. Framebuffer address and SMMU sizes are representative.
+     * the default domain. Framebuffer address and SMMU sizes are representative. Its ACPI boot is
+     * taken to give named components single ID mappings [UNVERIFIED: EDK2's Juno IORT].
      */
     public static final Platform JUNO = new Platform("juno",
             "Arm Juno r1: HDLCD behind its own MMU-401 (generic arm-smmu), stream 0x0, DMA-API driver, GOP framebuffer",
             Platform.SmmuImpl.GENERIC, 4, 4, "arm,hdlcd", List.of(new StreamEntry(0x0, 0x0)),
             Platform.DisplayFlavour.DMA_API, 0xfe00_0000L, 8_298_496L, 0x4000_0000L,
             "(none)", List.of(), -1,
-            Map.of(Knobs.DISPLAY_RESET, "absent"));
+            Map.of(Knobs.DISPLAY_RESET, "absent"), new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true));
 
     private static final Map<String, Platform> ALL = new LinkedHashMap<>();
 

@@ -33,7 +33,29 @@ public record Scenario(Platform platform, String policy, Map<String, String> kno
         k.put(Knobs.KERNEL_VERSION, version);
         k.putAll(policySettings);
         k.putAll(overrides);
+        String implied = impliedInterface(k.get(Knobs.FW_DESCRIPTION));
+        if (implied != null) {
+            boolean explicit = overrides.containsKey(Knobs.FW_INTERFACE) || policySettings.containsKey(Knobs.FW_INTERFACE);
+            if (explicit && !k.get(Knobs.FW_INTERFACE).equals(implied)) {
+                throw new ScenarioException("knob \"" + Knobs.FW_INTERFACE + "\" is " + k.get(Knobs.FW_INTERFACE)
+                        + " but fw.description=" + k.get(Knobs.FW_DESCRIPTION) + " is an " + implied.toUpperCase(java.util.Locale.ROOT)
+                        + " description (an IORT RMR needs fw.interface=acpi; iommu-addresses and the passthrough flag need dt)");
+            }
+            k.put(Knobs.FW_INTERFACE, implied);
+        }
         return validate(new Scenario(platform, policy, k));
+    }
+
+    /**
+     * The firmware interface a description needs: an IORT RMR is ACPI, reserved-memory
+     * iommu-addresses and the (proposed) passthrough flag are device-tree properties; null for none.
+     */
+    public static String impliedInterface(String description) {
+        return switch (description) {
+            case "rmr" -> "acpi";
+            case "iommu-addresses", "passthrough-flag" -> "dt";
+            default -> null;
+        };
     }
 
     /** Settings that are each allowed but do not fit together or do not fit the platform. */

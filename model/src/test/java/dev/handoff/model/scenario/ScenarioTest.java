@@ -25,7 +25,7 @@ class ScenarioTest {
     void unknownKnobListsTheKnownOnes() {
         ScenarioException e = assertThrows(ScenarioException.class,
                 () -> Scenario.of(Platforms.C630, null, Map.of("fw.maping", "identity")));
-        assertTrue(e.getMessage().startsWith("knob \"fw.maping\" is unknown (known: smmu.version, fw.mapping,"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("knob \"fw.maping\" is unknown (known: smmu.version, fw.interface, fw.mapping,"), e.getMessage());
     }
 
     @Test
