@@ -83,6 +83,15 @@ public final class KernelVersions {
                     "1d6316e50572 (v6.3)", of("no", "no", "no", "yes", "yes"),
                     "the whole list per version is data (qcomClients); sdm845-mdss and sc7180-mdss are in every version;"
                             + " the 5.10, 5.15 and 6.6 lists are rebuilt from patch contexts [UNVERIFIED against the tags]"),
+            new Mechanism(null, "qcom_smmu_client_of_match: qcom,sm8450-mdss and qcom,x1e80100-mdss listed",
+                    "added after v6.6 (with qcm2290-mdss, 28af105cb650, v6.8; sm6115-mdss 2025)", of("no", "no", "no", "no", "yes"),
+                    "6.6.y's list rebuilt from a derived tree [UNVERIFIED whether stable took them]; the only modelled"
+                            + " difference between 6.6 and 6.12"),
+            new Mechanism(null, "host1x_client_iommu_attach moves an IDENTITY client to the shared, empty tegra->domain",
+                    "present in 6.12 (drm.c:959-966), absent in 6.1 (drm.c:969) [UNVERIFIED which release]",
+                    of("no", "no", "no", "unknown", "yes"),
+                    "the model takes 6.12's behaviour for every version: it runs after tegra_dc_probe's reset, so it"
+                            + " changes no verdict here"),
             new Mechanism(null, "arm_smmu_probe_device defers a client until arm-smmu has bound",
                     "229e6ee43d2a (v6.13; 5.10.231, 5.15.174, 6.1.120, 6.6.66, 6.12.4)", all("defers"),
                     "before the fix the same race dereferenced a NULL smmu: a crash, never a client probe during the"
