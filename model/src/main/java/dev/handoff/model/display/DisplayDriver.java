@@ -48,7 +48,7 @@ public final class DisplayDriver {
             p.add(new DisplayDriverStep.OwnSte());
         } else {
             p.add(new DisplayDriverStep.OwnBank());
-            int entries = c.tegra() ? 1 : c.displayStreams().size();
+            int entries = c.displayStreams().size();
             for (int k = 0; k < entries; k++) {
                 p.add(new DisplayDriverStep.OwnS2cr(k));
             }

@@ -32,7 +32,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     HandoffCodec(HandoffConfig c) {
         this.groups = c.groups();
         this.banks = c.banks();
-        this.displayEntries = c.tegra() ? 1 : c.displayStreams().size();
+        this.displayEntries = c.displayStreams().size();
         this.otherEntries = c.otherStreams().size();
         int bits = 4 + 10 + 10 + 6 + 1
                 + 32 + groups * 64 + banks * (64 + 3)

@@ -254,7 +254,7 @@ public final class HandoffModel implements Model<HandoffState> {
         int groups = config.groups();
         int banks = config.banks();
         int otherEntries = config.otherStreams().size();
-        int displayEntries = config.tegra() ? 1 : config.displayStreams().size();
+        int displayEntries = config.displayStreams().size();
         return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
                 new SmmuV3(false, false, 0, 0), DriverState.empty(groups), DeviceState.initial(displayEntries),
                 DeviceState.initial(otherEntries), DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,

@@ -30,7 +30,7 @@ public final class IommuCore {
         if (!c.acpi()) {
             // an ACPI boot binds no display driver (msm, tegra and hdlcd match only device trees), and
             // a device's IOMMU is probed from really_probe -> dma_configure when a driver binds
-            device(p, c, true, c.tegra() ? 1 : c.displayStreams().size());
+            device(p, c, true, c.displayStreams().size());
         }
         return p;
     }
@@ -59,12 +59,12 @@ public final class IommuCore {
         }
     }
 
-    /** The device's {@code iommus} entries (Tegra's display: the kernel's SID for the client). */
+    /**
+     * The device's fwspec IDs as {@code arm_smmu_of_xlate} packs its {@code iommus} (a 1-cell
+     * specifier takes the SMMU's {@code stream-match-mask}: Tegra's display is 0x9 with 0x7f80).
+     */
     static List<StreamEntry> entries(HandoffConfig c, boolean display) {
-        if (!display) {
-            return c.otherStreams();
-        }
-        return c.tegra() ? List.of(new StreamEntry(c.displayKernelSid(), 0)) : c.displayStreams();
+        return display ? c.displayStreams() : c.otherStreams();
     }
 
     /**

@@ -33,7 +33,8 @@ public final class Platforms {
 
     /**
      * NVIDIA Jetson TX2 (tegra186): MMU-500 with the nvidia hooks; display controller stream ID
-     * 0x9 chosen by the memory controller's SID override; firmware leaves the passthrough SID
+     * 0x9 chosen by the memory controller's SID override, matched with the SMMU node's
+     * {@code stream-match-mask = <0x7f80>} (1-cell {@code iommus}, arm_smmu_of_xlate); firmware leaves the passthrough SID
      * 0x7f in the override [BRIEF 3.4, 7; UNVERIFIED: the kernel only logs the old value]. Every head
      * has {@code resets} (tegra186.dtsi), which tegra_dc_probe asserts unconditionally after the
      * head's IOMMU probe (a missing reset fails the probe). No qcom hypervisor. It boots with a
@@ -42,9 +43,9 @@ public final class Platforms {
     public static final Platform TEGRA186 = new Platform("tegra186",
             "NVIDIA Jetson TX2 (tegra186): MMU-500 with nvidia hooks, display SID 0x9 via MC override (firmware: 0x7f), DC reset",
             Platform.SmmuImpl.NVIDIA, 8, 8, "nvidia,tegra186-dc",
-            List.of(new StreamEntry(0x9, 0x0)),
+            List.of(new StreamEntry(0x9, 0x7f80)),
             Platform.DisplayFlavour.TEGRA, 0x9600_0000L, 8_298_496L, 0x4000_0000L,
-            "sdhci@3400000", List.of(new StreamEntry(0x2, 0x0)), 0x7f,
+            "sdhci@3400000", List.of(new StreamEntry(0x2, 0x7f80)), 0x7f,
             Map.of(Knobs.DISPLAY_RESET, "present"), Platform.AcpiFacts.GENERIC_RANGES);
 
     /**
