@@ -122,7 +122,7 @@ final class BoardCommand implements Callable<Integer> {
         for (BoardPlatforms.Target t : targets) {
             // the board's facts are its platform's knob defaults; policies set no hardware fact
             results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
-                    !check.noPruning, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                    !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                     }));
         }
         if (format.equals("json")) {

@@ -59,7 +59,7 @@ final class CheckCommand implements Callable<Integer> {
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter out = spec.commandLine().getOut();
-        HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.maxCounterexamples(spec), settings,
+        HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings,
                 new ProgressPrinter(spec.commandLine().getErr(), ProgressPrinter.interactive(), exploration.progress));
         if (traceOut != null) {
             for (java.nio.file.Path p : HandoffReports.writeTraces(traceOut, "", o)) {

@@ -16,6 +16,11 @@ final class CheckOptions {
             description = "Enumerate every (stream ID, page) of a fetch instead of deciding it with constraints.")
     boolean noPruning;
 
+    @Option(names = "--count-saved",
+            description = "Count the states constraint pruning saved (naive enumeration of every (stream ID, page)"
+                    + " of each failing fetch: most of a check's time, so off by default).")
+    boolean countSaved;
+
     @Option(names = "--max-counterexamples", paramLabel = "N", defaultValue = "1",
             description = "Up to N counterexamples per property whose root causes differ (default: ${DEFAULT-VALUE}).")
     int maxCounterexamples;

@@ -62,9 +62,10 @@ final class HandoffCheck {
      * @param fetchEvaluations  fetch transitions decided by constraints
      * @param naiveBranches     the (stream ID, page, outcome) branches naive enumeration would have taken instead
      * @param statesSaved       distinct states naive enumeration would have added (-1: not counted)
+     * @param statesSavedNote   why it was not counted, or null
      * @param constraintQueries questions to the constraint adapter; {@code constraintSolves} of them needed choco
      */
-    record Pruning(boolean enabled, long fetchEvaluations, long naiveBranches, long statesSaved,
+    record Pruning(boolean enabled, long fetchEvaluations, long naiveBranches, long statesSaved, String statesSavedNote,
                    long constraintQueries, long constraintSolves) {
     }
 
@@ -120,8 +121,14 @@ final class HandoffCheck {
 
     static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, int counterexamples,
                        ExplorationSettings settings, SearchListener listener) {
+        return run(scenario, propertyNames, pruning, false, counterexamples, settings, listener);
+    }
+
+    /** @param countSaved count the states pruning saved (costly: {@link HandoffModel#statesSaved}) */
+    static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, boolean countSaved, int counterexamples,
+                       ExplorationSettings settings, SearchListener listener) {
         List<String> names = HandoffProperties.resolve(propertyNames);
-        HandoffModel model = new HandoffModel(scenario, pruning);
+        HandoffModel model = new HandoffModel(scenario, pruning, countSaved);
         List<dev.handoff.model.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
                 new ArrayList<>(HandoffProperties.invariants(model, names));
         invariants.addAll(HandoffProperties.severityInvariants());
@@ -181,7 +188,7 @@ final class HandoffCheck {
             out.add(new PropertyOutcome(n, p.verdict(), files, worst));
         }
         Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
-                counters[2], counters[3]);
+                model.statesSavedNote(), counters[2], counters[3]);
         return new Outcome(scenario, out, r.statistics(), r.stopReason(), pr);
     }
 

@@ -67,7 +67,12 @@ final class HandoffReports {
         pr.put("enabled", o.pruning().enabled());
         pr.put("fetchEvaluations", o.pruning().fetchEvaluations());
         pr.put("naiveBranchesSaved", o.pruning().naiveBranches() - o.pruning().fetchEvaluations());
-        pr.put("statesSaved", o.pruning().statesSaved());
+        if (o.pruning().statesSaved() < 0) {
+            pr.putNull("statesSaved");
+            pr.put("statesSavedNote", o.pruning().statesSavedNote());
+        } else {
+            pr.put("statesSaved", o.pruning().statesSaved());
+        }
         pr.put("constraintQueries", o.pruning().constraintQueries());
         pr.put("constraintSolves", o.pruning().constraintSolves());
         return root;
@@ -101,7 +106,8 @@ final class HandoffReports {
             out.printf(Locale.ROOT, "pruning: %,d fetches decided by constraints instead of %,d (stream ID, page) branches,"
                             + " %s fewer states; %,d constraint queries, %,d solved, the rest cached%n",
                     o.pruning().fetchEvaluations(), o.pruning().naiveBranches(),
-                    o.pruning().statesSaved() < 0 ? "uncounted" : String.format(Locale.ROOT, "%,d", o.pruning().statesSaved()),
+                    o.pruning().statesSaved() < 0 ? "(" + o.pruning().statesSavedNote() + ")"
+                            : String.format(Locale.ROOT, "%,d", o.pruning().statesSaved()),
                     o.pruning().constraintQueries(), o.pruning().constraintSolves());
         }
         if (traces) {

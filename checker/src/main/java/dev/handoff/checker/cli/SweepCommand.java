@@ -84,7 +84,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
-                !check.noPruning, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                     if (traceOut != null) {
                         HandoffReports.writeTraces(traceOut, label, o).forEach(f -> err.println("handoff: wrote " + f));
                     }

@@ -37,7 +37,7 @@ final class SweepRunner {
      * @param written  called with (cell label, outcome) for each cell, for trace files
      */
     static Result run(BiFunction<String, Map<String, String>, Scenario> scenario, List<String> policies,
-                      List<String> knobs, List<String> properties, boolean pruning, int counterexamples,
+                      List<String> knobs, List<String> properties, boolean pruning, boolean countSaved, int counterexamples,
                       ExplorationSettings settings, SearchListener listener,
                       BiConsumer<String, HandoffCheck.Outcome> written) {
         List<Map<String, String>> variants = variants(knobs);
@@ -48,7 +48,7 @@ final class SweepRunner {
         for (String p : policies) {
             for (Map<String, String> v : variants) {
                 Scenario s = scenario.apply(p, v);
-                cells.add(() -> HandoffCheck.run(s, properties, pruning, counterexamples, settings.withWorkers(1), listener));
+                cells.add(() -> HandoffCheck.run(s, properties, pruning, countSaved, counterexamples, settings.withWorkers(1), listener));
             }
         }
         List<HandoffCheck.Outcome> outcomes = runAll(cells, settings.workers());

@@ -167,6 +167,10 @@ class HandoffCliTest {
         assertEquals(ja.get("properties").get(0).get("verdict"), jb.get("properties").get(0).get("verdict"));
         assertEquals(ja.get("properties").get(1).get("verdict"), jb.get("properties").get(1).get("verdict"));
         assertTrue(ja.get("stats").get("pruning").get("naiveBranchesSaved").asLong() > 0);
+        assertTrue(ja.get("stats").get("pruning").get("statesSaved").isNull(), "not counted unless asked");
+        assertEquals("not counted (--count-saved counts it)", ja.get("stats").get("pruning").get("statesSavedNote").asText());
+        CliTest.Run c = run("check", "--policy", "qcom-bypass", "--format", "json", "--count-saved");
+        assertTrue(RunReport.JSON.readTree(c.out()).get("stats").get("pruning").get("statesSaved").asLong() > 0);
     }
 
     /** --kernel sets the version and its mechanisms; list kernels prints each mechanism per version; vary works. */

@@ -382,7 +382,8 @@ class PolicyVerdictsTest {
             for (String mapping : List.of("identity", "translated")) {
                 Scenario s = Scenario.of(p, policy.name(), Map.of(Knobs.FW_MAPPING, mapping, Knobs.FW_TABLES, "unreserved",
                         Knobs.FW_FRAMEBUFFER, "unreserved"));
-                HandoffCheck.Outcome pruned = HandoffCheck.run(s, List.of(), true, ExplorationSettings.defaults(), SearchListener.NONE);
+                HandoffCheck.Outcome pruned = HandoffCheck.run(s, List.of(), true, true, 1, ExplorationSettings.defaults(),
+                        SearchListener.NONE);
                 HandoffCheck.Outcome naive = HandoffCheck.run(s, List.of(), false, ExplorationSettings.defaults(), SearchListener.NONE);
                 for (String prop : HandoffProperties.resolve(List.of())) {
                     assertEquals(verdict(naive, prop), verdict(pruned, prop), policy.name() + " " + mapping + " " + prop);

@@ -70,6 +70,7 @@ public final class HandoffModel implements Model<HandoffState> {
     private final HandoffCodec codec;
     private final LongAdder fetchEvaluations = new LongAdder();
     private final LongAdder statesSaved = new LongAdder();
+    private final boolean countSaved;
     private volatile boolean statesSavedExact = true;
 
     /** Above this many (stream ID, page) pairs per fetch, the saved-state count is not computed. */
@@ -107,12 +108,26 @@ public final class HandoffModel implements Model<HandoffState> {
     }
 
     public HandoffModel(Scenario scenario, boolean pruning) {
-        this(HandoffConfig.of(scenario), pruning, new ConstraintAdapter());
+        this(scenario, pruning, false);
+    }
+
+    /**
+     * @param countSaved count the states naive enumeration would have added ({@link #statesSaved}):
+     *                   it enumerates every (stream ID, page) of each failing fetch, most of a
+     *                   check's time, so only on request
+     */
+    public HandoffModel(Scenario scenario, boolean pruning, boolean countSaved) {
+        this(HandoffConfig.of(scenario), pruning, new ConstraintAdapter(), countSaved);
     }
 
     public HandoffModel(HandoffConfig config, boolean pruning, ConstraintAdapter constraints) {
+        this(config, pruning, constraints, false);
+    }
+
+    public HandoffModel(HandoffConfig config, boolean pruning, ConstraintAdapter constraints, boolean countSaved) {
         this.config = config;
         this.pruning = pruning;
+        this.countSaved = countSaved;
         this.constraints = constraints;
         this.firmware = Firmware.program(config);
         this.driver = ArmSmmuDriver.program(config);
@@ -421,7 +436,7 @@ public final class HandoffModel implements Model<HandoffState> {
      * evaluator, on failing fetches only, and only while the pairs stay under {@link #COUNT_LIMIT}.
      */
     private void countNaiveFailures(HandoffState s, FetchOutcome o) {
-        if (naiveBranchesPerFetch() > COUNT_LIMIT) {
+        if (!countSaved || naiveBranchesPerFetch() > COUNT_LIMIT) {
             statesSavedExact = false;
             return;
         }
@@ -445,10 +460,18 @@ public final class HandoffModel implements Model<HandoffState> {
 
     /**
      * Distinct states a run without pruning would have stored on top of this one, summed over the
-     * failing fetches this model evaluated; -1 when the framebuffer was too large to count.
+     * failing fetches this model evaluated; -1 when not counted ({@link #statesSavedNote}).
      */
     public long statesSaved() {
-        return statesSavedExact ? statesSaved.sum() : -1;
+        return countSaved && statesSavedExact ? statesSaved.sum() : -1;
+    }
+
+    /** Why {@link #statesSaved} is -1, or null when it was counted. */
+    public String statesSavedNote() {
+        if (!countSaved) {
+            return "not counted (--count-saved counts it)";
+        }
+        return statesSavedExact ? null : "not counted: more than " + COUNT_LIMIT + " (stream ID, page) pairs per fetch";
     }
 
     private Failure.Kind kind(FetchOutcome o) {
