@@ -77,7 +77,7 @@ class HandoffCliTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("| policy | fw.mapping=identity | fw.mapping=translated |"), r.out());
         assertTrue(r.out().contains("| fw-quiesce | ✅ ok | ✅ ok |"), r.out());
-        assertTrue(r.out().contains("| stock | ❌ no-dma-fault:fatal |"), r.out());
+        assertTrue(r.out().contains("| stock | ❌ no-dma-fault:fatal"), r.out());
     }
 
     /**

@@ -47,10 +47,12 @@ class PolicyVerdictsTest {
     }
 
     /**
-     * stock on the C630 with 5.15 (no CLIENTPD write at probe): the reset writes S2CR[0] from a
-     * shadow initialised to FAULT (disable_bypass); qcom's hook (bypass_quirk set by the probe
-     * write) writes BYPASS, the hypervisor lands it as FAULT, and the still-scanning display faults
-     * on SMR[0]: a global fault (ICF), fatal on this firmware. Since v6.0
+     * stock on the C630 with 5.15 (no CLIENTPD write at probe): no qcom_smmu_cfg_probe (stock is a
+     * kernel before the read-back), so no quirk detection either; the reset writes S2CR[0] FAULT
+     * from the shadow (disable_bypass), which the hypervisor ignores, then SMR[0] invalid: the
+     * still-scanning display's stream matches nothing, an unidentified stream fault (USF), a
+     * global fault, fatal on this firmware. With the read-back kernel's hook (qcom-bypass' quirk
+     * state) but no inheritance the S2CR write itself would fault. Since v6.0
      * arm_smmu_rmr_install_bypass_smr sets CLIENTPD first (arm-smmu.c:2108-2110), so the reset's
      * S2CR and SMR writes are invisible until its last sCR0 write (arm-smmu.c:1735) clears it and
      * exposes an empty stream table: the stream matches nothing, USFCFG=1, an unidentified stream
@@ -60,7 +62,8 @@ class PolicyVerdictsTest {
     void stockFaultsTheLiveDisplayAtTheReset() {
         HandoffCheck.Outcome old = check(Platforms.C630, "stock", Map.of(Knobs.KERNEL_VERSION, "5.15"));
         assertEquals(Verdict.VIOLATED, verdict(old, NO_DMA_FAULT));
-        assertTrue(witnessPath(old, NO_DMA_FAULT).contains("S2CR[0] FAULT"), witnessPath(old, NO_DMA_FAULT));
+        assertTrue(witnessPath(old, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(old, NO_DMA_FAULT));
+        assertTrue(rootCause(old, NO_DMA_FAULT).startsWith("arm-smmu reset.smr[]"), rootCause(old, NO_DMA_FAULT));
         assertEquals(ExitCode.SAFETY_VIOLATED, old.exitCode());
         HandoffCheck.Outcome now = check(Platforms.C630, "stock", Map.of());
         assertTrue(witnessPath(now, NO_DMA_FAULT).contains("no SMR matches and sCR0.USFCFG=1"), witnessPath(now, NO_DMA_FAULT));
@@ -101,6 +104,24 @@ class PolicyVerdictsTest {
         assertEquals(Verdict.VIOLATED, verdict(o, ISOLATION));
         assertTrue(witnessPath(o, ISOLATION).startsWith("a master no DT or IORT entry names: no SMR matches and sCR0.USFCFG=0"),
                 witnessPath(o, ISOLATION));
+    }
+
+    /**
+     * Why the S2CR quirk exists: a kernel without qcom_smmu_cfg_probe (stock, before 5.10.4) under
+     * Qualcomm's hypervisor writes FAULT S2CRs, which the hypervisor ignores. The UFS controller
+     * then reuses group 0, whose S2CR still holds the firmware's TRANS to the display's bank
+     * (SCTLR.M=0): it reaches memory untranslated until its DMA domain is attached. With the
+     * quirk's emulation (qcom-bypass) the same write lands as BYPASS, emulated by the reserved bank.
+     */
+    @Test
+    void withoutTheQuirkEmulationIgnoredFaultWritesLeaveFirmwareRoutes() {
+        Map<String, String> k = Map.of(Knobs.HYP_CLIENTPD, "ignored");
+        HandoffCheck.Outcome stock = check(Platforms.C630, "stock", k);
+        assertEquals(Verdict.VIOLATED, verdict(stock, ISOLATION));
+        assertTrue(witnessPath(stock, ISOLATION).startsWith("ufs@1d84000: SMR[0] -> S2CR[0] TRANS -> CB[0] SCTLR.M=0"),
+                witnessPath(stock, ISOLATION));
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.C630, "stock", Map.of(Knobs.HYP_CLIENTPD, "ignored",
+                Knobs.HYP_BYPASS_QUIRK, "no")), ISOLATION), "without the hypervisor the FAULT write lands");
     }
 
     /** With disable_bypass=0 sCR0.USFCFG=0: the UFS stream, unmatched after the reset, bypasses untranslated. */

@@ -53,11 +53,11 @@ class TraceCliTest {
         run("check", "--policy", "stock", "--property", "no-dma-fault", "--trace-out", dir.resolve("t.json").toString());
         Path f = dir.resolve("t.no-dma-fault.json");
         String text = Files.readString(f);
-        Files.writeString(f, text.replace("\"to\" : \"FAULT\"", "\"to\" : \"BYPASS\""));
+        Files.writeString(f, text.replace("\"to\" : \"0x880\"", "\"to\" : \"0x881\""));
         CliTest.Run d = run("replay", f.toString());
         assertEquals(ExitCode.BAD_INPUT, d.code());
-        assertTrue(d.err().matches("handoff: .*t\\.no-dma-fault\\.json: replay diverges at step \\d+ \\(arm-smmu: [a-z0-9_.]+(\\[\\d])?\\):"
-                + " field smmu\\.S2CR\\[\\d]\\.TYPE: recorded TRANS -> BYPASS, replay gives TRANS -> FAULT\\s*"), d.err());
+        assertTrue(d.err().matches("handoff: .*t\\.no-dma-fault\\.json: replay diverges at step \\d+ \\(firmware: program-smmu\\):"
+                + " field smmu\\.SMR\\[0]\\.ID: recorded 0x0 -> 0x881, replay gives 0x0 -> 0x880\\s*"), d.err());
         Files.writeString(f, text.substring(0, 200));
         CliTest.Run t = run("replay", f.toString());
         assertEquals(ExitCode.BAD_INPUT, t.code());

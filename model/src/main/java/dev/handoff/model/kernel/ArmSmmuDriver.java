@@ -38,7 +38,9 @@ public final class ArmSmmuDriver {
             return p;
         }
         p.add(new DriverStep.CfgProbe());
-        if (c.qcomImpl()) {
+        // qcom_smmu_cfg_probe (f9081b8ff593 with 07a7f2caaa5a, v5.11 / 5.10.4) brought the S2CR quirk
+        // probe and the SMR read-back together: a kernel without the read-back has neither
+        if (c.qcomImpl() && c.inherit().equals("qcom-bypass")) {
             p.add(new DriverStep.QcomProbeS2cr());
             p.add(new DriverStep.QcomQuirkSctlr());
             p.add(new DriverStep.QcomQuirkCbar());

@@ -130,8 +130,9 @@ public final class Knobs {
                         + " ('handoff list kernels'); a policy, a scenario file or --set may still override one."));
         add(KERNEL_DISABLE_BYPASS, Knob.Kind.KERNEL, "arm-smmu.disable_bypass (CONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT): shadow"
                 + " S2CRs start as FAULT and sCR0.USFCFG=1.", "yes", "no");
-        add(KERNEL_INHERIT, Knob.Kind.KERNEL, "What the driver inherits from firmware: none, the qcom read-back of valid SMRs as"
-                + " BYPASS (v5.11+), or SMR and context bank kept translating (2019 RFC).",
+        add(KERNEL_INHERIT, Knob.Kind.KERNEL, "What the driver inherits from firmware: the qcom read-back of valid SMRs as"
+                + " BYPASS with the S2CR quirk probe (qcom_smmu_cfg_probe, v5.11 / 5.10.4), none (no cfg_probe: neither"
+                + " read-back nor quirk probe, as before), or SMR and context bank kept translating (2019 RFC).",
                 "qcom-bypass", "none", "keep-translation");
         add(KERNEL_DEFAULT_DOMAIN, Knob.Kind.KERNEL, "Global default domain type (iommu.passthrough): dma or identity; driver"
                 + " hooks such as qcom_smmu_def_domain_type still override it.", "dma", "identity");

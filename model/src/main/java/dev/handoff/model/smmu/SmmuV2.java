@@ -16,10 +16,15 @@ import java.util.Arrays;
  */
 public record SmmuV2(int scr0, int[] smr, int[] s2cr, int[] cbar, int[] sctlr, int[] ttbr) {
 
-    /** Architectural reset: CLIENTPD = 1, every SMR invalid, S2CRs and banks zero. */
+    /**
+     * Reset: CLIENTPD = 1, every SMR invalid, every S2CR of type FAULT (MMU-500's SMMU_S2CRn resets
+     * to 0x00020000: Xilinx UG1087, Intel Stratix 10 HPS register maps; the architecture leaves it
+     * UNKNOWN, H4), banks zero.
+     */
     public static SmmuV2 reset(int groups, int banks) {
-        return new SmmuV2(Registers.SCR0_CLIENTPD, new int[groups], new int[groups], new int[banks], new int[banks],
-                new int[banks]);
+        int[] s2cr = new int[groups];
+        java.util.Arrays.fill(s2cr, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0));
+        return new SmmuV2(Registers.SCR0_CLIENTPD, new int[groups], s2cr, new int[banks], new int[banks], new int[banks]);
     }
 
     public int groups() {

@@ -118,8 +118,8 @@ class ResolverTest {
         Map<FetchOutcome, Witness> bypass = Resolver.fetch(matched(0, Registers.s2cr(1, 0, 0)), translated, none, c);
         assertEquals(EnumSet.of(FetchOutcome.WRONG_PAGE), bypass.keySet(), "bypass with IOVA != PA reads the wrong page");
         assertEquals(0x1000, bypass.get(FetchOutcome.WRONG_PAGE).paPage());
-        Map<FetchOutcome, Witness> partly = Resolver.fetch(hw(Registers.SCR0_USFCFG).withSmr(0, Registers.smr(SID, 0, true)),
-                IDENTITY_WINDOW, none, c);
+        Map<FetchOutcome, Witness> partly = Resolver.fetch(hw(Registers.SCR0_USFCFG).withSmr(0, Registers.smr(SID, 0, true))
+                        .withS2cr(0, Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0, 0)), IDENTITY_WINDOW, none, c);
         assertEquals(0x888, partly.get(FetchOutcome.FAULT).sid(), "the stream ID the SMR misses faults");
     }
 
