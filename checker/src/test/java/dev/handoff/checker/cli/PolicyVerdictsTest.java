@@ -307,11 +307,13 @@ class PolicyVerdictsTest {
 
     /**
      * Tegra186: the display's traffic keeps the firmware's passthrough SID, which goes around the
-     * SMMU, until the memory controller's override is written from probe_finalize (v5.14+), after
-     * the head's default DMA domain and its iommu-addresses direct mapping exist; tegra_dc_probe
-     * then asserts the head reset, which it does unconditionally, before anything else can switch
-     * domains. Programming the override at MC probe (5.10) moves the traffic to SID 0x9 while no
-     * SMR matches it: an unidentified stream fault, reported (no Qualcomm firmware here).
+     * SMMU, until the memory controller's override is written from probe_finalize (v5.14+); before
+     * that the display hub's probe (host1x probes once arm-smmu has bound) asserts every window
+     * group's reset, and only then creates the heads whose IOMMU probe and tegra_dc_probe's
+     * unconditional reset follow. Programming the override at MC probe (5.10) moves the traffic to
+     * SID 0x9 while no SMR matches it: an unidentified stream fault, reported (no Qualcomm firmware
+     * here). If the window-group reset did not stop the fetch (display.hub-reset=keeps-scanning)
+     * the default domain's direct mapping and the DC reset still keep the display safe.
      */
     @Test
     void tegraLateSidOverrideIsWhatKeepsTheDisplaySafe() {
@@ -319,6 +321,12 @@ class PolicyVerdictsTest {
         assertEquals(Verdict.HOLDS, verdict(late, NO_DMA_FAULT));
         assertEquals(Verdict.HOLDS, verdict(late, RIGHT_PAGE));
         assertEquals("present", late.scenario().knob(Knobs.DISPLAY_RESET), "every tegra186 head has resets");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "tegra-late-sid",
+                Map.of(Knobs.DISPLAY_HUB_RESET, "keeps-scanning")), NO_DMA_FAULT));
+        assertEquals(Verdict.VIOLATED, verdict(check(Platforms.TEGRA186, "stock",
+                Map.of(Knobs.DISPLAY_HUB_RESET, "keeps-scanning")), NO_DMA_FAULT), "no direct mapping: the SID switch faults");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "stock", Map.of()), NO_DMA_FAULT),
+                "the hub's reset stops the engine before the head's SID switch");
         HandoffCheck.Outcome early = check(Platforms.TEGRA186, "tegra-late-sid", Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no"));
         assertEquals(Verdict.VIOLATED, verdict(early, NO_DMA_FAULT));
         assertTrue(witnessPath(early, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(early, NO_DMA_FAULT));

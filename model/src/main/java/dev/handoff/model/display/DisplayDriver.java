@@ -29,6 +29,9 @@ public final class DisplayDriver {
             // engine keeps scanning the firmware's buffer and efifb keeps it for the whole boot
             return p;
         }
+        if (c.tegra()) {
+            p.add(new DisplayDriverStep.HubReset());
+        }
         p.add(new DisplayDriverStep.EngineReset());
         p.add(new DisplayDriverStep.RemoveFirmwareFb());
         if (c.dmaApiDisplay()) {
@@ -78,6 +81,7 @@ public final class DisplayDriver {
         boolean iommu = s.display().probe() == DeviceState.PROBED;
         boolean own = ownDomain(s, c);
         return switch (step) {
+            case DisplayDriverStep.HubReset h -> true;
             case DisplayDriverStep.EngineReset r -> c.engineReset();
             case DisplayDriverStep.RemoveFirmwareFb r -> true;
             case DisplayDriverStep.MapFirmwareBuffer m -> own && c.readback() && iommu
@@ -92,6 +96,11 @@ public final class DisplayDriver {
         };
     }
 
+    /** Every pipe the firmware started stops fetching. */
+    private static HandoffState stop(HandoffState s) {
+        return (s.scanout() == Scanout.FIRMWARE_BUFFER ? s.withScanout(Scanout.STOPPED) : s).withExtraPipe(false);
+    }
+
     private static boolean changes(HandoffState s, int entry) {
         var sh = s.driver().shadow().get(s.display().smendx()[entry]);
         return !(sh.type() == Registers.S2CR_TYPE_TRANS && sh.cbndx() == s.ddrv().ownCb());
@@ -99,8 +108,8 @@ public final class DisplayDriver {
 
     public static HandoffState apply(DisplayDriverStep step, HandoffState s, HandoffConfig c) {
         return switch (step) {
-            case DisplayDriverStep.EngineReset r -> (s.scanout() == Scanout.FIRMWARE_BUFFER ? s.withScanout(Scanout.STOPPED) : s)
-                    .withExtraPipe(false);
+            case DisplayDriverStep.HubReset h -> c.hubResetStops() ? stop(s) : s;
+            case DisplayDriverStep.EngineReset r -> stop(s);
             case DisplayDriverStep.RemoveFirmwareFb r -> s.withFbdrv(HandoffState.FBDRV_REMOVED);
             case DisplayDriverStep.MapFirmwareBuffer m -> s.withDdrv(s.ddrv().withFwBufferMapped());
             case DisplayDriverStep.OwnBank b -> {

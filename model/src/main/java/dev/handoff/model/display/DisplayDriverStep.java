@@ -6,7 +6,22 @@ public sealed interface DisplayDriverStep {
 
     String citation();
 
-    /** {@code msm_mdss_reset}: assert the MDSS block reset (when the node has {@code resets}); scanout stops. */
+    /**
+     * Tegra: {@code tegra_display_hub_probe} asserts every window group's reset and the hub's misc
+     * reset (6.12 hub.c:1108-1150) before it creates the heads (hub.c:1164); host1x probes once
+     * arm-smmu has bound. Whether a window-group reset stops a live fetch is a hardware fact
+     * ({@code display.hub-reset}, [UNVERIFIED]).
+     */
+    record HubReset() implements DisplayDriverStep {
+        public String name() { return "hub_reset"; }
+        public String citation() { return "tegra_display_hub_probe: reset_control_assert(wgrp->rst), misc reset"; }
+    }
+
+    /**
+     * The driver stops the engine when it binds: {@code msm_mdss_reset} (when the MDSS node has
+     * {@code resets}), {@code tegra_dc_probe}'s mandatory "dc" reset, hdlcd_drm_bind clearing
+     * HDLCD_REG_COMMAND; scanout stops.
+     */
     record EngineReset() implements DisplayDriverStep {
         public String name() { return "mdss_reset"; }
         public String citation() { return "msm_mdss_init: msm_mdss_reset"; }

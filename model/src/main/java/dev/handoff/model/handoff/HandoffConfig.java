@@ -68,7 +68,8 @@ public record HandoffConfig(
         boolean clampAlways,
         String fwSmrSlot,
         boolean extraPipe,
-        boolean acpi) {
+        boolean acpi,
+        boolean hubResetStops) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -145,7 +146,7 @@ public record HandoffConfig(
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
                 rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
-                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi);
+                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi, s.is(Knobs.DISPLAY_HUB_RESET, "stops-scanout"));
     }
 
 

@@ -346,6 +346,15 @@ public final class HandoffModel implements Model<HandoffState> {
         return driverDone(s);
     }
 
+    /**
+     * Whether the device a core step probes exists yet: Tegra's display heads are created by the
+     * display hub's probe ({@code devm_of_platform_populate} in tegra_display_hub_probe, after its
+     * resets), so their IOMMU probe follows the hub's.
+     */
+    private boolean deviceExists(HandoffState s, CoreStep step) {
+        return !(step.display() && config.tegra()) || s.ddrvPc() > 0;
+    }
+
     public boolean driverDone(HandoffState s) {
         return driverNext(s) == driver.size();
     }
@@ -379,9 +388,10 @@ public final class HandoffModel implements Model<HandoffState> {
             case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
             case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
-            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && coreNext(s) == c.pc()
+            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && coreNext(s) == c.pc() && deviceExists(s, core.get(c.pc()))
                     ? IommuCore.apply(core.get(c.pc()), s, config).withCorePc(c.pc() + 1) : null;
-            case DdrvSlot d -> coreDone(s) && driverDone(s) && firmwareDone(s) && ddrvNext(s) == d.pc()
+            case DdrvSlot d -> (ddrv.get(d.pc()) instanceof DisplayDriverStep.HubReset ? driverDone(s) : coreDone(s) && driverDone(s))
+                    && firmwareDone(s) && ddrvNext(s) == d.pc()
                     ? DisplayDriver.apply(ddrv.get(d.pc()), s, config).withDdrvPc(d.pc() + 1) : null;
             case MemSlot m -> firmwareDone(s) ? memory(m.action(), s) : null;
             case FbdrvSlot f -> firmwareDone(s) && s.fbdrv() == HandoffState.FBDRV_ABSENT

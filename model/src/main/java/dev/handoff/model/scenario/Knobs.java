@@ -33,6 +33,7 @@ public final class Knobs {
     public static final String HYP_CLIENTPD = "hyp.clientpd";
     public static final String DISPLAY_RESET = "display.reset";
     public static final String DISPLAY_MASTER = "display.master";
+    public static final String DISPLAY_HUB_RESET = "display.hub-reset";
     public static final String KERNEL_VERSION = "kernel.version";
     public static final String KERNEL_DISABLE_BYPASS = "kernel.disable-bypass";
     public static final String KERNEL_INHERIT = "kernel.inherit";
@@ -121,8 +122,12 @@ public final class Knobs {
                 + " sCR0.CLIENTPD writes through (honoured) or keeps CLIENTPD as firmware left it (ignored)"
                 + " [UNVERIFIED for Qualcomm's: it emulates S2CR writes, nobody has reported what it does with sCR0].",
                 "honoured", "ignored");
-        add(DISPLAY_RESET, Knob.Kind.HARDWARE, "The display node has 'resets' so msm_mdss_reset stops the engine (sc8280xp) or not"
-                + " (sdm845).", "absent", "present");
+        add(DISPLAY_RESET, Knob.Kind.HARDWARE, "Whether the display driver stops the engine when it binds: msm only through the"
+                + " MDSS node's 'resets' (msm_mdss_reset: sc8280xp has them, sdm845 and sc7180 do not), tegra-dc through its"
+                + " mandatory 'dc' reset, hdlcd by clearing HDLCD_REG_COMMAND (hdlcd_drm_bind).", "absent", "present");
+        add(DISPLAY_HUB_RESET, Knob.Kind.HARDWARE, "Tegra: whether the display hub's window-group resets, asserted at"
+                + " tegra_display_hub_probe before the heads exist, stop a live fetch (stops-scanout) or not"
+                + " [UNVERIFIED: a BPMP reset of an active window group].", "stops-scanout", "keeps-scanning");
         add(DISPLAY_MASTER, Knob.Kind.HARDWARE, "The DMA master only reads (scanout) or also writes (writeback/GPU-like), for"
                 + " no-corruption.", "reader", "writer");
         ALL.put(KERNEL_VERSION, new Knob(KERNEL_VERSION, Knob.Kind.KERNEL, KernelVersions.VERSIONS, KernelVersions.DEFAULT,

@@ -52,7 +52,8 @@ public final class Platforms {
      * Arm Juno r1 with its HDLCD behind a dedicated MMU-401 ({@code arm,mmu-401}, generic arm-smmu,
      * no vendor hooks), stream ID 0, and an EDK2 GOP framebuffer: the case Robin Murphy hit in his
      * review of the 2019 RFC [BRIEF 5.2]. The hdlcd driver maps its buffers through the DMA API in
-     * the default domain. Framebuffer address and SMMU sizes are representative. Its ACPI boot is
+     * the default domain, and stops the engine EFI left running when it binds (hdlcd_drm_bind
+     * clears HDLCD_REG_COMMAND, 6.12 hdlcd_drv.c:283-289): display.reset=present. Framebuffer address and SMMU sizes are representative. Its ACPI boot is
      * taken to give named components single ID mappings [UNVERIFIED: EDK2's Juno IORT].
      */
     public static final Platform JUNO = new Platform("juno",
@@ -60,7 +61,7 @@ public final class Platforms {
             Platform.SmmuImpl.GENERIC, 4, 4, "arm,hdlcd", List.of(new StreamEntry(0x0, 0x0)),
             Platform.DisplayFlavour.DMA_API, 0xfe00_0000L, 8_298_496L, 0x4000_0000L,
             "(none)", List.of(), -1,
-            Map.of(Knobs.DISPLAY_RESET, "absent"), new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true));
+            Map.of(Knobs.DISPLAY_RESET, "present"), new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true));
 
     private static final Map<String, Platform> ALL = new LinkedHashMap<>();
 
