@@ -29,15 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GoldenTracesTest {
     private static final Path DIR = Path.of("src", "test", "resources", "golden");
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @CsvSource({
-        "stock, identity, no-dma-fault",
-        "qcom-bypass, translated, right-page",
-        "rmr-identity, identity, no-dma-fault",
-        "qcom-bypass, identity, no-dma-fault",
+        "stock, identity, no-dma-fault, no",
+        "qcom-bypass, translated, right-page, no",
+        "rmr-identity, identity, no-dma-fault, no",
+        "qcom-bypass, identity, no-dma-fault, yes",
     })
-    void traceRenderings(String policy, String mapping, String property) throws Exception {
-        HandoffCheck.Outcome o = HandoffCheck.run(Scenario.of(Platforms.C630, policy, Map.of(Knobs.FW_MAPPING, mapping)),
+    void traceRenderings(String policy, String mapping, String property, String clkIgnoreUnused) throws Exception {
+        HandoffCheck.Outcome o = HandoffCheck.run(Scenario.of(Platforms.C630, policy, Map.of(Knobs.FW_MAPPING, mapping,
+                        Knobs.KERNEL_CLK_IGNORE_UNUSED, clkIgnoreUnused)),
                 List.of(property), true, ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
         TraceFile f = o.properties().get(0).file();
         assertTrue(f != null, "a counterexample");

@@ -87,11 +87,12 @@ class HandoffCliTest {
     @Test
     void failOnGatesBySeverity() {
         assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "stock", "--fail-on", "fatal").code());
-        CliTest.Run contextFault = run("check", "--policy", "qcom-bypass", "--fail-on", "fatal");
+        String kept = "kernel.clk-ignore-unused=yes";
+        CliTest.Run contextFault = run("check", "--policy", "qcom-bypass", "--set", kept, "--fail-on", "fatal");
         assertEquals(ExitCode.HOLDS, contextFault.code(), contextFault.out());
         assertTrue(contextFault.out().contains("VIOLATED fault"), contextFault.out());
-        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass", "--fail-on", "fault").code());
-        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass").code(), "default: any");
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass", "--set", kept, "--fail-on", "fault").code());
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("check", "--policy", "qcom-bypass", "--set", kept).code(), "default: any");
         assertEquals(ExitCode.SAFETY_VIOLATED, run("sweep", "--policy", "stock", "--fail-on", "fatal").code());
         assertEquals(ExitCode.HOLDS, run("sweep", "--policy", "stock").code(), "a sweep gates only when asked");
         CliTest.Run bad = run("check", "--fail-on", "severe");
@@ -159,8 +160,8 @@ class HandoffCliTest {
 
     @Test
     void noPruningGivesTheSameVerdict() throws Exception {
-        CliTest.Run a = run("check", "--policy", "qcom-bypass", "--format", "json");
-        CliTest.Run b = run("check", "--policy", "qcom-bypass", "--format", "json", "--no-pruning",
+        CliTest.Run a = run("check", "--policy", "qcom-bypass", "--set", "kernel.clk-ignore-unused=yes", "--format", "json");
+        CliTest.Run b = run("check", "--policy", "qcom-bypass", "--set", "kernel.clk-ignore-unused=yes", "--format", "json", "--no-pruning",
                 "--property", "no-dma-fault", "--property", "right-page");
         JsonNode ja = RunReport.JSON.readTree(a.out());
         JsonNode jb = RunReport.JSON.readTree(b.out());
@@ -169,7 +170,7 @@ class HandoffCliTest {
         assertTrue(ja.get("stats").get("pruning").get("naiveBranchesSaved").asLong() > 0);
         assertTrue(ja.get("stats").get("pruning").get("statesSaved").isNull(), "not counted unless asked");
         assertEquals("not counted (--count-saved counts it)", ja.get("stats").get("pruning").get("statesSavedNote").asText());
-        CliTest.Run c = run("check", "--policy", "qcom-bypass", "--format", "json", "--count-saved");
+        CliTest.Run c = run("check", "--policy", "qcom-bypass", "--set", "kernel.clk-ignore-unused=yes", "--format", "json", "--count-saved");
         assertTrue(RunReport.JSON.readTree(c.out()).get("stats").get("pruning").get("statesSaved").asLong() > 0);
     }
 

@@ -16,7 +16,7 @@ class TraceCliTest {
     @Test
     void traceOutThenReplayReproduces(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("run.json");
-        CliTest.Run c = run("check", "--policy", "stock-bypass", "--trace-out", base.toString());
+        CliTest.Run c = run("check", "--policy", "stock", "--trace-out", base.toString());
         assertEquals(ExitCode.SAFETY_VIOLATED, c.code());
         Path fault = dir.resolve("run.no-dma-fault.json");
         Path iso = dir.resolve("run.isolation.json");

@@ -40,7 +40,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
                 + groups * 51 + 8 + banks + 1
                 + device(displayEntries) + device(otherEntries)
                 + 10 + 8 + 16
-                + 1 + 3 + 1 + 2 + 16 + 40 + 41 + 2 + 1;
+                + 1 + 3 + 1 + 2 + 16 + 40 + 41 + 2 + 1 + 1;
         this.words = BitPacker.wordsFor(bits);
     }
 
@@ -76,7 +76,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         device(w, s.other());
         DisplayDriverState dd = s.ddrv();
         w.put(dd.ownCb() + 1, 8).put(dd.fwBufferMapped()).put(dd.newBufferMapped());
-        w.put(s.tables().ordinal(), 2).put(s.framebuffer().ordinal(), 2).put(s.fbdrv(), 2).put(s.scanout().ordinal(), 2).put(s.extraPipe());
+        w.put(s.tables().ordinal(), 2).put(s.framebuffer().ordinal(), 2).put(s.fbdrv(), 2).put(s.scanout().ordinal(), 2).put(s.extraPipe()).put(s.lateInit());
         w.put(s.mcSid(), 16);
         Failure f = s.failure();
         w.put(f != null);
@@ -133,6 +133,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         int fbdrv = r.getInt(2);
         Scanout scanout = Scanout.values()[r.getInt(2)];
         boolean extraPipe = r.getBoolean();
+        boolean lateInit = r.getBoolean();
         int mcSid = r.getInt(16);
         Failure failure = null;
         if (r.getBoolean()) {
@@ -145,7 +146,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         }
         int corrupted = r.getInt(2);
         return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, new SmmuV2(scr0, smr, s2cr, cbar, sctlr, ttbr),
-                v3, driver, display, other, dd, tables, fb, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+                v3, driver, display, other, dd, tables, fb, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     private static DeviceState device(BitPacker r, int entries) {

@@ -69,7 +69,9 @@ public record HandoffConfig(
         String fwSmrSlot,
         boolean extraPipe,
         boolean acpi,
-        boolean hubResetStops) {
+        boolean hubResetStops,
+        boolean displayModule,
+        boolean unusedClocksGated) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -146,7 +148,10 @@ public record HandoffConfig(
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
                 rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
-                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi, s.is(Knobs.DISPLAY_HUB_RESET, "stops-scanout"));
+                s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi, s.is(Knobs.DISPLAY_HUB_RESET, "stops-scanout"),
+                s.is(Knobs.KERNEL_DISPLAY_DRIVER, "module"),
+                // on ACPI the display's clocks and power are the firmware's, not Linux clock or genpd providers'
+                !acpi && s.is(Knobs.KERNEL_CLK_IGNORE_UNUSED, "no"));
     }
 
 

@@ -86,6 +86,9 @@ public final class HandoffModel implements Model<HandoffState> {
     private record McSlot() implements Slot {
     }
 
+    private record LateInitSlot() implements Slot {
+    }
+
     private record DriverSlot(int pc) implements Slot {
     }
 
@@ -144,6 +147,8 @@ public final class HandoffModel implements Model<HandoffState> {
         for (int i = 0; i < driver.size(); i++) {
             add(new DriverSlot(i), "arm-smmu", driver.get(i).name(), driver.get(i).citation());
         }
+        add(new LateInitSlot(), "kernel-init", "late_initcall_sync",
+                "clk_disable_unused, genpd_power_off_unused: gate clocks and power domains nobody claimed");
         for (int i = 0; i < core.size(); i++) {
             add(new CoreSlot(i), "iommu-core", core.get(i).name(), core.get(i).citation());
         }
@@ -273,7 +278,7 @@ public final class HandoffModel implements Model<HandoffState> {
         return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
                 new SmmuV3(false, false, 0, 0), DriverState.empty(groups), DeviceState.initial(displayEntries),
                 DeviceState.initial(otherEntries), DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
-                HandoffState.FBDRV_ABSENT, Scanout.STOPPED, false, 0, null, 0));
+                HandoffState.FBDRV_ABSENT, Scanout.STOPPED, false, false, 0, null, 0));
     }
 
     @Override
@@ -297,9 +302,10 @@ public final class HandoffModel implements Model<HandoffState> {
         return s.failure() != null || kernelDone(s);
     }
 
+
     /** The firmware, the arm-smmu driver, the IOMMU core and the display driver have all finished. */
     public boolean kernelDone(HandoffState s) {
-        return firmwareDone(s) && driverDone(s) && coreDone(s) && ddrvDone(s);
+        return firmwareDone(s) && driverDone(s) && coreDone(s) && ddrvDone(s) && s.lateInit();
     }
 
     /** The display driver's first modeset has run: the kernel drives the display. */
@@ -352,7 +358,27 @@ public final class HandoffModel implements Model<HandoffState> {
      * resets), so their IOMMU probe follows the hub's.
      */
     private boolean deviceExists(HandoffState s, CoreStep step) {
+        if (step.display() && config.displayModule() && !s.lateInit()) {
+            return false; // a module's driver binds, and so probes its device's IOMMU, after init
+        }
         return !(step.display() && config.tegra()) || s.ddrvPc() > 0;
+    }
+
+    /** The display device's IOMMU probe has begun. */
+    private boolean displayProbing(HandoffState s) {
+        return s.display().probe() != DeviceState.UNPROBED;
+    }
+
+    /**
+     * late_initcall_sync: clk_disable_unused and genpd_power_off_unused gate what no driver has
+     * claimed; a display the firmware left running, with its driver still to load, stops.
+     */
+    private HandoffState lateInit(HandoffState s) {
+        HandoffState t = s.withLateInit(true);
+        if (config.unusedClocksGated() && config.displayModule()) {
+            t = (t.scanout() == Scanout.FIRMWARE_BUFFER ? t.withScanout(Scanout.STOPPED) : t).withExtraPipe(false);
+        }
+        return t;
     }
 
     public boolean driverDone(HandoffState s) {
@@ -388,10 +414,12 @@ public final class HandoffModel implements Model<HandoffState> {
             case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
             case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
+            case LateInitSlot l -> firmwareDone(s) && driverDone(s) && !s.lateInit()
+                    && (config.displayModule() ? s.ddrvPc() == 0 && !displayProbing(s) : ddrvDone(s)) ? lateInit(s) : null;
             case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && coreNext(s) == c.pc() && deviceExists(s, core.get(c.pc()))
                     ? IommuCore.apply(core.get(c.pc()), s, config).withCorePc(c.pc() + 1) : null;
             case DdrvSlot d -> (ddrv.get(d.pc()) instanceof DisplayDriverStep.HubReset ? driverDone(s) : coreDone(s) && driverDone(s))
-                    && firmwareDone(s) && ddrvNext(s) == d.pc()
+                    && firmwareDone(s) && ddrvNext(s) == d.pc() && (!config.displayModule() || s.lateInit())
                     ? DisplayDriver.apply(ddrv.get(d.pc()), s, config).withDdrvPc(d.pc() + 1) : null;
             case MemSlot m -> firmwareDone(s) ? memory(m.action(), s) : null;
             case FbdrvSlot f -> firmwareDone(s) && s.fbdrv() == HandoffState.FBDRV_ABSENT

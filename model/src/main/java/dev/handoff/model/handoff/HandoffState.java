@@ -30,6 +30,7 @@ import dev.handoff.model.smmu.SmmuV3;
  * @param scanout    the display engine's pipe the driver takes over
  * @param extraPipe  a second pipe the firmware started still scans its buffer: the driver's first
  *                   modeset does not reprogram it ({@code fw.extra-pipe})
+ * @param lateInit   the kernel's late_initcall_sync (clk_disable_unused, genpd_power_off_unused) has run
  * @param mcSid      the stream ID the memory controller gives the display's traffic (Tegra)
  * @param failure    the latched fetch failure, or {@code null}
  * @param corrupted  pages the kernel wrote while the engine or the SMMU walker still read them:
@@ -39,7 +40,7 @@ public record HandoffState(
         int fwPc, int driverPc, int corePc, int ddrvPc, int mcPc,
         SmmuV2 v2, SmmuV3 v3, DriverState driver, DeviceState display, DeviceState other,
         DisplayDriverState ddrv, PageState tables, PageState framebuffer, int fbdrv, Scanout scanout,
-        boolean extraPipe, int mcSid, Failure failure, int corrupted) {
+        boolean extraPipe, boolean lateInit, int mcSid, Failure failure, int corrupted) {
 
     public static final int FBDRV_ABSENT = 0;
     public static final int FBDRV_BOUND = 1;
@@ -48,43 +49,43 @@ public record HandoffState(
     public static final int CORRUPTED_TABLES = 2;
 
     public HandoffState withFwPc(int v) {
-        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriverPc(int v) {
-        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withCorePc(int v) {
-        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDdrvPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV2(SmmuV2 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV3(SmmuV3 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriver(DriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDisplay(DeviceState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withOther(DeviceState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     /** The display or the other device, by role. */
@@ -97,38 +98,42 @@ public record HandoffState(
     }
 
     public HandoffState withDdrv(DisplayDriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, v, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, v, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withTables(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFramebuffer(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, v, fbdrv, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, v, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFbdrv(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, v, scanout, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, v, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withScanout(Scanout v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, v, extraPipe, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, v, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withExtraPipe(boolean v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, v, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, v, lateInit, mcSid, failure, corrupted);
+    }
+
+    public HandoffState withLateInit(boolean v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcSid(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, v, failure, corrupted);
     }
 
     public HandoffState withFailure(Failure v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, v, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, v, corrupted);
     }
 
     public HandoffState withCorrupted(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, mcSid, failure, v);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, v);
     }
 }

@@ -70,6 +70,7 @@ public final class StateFields {
             case HandoffState.FBDRV_REMOVED -> "removed";
             default -> "absent";
         });
+        f.put("kernel.late_initcall_sync", s.lateInit() ? "done" : "pending");
         f.put("display-engine.scanout", s.scanout().name());
         if (c.extraPipe()) {
             f.put("display-engine.extra_firmware_pipe", s.extraPipe() ? "scanning" : "stopped");

@@ -50,6 +50,8 @@ public final class Knobs {
     public static final String KERNEL_IOMMU_ADDRESSES = "kernel.iommu-addresses";
     public static final String KERNEL_MDSS_RESET = "kernel.mdss-reset";
     public static final String KERNEL_QCOM_SMR_CLAMP = "kernel.qcom-smr-clamp";
+    public static final String KERNEL_DISPLAY_DRIVER = "kernel.display-driver";
+    public static final String KERNEL_CLK_IGNORE_UNUSED = "kernel.clk-ignore-unused";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
@@ -171,6 +173,14 @@ public final class Knobs {
         add(KERNEL_QCOM_SMR_CLAMP, Knob.Kind.KERNEL, "When qcom_smmu_cfg_probe clamps num_mapping_groups to 128:"
                 + " with-bypass-quirk (5583a55e074b: only under the hypervisor, bare metal keeps every group) or always"
                 + " (122611347326).", "with-bypass-quirk", "always");
+        add(KERNEL_DISPLAY_DRIVER, Knob.Kind.KERNEL, "How the display driver (msm, tegra-drm, hdlcd) is built: a module, loaded"
+                + " after late_initcall_sync, or built in and bound before it (Debian builds it as a module).",
+                "module", "builtin");
+        add(KERNEL_CLK_IGNORE_UNUSED, Knob.Kind.KERNEL, "clk_ignore_unused pd_ignore_unused on the command line (common on"
+                + " Qualcomm laptops): late_initcall_sync leaves clocks and power domains nobody claimed running. Without"
+                + " them clk_disable_unused and genpd_power_off_unused gate a display the firmware left running (efifb"
+                + " claims no clock) before a modular driver binds: the engine stops [UNVERIFIED: that it stops cleanly"
+                + " rather than hanging a transaction in flight].", "no", "yes");
     }
 
     private Knobs() {

@@ -57,13 +57,14 @@ class HandoffModelTest {
      * The window ends when no pipe the firmware started scans its buffer: with an extra firmware
      * pipe that the first modeset does not reprogram (fw.extra-pipe) the window stays open after
      * it, and the engine's fetches there go through whatever the driver left (here its own domain,
-     * which maps only the new buffer: a context fault); the engine reset closes it.
+     * which maps only the new buffer: a context fault); the engine reset closes it. (The display's
+     * clocks are kept through late_initcall_sync, as with clk_ignore_unused.)
      */
     @Test
     void aFirmwarePipeTheModesetLeavesAloneKeepsTheWindowOpen() {
         for (String reset : List.of("absent", "present")) {
             HandoffModel m = new HandoffModel(Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_EXTRA_PIPE, "yes",
-                    Knobs.DISPLAY_RESET, reset)), true);
+                    Knobs.DISPLAY_RESET, reset, Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes")), true);
             boolean afterModesetInWindow = false;
             boolean afterModesetFaults = false;
             for (HandoffState s : reachable(m)) {
