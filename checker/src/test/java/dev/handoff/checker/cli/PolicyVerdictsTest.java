@@ -135,6 +135,22 @@ class PolicyVerdictsTest {
                 Knobs.HYP_BYPASS_QUIRK, "no")), ISOLATION), "without the hypervisor the FAULT write lands");
     }
 
+    /**
+     * arm_smmu_test_smr_masks learns the implemented ID and mask widths by writing a free SMR and
+     * reading it back; a hypervisor that ignores SMR writes (QCS404-like) returns what was there
+     * (an invalid, zero entry), so streamid_mask becomes 0 and arm_smmu_probe_device rejects every
+     * client with a non-zero stream ID (-EINVAL): no SMR, no domain for the display or the UFS.
+     */
+    @Test
+    void ignoredSmrWritesLeaveTheDriverWithNoStreamIdBits() {
+        var m = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.C630, "qcom-bypass",
+                Map.of(Knobs.HYP_SMR_WRITES, "ignored", Knobs.KERNEL_DISPLAY_DRIVER, "builtin")), true);
+        var states = dev.handoff.model.formalism.Models.reachable(m);
+        assertTrue(states.stream().anyMatch(st -> st.driver().streamIdMask() == 0 && st.driverPc() > 0), "streamid_mask read back as 0");
+        assertTrue(states.stream().noneMatch(st -> st.display().probe() == dev.handoff.model.kernel.DeviceState.PROBED));
+        assertTrue(states.stream().anyMatch(st -> st.other().probe() == dev.handoff.model.kernel.DeviceState.FAILED));
+    }
+
     /** With disable_bypass=0 sCR0.USFCFG=0: the UFS stream, unmatched after the reset, bypasses untranslated. */
     @Test
     void stockBypassBreaksIsolation() {

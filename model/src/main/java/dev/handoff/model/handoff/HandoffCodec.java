@@ -37,7 +37,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         int bits = 4 + 10 + 10 + 6 + 1
                 + 32 + groups * 64 + banks * (64 + 3)
                 + 2 + 24
-                + groups * 51 + 8 + banks + 1
+                + groups * 51 + 8 + banks + 1 + 32
                 + device(displayEntries) + device(otherEntries)
                 + 10 + 8 + 16
                 + 1 + 3 + 1 + 2 + 16 + 40 + 41 + 2 + 1 + 1;
@@ -71,7 +71,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (Shadow x : d.shadow()) {
             w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8);
         }
-        w.put(d.numGroups(), 8).put(d.contextMap(), banks).put(d.bypassQuirk());
+        w.put(d.numGroups(), 8).put(d.contextMap(), banks).put(d.bypassQuirk()).put(d.streamIdMask(), 16).put(d.smrMaskMask(), 16);
         device(w, s.display());
         device(w, s.other());
         DisplayDriverState dd = s.ddrv();
@@ -124,7 +124,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (int i = 0; i < groups; i++) {
             shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8)));
         }
-        DriverState driver = new DriverState(shadow, r.getInt(8), r.getInt(banks), r.getBoolean());
+        DriverState driver = new DriverState(shadow, r.getInt(8), r.getInt(banks), r.getBoolean(), r.getInt(16), r.getInt(16));
         DeviceState display = device(r, displayEntries);
         DeviceState other = device(r, otherEntries);
         DisplayDriverState dd = new DisplayDriverState(r.getInt(8) - 1, r.getBoolean(), r.getBoolean());

@@ -54,6 +54,8 @@ public final class StateFields {
             }
             if (s.driverPc() > 0) {
                 f.put("arm-smmu.num_mapping_groups", Integer.toString(s.driver().numGroups()));
+                f.put("arm-smmu.streamid_mask", hex(s.driver().streamIdMask()));
+                f.put("arm-smmu.smr_mask_mask", hex(s.driver().smrMaskMask()));
                 f.put("arm-smmu.context_map", "0b" + Integer.toBinaryString(s.driver().contextMap()));
                 f.put("arm-smmu.bypass_quirk", Boolean.toString(s.driver().bypassQuirk()));
             }

@@ -87,8 +87,10 @@ public final class ArmSmmuDriver {
         SmmuV2 hw = s.v2();
         DriverState d = s.driver();
         return switch (step) {
+            // streamid_mask = (1 << NUMSIDB) - 1: 15-bit stream IDs without EXIDS; smr_mask_mask stays 0
+            // until arm_smmu_test_smr_masks
             case DriverStep.CfgProbe p -> s.withDriver(new DriverState(
-                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), c.groups(), 0, false));
+                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), c.groups(), 0, false, 0x7fff, 0));
             case DriverStep.QcomProbeS2cr p -> {
                 // with more than 128 groups the probe targets S2CR[127] (5583a55e074b), as the clamp
                 // to 128 (122611347326) did: the model's last group below the clamp
@@ -120,9 +122,11 @@ public final class ArmSmmuDriver {
                 while (d.used().get(i).valid()) {
                     i++;
                 }
-                int reg = c.hypervisor().smr(hw.smr()[i], Registers.smr(0x7fff, 0, false));
-                reg = c.hypervisor().smr(reg, Registers.smr(0, 0x7fff, false));
-                yield s.withV2(hw.withSmr(i, reg));
+                // write ID = streamid_mask, read back the ID field; then MASK = that, read back the mask
+                int reg = c.hypervisor().smr(hw.smr()[i], Registers.smr(d.streamIdMask(), 0, false));
+                int ids = Registers.smrId(reg);
+                reg = c.hypervisor().smr(reg, Registers.smr(0, ids, false));
+                yield s.withV2(hw.withSmr(i, reg)).withDriver(d.withMasks(ids, Registers.smrMask(reg)));
             }
             case DriverStep.Register r -> s;
             case DriverStep.V3GbpaAbort g -> s.withV3(new SmmuV3(s.v3().smmuen(), true, s.v3().steDisplay(), s.v3().steOther()));

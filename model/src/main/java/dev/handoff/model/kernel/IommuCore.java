@@ -175,6 +175,15 @@ public final class IommuCore {
      */
     static HandoffState allocSmes(HandoffState s, HandoffConfig c, boolean disp) {
         List<StreamEntry> entries = entries(c, disp);
+        // arm_smmu_probe_device: an ID or mask beyond what the SMMU implements fails the probe
+        // (-EINVAL) before any stream map entry is taken
+        for (StreamEntry e : entries) {
+            if ((e.sid() & ~s.driver().streamIdMask()) != 0 || (e.mask() & ~s.driver().smrMaskMask()) != 0) {
+                int[] none = new int[entries.size()];
+                java.util.Arrays.fill(none, -1);
+                return s.withDevice(disp, s.device(disp).withProbe(DeviceState.FAILED, none));
+            }
+        }
         List<Shadow> sh = new ArrayList<>(s.driver().shadow());
         int[] idx = new int[entries.size()];
         for (int k = 0; k < entries.size(); k++) {
