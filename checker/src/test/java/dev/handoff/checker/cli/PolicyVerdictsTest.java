@@ -589,7 +589,8 @@ class PolicyVerdictsTest {
      * on a generic SMMU): the display's DMA default domain on v2 cannot take the direct mapping
      * before its first attach (arm_smmu_map_pages: -ENODEV), so the attach points the stream at
      * an empty table until iommu_setup_default_domain's retry (H9). If mappings before attach
-     * worked (v3, the reverted 2024 v2 change), it holds. On an ACPI boot (rmr-dma) hdlcd does not
+     * worked (v3, the reverted 2024 v2 change), it holds, but only where the core maps before the
+     * attach at all (iommu_setup_default_domain, v6.5+). On an ACPI boot (rmr-dma) hdlcd does not
      * bind and nothing probes the display: no attach, no window.
      */
     @Test
@@ -601,6 +602,9 @@ class PolicyVerdictsTest {
         assertTrue(rootCause(dma, NO_DMA_FAULT).startsWith("iommu-core display.attach.s2cr[]"), rootCause(dma, NO_DMA_FAULT));
         k.put(Knobs.KERNEL_MAP_BEFORE_ATTACH, "works");
         assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "dt-iommu-addresses", k), NO_DMA_FAULT));
+        k.put(Knobs.KERNEL_DIRECT_MAP_ORDER, "after-attach");
+        assertEquals(Verdict.VIOLATED, verdict(check(Platforms.JUNO, "dt-iommu-addresses", k), NO_DMA_FAULT),
+                "6.1's iommu_probe_device attaches first and maps after, whatever the driver could do");
         assertEquals(Verdict.HOLDS, verdict(check(Platforms.JUNO, "rmr-dma", Map.of()), NO_DMA_FAULT));
     }
 

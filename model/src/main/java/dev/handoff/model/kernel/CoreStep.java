@@ -63,7 +63,10 @@ public sealed interface CoreStep {
         public String citation() { return "arm_smmu_attach_dev (v3): arm_smmu_install_ste_for_dev"; }
     }
 
-    /** {@code iommu_setup_default_domain}: direct mappings retried after attach (H9). */
+    /**
+     * {@code iommu_setup_default_domain}: direct mappings retried after attach (H9); before v6.5
+     * ({@code iommu_probe_device} in 6.1) the only mapping, always after the attach.
+     */
     record DirectMapRetry(boolean display) implements CoreStep {
         public String name() { return dev() + ".direct_map_retry"; }
         public String citation() { return "iommu_setup_default_domain: iommu_create_device_direct_mappings (after attach)"; }

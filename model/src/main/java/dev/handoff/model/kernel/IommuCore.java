@@ -96,11 +96,13 @@ public final class IommuCore {
             case CoreStep.WriteS2cr w -> ok;
             case CoreStep.WriteSmr w -> ok;
             case CoreStep.DefaultDomain x -> ok;
-            case CoreStep.DirectMap x -> ok && d.domain() == DeviceState.DMA && hasDirectRegions(c, step.display());
+            case CoreStep.DirectMap x -> ok && c.directMapBeforeAttach() && d.domain() == DeviceState.DMA
+                    && hasDirectRegions(c, step.display());
             case CoreStep.AttachBank x -> ok && d.domain() == DeviceState.DMA;
             case CoreStep.AttachS2cr x -> ok && d.domain() != DeviceState.NO_DOMAIN && s2crChanges(s, d, x.entry());
             case CoreStep.AttachSte x -> ok && d.domain() != DeviceState.NO_DOMAIN;
-            case CoreStep.DirectMapRetry x -> ok && d.directFailed();
+            case CoreStep.DirectMapRetry x -> ok && (c.directMapBeforeAttach() ? d.directFailed()
+                    : d.domain() == DeviceState.DMA && hasDirectRegions(c, step.display()));
             case CoreStep.ProbeFinalize x -> ok && c.lateSid();
         };
     }

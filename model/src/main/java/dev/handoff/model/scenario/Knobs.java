@@ -51,6 +51,7 @@ public final class Knobs {
     public static final String KERNEL_MDSS_RESET = "kernel.mdss-reset";
     public static final String KERNEL_QCOM_SMR_CLAMP = "kernel.qcom-smr-clamp";
     public static final String KERNEL_DISPLAY_DRIVER = "kernel.display-driver";
+    public static final String KERNEL_DIRECT_MAP_ORDER = "kernel.direct-map-order";
     public static final String KERNEL_CLK_IGNORE_UNUSED = "kernel.clk-ignore-unused";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
@@ -173,6 +174,9 @@ public final class Knobs {
         add(KERNEL_QCOM_SMR_CLAMP, Knob.Kind.KERNEL, "When qcom_smmu_cfg_probe clamps num_mapping_groups to 128:"
                 + " with-bypass-quirk (5583a55e074b: only under the hypervisor, bare metal keeps every group) or always"
                 + " (122611347326).", "with-bypass-quirk", "always");
+        add(KERNEL_DIRECT_MAP_ORDER, Knob.Kind.KERNEL, "When the IOMMU core maps a device's direct regions into its default"
+                + " domain: before-attach (iommu_setup_default_domain, v6.5+: first before the attach, again after it if"
+                + " that failed) or after-attach (6.1's iommu_probe_device: attach, then map).", "before-attach", "after-attach");
         add(KERNEL_DISPLAY_DRIVER, Knob.Kind.KERNEL, "How the display driver (msm, tegra-drm, hdlcd) is built: a module, loaded"
                 + " after late_initcall_sync, or built in and bound before it (Debian builds it as a module).",
                 "module", "builtin");
