@@ -360,6 +360,9 @@ class PolicyVerdictsTest {
                 clocksKept(Map.of(Knobs.DISPLAY_HUB_RESET, "keeps-scanning"))), NO_DMA_FAULT), "no direct mapping: the SID switch faults");
         assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "stock", clocksKept(Map.of())), NO_DMA_FAULT),
                 "the hub's reset stops the engine before the head's SID switch");
+        assertEquals(Verdict.HOLDS, verdict(check(Platforms.TEGRA186, "tegra-late-sid",
+                Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no", Knobs.FW_MC_SID_LOCK, "locked")), NO_DMA_FAULT),
+                "a locked override is never written: the traffic keeps the passthrough SID");
         HandoffCheck.Outcome early = check(Platforms.TEGRA186, "tegra-late-sid", Map.of(Knobs.KERNEL_TEGRA_LATE_SID, "no"));
         assertEquals(Verdict.VIOLATED, verdict(early, NO_DMA_FAULT));
         assertTrue(witnessPath(early, NO_DMA_FAULT).contains("no SMR matches"), witnessPath(early, NO_DMA_FAULT));

@@ -25,6 +25,19 @@ public final class BoardPlatforms {
     /** Larger described scanouts are taken for corrupt facts. */
     static final long MAX_FB_BYTES = 4L << 30;
 
+    /**
+     * The compatibles of 6.12's {@code qcom_smmu_impl_of_match} whose match data carries an impl
+     * with {@code qcom_smmu_cfg_probe} (arm-smmu-qcom.c): msm8996's has none, and an adreno SMMU
+     * gets the adreno impl, neither of which reads back the bootloader's stream map.
+     */
+    static final java.util.Set<String> QCOM_IMPL = java.util.Set.of("qcom,msm8998-smmu-v2", "qcom,qcm2290-smmu-500",
+            "qcom,qdu1000-smmu-500", "qcom,sc7180-smmu-500", "qcom,sc7180-smmu-v2", "qcom,sc7280-smmu-500",
+            "qcom,sc8180x-smmu-500", "qcom,sc8280xp-smmu-500", "qcom,sdm630-smmu-v2", "qcom,sdm670-smmu-v2",
+            "qcom,sdm845-smmu-v2", "qcom,sdm845-smmu-500", "qcom,sm6115-smmu-500", "qcom,sm6125-smmu-500",
+            "qcom,sm6350-smmu-v2", "qcom,sm6350-smmu-500", "qcom,sm6375-smmu-v2", "qcom,sm6375-smmu-500",
+            "qcom,sm7150-smmu-v2", "qcom,sm8150-smmu-500", "qcom,sm8250-smmu-500", "qcom,sm8350-smmu-500",
+            "qcom,sm8450-smmu-500", "qcom,smmu-500");
+
     /** A display the model can check, with the platform built for it and what was assumed. */
     public record Target(BoardFacts.Device display, Platform platform, List<String> notes) {
     }
@@ -83,7 +96,7 @@ public final class BoardPlatforms {
         Map<String, String> knobs = new LinkedHashMap<>();
         List<StreamEntry> streams = d.streams().stream().filter(s -> s.smmu().equals(smmu.path()))
                 .map(s -> new StreamEntry(s.sid(), s.mask())).toList();
-        boolean qcom = smmu.compatible().stream().anyMatch(c -> c.startsWith("qcom,"));
+        boolean qcom = smmu.compatible().stream().anyMatch(QCOM_IMPL::contains) && !smmu.compatible().contains("qcom,adreno-smmu");
         boolean nvidia = smmu.compatible().contains("nvidia,smmu-500");
         Platform.SmmuImpl impl = qcom ? Platform.SmmuImpl.QCOM : nvidia ? Platform.SmmuImpl.NVIDIA : Platform.SmmuImpl.GENERIC;
         boolean tegra = d.compatible().stream().anyMatch(c -> c.matches("nvidia,tegra[0-9]+-dc"));

@@ -72,7 +72,8 @@ public record HandoffConfig(
         boolean hubResetStops,
         boolean displayModule,
         boolean unusedClocksGated,
-        boolean directMapBeforeAttach) {
+        boolean directMapBeforeAttach,
+        boolean mcSidLocked) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -152,7 +153,8 @@ public record HandoffConfig(
                 s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi, s.is(Knobs.DISPLAY_HUB_RESET, "stops-scanout"),
                 s.is(Knobs.KERNEL_DISPLAY_DRIVER, "module"),
                 // on ACPI the display's clocks and power are the firmware's, not Linux clock or genpd providers'
-                !acpi && s.is(Knobs.KERNEL_CLK_IGNORE_UNUSED, "no"), s.is(Knobs.KERNEL_DIRECT_MAP_ORDER, "before-attach"));
+                !acpi && s.is(Knobs.KERNEL_CLK_IGNORE_UNUSED, "no"), s.is(Knobs.KERNEL_DIRECT_MAP_ORDER, "before-attach"),
+                s.is(Knobs.FW_MC_SID_LOCK, "locked"));
     }
 
 

@@ -411,7 +411,8 @@ public final class HandoffModel implements Model<HandoffState> {
         return switch (slot) {
             case FwSlot f -> s.fwPc() == f.pc()
                     ? Firmware.apply(firmware.get(f.pc()), s, config).withFwPc(f.pc() + 1) : null;
-            case McSlot m -> firmwareDone(s) && s.mcPc() == 0 ? s.withMcSid(config.displayKernelSid()).withMcPc(1) : null;
+            case McSlot m -> firmwareDone(s) && s.mcPc() == 0
+                    ? (config.mcSidLocked() ? s : s.withMcSid(config.displayKernelSid())).withMcPc(1) : null;
             case DriverSlot d -> firmwareDone(s) && driverNext(s) == d.pc()
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
             case LateInitSlot l -> firmwareDone(s) && driverDone(s) && !s.lateInit()

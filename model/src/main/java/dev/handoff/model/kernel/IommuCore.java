@@ -158,7 +158,8 @@ public final class IommuCore {
                         : new SmmuV3(v.smmuen(), v.gbpaAbort(), v.steDisplay(), ste));
             }
             case CoreStep.DirectMapRetry x -> s.withDevice(disp, d.withDirect(false, true));
-            case CoreStep.ProbeFinalize x -> s.withMcSid(c.displayKernelSid());
+            // tegra186_mc_client_sid_override: a locked override (WRITE_ACCESS_DISABLED) is left alone
+            case CoreStep.ProbeFinalize x -> c.mcSidLocked() ? s : s.withMcSid(c.displayKernelSid());
         };
     }
 

@@ -28,6 +28,7 @@ public final class Knobs {
     public static final String FW_RMR_STREAMS = "fw.rmr-streams";
     public static final String TEGRA_PASSTHROUGH = "smmu.tegra-passthrough";
     public static final String FW_GLOBAL_FAULT = "fw.global-fault";
+    public static final String FW_MC_SID_LOCK = "fw.mc-sid-lock";
     public static final String HYP_BYPASS_QUIRK = "hyp.bypass-quirk";
     public static final String HYP_SMR_WRITES = "hyp.smr-writes";
     public static final String HYP_CLIENTPD = "hyp.clientpd";
@@ -118,6 +119,9 @@ public final class Knobs {
                 + " resets, as reports from Qualcomm laptops describe [UNVERIFIED whether the firmware itself resets"
                 + " on the fault]): the severity 'fatal' instead of 'fault'.",
                 "reported", "reset");
+        add(FW_MC_SID_LOCK, Knob.Kind.FIRMWARE, "Tegra: whether the firmware locked the display client's memory-controller"
+                + " SID override (SECURITY_OVERRIDE clear, WRITE_ACCESS_DISABLED set): tegra186_mc_client_sid_override"
+                + " then writes nothing and the traffic keeps the firmware's SID.", "unlocked", "locked");
         add(HYP_BYPASS_QUIRK, Knob.Kind.FIRMWARE, "Qualcomm hypervisor turns S2CR BYPASS writes into FAULT and ignores FAULT writes"
                 + " (qcom_smmu_cfg_probe detects it).", "no", "yes");
         add(HYP_SMR_WRITES, Knob.Kind.FIRMWARE, "Hypervisor lets SMR writes through, or ignores them (QCS404-like).", "accepted", "ignored");
