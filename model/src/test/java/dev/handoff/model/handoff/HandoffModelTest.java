@@ -54,6 +54,33 @@ class HandoffModelTest {
     }
 
     /**
+     * No client's IOMMU probe runs before arm-smmu's own probe has returned: a client probing after
+     * iommu_device_register but before the reset is deferred (arm_smmu_probe_device, "smmu dev has
+     * not bound yet", 229e6ee43d2a), so no reachable state has a probed client beside an unfinished
+     * driver program, in any version, on either SMMU architecture.
+     */
+    @Test
+    void clientsProbeOnlyAfterTheSmmuDriverHasBound() {
+        for (Scenario sc : List.of(
+                Scenario.of(Platforms.C630, "qcom-bypass", Map.of()),
+                Scenario.of(Platforms.C630, "stock", Map.of(Knobs.KERNEL_VERSION, "5.10")),
+                Scenario.of(Platforms.C630, "rmr-dma", Map.of()),
+                Scenario.of(Platforms.TEGRA186, "tegra-late-sid", Map.of()),
+                Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.SMMU_VERSION, "v3")))) {
+            HandoffModel m = new HandoffModel(sc, true);
+            int probedBeforeBound = 0;
+            int probed = 0;
+            for (HandoffState s : reachable(m)) {
+                boolean anyProbed = s.corePc() > 0;
+                probed += anyProbed ? 1 : 0;
+                probedBeforeBound += anyProbed && !m.driverDone(s) ? 1 : 0;
+            }
+            assertEquals(0, probedBeforeBound, sc.policy() + " on " + sc.knobs().get(Knobs.KERNEL_VERSION) + ", " + sc.knobs().get(Knobs.SMMU_VERSION));
+            assertTrue(probed > 0 || sc.policy().startsWith("rmr"), "clients are probed at all in " + sc.policy());
+        }
+    }
+
+    /**
      * The window ends when no pipe the firmware started scans its buffer: with an extra firmware
      * pipe that the first modeset does not reprogram (fw.extra-pipe) the window stays open after
      * it, and the engine's fetches there go through whatever the driver left (here its own domain,
