@@ -8,6 +8,7 @@ import dev.handoff.model.scenario.Scenario;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DirectedPseudograph;
 import org.jgrapht.nio.Attribute;
+import org.jgrapht.nio.AttributeType;
 import org.jgrapht.nio.DefaultAttribute;
 import org.jgrapht.nio.dot.DOTExporter;
 import org.jgrapht.nio.graphml.GraphMLExporter;
@@ -62,8 +63,30 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically) instead of standard output.")
     Path output;
 
-    /** An edge: the action that takes one state to another. */
-    record Edge(int action, String label) {
+    /**
+     * An edge: the action that takes one state to another. Compared by identity, not by value: a
+     * JGraphT graph keeps each edge object once, so two transitions with the same action (from
+     * different states) must be different objects, or the second one is silently dropped.
+     */
+    static final class Edge {
+        final int action;
+        final String actor;
+        final String name;
+
+        Edge(int action, String actor, String name) {
+            this.action = action;
+            this.actor = actor;
+            this.name = name;
+        }
+
+        String label() {
+            return actor + ": " + name;
+        }
+
+        @Override
+        public String toString() {
+            return label();
+        }
     }
 
     @Override
@@ -100,7 +123,7 @@ final class GraphCommand implements Callable<Integer> {
                     g.addVertex(to);
                     queue.add(n);
                 }
-                g.addEdge(from, to, new Edge(a, model.actions().get(a).actor() + ": " + model.actions().get(a).name()));
+                g.addEdge(from, to, new Edge(a, model.actions().get(a).actor(), model.actions().get(a).name()));
             }
         }
         Set<Integer> pathVertices = new HashSet<>();
@@ -138,7 +161,7 @@ final class GraphCommand implements Callable<Integer> {
             int a = model.actionIndex(step.actor(), step.action());
             Edge e = null;
             for (Edge x : g.outgoingEdgesOf(v)) {
-                if (x.action() == a) {
+                if (x.action == a) {
                     e = x;
                     break;
                 }
@@ -157,27 +180,46 @@ final class GraphCommand implements Callable<Integer> {
         StringWriter w = new StringWriter();
         if (format.equals("dot")) {
             DOTExporter<Integer, Edge> dot = new DOTExporter<>(v -> "s" + v);
-            dot.setVertexAttributeProvider(v -> vertexAttributes(model, states.get(v), pathVertices.contains(v)));
-            dot.setEdgeAttributeProvider(e -> edgeAttributes(e, pathEdges.contains(e)));
+            dot.setVertexAttributeProvider(v -> dotVertex(states.get(v), pathVertices.contains(v)));
+            dot.setEdgeAttributeProvider(e -> dotEdge(e, pathEdges.contains(e)));
             dot.exportGraph(g, w);
         } else {
             GraphMLExporter<Integer, Edge> ml = new GraphMLExporter<>(v -> "s" + v);
-            ml.setExportVertexLabels(true);
-            ml.setExportEdgeLabels(true);
-            ml.registerAttribute("onPath", GraphMLExporter.AttributeCategory.ALL, org.jgrapht.nio.AttributeType.BOOLEAN);
-            ml.setVertexAttributeProvider(v -> vertexAttributes(model, states.get(v), pathVertices.contains(v)));
-            ml.setEdgeAttributeProvider(e -> edgeAttributes(e, pathEdges.contains(e)));
+            ml.setExportVertexLabels(false);
+            ml.setExportEdgeLabels(false);
+            ml.registerAttribute("label", GraphMLExporter.AttributeCategory.ALL, AttributeType.STRING);
+            ml.registerAttribute("failure", GraphMLExporter.AttributeCategory.NODE, AttributeType.STRING);
+            ml.registerAttribute("actor", GraphMLExporter.AttributeCategory.EDGE, AttributeType.STRING);
+            ml.registerAttribute("action", GraphMLExporter.AttributeCategory.EDGE, AttributeType.STRING);
+            ml.registerAttribute("onPath", GraphMLExporter.AttributeCategory.ALL, AttributeType.BOOLEAN);
+            ml.setVertexAttributeProvider(v -> graphmlVertex(states.get(v), pathVertices.contains(v)));
+            ml.setEdgeAttributeProvider(e -> graphmlEdge(e, pathEdges.contains(e)));
             ml.exportGraph(g, w);
         }
         return w.toString();
     }
 
-    private static Map<String, Attribute> vertexAttributes(HandoffModel m, HandoffState s, boolean onPath) {
+    /** A state in one line per part: where each program is, what the engine scans, and the failure if any. */
+    static List<String> summary(HandoffState s) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("fw " + s.fwPc() + " drv " + s.driverPc() + " core " + s.corePc() + " ddrv " + s.ddrvPc()
+                + " mc " + s.mcPc() + (s.lateInit() ? " late-init" : ""));
+        lines.add("scanout " + s.scanout().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + (s.extraPipe() ? " +extra pipe" : "") + (s.corrupted() != 0 ? " corrupted" : ""));
+        if (s.failure() != null) {
+            lines.add(failure(s));
+        }
+        return lines;
+    }
+
+    private static String failure(HandoffState s) {
+        return s.failure().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + " (" + s.failure().witness().outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")";
+    }
+
+    private static Map<String, Attribute> dotVertex(HandoffState s, boolean onPath) {
         Map<String, Attribute> a = new LinkedHashMap<>();
-        String label = "fw " + s.fwPc() + " drv " + s.driverPc() + " core " + s.corePc() + " ddrv " + s.ddrvPc()
-                + "\\n" + s.scanout().name().toLowerCase() + (s.failure() == null ? "" : "\\n" + s.failure().kind().name());
-        a.put("label", DefaultAttribute.createAttribute(label));
-        a.put("onPath", DefaultAttribute.createAttribute(onPath));
+        a.put("label", DefaultAttribute.createAttribute(String.join("\n", summary(s))));
         if (onPath) {
             a.put("color", DefaultAttribute.createAttribute("red"));
         }
@@ -187,14 +229,32 @@ final class GraphCommand implements Callable<Integer> {
         return a;
     }
 
-    private static Map<String, Attribute> edgeAttributes(Edge e, boolean onPath) {
+    private static Map<String, Attribute> dotEdge(Edge e, boolean onPath) {
         Map<String, Attribute> a = new LinkedHashMap<>();
         a.put("label", DefaultAttribute.createAttribute(e.label()));
-        a.put("onPath", DefaultAttribute.createAttribute(onPath));
         if (onPath) {
             a.put("color", DefaultAttribute.createAttribute("red"));
             a.put("penwidth", DefaultAttribute.createAttribute(2));
         }
+        return a;
+    }
+
+    private static Map<String, Attribute> graphmlVertex(HandoffState s, boolean onPath) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        a.put("label", DefaultAttribute.createAttribute(String.join("\n", summary(s))));
+        if (s.failure() != null) {
+            a.put("failure", DefaultAttribute.createAttribute(failure(s)));
+        }
+        a.put("onPath", DefaultAttribute.createAttribute(onPath));
+        return a;
+    }
+
+    private static Map<String, Attribute> graphmlEdge(Edge e, boolean onPath) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        a.put("label", DefaultAttribute.createAttribute(e.label()));
+        a.put("actor", DefaultAttribute.createAttribute(e.actor));
+        a.put("action", DefaultAttribute.createAttribute(e.name));
+        a.put("onPath", DefaultAttribute.createAttribute(onPath));
         return a;
     }
 }
