@@ -39,8 +39,8 @@ final class CheckCommand implements Callable<Integer> {
     CheckOptions check;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, json, markdown (CI step summary), junit (XML), mermaid (a sequence chart per"
-                    + " violation), svg (the first violation's chart). Default: ${DEFAULT-VALUE}.")
+            description = "text, json, markdown (CI step summary), junit (XML), mermaid or svg (one sequence chart"
+                    + " holding every violation's counterexample; a chart saying so when none). Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--trace-out", paramLabel = "FILE",
@@ -71,15 +71,24 @@ final class CheckCommand implements Callable<Integer> {
             case "json" -> out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
             case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));
             case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)));
-            case "mermaid" -> o.properties().stream().filter(p -> p.file() != null).forEach(p -> {
-                out.println("%% " + p.name() + ": " + p.file().explanation());
-                out.print(dev.handoff.counterexamples.SequenceChart.mermaid(p.trace()));
-            });
-            case "svg" -> o.properties().stream().filter(p -> p.file() != null).findFirst()
-                    .ifPresent(p -> out.print(dev.handoff.counterexamples.SequenceChart.svg(p.trace())));
+            case "mermaid" -> {
+                // the explanations as comments inside the one diagram, after its type line
+                String chart = dev.handoff.counterexamples.SequenceChart.mermaid(violations(o));
+                int header = chart.indexOf('\n') + 1;
+                out.print(chart.substring(0, header));
+                o.properties().stream().filter(p -> p.file() != null)
+                        .forEach(p -> out.println("    %% " + p.name() + ": " + p.file().explanation().replace('\n', ' ')));
+                out.print(chart.substring(header));
+            }
+            case "svg" -> out.print(dev.handoff.counterexamples.SequenceChart.svg(violations(o)));
             default -> HandoffReports.checkText(out, o, true);
         }
         out.flush();
         return o.exitCode(gate);
+    }
+
+    /** Each violated property's shortest counterexample, in property order. */
+    static List<dev.handoff.counterexamples.Trace> violations(HandoffCheck.Outcome o) {
+        return o.properties().stream().filter(p -> p.file() != null).map(p -> p.file().trace()).toList();
     }
 }

@@ -48,15 +48,17 @@ final class ReplayCommand implements Callable<Integer> {
             throw new InputException(file + ": replay diverges at step " + d.step() + " (" + d.action() + "): " + d.detail());
         }
         ShowCommand.print(out, format, f);
+        // a machine format owns standard output; the verdict line goes with the human ones
+        PrintWriter verdict = format.equals("text") || format.equals("explanation") ? out : spec.commandLine().getErr();
         switch (r) {
             case Replayer.Result.Reproduced p -> {
-                out.println("replay: the trace reproduces the violation of " + p.property());
-                out.flush();
+                verdict.println("replay: the trace reproduces the violation of " + p.property());
+                verdict.flush();
                 return p.kind().equals("liveness") ? ExitCode.DEADLOCK : ExitCode.SAFETY_VIOLATED;
             }
             case Replayer.Result.NoViolation n -> {
-                out.println("replay: the trace is a valid run, but its last state does not violate " + n.property());
-                out.flush();
+                verdict.println("replay: the trace is a valid run, but its last state does not violate " + n.property());
+                verdict.flush();
                 return ExitCode.HOLDS;
             }
             case Replayer.Result.Diverged d -> throw new IllegalStateException("handled above");

@@ -45,6 +45,7 @@ class GoldenTracesTest {
         String name = policy + "." + mapping + "." + property;
         golden(name + ".txt", TextRenderer.render(f.trace(), f.explanation()));
         golden(name + ".mmd", SequenceChart.mermaid(f.trace()));
+        ChartConsumersTest.mermaid(SequenceChart.mermaid(f.trace()));
     }
 
     private static void golden(String file, String actual) throws Exception {
