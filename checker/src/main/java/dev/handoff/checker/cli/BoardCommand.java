@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the matrix ran", ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
+            "0:the matrix ran (and, with --require-safe, every required policy is safe)",
+            "10:--require-safe: a named policy is not safe in every variant, or (no names) no policy is",
+            ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
             "65:the file cannot be read, or the board has nothing handoff can check (the facts are still printed)",
             ExitCode.ROW_INTERNAL,
         })
@@ -57,8 +59,20 @@ final class BoardCommand implements Callable<Integer> {
     @Option(names = "--vary", paramLabel = "KNOB", description = "Knobs the board cannot fix; repeatable (default: fw.mapping, fw.smr).")
     List<String> vary = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json, markdown (CI step summary: facts, matrix, each violation's chart and trace),"
+                    + " junit (XML: a testcase per display, policy, variant and property; policies the board cannot"
+                    + " run are skipped). Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Option(names = "--trace-out", paramLabel = "FILE",
+            description = "Write each violation's trace to FILE with .POLICY.VARIANT.PROPERTY.json in place of .json.")
+    Path traceOut;
+
+    @Option(names = "--require-safe", paramLabel = "POLICY", arity = "0..*",
+            description = "CI gate: exit 10 unless each named policy keeps every display safe in every variant;"
+                    + " with no name, unless at least one policy does.")
+    List<String> requireSafe;
 
     @Mixin
     ScenarioOptions scenario;
@@ -71,10 +85,14 @@ final class BoardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CheckOptions.requireFormat(spec, format, "text", "json");
+        CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
         if ((dtb == null) == (iort == null)) {
             throw new ParameterException(spec.commandLine(), "give either a FILE.dtb or --acpi IORT.bin");
         }
+        if (scenario.platform != null) {
+            throw new ParameterException(spec.commandLine(), "--platform does not apply to board: the board's file is its platform");
+        }
+        List<String> required = requireSafe == null ? null : requireSafe.stream().map(Names::policy).toList();
         BoardFacts facts;
         try {
             facts = dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
@@ -121,25 +139,136 @@ final class BoardCommand implements Callable<Integer> {
         List<SweepRunner.Result> results = new ArrayList<>();
         for (BoardPlatforms.Target t : targets) {
             // the board's facts are its platform's knob defaults; policies set no hardware fact
+            String prefix = targets.size() > 1 ? t.platform().name() + "." : "";
             results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
                     !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                        if (traceOut != null) {
+                            HandoffReports.writeTraces(traceOut, prefix + label, o).forEach(f -> err.println("handoff: wrote " + f));
+                        }
                     }));
         }
-        if (format.equals("json")) {
-            ObjectNode root = json(facts, targets, results);
-            ArrayNode sk = root.putArray("skippedPolicies");
-            skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
-            out.println(RunReport.JSON.writeValueAsString(root));
-        } else {
-            text(out, facts, targets, results);
-            skipped.forEach(x -> out.println("not run: " + x[0] + ": " + x[1]));
+        switch (format) {
+            case "json" -> {
+                ObjectNode root = json(facts, targets, results);
+                ArrayNode sk = root.putArray("skippedPolicies");
+                skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
+                out.println(RunReport.JSON.writeValueAsString(root));
+            }
+            case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(entries(targets, results, skipped, names)));
+            case "markdown" -> out.print(markdown(facts, targets, results, skipped, names));
+            default -> {
+                text(out, facts, targets, results);
+                skipped.forEach(x -> out.println("not run: " + x[0] + ": " + x[1]));
+            }
         }
         out.flush();
         if (noMatrix != null) {
             err.println("handoff: no matrix for " + facts.source() + ": " + noMatrix);
             return ExitCode.BAD_INPUT;
         }
-        return ExitCode.HOLDS;
+        if (required != null) {
+            String failed = gate(required, skipped, targets, results);
+            if (failed != null) {
+                err.println("handoff: " + failed);
+                return ExitCode.SAFETY_VIOLATED;
+            }
+        }
+        return results.stream().flatMap(r -> r.all().stream()).anyMatch(o -> o.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE)
+                ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+    }
+
+    /**
+     * The --require-safe gate: null when it passes, else one line saying which policy is not safe
+     * on which display (or that none is, or that a required policy was not run on this board).
+     */
+    static String gate(List<String> required, List<String[]> skipped, List<BoardPlatforms.Target> targets,
+                       List<SweepRunner.Result> results) {
+        List<String> problems = new ArrayList<>();
+        if (required.isEmpty()) {
+            for (int i = 0; i < targets.size(); i++) {
+                if (results.get(i).safePolicies().isEmpty()) {
+                    problems.add("no policy keeps display " + targets.get(i).display().path() + " safe in every variant");
+                }
+            }
+        }
+        for (String p : required) {
+            skipped.stream().filter(x -> x[0].equals(p)).findFirst()
+                    .ifPresent(x -> problems.add(p + " was not run on this board (" + x[1] + ")"));
+            for (int i = 0; i < targets.size(); i++) {
+                SweepRunner.Result r = results.get(i);
+                if (r.policies().contains(p) && !r.safePolicies().contains(p)) {
+                    List<String> bad = new ArrayList<>();
+                    r.grid().get(p).forEach((variant, o) -> {
+                        if (o.verdict() != dev.handoff.checker.engine.Verdict.HOLDS) {
+                            bad.add(variant + " (" + HandoffReports.cell(o) + ")");
+                        }
+                    });
+                    problems.add(p + " is not safe for display " + targets.get(i).display().path() + ": " + String.join(", ", bad));
+                } else if (!r.policies().contains(p) && skipped.stream().noneMatch(x -> x[0].equals(p))) {
+                    problems.add(p + " was not checked (add it with --policy)");
+                }
+            }
+        }
+        return problems.isEmpty() ? null : "--require-safe: " + String.join("; ", problems);
+    }
+
+    /** Report entries: every checked cell, then each policy the board cannot run, as not run. */
+    private static List<dev.handoff.counterexamples.Reports.Entry> entries(List<BoardPlatforms.Target> targets,
+            List<SweepRunner.Result> results, List<String[]> skipped, List<String> properties) {
+        List<dev.handoff.counterexamples.Reports.Entry> out = new ArrayList<>();
+        for (SweepRunner.Result r : results) {
+            out.addAll(HandoffReports.entries(r.all(), r.shown()));
+        }
+        for (BoardPlatforms.Target t : targets) {
+            for (String[] x : skipped) {
+                for (String property : properties) {
+                    out.add(new dev.handoff.counterexamples.Reports.Entry(t.platform().name(), x[0], "", property, "NOT_RUN",
+                            null, 0, x[1], null));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String markdown(BoardFacts facts, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results,
+                                   List<String[]> skipped, List<String> properties) {
+        java.io.StringWriter buffer = new java.io.StringWriter();
+        PrintWriter w = new PrintWriter(buffer);
+        w.println("## handoff board: " + facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")"));
+        w.println();
+        w.println("<details><summary>facts</summary>");
+        w.println();
+        w.println("```text");
+        text(w, facts, List.of(), List.of());
+        w.println("```");
+        w.println("</details>");
+        for (int i = 0; i < targets.size(); i++) {
+            BoardPlatforms.Target t = targets.get(i);
+            SweepRunner.Result r = results.get(i);
+            w.println();
+            w.println("### display " + t.display().path());
+            w.println();
+            t.notes().forEach(n -> w.println("- note: " + n));
+            if (!t.notes().isEmpty()) {
+                w.println();
+            }
+            HandoffReports.sweepText(w, r.policies(), r.labels(), r.grid(), true);
+            w.println();
+            List<String> safe = r.safePolicies();
+            w.println("safe in every variant: " + (safe.isEmpty() ? "no policy" : String.join(", ", safe)));
+        }
+        if (!skipped.isEmpty()) {
+            w.println();
+            skipped.forEach(x -> w.println("- not run: " + x[0] + ": " + x[1]));
+        }
+        w.flush();
+        StringBuilder sb = new StringBuilder(buffer.toString());
+        List<dev.handoff.counterexamples.Reports.Entry> violations = new ArrayList<>();
+        for (SweepRunner.Result r : results) {
+            violations.addAll(HandoffReports.entries(r.all(), r.shown()));
+        }
+        dev.handoff.counterexamples.Reports.details(sb, violations, dev.handoff.counterexamples.Reports.MARKDOWN_BUDGET);
+        return sb.toString();
     }
 
     private static void text(PrintWriter out, BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {

@@ -199,8 +199,13 @@ final class HandoffReports {
         for (int i = 0; i < outcomes.size(); i++) {
             HandoffCheck.Outcome o = outcomes.get(i);
             for (HandoffCheck.PropertyOutcome p : o.properties()) {
-                out.add(new Reports.Entry(o.label(shown.get(i)), p.name(), p.verdict().name(),
-                        p.severity() == null ? null : p.severity().label(), p.file()));
+                StringBuilder variant = new StringBuilder();
+                shown.get(i).forEach((k, v) -> variant.append(variant.isEmpty() ? "" : " ").append(k).append('=').append(v));
+                out.add(new Reports.Entry(o.scenario().platform().name(),
+                        o.scenario().policy() == null ? "(no policy)" : o.scenario().policy(), variant.toString(), p.name(),
+                        p.verdict().name(), p.severity() == null ? null : p.severity().label(), o.stats().seconds(),
+                        p.verdict() == Verdict.INCONCLUSIVE ? "inconclusive: " + (o.stopReason() == null ? "a limit was reached first" : o.stopReason()) : null,
+                        p.file()));
             }
         }
         return out;

@@ -101,16 +101,26 @@ final class SweepCommand implements Callable<Integer> {
             all.forEach(o -> results.add(HandoffReports.checkJson(o)));
             out.println(RunReport.JSON.writeValueAsString(root));
         } else {
-            out.println("sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
-                    + " policies x " + result.labels().size() + " variants, properties: " + String.join(", ", names));
-            HandoffReports.sweepText(out, chosen, result.labels(), result.grid(), format.equals("markdown"));
+            boolean markdown = format.equals("markdown");
+            java.io.StringWriter buffer = new java.io.StringWriter();
+            PrintWriter w = new PrintWriter(buffer);
+            String head = "sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
+                    + " policies x " + result.labels().size() + " variants, properties: " + String.join(", ", names);
+            w.println(markdown ? "## handoff sweep\n\n" + head + "\n" : head);
+            HandoffReports.sweepText(w, chosen, result.labels(), result.grid(), markdown);
             long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
             double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
-            out.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
-            if (format.equals("markdown")) {
-                String report = dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(all, shown));
-                out.print(report.substring(report.indexOf("\n### ") < 0 ? report.length() : report.indexOf("\n### ")));
+            if (markdown) {
+                w.println(); // a line right after a table would be read as one more row
             }
+            w.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
+            w.flush();
+            StringBuilder report = new StringBuilder(buffer.toString());
+            if (markdown) {
+                dev.handoff.counterexamples.Reports.details(report, HandoffReports.entries(all, shown),
+                        dev.handoff.counterexamples.Reports.MARKDOWN_BUDGET);
+            }
+            out.print(report);
         }
         out.flush();
         if (gate != null) {

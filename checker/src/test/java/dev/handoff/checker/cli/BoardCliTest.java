@@ -120,4 +120,41 @@ class BoardCliTest {
         assertTrue(r.out().contains("note: fw.description=rmr"), r.out());
         assertTrue(r.out().contains("IORT RMR@"), r.out());
     }
+
+    /**
+     * --require-safe gates CI on the matrix: exit 10 when a named policy is unsafe in some variant
+     * (the line names the variants), when none is safe (no names), or when a named policy cannot
+     * run on this board; 0 when the gate holds.
+     */
+    @Test
+    void requireSafeGatesOnTheMatrix() {
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run unsafe = run("board", c630, "--policy", "fw-quiesce", "--policy", "qcom-bypass", "--require-safe", "fw-quiesce");
+        assertEquals(ExitCode.SAFETY_VIOLATED, unsafe.code(), unsafe.err());
+        assertTrue(unsafe.err().contains("--require-safe: fw-quiesce is not safe for display /soc@0/display-subsystem@ae00000:"
+                + " fw.mapping=identity,fw.smr=match (isolation)"), unsafe.err());
+        CliTest.Run safe = run("board", c630, "--policy", "fw-quiesce", "--policy", "qcom-bypass", "--require-safe", "fw-quiesce",
+                "--set", "hyp.clientpd=ignored");
+        assertEquals(ExitCode.HOLDS, safe.code(), safe.err());
+        CliTest.Run any = run("board", c630, "--policy", "qcom-bypass", "--require-safe");
+        assertEquals(ExitCode.SAFETY_VIOLATED, any.code());
+        assertTrue(any.err().contains("no policy keeps display /soc@0/display-subsystem@ae00000 safe in every variant"), any.err());
+        CliTest.Run notRun = run("board", c630, "--policy", "stock", "--policy", "rmr-dma", "--require-safe", "rmr-dma");
+        assertEquals(ExitCode.SAFETY_VIOLATED, notRun.code());
+        assertTrue(notRun.err().contains("rmr-dma was not run on this board (its fw.description=rmr needs an ACPI boot"), notRun.err());
+        CliTest.Run platform = run("board", c630, "--platform", "c630");
+        assertEquals(ExitCode.USAGE, platform.code());
+        assertTrue(platform.err().contains("--platform does not apply to board"), platform.err());
+    }
+
+    @Test
+    void boardWritesTraceFilesThatReplay(@TempDir Path dir) throws Exception {
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run r = run("board", c630, "--policy", "stock", "--vary", "fw.mapping", "--trace-out", dir.resolve("t.json").toString());
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        Path f = dir.resolve("t.stock.fw.mapping-identity.no-dma-fault.json");
+        assertTrue(Files.exists(f), r.err());
+        CliTest.Run replay = run("replay", f.toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, replay.code(), replay.err());
+    }
 }

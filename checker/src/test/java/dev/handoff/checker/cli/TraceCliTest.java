@@ -83,7 +83,8 @@ class TraceCliTest {
         assertTrue(md.out().contains("<details><summary>trace"), md.out());
         CliTest.Run junit = run("sweep", "--policy", "stock", "--policy", "fw-quiesce", "--format", "junit");
         assertTrue(junit.out().startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"handoff\" tests=\"24\""), junit.out());
-        assertTrue(junit.out().contains("<testcase classname=\"c630 stock fw.mapping=identity\" name=\"no-dma-fault\">"), junit.out());
+        assertTrue(junit.out().contains("<testsuite name=\"c630 stock fw.mapping=identity\" tests=\"6\""), junit.out());
+        assertTrue(junit.out().contains("<testcase classname=\"c630.stock\" name=\"no-dma-fault [fw.mapping=identity]\" time=\""), junit.out());
         assertTrue(junit.out().contains("<failure message=\"The display fetch of stream 0x880"), junit.out());
     }
 
