@@ -110,7 +110,8 @@ public final class TraceJson {
         return o;
     }
 
-    static ObjectNode scenario(Scenario s) {
+    /** The scenario object shared by every document: the platform in full, the policy and every knob. */
+    public static ObjectNode scenario(Scenario s) {
         ObjectNode o = JSON.createObjectNode();
         Platform p = s.platform();
         ObjectNode pl = o.putObject("platform");
@@ -153,7 +154,8 @@ public final class TraceJson {
         return a;
     }
 
-    static String hex(long v) {
+    /** Stream IDs, masks and addresses are hex strings in every document. */
+    public static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
 

@@ -150,6 +150,12 @@ final class BoardCommand implements Callable<Integer> {
         switch (format) {
             case "json" -> {
                 ObjectNode root = json(facts, targets, results);
+                ArrayNode pol = root.putArray("policies");
+                chosen.forEach(pol::add);
+                ArrayNode v = root.putArray("vary");
+                knobs.forEach(v::add);
+                ArrayNode props = root.putArray("properties");
+                names.forEach(props::add);
                 ArrayNode sk = root.putArray("skippedPolicies");
                 skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
                 out.println(RunReport.JSON.writeValueAsString(root));
@@ -315,9 +321,13 @@ final class BoardCommand implements Callable<Integer> {
         }
     }
 
+    private static String hex(long v) {
+        return dev.handoff.counterexamples.TraceJson.hex(v);
+    }
+
     private static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
         ObjectNode root = RunReport.JSON.createObjectNode();
-        root.put("schema", "handoff.board/1");
+        root.put("schema", "handoff.board/2");
         root.put("file", f.source());
         root.put("model", f.model());
         ArrayNode smmus = root.putArray("smmus");
@@ -343,8 +353,8 @@ final class BoardCommand implements Callable<Integer> {
             for (BoardFacts.Stream x : d.streams()) {
                 ObjectNode so = st.addObject();
                 so.put("smmu", x.smmu());
-                so.put("sid", x.sid());
-                so.put("mask", x.mask());
+                so.put("sid", hex(x.sid()));
+                so.put("mask", hex(x.mask()));
             }
             ArrayNode mr = o.putArray("memoryRegions");
             d.memoryRegions().forEach(mr::add);
@@ -353,14 +363,19 @@ final class BoardCommand implements Callable<Integer> {
         for (BoardFacts.Region r : f.regions()) {
             ObjectNode o = regions.addObject();
             o.put("path", r.path());
-            o.put("base", r.base());
+            if (r.base() < 0) { // placed by the kernel at boot ('size' with 'alloc-ranges', no 'reg')
+                o.putNull("base");
+            } else {
+                o.put("base", hex(r.base()));
+            }
+            o.put("dynamic", r.base() < 0);
             o.put("size", r.size());
             o.put("noMap", r.noMap());
             ArrayNode ia = o.putArray("iommuAddresses");
             for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
                 ObjectNode x = ia.addObject();
                 x.put("device", a.device());
-                x.put("iova", a.iova());
+                x.put("iova", hex(a.iova()));
                 x.put("size", a.size());
             }
         }
@@ -368,7 +383,7 @@ final class BoardCommand implements Callable<Integer> {
         for (BoardFacts.Framebuffer fb : f.framebuffers()) {
             ObjectNode o = fbs.addObject();
             o.put("path", fb.path());
-            o.put("base", fb.base());
+            o.put("base", hex(fb.base()));
             o.put("size", fb.size());
             o.put("width", fb.width());
             o.put("height", fb.height());
@@ -385,7 +400,14 @@ final class BoardCommand implements Callable<Integer> {
         ArrayNode safe = root.putArray("safePolicies");
         for (int i = 0; i < targets.size(); i++) {
             String display = targets.get(i).display().path();
-            results.get(i).all().forEach(o -> res.add(HandoffReports.checkJson(o).put("display", display)));
+            SweepRunner.Result r = results.get(i);
+            for (int j = 0; j < r.all().size(); j++) {
+                ObjectNode c = HandoffReports.checkJson(r.all().get(j));
+                ObjectNode variant = RunReport.JSON.createObjectNode();
+                r.shown().get(j).forEach(variant::put);
+                c.set("variant", variant);
+                res.add(c.put("display", display));
+            }
             ObjectNode s = safe.addObject();
             s.put("display", targets.get(i).display().path());
             ArrayNode p = s.putArray("policies");

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
             BoardCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
+            SchemaCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class,
         },

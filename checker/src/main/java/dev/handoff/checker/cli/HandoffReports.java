@@ -21,22 +21,19 @@ final class HandoffReports {
     private HandoffReports() {
     }
 
-    /** The {@code handoff.check/1} object. */
+    /** The version of the check document; a sweep and a board embed check objects of this version. */
+    static final String CHECK_SCHEMA = "handoff.check/2";
+
+    /** The {@code handoff.check/2} object. */
     static ObjectNode checkJson(HandoffCheck.Outcome o) {
         ObjectNode root = RunReport.JSON.createObjectNode();
-        root.put("schema", "handoff.check/1");
-        ObjectNode sc = root.putObject("scenario");
-        sc.put("platform", o.scenario().platform().name());
-        if (o.scenario().policy() == null) {
-            sc.putNull("policy");
-        } else {
-            sc.put("policy", o.scenario().policy());
-        }
-        ObjectNode knobs = sc.putObject("knobs");
-        o.scenario().knobs().forEach(knobs::put);
+        root.put("schema", CHECK_SCHEMA);
+        root.set("scenario", TraceJson.scenario(o.scenario()));
         root.put("verdict", o.verdict().name());
         if (o.stopReason() != null) {
             root.put("stopReason", o.stopReason());
+        } else {
+            root.putNull("stopReason");
         }
         ArrayNode props = root.putArray("properties");
         for (HandoffCheck.PropertyOutcome p : o.properties()) {
@@ -52,10 +49,10 @@ final class HandoffReports {
                 n.putNull("trace");
             } else {
                 n.set("trace", traceJson(p.file()));
-                if (p.files().size() > 1) {
-                    ArrayNode more = n.putArray("moreTraces");
-                    p.files().subList(1, p.files().size()).forEach(f -> more.add(traceJson(f)));
-                }
+            }
+            ArrayNode more = n.putArray("moreTraces");
+            if (p.files().size() > 1) {
+                p.files().subList(1, p.files().size()).forEach(f -> more.add(traceJson(f)));
             }
         }
         ObjectNode st = root.putObject("stats");
@@ -63,6 +60,7 @@ final class HandoffReports {
         st.put("transitions", o.stats().transitions());
         st.put("depth", o.stats().maxDepth());
         st.put("seconds", o.stats().seconds());
+        st.put("collisionProbability", o.stats().collisionProbability());
         ObjectNode pr = st.putObject("pruning");
         pr.put("enabled", o.pruning().enabled());
         pr.put("fetchEvaluations", o.pruning().fetchEvaluations());
@@ -72,20 +70,48 @@ final class HandoffReports {
             pr.put("statesSavedNote", o.pruning().statesSavedNote());
         } else {
             pr.put("statesSaved", o.pruning().statesSaved());
+            pr.putNull("statesSavedNote");
         }
         pr.put("constraintQueries", o.pruning().constraintQueries());
         pr.put("constraintSolves", o.pruning().constraintSolves());
         return root;
     }
 
+    /**
+     * A sweep: what was varied and checked, then a check object per cell, each with the variant
+     * (the varied knobs' values) it was checked under.
+     */
+    static ObjectNode sweepJson(String schema, SweepRunner.Result result, List<String> vary, List<String> properties) {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", schema);
+        root.put("platform", result.all().get(0).scenario().platform().name());
+        ArrayNode pol = root.putArray("policies");
+        result.policies().forEach(pol::add);
+        ArrayNode v = root.putArray("vary");
+        vary.forEach(v::add);
+        ArrayNode props = root.putArray("properties");
+        properties.forEach(props::add);
+        ArrayNode results = root.putArray("results");
+        for (int i = 0; i < result.all().size(); i++) {
+            ObjectNode c = checkJson(result.all().get(i));
+            ObjectNode variant = RunReport.JSON.createObjectNode();
+            result.shown().get(i).forEach(variant::put);
+            c.set("variant", variant);
+            results.add(c);
+        }
+        return root;
+    }
+
+    /** A counterexample inside a check object: the trace file's fields, without its scenario. */
     static ObjectNode traceJson(TraceFile f) {
         ObjectNode o = RunReport.JSON.createObjectNode();
         o.put("property", f.trace().property());
+        o.put("kind", f.kind());
         o.set("steps", TraceJson.steps(f.trace().steps()));
         o.set("witness", TraceJson.witness(f.trace().witness()));
         o.put("explanation", f.explanation());
         o.put("rootCause", f.rootCause());
-        o.put("originalSteps", f.original().size());
+        o.set("original", TraceJson.steps(f.original()));
         return o;
     }
 
@@ -102,6 +128,10 @@ final class HandoffReports {
         out.println("verdict: " + o.verdict() + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")"));
         out.printf(Locale.ROOT, "states: %,d distinct, %,d transitions, depth %d, %.2f s%n",
                 o.stats().distinctStates(), o.stats().transitions(), o.stats().maxDepth(), o.stats().seconds());
+        if (o.stats().collisionProbability() > 0) {
+            out.printf(Locale.ROOT, "fingerprints: estimated probability that a collision hid a state %.1e (--store exact for none)%n",
+                    o.stats().collisionProbability());
+        }
         if (o.pruning().enabled()) {
             out.printf(Locale.ROOT, "pruning: %,d fetches decided by constraints instead of %,d (stream ID, page) branches,"
                             + " %s fewer states; %,d constraint queries, %,d solved, the rest cached%n",

@@ -35,4 +35,12 @@ final class Names {
             throw new InputException(e.getMessage());
         }
     }
+
+    /** Completion candidates: the schema names of 'handoff schema'. */
+    static final class SchemaNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return SchemaCommand.FILES.keySet().iterator();
+        }
+    }
 }

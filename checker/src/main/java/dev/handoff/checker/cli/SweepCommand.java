@@ -95,10 +95,7 @@ final class SweepCommand implements Callable<Integer> {
         if (format.equals("junit")) {
             out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
         } else if (format.equals("json")) {
-            ObjectNode root = RunReport.JSON.createObjectNode();
-            root.put("schema", "handoff.sweep/1");
-            ArrayNode results = root.putArray("results");
-            all.forEach(o -> results.add(HandoffReports.checkJson(o)));
+            ObjectNode root = HandoffReports.sweepJson("handoff.sweep/2", result, knobs, names);
             out.println(RunReport.JSON.writeValueAsString(root));
         } else {
             boolean markdown = format.equals("markdown");

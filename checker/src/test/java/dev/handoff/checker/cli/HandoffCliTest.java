@@ -20,8 +20,8 @@ class HandoffCliTest {
         CliTest.Run r = run("check", "--policy", "stock", "--format", "json");
         assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
         JsonNode j = RunReport.JSON.readTree(r.out());
-        assertEquals("handoff.check/1", j.get("schema").asText());
-        assertEquals("c630", j.get("scenario").get("platform").asText());
+        assertEquals("handoff.check/2", j.get("schema").asText());
+        assertEquals("c630", j.get("scenario").get("platform").get("name").asText());
         assertEquals("stock", j.get("scenario").get("policy").asText());
         assertEquals(Knobs.all().size(), j.get("scenario").get("knobs").size(), "every knob and its value");
         assertEquals("VIOLATED", j.get("verdict").asText());
@@ -65,9 +65,9 @@ class HandoffCliTest {
                 "--vary", "fw.mapping", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = RunReport.JSON.readTree(r.out());
-        assertEquals("handoff.sweep/1", j.get("schema").asText());
+        assertEquals("handoff.sweep/2", j.get("schema").asText());
         assertEquals(8, j.get("results").size(), "2 policies x 2 x 2 variants");
-        assertEquals("handoff.check/1", j.get("results").get(0).get("schema").asText());
+        assertEquals("handoff.check/2", j.get("results").get(0).get("schema").asText());
     }
 
     @Test
