@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the matrix ran (and, with --require-safe, every required policy is safe)",
-            "10:--require-safe: a named policy is not safe in every variant, or (no names) no policy is",
+            "10:--require-safe: a named policy is not safe in every variant, or (no names) no policy is;"
+                    + " --fail-on: a cell violates a property at that level (11 for a deadlock)",
             ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
             "65:the file cannot be read, or the board has nothing handoff can check (the facts are still printed)",
             ExitCode.ROW_INTERNAL,
@@ -81,11 +82,15 @@ final class BoardCommand implements Callable<Integer> {
     CheckOptions check;
 
     @Mixin
+    ReportFiles reports;
+
+    @Mixin
     ExplorationOptions exploration;
 
     @Override
     public Integer call() throws Exception {
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
+        FailOn gate = check.failOn(spec, null);
         if ((dtb == null) == (iort == null)) {
             throw new ParameterException(spec.commandLine(), "give either a FILE.dtb or --acpi IORT.bin");
         }
@@ -147,6 +152,9 @@ final class BoardCommand implements Callable<Integer> {
                         }
                     }));
         }
+        List<BoardPlatforms.Target> ts = targets;
+        reports.write(() -> dev.handoff.counterexamples.Reports.junit(entries(ts, results, skipped, names)),
+                () -> markdown(facts, ts, results, skipped, names), err);
         switch (format) {
             case "json" -> {
                 ObjectNode root = json(facts, targets, results);
@@ -171,6 +179,13 @@ final class BoardCommand implements Callable<Integer> {
         if (noMatrix != null) {
             err.println("handoff: no matrix for " + facts.source() + ": " + noMatrix);
             return ExitCode.BAD_INPUT;
+        }
+        if (gate != null) {
+            int worst = results.stream().flatMap(r -> r.all().stream()).mapToInt(o -> o.exitCode(gate))
+                    .filter(c -> c != ExitCode.HOLDS).min().orElse(ExitCode.HOLDS);
+            if (worst != ExitCode.HOLDS) {
+                return worst;
+            }
         }
         if (required != null) {
             String failed = gate(required, skipped, targets, results);

@@ -49,6 +49,9 @@ final class CheckCommand implements Callable<Integer> {
     java.nio.file.Path traceOut;
 
     @Mixin
+    ReportFiles reports;
+
+    @Mixin
     ExplorationOptions exploration;
 
     @Override
@@ -67,6 +70,8 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         List<Map<String, String>> shown = List.of(scenario.overrides());
+        reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)),
+                () -> dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)), spec.commandLine().getErr());
         switch (format) {
             case "json" -> out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
             case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));

@@ -59,6 +59,9 @@ final class SweepCommand implements Callable<Integer> {
     java.nio.file.Path traceOut;
 
     @Mixin
+    ReportFiles reports;
+
+    @Mixin
     ExplorationOptions exploration;
 
     @Override
@@ -92,32 +95,15 @@ final class SweepCommand implements Callable<Integer> {
         List<HandoffCheck.Outcome> all = result.all();
         List<Map<String, String>> shown = result.shown();
         PrintWriter out = spec.commandLine().getOut();
+        reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)),
+                () -> text(all, chosen, result, names, shown, true), err);
         if (format.equals("junit")) {
             out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
         } else if (format.equals("json")) {
             ObjectNode root = HandoffReports.sweepJson("handoff.sweep/2", result, knobs, names);
             out.println(RunReport.JSON.writeValueAsString(root));
         } else {
-            boolean markdown = format.equals("markdown");
-            java.io.StringWriter buffer = new java.io.StringWriter();
-            PrintWriter w = new PrintWriter(buffer);
-            String head = "sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
-                    + " policies x " + result.labels().size() + " variants, properties: " + String.join(", ", names);
-            w.println(markdown ? "## handoff sweep\n\n" + head + "\n" : head);
-            HandoffReports.sweepText(w, chosen, result.labels(), result.grid(), markdown);
-            long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
-            double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
-            if (markdown) {
-                w.println(); // a line right after a table would be read as one more row
-            }
-            w.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
-            w.flush();
-            StringBuilder report = new StringBuilder(buffer.toString());
-            if (markdown) {
-                dev.handoff.counterexamples.Reports.details(report, HandoffReports.entries(all, shown),
-                        dev.handoff.counterexamples.Reports.MARKDOWN_BUDGET);
-            }
-            out.print(report);
+            out.print(text(all, chosen, result, names, shown, format.equals("markdown")));
         }
         out.flush();
         if (gate != null) {
@@ -129,4 +115,28 @@ final class SweepCommand implements Callable<Integer> {
         return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
     }
 
+
+    /** The matrix as text or as a markdown step summary (then each violation, within the size budget). */
+    private static String text(List<HandoffCheck.Outcome> all, List<String> chosen, SweepRunner.Result result, List<String> names,
+                               List<Map<String, String>> shown, boolean markdown) {
+        java.io.StringWriter buffer = new java.io.StringWriter();
+        PrintWriter w = new PrintWriter(buffer);
+        String head = "sweep: platform " + all.get(0).scenario().platform().name() + ", " + chosen.size()
+                + " policies x " + result.labels().size() + " variants, properties: " + String.join(", ", names);
+        w.println(markdown ? "## handoff sweep\n\n" + head + "\n" : head);
+        HandoffReports.sweepText(w, chosen, result.labels(), result.grid(), markdown);
+        long states = all.stream().mapToLong(o -> o.stats().distinctStates()).sum();
+        double seconds = all.stream().mapToDouble(o -> o.stats().seconds()).sum();
+        if (markdown) {
+            w.println(); // a line right after a table would be read as one more row
+        }
+        w.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
+        w.flush();
+        StringBuilder report = new StringBuilder(buffer.toString());
+        if (markdown) {
+            dev.handoff.counterexamples.Reports.details(report, HandoffReports.entries(all, shown),
+                    dev.handoff.counterexamples.Reports.MARKDOWN_BUDGET);
+        }
+        return report.toString();
+    }
 }

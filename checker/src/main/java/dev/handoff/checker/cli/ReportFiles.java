@@ -1,0 +1,45 @@
+package dev.handoff.checker.cli;
+
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * CI report files written beside whatever --format prints, so that one run feeds a dashboard
+ * (JUnit) and a step summary (markdown) at once (a picocli mixin). Each file is written to a
+ * temporary sibling and renamed into place: never half-written.
+ */
+final class ReportFiles {
+    @Option(names = "--junit-out", paramLabel = "FILE", description = "Also write the JUnit XML report to FILE.")
+    Path junit;
+
+    @Option(names = "--markdown-out", paramLabel = "FILE", description = "Also write the markdown report (CI step summary) to FILE.")
+    Path markdown;
+
+    boolean any() {
+        return junit != null || markdown != null;
+    }
+
+    /** Writes {@code text} to {@code file} atomically; a failure is bad input naming the file. */
+    static void write(Path file, String text) {
+        try {
+            dev.handoff.counterexamples.AtomicFiles.write(file, text);
+        } catch (IOException e) {
+            throw new InputException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the reports asked for; each supplier is only called when its file is. */
+    void write(java.util.function.Supplier<String> junitText, java.util.function.Supplier<String> markdownText,
+               java.io.PrintWriter err) {
+        if (junit != null) {
+            write(junit, junitText.get());
+            err.println("handoff: wrote " + junit);
+        }
+        if (markdown != null) {
+            write(markdown, markdownText.get());
+            err.println("handoff: wrote " + markdown);
+        }
+    }
+}
