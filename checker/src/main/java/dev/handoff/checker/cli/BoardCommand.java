@@ -3,7 +3,6 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardInputException;
 import dev.handoff.model.board.BoardPlatforms;
@@ -140,7 +139,7 @@ final class BoardCommand implements Callable<Integer> {
         }
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
-        SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
+        CellProgress listener = new CellProgress(err, ProgressPrinter.interactive(), exploration.progress);
         List<SweepRunner.Result> results = new ArrayList<>();
         for (BoardPlatforms.Target t : targets) {
             // the board's facts are its platform's knob defaults; policies set no hardware fact

@@ -1,9 +1,7 @@
 package dev.handoff.checker.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Verdict;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
@@ -85,7 +83,7 @@ final class SweepCommand implements Callable<Integer> {
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter err = spec.commandLine().getErr();
-        SearchListener listener = new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress);
+        CellProgress listener = new CellProgress(err, ProgressPrinter.interactive(), exploration.progress);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
                 !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                     if (traceOut != null) {

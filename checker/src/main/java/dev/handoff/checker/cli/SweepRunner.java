@@ -38,7 +38,7 @@ final class SweepRunner {
      */
     static Result run(BiFunction<String, Map<String, String>, Scenario> scenario, List<String> policies,
                       List<String> knobs, List<String> properties, boolean pruning, boolean countSaved, int counterexamples,
-                      ExplorationSettings settings, SearchListener listener,
+                      ExplorationSettings settings, CellProgress progress,
                       BiConsumer<String, HandoffCheck.Outcome> written) {
         List<Map<String, String>> variants = variants(knobs);
         List<String> labels = variants.stream().map(SweepRunner::label).toList();
@@ -46,12 +46,24 @@ final class SweepRunner {
         // than one at a time with every worker synchronising on tiny breadth-first levels.
         List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells = new ArrayList<>();
         for (String p : policies) {
-            for (Map<String, String> v : variants) {
-                Scenario s = scenario.apply(p, v);
-                cells.add(() -> HandoffCheck.run(s, properties, pruning, countSaved, counterexamples, settings.withWorkers(1), listener));
+            for (int j = 0; j < variants.size(); j++) {
+                Scenario s = scenario.apply(p, variants.get(j));
+                String label = labels.get(j);
+                cells.add(() -> {
+                    HandoffCheck.Outcome o = HandoffCheck.run(s, properties, pruning, countSaved, counterexamples,
+                            settings.withWorkers(1), SearchListener.NONE);
+                    progress.finished(p, label, o);
+                    return o;
+                });
             }
         }
-        List<HandoffCheck.Outcome> outcomes = runAll(cells, settings.workers());
+        progress.start(cells.size());
+        List<HandoffCheck.Outcome> outcomes;
+        try {
+            outcomes = runAll(cells, settings.workers());
+        } finally {
+            progress.end();
+        }
         Map<String, Map<String, HandoffCheck.Outcome>> grid = new LinkedHashMap<>();
         List<HandoffCheck.Outcome> all = new ArrayList<>();
         List<Map<String, String>> shown = new ArrayList<>();

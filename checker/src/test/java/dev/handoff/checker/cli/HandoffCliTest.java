@@ -3,6 +3,8 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.handoff.model.scenario.Knobs;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -192,5 +194,18 @@ class HandoffCliTest {
         CliTest.Run sweep = run("sweep", "--policy", "fw-quiesce", "--vary", "kernel.version");
         assertEquals(ExitCode.HOLDS, sweep.code(), sweep.err());
         assertTrue(sweep.out().contains("kernel.version=5.10") && sweep.out().contains("kernel.version=6.12"), sweep.out());
+    }
+
+    /** --progress: one line per finished cell on standard error; standard output is the same with or without it. */
+    @Test
+    void sweepProgressGoesToStandardErrorOneLinePerCell() {
+        CliTest.Run plain = run("sweep", "--policy", "stock", "--policy", "fw-quiesce");
+        CliTest.Run progress = run("sweep", "--policy", "stock", "--policy", "fw-quiesce", "--progress");
+        assertEquals(plain.out().replaceAll("[0-9.]+ s of search", ""), progress.out().replaceAll("[0-9.]+ s of search", ""));
+        List<String> lines = progress.err().lines().toList();
+        assertEquals(4, lines.size(), progress.err());
+        assertTrue(lines.stream().allMatch(l -> l.matches("\\[[1-4]/4] (stock|fw-quiesce) fw\\.mapping=\\w+: .* \\([0-9,]+ states, [0-9.]+ s\\)")),
+                progress.err());
+        assertTrue(plain.err().isEmpty(), "nothing without --progress off a terminal: " + plain.err());
     }
 }
