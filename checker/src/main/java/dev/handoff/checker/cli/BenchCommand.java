@@ -27,12 +27,13 @@ import java.util.concurrent.Callable;
  * {@code shared/bench/spin-baseline.sh N} run in the same session.
  */
 @Command(name = "bench",
+        header = "Runs the reference benchmark (N dining philosophers) and reports its throughput.",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the reference benchmark (shared/bench): N dining philosophers, invariant 'exclusion',",
-            "deadlock checking off. Prints distinct states, transitions, seconds, states/s, transitions/s",
-            "and bytes/state; fails (exit 70) if the counts differ from the closed form.",
-            "Compare with shared/bench/spin-baseline.sh N run in the same session.",
+            "Runs the reference benchmark (shared/bench): N dining philosophers, invariant 'exclusion', deadlock "
+                + "checking off. Prints distinct states, transitions, seconds, states/s, transitions/s and bytes/state; "
+                + "fails (exit 70) if the counts differ from the closed form. Compare with "
+                + "shared/bench/spin-baseline.sh N run in the same session.",
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -46,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Runs (default: ${DEFAULT-VALUE}); with more than one, the median run is reported too.")
     int repeat;
 
-    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "text|json", completionCandidates = Names.TextJson.class, defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
 

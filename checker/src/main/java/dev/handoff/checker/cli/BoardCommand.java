@@ -26,13 +26,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code handoff board FILE.dtb} (or {@code --acpi IORT.bin}): a real board's facts, findings and what-if matrix. */
-@Command(name = "board", mixinStandardHelpOptions = true,
+@Command(name = "board",
+        header = "Checks a real board, read from its device tree blob or ACPI IORT table.", mixinStandardHelpOptions = true,
         description = {
-            "Reads a board's device tree blob (or, with --acpi, its IORT table), prints its SMMUs, devices, reserved",
-            "regions, framebuffers and findings, then runs the what-if matrix for each enabled display behind an ARM",
-            "SMMU: the board fixes stream IDs, masks, the SMMU's hooks, the display's reset and the scanout's",
-            "reservation; what it cannot say (fw.mapping, fw.smr by default) is varied. It ends with the policies",
-            "that keep the display safe in every variant. Exit 65 (after the facts) when no matrix can be run.",
+            "Reads a board's device tree blob (or, with --acpi, its IORT table), prints its SMMUs, devices, "
+                + "reserved regions, framebuffers and findings, then runs the what-if matrix for each enabled display "
+                + "behind an ARM SMMU: the board fixes stream IDs, masks, the SMMU's hooks, the display's reset and the "
+                + "scanout's reservation; what it cannot say (fw.mapping, fw.smr by default) is varied. It ends with "
+                + "the policies that keep the display safe in every variant. Exit 65 (after the facts) when no matrix "
+                + "can be run.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -53,13 +55,13 @@ final class BoardCommand implements Callable<Integer> {
     @Option(names = "--acpi", paramLabel = "IORT.bin", description = "Read an ACPI IORT table instead of a DTB.")
     Path iort;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "A policy to include; repeatable (default: all).")
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class, description = "A policy to include; repeatable (default: all).")
     List<String> policies = new ArrayList<>();
 
-    @Option(names = "--vary", paramLabel = "KNOB", description = "Knobs the board cannot fix; repeatable (default: fw.mapping, fw.smr).")
+    @Option(names = "--vary", paramLabel = "KNOB", completionCandidates = Names.KnobNames.class, description = "Knobs the board cannot fix; repeatable (default: fw.mapping, fw.smr).")
     List<String> vary = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.SweepFormats.class, defaultValue = "text",
             description = "text, json, markdown (CI step summary: facts, matrix, each violation's chart and trace),"
                     + " junit (XML: a testcase per display, policy, variant and property; policies the board cannot"
                     + " run are skipped). Default: ${DEFAULT-VALUE}.")
@@ -69,7 +71,7 @@ final class BoardCommand implements Callable<Integer> {
             description = "Write each violation's trace to FILE with .POLICY.VARIANT.PROPERTY.json in place of .json.")
     Path traceOut;
 
-    @Option(names = "--require-safe", paramLabel = "POLICY", arity = "0..*",
+    @Option(names = "--require-safe", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class, arity = "0..*",
             description = "CI gate: exit 10 unless each named policy keeps every display safe in every variant;"
                     + " with no name, unless at least one policy does.")
     List<String> requireSafe;

@@ -15,10 +15,11 @@ import java.util.concurrent.Callable;
 
 /** {@code handoff check}: one scenario, every selected property, exit code by the table. */
 @Command(name = "check",
+        header = "Checks one scenario and prints each property's verdict and shortest counterexample.",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks one scenario (platform + firmware behaviour + kernel policy) and prints every property's",
-            "verdict with a shortest counterexample for each violated one.",
+            "Checks one scenario (platform + firmware behaviour + kernel policy) and prints every property's "
+                + "verdict with a shortest counterexample for each violated one.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -32,13 +33,13 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     ScenarioOptions scenario;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Policy preset (see 'handoff list policies').")
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class, description = "Policy preset (see 'handoff list policies').")
     String policy;
 
     @Mixin
     CheckOptions check;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.CheckFormats.class, defaultValue = "text",
             description = "text, json, markdown (CI step summary), junit (XML), mermaid or svg (one sequence chart"
                     + " holding every violation's counterexample; a chart saying so when none). Default: ${DEFAULT-VALUE}.")
     String format;

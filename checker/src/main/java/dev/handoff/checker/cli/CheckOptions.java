@@ -9,7 +9,7 @@ import java.util.List;
 
 /** What to check in each scenario, shared by {@code check} and {@code sweep} (a picocli mixin). */
 final class CheckOptions {
-    @Option(names = "--property", paramLabel = "NAME", description = "Check only this property; repeatable (default: all).")
+    @Option(names = "--property", paramLabel = "PROPERTY", completionCandidates = Names.PropertyNames.class, description = "Check only this property; repeatable (default: all).")
     List<String> properties = new ArrayList<>();
 
     @Option(names = "--no-pruning",
@@ -25,7 +25,7 @@ final class CheckOptions {
             description = "Up to N counterexamples per property whose root causes differ (default: ${DEFAULT-VALUE}).")
     int maxCounterexamples;
 
-    @Option(names = "--fail-on", paramLabel = "LEVEL",
+    @Option(names = "--fail-on", paramLabel = "LEVEL", completionCandidates = Names.FailOnLevels.class,
             description = "The mildest violation that fails the run (exit 10/11): fatal, hang, fault, wrong-page"
                     + " (a display fetch failure of that severity or worse) or any (every violated property)."
                     + " Milder violations are still reported.")

@@ -21,13 +21,13 @@ final class ExplorationOptions {
     Integer workers;
 
     @Option(names = "--strategy", paramLabel = "bfs|dfs", defaultValue = "bfs",
-            converter = StrategyConverter.class,
+            converter = StrategyConverter.class, completionCandidates = Names.Strategies.class,
             description = "Search order (default: ${DEFAULT-VALUE}): bfs finds shortest counterexamples on all"
                     + " workers; dfs uses one worker and less memory on wide graphs.")
     SearchStrategy strategy;
 
     @Option(names = "--store", paramLabel = "fingerprint|exact", defaultValue = "fingerprint",
-            converter = StoreConverter.class,
+            converter = StoreConverter.class, completionCandidates = Names.Stores.class,
             description = "Visited set (default: ${DEFAULT-VALUE}): 64-bit fingerprints, with the probability of a"
                     + " missed state reported, or exact states.")
     StoreMode store;

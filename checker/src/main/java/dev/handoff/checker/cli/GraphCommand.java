@@ -30,11 +30,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code handoff graph}: the explored state graph of a small scenario as DOT or GraphML. */
-@Command(name = "graph", mixinStandardHelpOptions = true,
+@Command(name = "graph",
+        header = "Exports the state graph of a small scenario as DOT or GraphML.", mixinStandardHelpOptions = true,
         description = {
-            "Exports the state graph of one scenario as DOT or GraphML (jgrapht-io): a vertex per state, an edge per",
-            "transition labelled with its action, the shortest counterexample of --property drawn in red.",
-            "Refused (exit 20) when the graph has more than --limit states.",
+            "Exports the state graph of one scenario as DOT or GraphML (jgrapht-io): a vertex per state, an edge "
+                + "per transition labelled with its action, the shortest counterexample of --property drawn in red. "
+                + "Refused (exit 20) when the graph has more than --limit states.",
         })
 final class GraphCommand implements Callable<Integer> {
     @Spec
@@ -43,14 +44,14 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     ScenarioOptions scenario;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Policy preset.")
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class, description = "Policy preset.")
     String policy;
 
-    @Option(names = "--property", paramLabel = "NAME",
+    @Option(names = "--property", paramLabel = "PROPERTY", completionCandidates = Names.PropertyNames.class,
             description = "Highlight this property's shortest counterexample (default: the first violated one).")
     String property;
 
-    @Option(names = "--format", paramLabel = "dot|graphml", defaultValue = "dot", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", paramLabel = "dot|graphml", completionCandidates = Names.GraphFormats.class, defaultValue = "dot", description = "Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "5000",

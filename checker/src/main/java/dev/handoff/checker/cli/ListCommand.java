@@ -22,15 +22,18 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code handoff list policies|knobs|properties|platforms|kernels}. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"Lists the policies (with their settings), the knobs (with values and defaults), the properties,",
-            "the platforms, or the kernel versions (each version-dependent mechanism, its state per version and the",
-            "commits that changed it)."})
+@Command(name = "list",
+        header = "Lists the policies, knobs, properties, platforms or kernel versions.", mixinStandardHelpOptions = true,
+        description = {
+            "Lists the policies (with their settings), the knobs (with values and defaults), the properties, the "
+                + "platforms, or the kernel versions (each version-dependent mechanism, its state per version and the "
+                + "commits that changed it).",
+        })
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WHAT", description = "policies, knobs, properties, platforms or kernels")
+    @Parameters(paramLabel = "WHAT", completionCandidates = Names.ListWhat.class, description = "policies, knobs, properties, platforms or kernels")
     String what;
 
     @Override

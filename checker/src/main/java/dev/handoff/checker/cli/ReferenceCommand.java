@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 
 /** Explores one of the engine's reference models, with every exploration option. */
 @Command(name = "reference",
+        header = "Explores one of the engine's reference models.",
         mixinStandardHelpOptions = true,
         description = {
             "Explores one of the engine's reference models, whose state counts are known in closed form.",
@@ -59,7 +60,7 @@ final class ReferenceCommand implements Callable<Integer> {
                     + " philosophers, which deadlock by design).")
     Boolean deadlock;
 
-    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "text|json", completionCandidates = Names.TextJson.class, defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
     String format;
 

@@ -16,11 +16,13 @@ import java.util.concurrent.Callable;
 
 /** {@code handoff replay FILE}: re-execute a saved trace and check every recorded change. */
 @Command(name = "replay",
+        header = "Replays a trace file against the model, checking every recorded change.",
         mixinStandardHelpOptions = true,
         description = {
-            "Re-executes a trace file (handoff.trace/1) against the model rebuilt from the scenario it records,",
-            "checking every step's changes. Exit 10 (11 for a deadlock) when the violation reproduces, 0 when the",
-            "trace is a valid run that violates nothing, 65 when it diverges (the step, action and field are named).",
+            "Re-executes a trace file (handoff.trace/1) against the model rebuilt from the scenario it records, "
+                + "checking every step's changes. Exit 10 (11 for a deadlock) when the violation reproduces, 0 when the "
+                + "trace is a valid run that violates nothing, 65 when it diverges (the step, action and field are "
+                + "named).",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -34,7 +36,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out.")
     Path file;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.TraceFormats.class, defaultValue = "text",
             description = "How to show the trace once replayed: text, json, mermaid, svg, explanation. Default: ${DEFAULT-VALUE}.")
     String format;
 

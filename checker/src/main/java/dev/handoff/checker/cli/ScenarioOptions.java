@@ -32,16 +32,16 @@ final class ScenarioOptions {
             description = "Scenario file (YAML: platform, policy, knobs). Command-line settings override it.")
     Path scenarioFile;
 
-    @Option(names = "--platform", paramLabel = "NAME",
+    @Option(names = "--platform", paramLabel = "PLATFORM", completionCandidates = Names.PlatformNames.class,
             description = "Embedded platform (default: c630; see 'handoff list platforms').")
     String platform;
 
-    @Option(names = "--kernel", paramLabel = "VERSION",
+    @Option(names = "--kernel", paramLabel = "VERSION", completionCandidates = Names.KernelNames.class,
             description = "Linux version: 5.10, 5.15, 6.1, 6.6 or 6.12 (default 6.12). It sets every version-dependent"
                     + " mechanism ('handoff list kernels'); --set still overrides one.")
     String kernel;
 
-    @Option(names = "--set", paramLabel = "KNOB=VALUE",
+    @Option(names = "--set", paramLabel = "KNOB=VALUE", completionCandidates = Names.KnobSettings.class,
             description = "Set a knob, overriding the platform and the policy; repeatable (see 'handoff list knobs').")
     List<String> sets = new ArrayList<>();
 

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code handoff schema NAME}: the JSON Schema (draft 2020-12) of a document handoff reads or writes. */
-@Command(name = "schema", mixinStandardHelpOptions = true,
+@Command(name = "schema",
+        header = "Prints the JSON Schema of a document handoff reads or writes.", mixinStandardHelpOptions = true,
         description = {
             "Prints the JSON Schema (draft 2020-12) of a document handoff writes or reads; the same files are in",
             "the repository's schemas/ directory. The output schemas refer to each other by relative $ref",

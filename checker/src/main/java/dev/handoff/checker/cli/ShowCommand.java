@@ -15,7 +15,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code handoff show FILE}: render a saved trace without replaying it. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
+        header = "Renders a trace file without replaying it.", mixinStandardHelpOptions = true,
         description = "Renders a trace file: text (default), json, mermaid, svg, explanation, or original (the steps as first found).")
 final class ShowCommand implements Callable<Integer> {
     @Spec
@@ -24,7 +25,7 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out.")
     Path file;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.TraceFormats.class, defaultValue = "text",
             description = "text, json, mermaid, svg, explanation, original. Default: ${DEFAULT-VALUE}.")
     String format;
 

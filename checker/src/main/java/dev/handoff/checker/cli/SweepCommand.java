@@ -19,12 +19,14 @@ import java.util.concurrent.Callable;
 
 /** {@code handoff sweep}: the what-if matrix of policies by knob variants. */
 @Command(name = "sweep",
+        header = "Checks policies under every value of the varied knobs and prints the matrix.",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks every chosen policy (default: all) under every value of each --vary knob (default: fw.mapping)",
-            "and prints a matrix of policies by variants: 'ok' or the violated properties. A --vary value overrides",
-            "the policy's setting of that knob; --set overrides both. Exits 0 when every cell was decided, 20 when",
-            "a limit left a cell undecided; with --fail-on, 10 (11) when a cell violates a property at that level.",
+            "Checks every chosen policy (default: all) under every value of each --vary knob (default: "
+                + "fw.mapping) and prints a matrix of policies by variants: 'ok' or the violated properties. A --vary "
+                + "value overrides the policy's setting of that knob; --set overrides both. Exits 0 when every cell was "
+                + "decided, 20 when a limit left a cell undecided; with --fail-on, 10 (11) when a cell violates a "
+                + "property at that level.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -38,16 +40,16 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ScenarioOptions scenario;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "A policy to include; repeatable (default: all).")
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class, description = "A policy to include; repeatable (default: all).")
     List<String> policies = new ArrayList<>();
 
-    @Option(names = "--vary", paramLabel = "KNOB", description = "A knob whose every value is a column; repeatable (default: fw.mapping).")
+    @Option(names = "--vary", paramLabel = "KNOB", completionCandidates = Names.KnobNames.class, description = "A knob whose every value is a column; repeatable (default: fw.mapping).")
     List<String> vary = new ArrayList<>();
 
     @Mixin
     CheckOptions check;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.SweepFormats.class, defaultValue = "text",
             description = "text (matrix), json, markdown (matrix, then each violation explained with its chart and"
                     + " trace), junit (XML, a testcase per scenario and property). Default: ${DEFAULT-VALUE}.")
     String format;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,5 +153,45 @@ class CliTest {
             assertTrue(list.contains("FetchBenchmark") && list.contains("FingerprintSetBenchmark"), list);
         }
         assertTrue(run("bench", "--help").out().contains("--jmh"));
+    }
+
+    /** Every subcommand's one-line summary in 'handoff --help' is a whole sentence (its header). */
+    @Test
+    void commandSummariesAreWholeSentences() {
+        var cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("generate-completion") || e.getKey().equals("help")) {
+                continue; // picocli's own
+            }
+            String[] header = e.getValue().getCommandSpec().usageMessage().header();
+            assertEquals(1, header.length, e.getKey() + " has a one-line header");
+            assertTrue(header[0].endsWith(".") && header[0].length() <= 90 && header[0].indexOf(". ") < 0,
+                    e.getKey() + ": " + header[0]);
+        }
+    }
+
+    /**
+     * The bash completion script, run by bash, completes policy, platform, property, knob,
+     * KNOB=VALUE, kernel, format and schema names.
+     */
+    @Test
+    void bashCompletionOffersTheNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dir.resolve("handoff-completion.sh");
+        java.nio.file.Files.writeString(script, run("generate-completion").out());
+        String probe = "source " + script + "; compopt() { :; }\n"
+                + "c() { read -ra a <<< \"handoff $1\"; [[ \"$1\" == *' ' ]] && a+=(''); COMP_WORDS=(\"${a[@]}\");"
+                + " COMP_CWORD=$((${#a[@]}-1)); COMP_LINE=\"handoff $1\"; COMP_POINT=${#COMP_LINE}; _complete_handoff;"
+                + " echo \"$1 -> ${COMPREPLY[*]}\"; }\n"
+                + "c 'check --policy qcom'\nc 'sweep --platform t'\nc 'check --property iso'\nc 'sweep --vary fw.ma'\n"
+                + "c 'check --set hyp.clientpd='\nc 'board x.dtb --kernel 6.'\nc 'graph --format '\nc 'schema sc'\n";
+        Process p = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        for (String expected : List.of("check --policy qcom -> qcom-bypass qcom-pre-sctlr-fix", "sweep --platform t -> tegra186",
+                "check --property iso -> isolation", "sweep --vary fw.ma -> fw.mapping",
+                "check --set hyp.clientpd= -> hyp.clientpd=honoured hyp.clientpd=ignored", "board x.dtb --kernel 6. -> 6.1 6.6 6.12",
+                "graph --format  -> dot graphml", "schema sc -> scenario")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
     }
 }
