@@ -90,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         int code = ExitCode.HOLDS;
         for (int i = 0; i < repeat; i++) {
             ExplorationResult r = Explorer.explore(model, settings,
-                    new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress));
+                    Verbosity.search(spec, exploration.progress));
             if (r.limitReached()) {
                 err.println("handoff bench: " + r.stopReason());
                 code = ExitCode.INCONCLUSIVE;

@@ -49,7 +49,8 @@ final class BoardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE.dtb", arity = "0..1", description = "The device tree blob the bootloader loads.")
+    @Parameters(paramLabel = "FILE.dtb", arity = "0..1",
+            description = "The device tree blob the bootloader loads (or its source, FILE.dts, compiled with dtc when installed).")
     Path dtb;
 
     @Option(names = "--acpi", paramLabel = "IORT.bin", description = "Read an ACPI IORT table instead of a DTB.")
@@ -101,7 +102,23 @@ final class BoardCommand implements Callable<Integer> {
         List<String> required = requireSafe == null ? null : requireSafe.stream().map(Names::policy).toList();
         BoardFacts facts;
         try {
-            facts = dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
+            if (dtb != null && DtsCompiler.isSource(dtb)) {
+                Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
+                try {
+                    Path blob = DtsCompiler.compile(dtb, dir);
+                    facts = DeviceTreeReader.facts(dtb.toString(), dev.handoff.model.board.Fdt.parse(dtb.toString(),
+                            java.nio.file.Files.readAllBytes(blob)));
+                } finally {
+                    try (var files = java.nio.file.Files.list(dir)) {
+                        for (Path f : files.toList()) {
+                            java.nio.file.Files.deleteIfExists(f);
+                        }
+                    }
+                    java.nio.file.Files.deleteIfExists(dir);
+                }
+            } else {
+                facts = dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
+            }
         } catch (BoardInputException e) {
             throw new InputException(e.getMessage());
         }
@@ -141,7 +158,7 @@ final class BoardCommand implements Callable<Integer> {
         }
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
-        CellProgress listener = new CellProgress(err, ProgressPrinter.interactive(), exploration.progress);
+        CellProgress listener = Verbosity.cells(spec, exploration.progress);
         List<SweepRunner.Result> results = new ArrayList<>();
         for (BoardPlatforms.Target t : targets) {
             // the board's facts are its platform's knob defaults; policies set no hardware fact
@@ -149,13 +166,13 @@ final class BoardCommand implements Callable<Integer> {
             results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
                     !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                         if (traceOut != null) {
-                            HandoffReports.writeTraces(traceOut, prefix + label, o).forEach(f -> err.println("handoff: wrote " + f));
+                            HandoffReports.writeTraces(traceOut, prefix + label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
                         }
                     }));
         }
         List<BoardPlatforms.Target> ts = targets;
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(entries(ts, results, skipped, names)),
-                () -> markdown(facts, ts, results, skipped, names), err);
+                () -> markdown(facts, ts, results, skipped, names), Verbosity.info(spec));
         switch (format) {
             case "json" -> {
                 ObjectNode root = json(facts, targets, results);

@@ -64,15 +64,15 @@ final class CheckCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter out = spec.commandLine().getOut();
         HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings,
-                new ProgressPrinter(spec.commandLine().getErr(), ProgressPrinter.interactive(), exploration.progress));
+                Verbosity.search(spec, exploration.progress));
         if (traceOut != null) {
             for (java.nio.file.Path p : HandoffReports.writeTraces(traceOut, "", o)) {
-                spec.commandLine().getErr().println("handoff: wrote " + p);
+                Verbosity.info(spec).println("handoff: wrote " + p);
             }
         }
         List<Map<String, String>> shown = List.of(scenario.overrides());
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)),
-                () -> dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)), spec.commandLine().getErr());
+                () -> dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)), Verbosity.info(spec));
         switch (format) {
             case "json" -> out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
             case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));

@@ -133,7 +133,7 @@ final class GraphCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } else {
             ReportFiles.write(output, text);
-            spec.commandLine().getErr().println("handoff: wrote " + output + " (" + g.vertexSet().size() + " states, "
+            Verbosity.info(spec).println("handoff: wrote " + output + " (" + g.vertexSet().size() + " states, "
                     + g.edgeSet().size() + " transitions)");
         }
         return ExitCode.HOLDS;

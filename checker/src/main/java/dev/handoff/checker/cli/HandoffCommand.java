@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
             ReferenceCommand.class,
             BenchCommand.class,
             SchemaCommand.class,
+            ManCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class,
         },
@@ -39,6 +40,14 @@ public final class HandoffCommand implements Callable<Integer> {
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces of errors.")
     boolean debug;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Say nothing on standard error but errors (no progress, no 'wrote FILE' lines).")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Progress lines on standard error, as --progress.")
+    boolean verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -133,11 +133,11 @@ final class HandoffReports {
                     o.stats().collisionProbability());
         }
         if (o.pruning().enabled()) {
-            out.printf(Locale.ROOT, "pruning: %,d fetches decided by constraints instead of %,d (stream ID, page) branches,"
-                            + " %s fewer states; %,d constraint queries, %,d solved, the rest cached%n",
+            out.printf(Locale.ROOT, "pruning: %,d fetches decided by constraints instead of %,d (stream ID, page) branches;"
+                            + " %s; %,d constraint queries, %,d solved, the rest cached%n",
                     o.pruning().fetchEvaluations(), o.pruning().naiveBranches(),
-                    o.pruning().statesSaved() < 0 ? "(" + o.pruning().statesSavedNote() + ")"
-                            : String.format(Locale.ROOT, "%,d", o.pruning().statesSaved()),
+                    o.pruning().statesSaved() < 0 ? "states saved " + o.pruning().statesSavedNote()
+                            : String.format(Locale.ROOT, "%,d fewer states", o.pruning().statesSaved()),
                     o.pruning().constraintQueries(), o.pruning().constraintSolves());
         }
         if (traces) {

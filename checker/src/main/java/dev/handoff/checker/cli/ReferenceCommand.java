@@ -101,7 +101,7 @@ final class ReferenceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExplorationResult r = Explorer.explore(packed, settings,
-                new ProgressPrinter(err, ProgressPrinter.interactive(), exploration.progress));
+                Verbosity.search(spec, exploration.progress));
         if (format.equals("json")) {
             out.println(RunReport.JSON.writeValueAsString(RunReport.json(model, packed, r)));
         } else {

@@ -33,7 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out.")
+    @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out; - reads standard input.")
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.TraceFormats.class, defaultValue = "text",
@@ -67,11 +67,21 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** Reads a trace file; {@code -} is standard input. */
     static TraceFile load(Path file) {
         try {
+            if (file.toString().equals("-")) {
+                byte[] bytes = System.in.readNBytes(256 << 20);
+                if (System.in.read() >= 0) {
+                    throw new InputException("trace on standard input: larger than any trace (256 MiB)");
+                }
+                return TraceJson.parse("<stdin>", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            }
             return TraceJson.read(file);
         } catch (TraceFormatException e) {
             throw new InputException(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new InputException("trace on standard input: " + e.getMessage());
         }
     }
 }

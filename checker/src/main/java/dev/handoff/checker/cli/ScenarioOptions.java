@@ -29,7 +29,8 @@ final class ScenarioOptions {
     CommandSpec spec;
 
     @Option(names = "--scenario", paramLabel = "FILE",
-            description = "Scenario file (YAML: platform, policy, knobs). Command-line settings override it.")
+            description = "Scenario file (YAML: platform, policy, knobs; - reads standard input). Command-line settings"
+                    + " override it.")
     Path scenarioFile;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", completionCandidates = Names.PlatformNames.class,
@@ -45,10 +46,32 @@ final class ScenarioOptions {
             description = "Set a knob, overriding the platform and the policy; repeatable (see 'handoff list knobs').")
     List<String> sets = new ArrayList<>();
 
-    /** The file's contents, or empty parts. */
+    private ScenarioFile.Parsed parsed;
+
+    /** The file's contents (read once; {@code -} is standard input), or empty parts. */
     ScenarioFile.Parsed file() {
+        if (parsed == null) {
+            parsed = read();
+        }
+        return parsed;
+    }
+
+    private ScenarioFile.Parsed read() {
         if (scenarioFile == null) {
             return new ScenarioFile.Parsed(null, null, Map.of());
+        }
+        if (scenarioFile.toString().equals("-")) {
+            try {
+                byte[] bytes = System.in.readNBytes(1 << 20);
+                if (System.in.read() >= 0) {
+                    throw new InputException("scenario on standard input: larger than any scenario (1 MiB)");
+                }
+                return ScenarioFile.read("<stdin>", new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new InputException("scenario on standard input: " + e.getMessage());
+            } catch (ScenarioException e) {
+                throw new InputException(e.getMessage());
+            }
         }
         if (Files.isDirectory(scenarioFile)) {
             throw new InputException("scenario file " + scenarioFile + " is a directory");

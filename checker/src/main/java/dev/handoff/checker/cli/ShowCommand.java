@@ -22,7 +22,7 @@ final class ShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out.")
+    @Parameters(paramLabel = "FILE", description = "A trace file written by --trace-out; - reads standard input.")
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Names.TraceFormats.class, defaultValue = "text",

@@ -85,18 +85,18 @@ final class SweepCommand implements Callable<Integer> {
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter err = spec.commandLine().getErr();
-        CellProgress listener = new CellProgress(err, ProgressPrinter.interactive(), exploration.progress);
+        CellProgress listener = Verbosity.cells(spec, exploration.progress);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
                 !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
                     if (traceOut != null) {
-                        HandoffReports.writeTraces(traceOut, label, o).forEach(f -> err.println("handoff: wrote " + f));
+                        HandoffReports.writeTraces(traceOut, label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
                     }
                 });
         List<HandoffCheck.Outcome> all = result.all();
         List<Map<String, String>> shown = result.shown();
         PrintWriter out = spec.commandLine().getOut();
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)),
-                () -> text(all, chosen, result, names, shown, true), err);
+                () -> text(all, chosen, result, names, shown, true), Verbosity.info(spec));
         if (format.equals("junit")) {
             out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
         } else if (format.equals("json")) {

@@ -8,16 +8,23 @@ import java.util.Properties;
 
 /** Reads the build's version from the jar. */
 final class VersionProvider implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws IOException {
+    /** The build's version, or "unknown". */
+    static String version() {
         Properties p = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
             if (in != null) {
                 p.load(in);
             }
+        } catch (IOException e) {
+            return "unknown";
         }
+        return p.getProperty("version", "unknown");
+    }
+
+    @Override
+    public String[] getVersion() throws IOException {
         return new String[] {
-            "handoff " + p.getProperty("version", "unknown"),
+            "handoff " + version(),
             "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
         };
     }

@@ -156,4 +156,46 @@ class BoardCliTest {
         CliTest.Run replay = run("replay", f.toString());
         assertEquals(ExitCode.SAFETY_VIOLATED, replay.code(), replay.err());
     }
+
+    /** Device tree source: compiled with dtc into the same facts and verdicts as the blob; without dtc, a one-line how-to. */
+    @Test
+    void deviceTreeSourceGoesThroughDtc(@TempDir Path dir) throws Exception {
+        Path dtb = sharedDtb("sdm850-lenovo-yoga-c630.dtb");
+        String saved = System.getProperty("handoff.dtc");
+        System.setProperty("handoff.dtc", dir.resolve("no-such-dtc").toString());
+        Path fake = dir.resolve("board.dts");
+        Files.writeString(fake, "/dts-v1/;\n/ { };\n");
+        try {
+            CliTest.Run missing = run("board", fake.toString());
+            assertEquals(ExitCode.BAD_INPUT, missing.code());
+            assertTrue(missing.err().contains("is device tree source and dtc is not installed: install it (apt-get install"
+                    + " device-tree-compiler)"), missing.err());
+            assertEquals(1, missing.err().lines().count(), missing.err());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("handoff.dtc");
+            } else {
+                System.setProperty("handoff.dtc", saved);
+            }
+        }
+        Process probe;
+        try {
+            probe = new ProcessBuilder("dtc", "--version").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            probe.waitFor();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("dtc is not installed here; the compile path is not exercised");
+            return;
+        }
+        Path dts = dir.resolve("c630.dts");
+        Process p = new ProcessBuilder("dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts.toString(), dtb.toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        String fromBlob = run("board", dtb.toString(), "--policy", "stock", "--vary", "fw.mapping", "--format", "json").out();
+        CliTest.Run fromSource = run("board", dts.toString(), "--policy", "stock", "--vary", "fw.mapping", "--format", "json");
+        assertEquals(0, fromSource.code(), fromSource.err());
+        assertEquals(fromBlob.replace(dtb.toString(), "FILE").replaceAll("\"seconds\" : [0-9.E-]+", ""),
+                fromSource.out().replace(dts.toString(), "FILE").replaceAll("\"seconds\" : [0-9.E-]+", ""));
+    }
 }

@@ -194,4 +194,78 @@ class CliTest {
             assertTrue(out.contains(expected), expected + " in:\n" + out);
         }
     }
+
+    /** Runs with {@code stdin} as standard input. */
+    static Run runWithInput(String stdin, String... args) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return run(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    /** '-' reads a scenario or a trace from standard input, with the same errors as a file. */
+    @Test
+    void dashReadsStandardInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Run r = runWithInput("policy: fw-quiesce\nknobs:\n  kernel.version: 5.15\n", "check", "--scenario", "-", "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        assertEquals("5.15", RunReport.JSON.readTree(r.out()).get("scenario").get("knobs").get("kernel.version").asText());
+        Run bad = runWithInput("policy: [\n", "check", "--scenario", "-");
+        assertEquals(ExitCode.BAD_INPUT, bad.code());
+        assertTrue(bad.err().startsWith("handoff: <stdin> line 1:"), bad.err());
+        run("check", "--policy", "stock", "--property", "isolation", "--trace-out", dir.resolve("t.json").toString());
+        String trace = java.nio.file.Files.readString(dir.resolve("t.isolation.json"));
+        Run replay = runWithInput(trace, "replay", "-");
+        assertEquals(ExitCode.SAFETY_VIOLATED, replay.code(), replay.err());
+        Run garbage = runWithInput("{", "show", "-");
+        assertEquals(ExitCode.BAD_INPUT, garbage.code());
+        assertTrue(garbage.err().contains("<stdin>: not valid JSON"), garbage.err());
+    }
+
+    /** -q silences everything on standard error but errors; -v adds progress lines; standard output is the same. */
+    @Test
+    void quietAndVerbose(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Run normal = run("sweep", "--policy", "stock", "--trace-out", dir.resolve("a.json").toString());
+        assertTrue(normal.err().contains("handoff: wrote "), normal.err());
+        Run quiet = run("-q", "sweep", "--policy", "stock", "--progress", "--trace-out", dir.resolve("b.json").toString());
+        assertEquals("", quiet.err());
+        assertEquals(normal.out().replaceAll("[0-9.]+ s of search", ""), quiet.out().replaceAll("[0-9.]+ s of search", ""));
+        Run verbose = run("sweep", "-v", "--policy", "stock");
+        assertEquals(2, verbose.err().lines().filter(l -> l.startsWith("[")).count(), verbose.err());
+        Run error = run("-q", "check", "--policy", "nonesuch");
+        assertEquals(ExitCode.BAD_INPUT, error.code());
+        assertTrue(error.err().contains("nonesuch"), "errors still print under -q: " + error.err());
+    }
+
+    /** The man page covers every command and option, and groff formats it without a warning (where groff is installed). */
+    @Test
+    void manPageCoversEveryCommandAndFormatsCleanly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Run r = run("man");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith(".TH HANDOFF 1 "), r.out());
+        var cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (!e.getKey().equals("help")) {
+                assertTrue(r.out().contains(".SS " + e.getKey().replace("-", "\\-") + "\n"), e.getKey());
+                for (var o : e.getValue().getCommandSpec().options()) {
+                    assertTrue(r.out().contains(o.longestName().replace("-", "\\-")), e.getKey() + " " + o.longestName());
+                }
+            }
+        }
+        assertFalse(r.out().matches("(?s).*all [0-9]+ cores.*"), "no machine-specific values");
+        java.nio.file.Path page = dir.resolve("handoff.1");
+        java.nio.file.Files.writeString(page, r.out());
+        Process p;
+        try {
+            p = new ProcessBuilder("groff", "-man", "-ww", "-z", page.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("groff is not installed here");
+            return;
+        }
+        String warnings = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), warnings);
+        assertEquals("", warnings, "groff warnings");
+    }
 }
