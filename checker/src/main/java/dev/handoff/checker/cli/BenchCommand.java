@@ -55,11 +55,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "Instead of the model: time reading (and extracting the facts of) every .dtb in DIR, --repeat times.")
     java.nio.file.Path readDtbs;
 
-    @Option(names = "--jmh", paramLabel = "REGEX", arity = "0..1", fallbackValue = ".*",
-            description = "Instead: run the JMH micro-benchmarks matching REGEX (FingerprintSet, Fetch; default all),"
-                    + " one fork, 3 warm-up and 5 measured iterations of 1 s.")
-    String jmh;
-
     @Mixin
     ExplorationOptions exploration;
 
@@ -67,12 +62,6 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (readDtbs != null) {
             return readDtbs();
-        }
-        if (jmh != null) {
-            new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder().include(jmh).forks(1)
-                    .warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
-                    .measurementIterations(5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1)).build()).run();
-            return ExitCode.HOLDS;
         }
         if (n < Philosophers.MIN_N || n > Philosophers.MAX_N) {
             throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range (allowed: "

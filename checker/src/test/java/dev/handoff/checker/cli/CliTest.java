@@ -145,15 +145,6 @@ class CliTest {
         assertEquals("progress: 1,000,000 states, 5,000,000 transitions, depth 12, queue 3,000, 500,000 states/s, 2s", line);
     }
 
-    @Test
-    void jmhBenchmarksAreGeneratedIntoTheJar() throws Exception {
-        try (var in = CliTest.class.getClassLoader().getResourceAsStream("META-INF/BenchmarkList")) {
-            assertTrue(in != null, "the JMH annotation processor ran");
-            String list = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(list.contains("FetchBenchmark") && list.contains("FingerprintSetBenchmark"), list);
-        }
-        assertTrue(run("bench", "--help").out().contains("--jmh"));
-    }
 
     /** Every subcommand's one-line summary in 'handoff --help' is a whole sentence (its header). */
     @Test
