@@ -25,9 +25,9 @@ public final class Counterexamples {
             original.add(a);
         }
         List<Integer> shrunk = shrinker.shrink(original);
-        Trace shown = trace(model, property, shrinker.run(shrunk), shrunk);
-        Trace first = trace(model, property, shrinker.run(original), original);
         List<HandoffState> states = shrinker.run(shrunk);
+        Trace shown = trace(model, property, states, shrunk);
+        Trace first = shrunk.equals(original) ? shown : trace(model, property, shrinker.run(original), original);
         String explanation = Explainer.explain(model, shown, states);
         return new TraceFile(model.scenario(), model.pruning(), Violations.kind(property),
                 StateFields.of(model, states.get(0)), shown, first.steps(), explanation, Explainer.rootCause(model, shown, states));

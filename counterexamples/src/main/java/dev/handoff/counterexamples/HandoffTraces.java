@@ -24,9 +24,9 @@ public final class HandoffTraces {
      */
     public static Trace build(HandoffModel model, String property, List<HandoffState> states, int[] actions) {
         List<Trace.Step> steps = new ArrayList<>();
-        Map<String, String> before = StateFields.of(model, states.get(0));
+        List<Map<String, String>> before = StateFields.sections(model, states.get(0), null, null);
         for (int i = 0; i < actions.length; i++) {
-            Map<String, String> after = StateFields.of(model, states.get(i + 1));
+            List<Map<String, String>> after = StateFields.sections(model, states.get(i + 1), states.get(i), before);
             List<Trace.Change> changes = Replayer.changes(before, after);
             Action a = model.actions().get(actions[i]);
             steps.add(new Trace.Step(i + 1, a.actor(), a.name(), model.citation(actions[i]), changes));

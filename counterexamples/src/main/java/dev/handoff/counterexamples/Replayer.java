@@ -37,8 +37,10 @@ public final class Replayer {
     public static Result replay(TraceFile f) {
         HandoffModel model = new HandoffModel(f.scenario(), f.pruning());
         HandoffState s = model.initialStates().get(0);
-        Map<String, String> fields = StateFields.of(model, s);
-        String diff = compareInitial(f.initial(), fields);
+        List<Map<String, String>> fields = StateFields.sections(model, s, null, null);
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        fields.forEach(all::putAll);
+        String diff = compareInitial(f.initial(), all);
         if (diff != null) {
             return new Result.Diverged(0, "initial state", diff);
         }
@@ -53,7 +55,7 @@ public final class Replayer {
                 return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
                         "the action is not enabled in the state the previous steps reached");
             }
-            Map<String, String> after = StateFields.of(model, n);
+            List<Map<String, String>> after = StateFields.sections(model, n, s, fields);
             String d = compareChanges(step.changes(), changes(fields, after));
             if (d != null) {
                 return new Result.Diverged(step.index(), step.actor() + ": " + step.action(), d);
@@ -64,6 +66,20 @@ public final class Replayer {
         String property = f.trace().property();
         return Violations.violated(model, property, s) ? new Result.Reproduced(property, Violations.kind(property))
                 : new Result.NoViolation(property);
+    }
+
+    /**
+     * The fields that differ between two states given as {@link StateFields#sections}, in field
+     * order; a section that is the same map in both is skipped unread.
+     */
+    public static List<Trace.Change> changes(List<Map<String, String>> before, List<Map<String, String>> after) {
+        List<Trace.Change> out = new ArrayList<>();
+        for (int i = 0; i < after.size(); i++) {
+            if (before.get(i) != after.get(i)) {
+                out.addAll(changes(before.get(i), after.get(i)));
+            }
+        }
+        return out;
     }
 
     /** The fields that differ between two field maps, in field order; "-" stands for a field not yet there. */

@@ -32,11 +32,41 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConstraintAdapter {
     private static final int ID_BITS = 15;
+    /** Entries a cache holds before it is emptied (a bound on memory, far above any real run). */
+    private static final int CACHE_LIMIT = 1 << 17;
 
-    private final Map<MatchKey, List<MatchClass>> matchCache = new ConcurrentHashMap<>();
-    private final Map<CoverageKey, Coverage> coverageCache = new ConcurrentHashMap<>();
+    /**
+     * Answers by question. The answers are pure functions of the question, so one set of caches
+     * can serve every model of a process: a sweep or a board meets the same SMR tables and
+     * domains in many cells, and a question solved for one cell is a lookup for the next.
+     */
+    public static final class Caches {
+        private final Map<MatchKey, List<MatchClass>> match = new ConcurrentHashMap<>();
+        private final Map<CoverageKey, Coverage> coverage = new ConcurrentHashMap<>();
+    }
+
+    private static final Caches PROCESS = new Caches();
+
+    private final Caches caches;
     private final LongAdder queries = new LongAdder();
     private final LongAdder solves = new LongAdder();
+
+    /** An adapter with caches of its own (tests, benchmarks of cold solving). */
+    public ConstraintAdapter() {
+        this(new Caches());
+    }
+
+    private ConstraintAdapter(Caches caches) {
+        this.caches = caches;
+    }
+
+    /**
+     * An adapter that shares the process-wide caches; its counters are its own, so
+     * {@link #solves} counts the questions this model was first to ask.
+     */
+    public static ConstraintAdapter sharingProcessCaches() {
+        return new ConstraintAdapter(PROCESS);
+    }
 
     private record MatchKey(List<Integer> entries, List<Integer> smrs) {
     }
@@ -68,7 +98,10 @@ public final class ConstraintAdapter {
         for (int r : smrRegs) {
             smrs.add(r);
         }
-        return matchCache.computeIfAbsent(new MatchKey(List.copyOf(entries), smrs), k -> {
+        if (caches.match.size() > CACHE_LIMIT) {
+            caches.match.clear();
+        }
+        return caches.match.computeIfAbsent(new MatchKey(List.copyOf(entries), smrs), k -> {
             solves.increment();
             return solveMatchClasses(k.entries(), smrRegs.clone());
         });
@@ -143,7 +176,10 @@ public final class ConstraintAdapter {
      */
     public Coverage coverage(long start, long pages, List<MappedRange> ranges, long targetLo, long targetHi) {
         queries.increment();
-        return coverageCache.computeIfAbsent(new CoverageKey(start, pages, List.copyOf(ranges), targetLo, targetHi), k -> {
+        if (caches.coverage.size() > CACHE_LIMIT) {
+            caches.coverage.clear();
+        }
+        return caches.coverage.computeIfAbsent(new CoverageKey(start, pages, List.copyOf(ranges), targetLo, targetHi), k -> {
             solves.increment();
             return solveCoverage(k);
         });

@@ -120,7 +120,7 @@ public final class HandoffModel implements Model<HandoffState> {
      *                   check's time, so only on request
      */
     public HandoffModel(Scenario scenario, boolean pruning, boolean countSaved) {
-        this(HandoffConfig.of(scenario), pruning, new ConstraintAdapter(), countSaved);
+        this(HandoffConfig.of(scenario), pruning, ConstraintAdapter.sharingProcessCaches(), countSaved);
     }
 
     public HandoffModel(HandoffConfig config, boolean pruning, ConstraintAdapter constraints) {
