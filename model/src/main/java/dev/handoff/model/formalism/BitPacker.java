@@ -24,9 +24,22 @@ public final class BitPacker {
         return new BitPacker(words, off);
     }
 
-    /** Writes the low {@code bits} bits of {@code value} (1..64). */
+    /**
+     * Writes {@code value} as an unsigned field of {@code bits} bits (1..64).
+     *
+     * @throws IllegalArgumentException if the value does not fit: a wider value silently masked
+     *                                  would make two distinct states encode alike, and the
+     *                                  search would merge them without a word
+     */
     public BitPacker put(long value, int bits) {
-        long v = bits == 64 ? value : value & ((1L << bits) - 1);
+        if (bits < 1 || bits > 64) {
+            throw new IllegalArgumentException("a field has 1 to 64 bits, not " + bits);
+        }
+        if (bits < 64 && value >>> bits != 0) {
+            throw new IllegalArgumentException("value " + value + " (0x" + Long.toHexString(value) + ") does not fit in "
+                    + bits + " bits at bit " + bit);
+        }
+        long v = value;
         int w = off + (bit >>> 6);
         int s = bit & 63;
         words[w] |= v << s;
@@ -39,6 +52,11 @@ public final class BitPacker {
 
     public BitPacker put(boolean value) {
         return put(value ? 1 : 0, 1);
+    }
+
+    /** Writes a 32-bit register (its bit pattern, so an {@code int} with bit 31 set fits). */
+    public BitPacker putRegister(int value) {
+        return put(Integer.toUnsignedLong(value), 32);
     }
 
     /** Reads {@code bits} bits (1..64) as an unsigned value. */

@@ -58,12 +58,12 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         BitPacker w = BitPacker.writer(out, off, words);
         w.put(s.fwPc(), 4).put(s.driverPc(), 10).put(s.corePc(), 10).put(s.ddrvPc(), 6).put(s.mcPc(), 1);
         SmmuV2 h = s.v2();
-        w.put(h.scr0(), 32);
+        w.putRegister(h.scr0());
         for (int i = 0; i < groups; i++) {
-            w.put(h.smr()[i], 32).put(h.s2cr()[i], 32);
+            w.putRegister(h.smr()[i]).putRegister(h.s2cr()[i]);
         }
         for (int j = 0; j < banks; j++) {
-            w.put(h.cbar()[j], 32).put(h.sctlr()[j], 32).put(h.ttbr()[j], 3);
+            w.putRegister(h.cbar()[j]).putRegister(h.sctlr()[j]).put(h.ttbr()[j], 3);
         }
         SmmuV3 v = s.v3();
         w.put(v.smmuen()).put(v.gbpaAbort()).put(v.steDisplay(), 12).put(v.steOther(), 12);

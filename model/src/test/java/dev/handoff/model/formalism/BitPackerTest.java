@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BitPackerTest {
     @Test
@@ -33,5 +35,26 @@ class BitPackerTest {
                 assertEquals(values[i], r.get(widths[i]), "field " + i + " of width " + widths[i]);
             }
         }
+    }
+
+    @Test
+    void aValueWiderThanItsFieldIsRefusedNotMasked() {
+        long[] buf = new long[2];
+        BitPacker w = BitPacker.writer(buf, 0, 2);
+        w.put(255, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.put(256, 8));
+        assertTrue(e.getMessage().contains("does not fit in 8 bits at bit 8"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> w.put(-1, 63), "a negative value is a 64-bit pattern");
+        assertThrows(IllegalArgumentException.class, () -> w.put(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> w.put(0, 65));
+    }
+
+    @Test
+    void aRegisterWithBit31SetRoundTripsAsItsBitPattern() {
+        long[] buf = new long[1];
+        BitPacker.writer(buf, 0, 1).putRegister(0x8000_0001).putRegister(-1);
+        BitPacker r = BitPacker.reader(buf, 0);
+        assertEquals(0x8000_0001, r.getInt(32));
+        assertEquals(-1, r.getInt(32));
     }
 }
