@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Master;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Scenario;
 import dev.handoff.model.scenario.ScenarioException;
@@ -110,8 +111,17 @@ public final class TraceJson {
         pl.put("framebufferPa", hex(p.framebufferPa()));
         pl.put("framebufferBytes", p.framebufferBytes());
         pl.put("translatedIova", hex(p.translatedIova()));
-        pl.put("otherDevice", p.otherDevice());
-        pl.set("otherStreams", streams(p.otherStreams()));
+        // the first other master, as every trace has carried it; a board with several adds them all
+        pl.put("otherDevice", p.masters().isEmpty() ? "(none)" : p.masters().get(0).name());
+        pl.set("otherStreams", streams(p.masters().isEmpty() ? List.of() : p.masters().get(0).streams()));
+        if (p.masters().size() > 1) {
+            ArrayNode ms = pl.putArray("masters");
+            for (Master m : p.masters()) {
+                ObjectNode mo = ms.addObject();
+                mo.put("name", m.name());
+                mo.set("streams", streams(m.streams()));
+            }
+        }
         pl.put("tegraPassthroughSid", p.tegraPassthroughSid() < 0 ? null : hex(p.tegraPassthroughSid()));
         ObjectNode kd = pl.putObject("knobDefaults");
         p.knobDefaults().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> kd.put(e.getKey(), e.getValue()));
@@ -276,6 +286,23 @@ public final class TraceJson {
             String pp = "scenario.platform.";
             List<StreamEntry> display = streams(p, "displayStreams", pp + "displayStreams");
             List<StreamEntry> other = streams(p, "otherStreams", pp + "otherStreams");
+            List<Master> masters = new ArrayList<>();
+            JsonNode ms = p.get("masters");
+            if (ms != null && !ms.isNull()) {
+                if (!ms.isArray()) {
+                    throw error(pp + "masters", "expected an array");
+                }
+                for (int i = 0; i < ms.size(); i++) {
+                    String at = pp + "masters[" + i + "]";
+                    try {
+                        masters.add(new Master(text(ms.get(i), "name", at + ".name"), streams(ms.get(i), "streams", at + ".streams")));
+                    } catch (IllegalArgumentException e) {
+                        throw error(at, e.getMessage());
+                    }
+                }
+            } else if (!other.isEmpty()) {
+                masters.add(new Master(text(p, "otherDevice", pp + "otherDevice"), other));
+            }
             Platform.SmmuImpl impl = enumValue(Platform.SmmuImpl.class, text(p, "impl", pp + "impl"), pp + "impl");
             Platform.DisplayFlavour flavour = enumValue(Platform.DisplayFlavour.class,
                     text(p, "displayFlavour", pp + "displayFlavour"), pp + "displayFlavour");
@@ -297,7 +324,7 @@ public final class TraceJson {
                         hexNumber(p, "framebufferPa", pp + "framebufferPa"),
                         number(p, "framebufferBytes", pp + "framebufferBytes", Platform.PAGE, 1L << 40),
                         hexNumber(p, "translatedIova", pp + "translatedIova"),
-                        text(p, "otherDevice", pp + "otherDevice"), other, passthrough, defaults, acpi);
+                        masters, passthrough, defaults, acpi);
             } catch (IllegalArgumentException e) {
                 throw error("scenario.platform", e.getMessage());
             }

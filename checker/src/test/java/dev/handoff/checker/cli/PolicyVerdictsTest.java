@@ -148,7 +148,7 @@ class PolicyVerdictsTest {
         var states = dev.handoff.model.formalism.Models.reachable(m);
         assertTrue(states.stream().anyMatch(st -> st.driver().streamIdMask() == 0 && st.driverPc() > 0), "streamid_mask read back as 0");
         assertTrue(states.stream().noneMatch(st -> st.display().probe() == dev.handoff.model.kernel.DeviceState.PROBED));
-        assertTrue(states.stream().anyMatch(st -> st.other().probe() == dev.handoff.model.kernel.DeviceState.FAILED));
+        assertTrue(states.stream().anyMatch(st -> st.device(1).probe() == dev.handoff.model.kernel.DeviceState.FAILED));
     }
 
     /** With disable_bypass=0 sCR0.USFCFG=0: the UFS stream, unmatched after the reset, bypasses untranslated. */
@@ -579,7 +579,7 @@ class PolicyVerdictsTest {
         assertTrue(!zero.directRegion(), "a zero-length entry maps nothing");
         var m = new dev.handoff.model.handoff.HandoffModel(asahi, true, new dev.handoff.model.constraints.ConstraintAdapter());
         var s = m.initialStates().get(0);
-        s = s.withDisplay(s.display().withDirect(false, true));
+        s = s.withDevice(0, s.display().withDirect(false, true));
         var ranges = m.tables(s).apply(dev.handoff.model.smmu.Tables.DISPLAY_DEFAULT).ranges();
         assertEquals(1, ranges.size());
         assertEquals(asahi.fwIovaPage(), ranges.get(0).iovaPage());

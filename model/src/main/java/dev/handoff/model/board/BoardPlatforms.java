@@ -1,6 +1,7 @@
 package dev.handoff.model.board;
 
 import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Master;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.StreamEntry;
 
@@ -148,7 +149,7 @@ public final class BoardPlatforms {
                 d.compatible().isEmpty() ? "" : d.compatible().get(0), streams,
                 tegra ? Platform.DisplayFlavour.TEGRA : msm ? Platform.DisplayFlavour.MSM : Platform.DisplayFlavour.DMA_API,
                 base, size, 0x4000_0000L,
-                other == null ? "(none)" : other.path(), otherStreams, tegra ? 0x7f : -1, knobs,
+                other == null ? List.of() : List.of(new Master(other.path(), otherStreams)), tegra ? 0x7f : -1, knobs,
                 // an IORT board's facts are its ACPI facts: the clients' stream IDs are what it maps (the
                 // qcom impl would need the header's OEM match, which is not read); a DTB says nothing of ACPI
                 f.acpi() ? new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true) : Platform.AcpiFacts.GENERIC_RANGES);

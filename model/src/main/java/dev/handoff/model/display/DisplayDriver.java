@@ -130,9 +130,7 @@ public final class DisplayDriver {
                 yield ArmSmmuDriver.writeS2cr(t, c, idx);
             }
             case DisplayDriverStep.OwnSte o -> {
-                SmmuV3 v = s.v3();
-                yield s.withV3(new SmmuV3(v.smmuen(), v.gbpaAbort(), SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.DISPLAY_OWN),
-                        v.steOther()));
+                yield s.withV3(s.v3().withSte(0, SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.DISPLAY_OWN)));
             }
             case DisplayDriverStep.PinNewBuffer p -> !ownDomain(s, c) && c.dmaIovaBroken()
                     ? s // dma_alloc_*: the IOVA allocator of the default domain is corrupt, the allocation fails

@@ -113,6 +113,6 @@ public final class Firmware {
 
     private static SmmuV3 programV3(HandoffConfig c) {
         int display = c.fwTranslated() ? SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.FIRMWARE) : SmmuV3.ste(SmmuV3.STE_BYPASS, 0);
-        return new SmmuV3(true, false, display, SmmuV3.ste(SmmuV3.STE_ABORT, 0));
+        return SmmuV3.reset(c.clients().size()).withSmmuen(true).withSte(0, display);
     }
 }

@@ -25,27 +25,50 @@ import java.util.List;
 final class HandoffCodec implements StateCodec<HandoffState> {
     private final int groups;
     private final int banks;
-    private final int displayEntries;
-    private final int otherEntries;
+    private final int[] entries;
+    private final int fwBits;
+    private final int driverBits;
+    private final int coreBits;
+    private final int ddrvBits;
+    /** An SME index + 1 (0: none) or {@code num_mapping_groups}: 0..groups. */
+    private final int smeBits;
+    /** A context bank + 1 (0: none): 0..banks. */
+    private final int cbBits;
     private final int words;
 
-    HandoffCodec(HandoffConfig c) {
+    /**
+     * @param programs the lengths of the firmware's, arm-smmu's, the IOMMU core's and the display
+     *                 driver's programs: their counters run from 0 to the length
+     */
+    HandoffCodec(HandoffConfig c, int fwSteps, int driverSteps, int coreSteps, int ddrvSteps) {
         this.groups = c.groups();
         this.banks = c.banks();
-        this.displayEntries = c.displayStreams().size();
-        this.otherEntries = c.otherStreams().size();
-        int bits = 4 + 10 + 10 + 6 + 1
+        if (banks > 32) {
+            throw new IllegalArgumentException(banks + " context banks: context_map is modelled as a 32-bit word");
+        }
+        this.entries = c.clients().stream().mapToInt(x -> x.streams().size()).toArray();
+        this.fwBits = bitsFor(fwSteps);
+        this.driverBits = bitsFor(driverSteps);
+        this.coreBits = bitsFor(coreSteps);
+        this.ddrvBits = bitsFor(ddrvSteps);
+        this.smeBits = bitsFor(groups);
+        this.cbBits = bitsFor(banks);
+        int bits = fwBits + driverBits + coreBits + ddrvBits + 1
                 + 32 + groups * 64 + banks * (64 + 3)
-                + 2 + 24
-                + groups * 51 + 8 + banks + 1 + 32
-                + device(displayEntries) + device(otherEntries)
-                + 10 + 8 + 16
-                + 1 + 3 + 1 + 2 + 16 + 40 + 41 + 2 + 1 + 1;
+                + 2 + 12 * entries.length
+                + groups * (1 + 16 + 16 + 2 + 8 + 8) + smeBits + banks + 1 + 32
+                + cbBits + 2
+                + 2 + 2 + 2 + 2 + 1 + 1 + 16
+                + 1 + 3 + 2 + 16 + 40 + 41 + 2;
+        for (int n : entries) {
+            bits += 2 + n * smeBits + 2 + cbBits + 2;
+        }
         this.words = BitPacker.wordsFor(bits);
     }
 
-    private static int device(int entries) {
-        return 2 + entries * 8 + 2 + 8 + 2;
+    /** Bits for an unsigned field holding 0..max. */
+    static int bitsFor(int max) {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(max));
     }
 
     @Override
@@ -56,7 +79,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     @Override
     public void encode(HandoffState s, long[] out, int off) {
         BitPacker w = BitPacker.writer(out, off, words);
-        w.put(s.fwPc(), 4).put(s.driverPc(), 10).put(s.corePc(), 10).put(s.ddrvPc(), 6).put(s.mcPc(), 1);
+        w.put(s.fwPc(), fwBits).put(s.driverPc(), driverBits).put(s.corePc(), coreBits).put(s.ddrvPc(), ddrvBits).put(s.mcPc(), 1);
         SmmuV2 h = s.v2();
         w.putRegister(h.scr0());
         for (int i = 0; i < groups; i++) {
@@ -66,16 +89,20 @@ final class HandoffCodec implements StateCodec<HandoffState> {
             w.putRegister(h.cbar()[j]).putRegister(h.sctlr()[j]).put(h.ttbr()[j], 3);
         }
         SmmuV3 v = s.v3();
-        w.put(v.smmuen()).put(v.gbpaAbort()).put(v.steDisplay(), 12).put(v.steOther(), 12);
+        w.put(v.smmuen()).put(v.gbpaAbort());
+        for (int i = 0; i < entries.length; i++) {
+            w.put(v.ste(i), 12);
+        }
         DriverState d = s.driver();
         for (Shadow x : d.shadow()) {
             w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8);
         }
-        w.put(d.numGroups(), 8).put(d.contextMap(), banks).put(d.bypassQuirk()).put(d.streamIdMask(), 16).put(d.smrMaskMask(), 16);
-        device(w, s.display());
-        device(w, s.other());
+        w.put(d.numGroups(), smeBits).put(Integer.toUnsignedLong(d.contextMap()), banks).put(d.bypassQuirk()).put(d.streamIdMask(), 16).put(d.smrMaskMask(), 16);
+        for (DeviceState x : s.devices()) {
+            device(w, x);
+        }
         DisplayDriverState dd = s.ddrv();
-        w.put(dd.ownCb() + 1, 8).put(dd.fwBufferMapped()).put(dd.newBufferMapped());
+        w.put(dd.ownCb() + 1, cbBits).put(dd.fwBufferMapped()).put(dd.newBufferMapped());
         w.put(s.tables().ordinal(), 2).put(s.framebuffer().ordinal(), 2).put(s.fbdrv(), 2).put(s.scanout().ordinal(), 2).put(s.extraPipe()).put(s.lateInit());
         w.put(s.mcSid(), 16);
         Failure f = s.failure();
@@ -88,21 +115,21 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         w.put(s.corrupted(), 2);
     }
 
-    private static void device(BitPacker w, DeviceState d) {
+    private void device(BitPacker w, DeviceState d) {
         w.put(d.probe(), 2);
         for (int i : d.smendx()) {
-            w.put(i + 1, 8);
+            w.put(i + 1, smeBits);
         }
-        w.put(d.domain(), 2).put(d.cb() + 1, 8).put(d.directFailed()).put(d.directMapped());
+        w.put(d.domain(), 2).put(d.cb() + 1, cbBits).put(d.directFailed()).put(d.directMapped());
     }
 
     @Override
     public HandoffState decode(long[] in, int off) {
         BitPacker r = BitPacker.reader(in, off);
-        int fwPc = r.getInt(4);
-        int driverPc = r.getInt(10);
-        int corePc = r.getInt(10);
-        int ddrvPc = r.getInt(6);
+        int fwPc = r.getInt(fwBits);
+        int driverPc = r.getInt(driverBits);
+        int corePc = r.getInt(coreBits);
+        int ddrvPc = r.getInt(ddrvBits);
         int mcPc = r.getInt(1);
         int scr0 = r.getInt(32);
         int[] smr = new int[groups];
@@ -119,15 +146,23 @@ final class HandoffCodec implements StateCodec<HandoffState> {
             sctlr[j] = r.getInt(32);
             ttbr[j] = r.getInt(3);
         }
-        SmmuV3 v3 = new SmmuV3(r.getBoolean(), r.getBoolean(), r.getInt(12), r.getInt(12));
+        boolean smmuen = r.getBoolean();
+        boolean gbpaAbort = r.getBoolean();
+        int[] ste = new int[entries.length];
+        for (int i = 0; i < ste.length; i++) {
+            ste[i] = r.getInt(12);
+        }
+        SmmuV3 v3 = new SmmuV3(smmuen, gbpaAbort, ste);
         List<Shadow> shadow = new ArrayList<>(groups);
         for (int i = 0; i < groups; i++) {
             shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8)));
         }
-        DriverState driver = new DriverState(shadow, r.getInt(8), r.getInt(banks), r.getBoolean(), r.getInt(16), r.getInt(16));
-        DeviceState display = device(r, displayEntries);
-        DeviceState other = device(r, otherEntries);
-        DisplayDriverState dd = new DisplayDriverState(r.getInt(8) - 1, r.getBoolean(), r.getBoolean());
+        DriverState driver = new DriverState(shadow, r.getInt(smeBits), (int) r.get(banks), r.getBoolean(), r.getInt(16), r.getInt(16));
+        List<DeviceState> devices = new ArrayList<>(entries.length);
+        for (int n : entries) {
+            devices.add(device(r, n));
+        }
+        DisplayDriverState dd = new DisplayDriverState(r.getInt(cbBits) - 1, r.getBoolean(), r.getBoolean());
         PageState tables = PageState.values()[r.getInt(2)];
         PageState fb = PageState.values()[r.getInt(2)];
         int fbdrv = r.getInt(2);
@@ -146,15 +181,15 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         }
         int corrupted = r.getInt(2);
         return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, new SmmuV2(scr0, smr, s2cr, cbar, sctlr, ttbr),
-                v3, driver, display, other, dd, tables, fb, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+                v3, driver, devices, dd, tables, fb, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
-    private static DeviceState device(BitPacker r, int entries) {
+    private DeviceState device(BitPacker r, int n) {
         int probe = r.getInt(2);
-        int[] idx = new int[entries];
-        for (int i = 0; i < entries; i++) {
-            idx[i] = r.getInt(8) - 1;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = r.getInt(smeBits) - 1;
         }
-        return new DeviceState(probe, idx, r.getInt(2), r.getInt(8) - 1, r.getBoolean(), r.getBoolean());
+        return new DeviceState(probe, idx, r.getInt(2), r.getInt(cbBits) - 1, r.getBoolean(), r.getBoolean());
     }
 }

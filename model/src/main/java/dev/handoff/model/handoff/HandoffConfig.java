@@ -2,10 +2,12 @@ package dev.handoff.model.handoff;
 
 import dev.handoff.model.scenario.KernelVersions;
 import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Master;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Scenario;
 import dev.handoff.model.scenario.StreamEntry;
 import dev.handoff.model.smmu.HypervisorFilter;
+import dev.handoff.model.smmu.Tables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,8 @@ public record HandoffConfig(
         boolean mapBeforeAttachWorks,
         List<StreamEntry> displayStreams,
         List<Integer> liveEntries,
-        List<StreamEntry> otherStreams,
+        List<Client> clients,
+        List<Integer> probeOrder,
         long fbPage,
         long fbPages,
         long fwIovaPage,
@@ -84,8 +87,7 @@ public record HandoffConfig(
         boolean acpi = s.is(Knobs.FW_INTERFACE, "acpi");
         // arm_smmu_impl_init: with no of_node only the ACPI platform list picks a vendor impl
         boolean qcom = (acpi ? p.acpi().impl() : p.impl()) == Platform.SmmuImpl.QCOM;
-        // iort_nc_iommu_map uses single ID mappings only: without them an ACPI client has no stream IDs
-        List<StreamEntry> otherStreams = acpi && !p.acpi().singleMappings() ? List.of() : p.otherStreams();
+        List<Client> clients = clients(p, acpi);
         String mba = s.knob(Knobs.KERNEL_MAP_BEFORE_ATTACH);
         boolean mapWorks = mba.equals("works") || mba.equals("auto") && v3;
         long fbPage = p.framebufferPa() / Platform.PAGE;
@@ -136,7 +138,7 @@ public record HandoffConfig(
                         s.is(Knobs.HYP_CLIENTPD, "ignored")),
                 s.is(Knobs.KERNEL_DISABLE_BYPASS, "yes"), s.knob(Knobs.KERNEL_INHERIT),
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
-                p.displayStreams(), List.copyOf(live), otherStreams, fbPage, p.framebufferPages(), fwIova,
+                p.displayStreams(), List.copyOf(live), clients, probeOrder(clients, acpi), fbPage, p.framebufferPages(), fwIova,
                 NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
                 s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_FRAMEBUFFER, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
                 s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
@@ -180,7 +182,7 @@ public record HandoffConfig(
      */
     static List<Integer> undescribedSids(Platform p, int n) {
         List<StreamEntry> described = new ArrayList<>(p.displayStreams());
-        described.addAll(p.otherStreams());
+        p.masters().forEach(m -> described.addAll(m.streams()));
         List<Integer> out = new ArrayList<>();
         for (int sid = 0; sid <= 0x7fff && out.size() < n; sid++) {
             final int id = sid;
@@ -207,12 +209,58 @@ public record HandoffConfig(
         return dev.handoff.model.smmu.Resolver.enumerate(liveEntries);
     }
 
-    /** The other master's entries as {@code id | mask << 16}. */
-    public List<Integer> otherEntries() {
-        List<Integer> out = new ArrayList<>();
-        for (StreamEntry e : otherStreams) {
-            out.add(e.sid() | e.mask() << 16);
+    /**
+     * The clients: the display at index 0, then the other masters. On ACPI a master has stream IDs
+     * only through single ID mappings ({@code iort_nc_iommu_map} stops at the first range mapping):
+     * without them it is no client at all.
+     */
+    static List<Client> clients(Platform p, boolean acpi) {
+        List<Client> out = new ArrayList<>();
+        out.add(new Client(0, "display", p.displayCompatible(), p.displayStreams(), Tables.DISPLAY_DEFAULT));
+        if (acpi && !p.acpi().singleMappings()) {
+            return List.copyOf(out);
         }
-        return out;
+        List<Master> masters = p.masters();
+        for (int k = 0; k < masters.size(); k++) {
+            String label = masters.size() == 1 ? "other" : "other" + (k + 1);
+            out.add(new Client(k + 1, label, masters.get(k).name(), masters.get(k).streams(), Tables.OTHER_DEFAULT));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Bus order: the other masters (lower addresses in the DT) first, then the display. An ACPI
+     * boot binds no display driver (msm, tegra and hdlcd match only device trees), and a device's
+     * IOMMU is probed from really_probe -> dma_configure when a driver binds: the display is not probed.
+     */
+    static List<Integer> probeOrder(List<Client> clients, boolean acpi) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i < clients.size(); i++) {
+            out.add(i);
+        }
+        if (!acpi) {
+            out.add(0);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The display's client. */
+    public Client display() {
+        return clients.get(0);
+    }
+
+    /** Every client but the display. */
+    public List<Client> masters() {
+        return clients.subList(1, clients.size());
+    }
+
+    /** The client one of whose entries matches {@code sid}, the display first, or null. */
+    public Client clientOf(int sid) {
+        for (Client c : clients) {
+            if (c.owns(sid)) {
+                return c;
+            }
+        }
+        return null;
     }
 }

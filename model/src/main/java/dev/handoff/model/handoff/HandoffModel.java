@@ -177,7 +177,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 }
             }
         }
-        this.codec = new HandoffCodec(config);
+        this.codec = new HandoffCodec(config, firmware.size(), driver.size(), core.size(), ddrv.size());
     }
 
     private void add(Slot slot, String actor, String name, String citation) {
@@ -231,8 +231,14 @@ public final class HandoffModel implements Model<HandoffState> {
         if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
             return "memory controller passthrough: around the SMMU";
         } else if (config.v3()) {
-            routes = sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3())
-                    : Resolver.routesV3(s.v3(), config.otherEntries().stream().noneMatch(e -> Resolver.enumerate(List.of(e)).contains(sid)));
+            int client = 0;
+            for (Client m : config.masters()) {
+                if (m.owns(sid)) {
+                    client = m.index();
+                    break;
+                }
+            }
+            routes = sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), client);
         } else {
             List<Integer> matching = new ArrayList<>();
             for (int n = 0; n < config.groups(); n++) {
@@ -273,11 +279,9 @@ public final class HandoffModel implements Model<HandoffState> {
     public List<HandoffState> initialStates() {
         int groups = config.groups();
         int banks = config.banks();
-        int otherEntries = config.otherStreams().size();
-        int displayEntries = config.displayStreams().size();
+        List<DeviceState> devices = config.clients().stream().map(c -> DeviceState.initial(c.streams().size())).toList();
         return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
-                new SmmuV3(false, false, 0, 0), DriverState.empty(groups), DeviceState.initial(displayEntries),
-                DeviceState.initial(otherEntries), DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
+                SmmuV3.reset(config.clients().size()), DriverState.empty(groups), devices, DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
                 HandoffState.FBDRV_ABSENT, Scanout.STOPPED, false, false, 0, null, 0));
     }
 
@@ -599,7 +603,7 @@ public final class HandoffModel implements Model<HandoffState> {
     /** Whether some live display stream is translated through the firmware's tables right now. */
     public boolean walksFirmwareTables(HandoffState s) {
         if (config.v3()) {
-            return Resolver.routesV3(s.v3(), true).stream()
+            return Resolver.routesV3(s.v3(), 0).stream()
                     .anyMatch(r -> r instanceof Resolver.Route.Walk w && w.table() == Tables.FIRMWARE);
         }
         for (MatchClass mc : constraints.matchClasses(window(s).streams(), s.v2().smr())) {
@@ -628,9 +632,9 @@ public final class HandoffModel implements Model<HandoffState> {
     /**
      * A stream ID of another master that Linux's arm-smmu driver, once started, leaves untranslated
      * as a side effect, or -1. Another master is every master but the display whose traffic reaches
-     * this SMMU: the described one ({@code otherStreams}, from the DT or IORT) unless its default
-     * domain is IDENTITY (bypass is then what was asked for), and a master no description names
-     * ({@link HandoffConfig#undescribedSid()}), which Linux never gives a domain. Untranslated:
+     * this SMMU: each described one ({@link HandoffConfig#masters()}, from the DT or IORT) unless its
+     * default domain is IDENTITY (bypass is then what was asked for), and a master no description
+     * names ({@link HandoffConfig#undescribedSid()}), which Linux never gives a domain. Untranslated:
      * CLIENTPD=1, an unmatched stream with USFCFG=0, an S2CR of type BYPASS or a bank with
      * SCTLR.M=0 (v3: GBPA bypass, an STE of type bypass).
      */
@@ -638,19 +642,21 @@ public final class HandoffModel implements Model<HandoffState> {
         if (!firmwareDone(s) || s.driverPc() == 0) {
             return -1;
         }
-        if (!config.otherStreams().isEmpty() && IommuCore.defaultDomainType(config, false) != DeviceState.IDENTITY) {
-            int sid = bypassing(s, config.otherEntries(), false);
-            if (sid >= 0) {
-                return sid;
+        for (Client m : config.masters()) {
+            if (IommuCore.defaultDomainType(config, m.index()) != DeviceState.IDENTITY) {
+                int sid = bypassing(s, m.entries(), m.index());
+                if (sid >= 0) {
+                    return sid;
+                }
             }
         }
-        return bypassing(s, List.of(config.undescribedSid()), true);
+        return bypassing(s, List.of(config.undescribedSid()), -1);
     }
 
-    /** A stream ID among {@code entries} that bypasses translation in this state, or -1. */
-    private int bypassing(HandoffState s, List<Integer> entries, boolean undescribed) {
+    /** A stream ID among {@code entries} of client {@code client} (-1: undescribed) that bypasses translation, or -1. */
+    private int bypassing(HandoffState s, List<Integer> entries, int client) {
         if (config.v3()) {
-            List<Resolver.Route> r = undescribed ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), false);
+            List<Resolver.Route> r = client < 0 ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), client);
             return r.stream().anyMatch(x -> x instanceof Resolver.Route.Bypass) ? entries.get(0) & 0xffff : -1;
         }
         for (MatchClass mc : constraints.matchClasses(entries,
@@ -666,7 +672,14 @@ public final class HandoffModel implements Model<HandoffState> {
 
     /** Who stream {@code sid} belongs to, for witnesses. */
     public String masterOf(int sid) {
-        return sid == config.undescribedSid() ? "a master no DT or IORT entry names"
-                : config.scenario().platform().otherDevice();
+        if (sid == config.undescribedSid()) {
+            return "a master no DT or IORT entry names";
+        }
+        for (Client m : config.masters()) {
+            if (m.owns(sid)) {
+                return m.name();
+            }
+        }
+        return config.masters().isEmpty() ? "(none)" : config.masters().get(0).name();
     }
 }

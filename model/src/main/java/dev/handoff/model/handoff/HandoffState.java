@@ -8,6 +8,9 @@ import dev.handoff.model.memory.PageState;
 import dev.handoff.model.smmu.SmmuV2;
 import dev.handoff.model.smmu.SmmuV3;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The whole system at one instant: every actor's program counter and data. Immutable; the
  * {@code with…} methods copy. Program counters index the actor's step list in
@@ -21,8 +24,8 @@ import dev.handoff.model.smmu.SmmuV3;
  * @param v2         SMMUv2 registers (at reset and unused when the SMMU is v3)
  * @param v3         SMMUv3 state (unused when the SMMU is v2)
  * @param driver     arm-smmu's shadow state
- * @param display    the display's IOMMU state
- * @param other      the unrelated master's IOMMU state
+ * @param devices    each IOMMU-core client's state, indexed as {@link HandoffConfig#clients()}
+ *                   (the display first)
  * @param ddrv       the display driver's own domain
  * @param tables     the firmware page-table pages
  * @param framebuffer the firmware framebuffer pages
@@ -38,9 +41,13 @@ import dev.handoff.model.smmu.SmmuV3;
  */
 public record HandoffState(
         int fwPc, int driverPc, int corePc, int ddrvPc, int mcPc,
-        SmmuV2 v2, SmmuV3 v3, DriverState driver, DeviceState display, DeviceState other,
+        SmmuV2 v2, SmmuV3 v3, DriverState driver, List<DeviceState> devices,
         DisplayDriverState ddrv, PageState tables, PageState framebuffer, int fbdrv, Scanout scanout,
         boolean extraPipe, boolean lateInit, int mcSid, Failure failure, int corrupted) {
+
+    public HandoffState {
+        devices = List.copyOf(devices);
+    }
 
     public static final int FBDRV_ABSENT = 0;
     public static final int FBDRV_BOUND = 1;
@@ -49,91 +56,95 @@ public record HandoffState(
     public static final int CORRUPTED_TABLES = 2;
 
     public HandoffState withFwPc(int v) {
-        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriverPc(int v) {
-        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withCorePc(int v) {
-        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDdrvPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV2(SmmuV2 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV3(SmmuV3 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriver(DriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
-    public HandoffState withDisplay(DeviceState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+    public HandoffState withDevices(List<DeviceState> v) {
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
-    public HandoffState withOther(DeviceState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+    /** Client {@code i}'s state replaced. */
+    public HandoffState withDevice(int i, DeviceState v) {
+        List<DeviceState> l = new ArrayList<>(devices);
+        l.set(i, v);
+        return withDevices(l);
     }
 
-    /** The display or the other device, by role. */
-    public HandoffState withDevice(boolean isDisplay, DeviceState v) {
-        return isDisplay ? withDisplay(v) : withOther(v);
+    /** Client {@code i}'s state ({@link HandoffConfig#clients()}). */
+    public DeviceState device(int i) {
+        return devices.get(i);
     }
 
-    public DeviceState device(boolean isDisplay) {
-        return isDisplay ? display : other;
+    /** The display's IOMMU state (client 0). */
+    public DeviceState display() {
+        return devices.get(0);
     }
 
     public HandoffState withDdrv(DisplayDriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, v, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, v, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withTables(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFramebuffer(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, v, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, v, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFbdrv(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, v, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, v, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withScanout(Scanout v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, v, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, v, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withExtraPipe(boolean v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, v, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, v, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withLateInit(boolean v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcSid(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, v, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, v, failure, corrupted);
     }
 
     public HandoffState withFailure(Failure v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, v, corrupted);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, v, corrupted);
     }
 
     public HandoffState withCorrupted(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, display, other, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, v);
+        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, v);
     }
 }

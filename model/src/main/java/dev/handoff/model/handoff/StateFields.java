@@ -43,7 +43,7 @@ public final class StateFields {
         out.add(reuse && s.v2().equals(prev.v2()) && s.v3().equals(prev.v3()) ? prevSections.get(0) : smmu(c, s));
         out.add(reuse && s.driver().equals(prev.driver()) && (s.driverPc() > 0) == (prev.driverPc() > 0)
                 ? prevSections.get(1) : driver(c, s));
-        out.add(reuse && s.display().equals(prev.display()) && s.other().equals(prev.other()) ? prevSections.get(2) : devices(s));
+        out.add(reuse && s.devices().equals(prev.devices()) ? prevSections.get(2) : devices(c, s));
         out.add(rest(c, s));
         return out;
     }
@@ -53,8 +53,9 @@ public final class StateFields {
         if (c.v3()) {
             f.put("smmu.CR0.SMMUEN", bit(s.v3().smmuen()));
             f.put("smmu.GBPA.ABORT", bit(s.v3().gbpaAbort()));
-            f.put("smmu.STE[display]", SmmuV3.steName(s.v3().steDisplay()));
-            f.put("smmu.STE[other]", SmmuV3.steName(s.v3().steOther()));
+            for (Client x : c.clients()) {
+                f.put("smmu.STE[" + x.label() + "]", SmmuV3.steName(s.v3().ste(x.index())));
+            }
             return f;
         }
         int scr0 = s.v2().scr0();
@@ -97,10 +98,11 @@ public final class StateFields {
         return f;
     }
 
-    private static Map<String, String> devices(HandoffState s) {
+    private static Map<String, String> devices(HandoffConfig c, HandoffState s) {
         Map<String, String> f = new LinkedHashMap<>();
-        device(f, "display", s.display());
-        device(f, "other", s.other());
+        for (Client x : c.clients()) {
+            device(f, x.label(), s.device(x.index()));
+        }
         return f;
     }
 

@@ -115,7 +115,7 @@ public final class ArmSmmuDriver {
             case DriverStep.RmrFindSmes p -> s.withDriver(installRmr(d, c));
             case DriverStep.ResetS2cr r -> writeS2cr(s, c, r.index());
             case DriverStep.ResetSmr r -> writeSmr(s, c, r.index());
-            case DriverStep.ResetBank b -> s.withV2(writeContextBank(s, hw, b.index()));
+            case DriverStep.ResetBank b -> s.withV2(writeContextBank(s, c, hw, b.index()));
             case DriverStep.ResetScr0 r -> s.withV2(hw.withScr0(c.hypervisor().scr0(hw.scr0(), resetScr0(hw.scr0(), c))));
             case DriverStep.TestSmrMasks t -> {
                 int i = 0;
@@ -129,11 +129,15 @@ public final class ArmSmmuDriver {
                 yield s.withV2(hw.withSmr(i, reg)).withDriver(d.withMasks(ids, Registers.smrMask(reg)));
             }
             case DriverStep.Register r -> s;
-            case DriverStep.V3GbpaAbort g -> s.withV3(new SmmuV3(s.v3().smmuen(), true, s.v3().steDisplay(), s.v3().steOther()));
-            case DriverStep.V3Disable g -> s.withV3(new SmmuV3(false, s.v3().gbpaAbort(), s.v3().steDisplay(), s.v3().steOther()));
-            case DriverStep.V3Enable g -> s.withV3(new SmmuV3(true, s.v3().gbpaAbort(),
-                    SmmuV3.ste(c.rmrCoversDisplay() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0),
-                    SmmuV3.ste(SmmuV3.STE_ABORT, 0)));
+            case DriverStep.V3GbpaAbort g -> s.withV3(s.v3().withGbpaAbort(true));
+            case DriverStep.V3Disable g -> s.withV3(s.v3().withSmmuen(false));
+            case DriverStep.V3Enable g -> {
+                // the stream table as arm_smmu_device_reset enables it: abort STEs, but bypass for the
+                // RMR's stream IDs (arm_smmu_rmr_install_bypass_ste)
+                int[] ste = new int[s.v3().clients()];
+                ste[0] = SmmuV3.ste(c.rmrCoversDisplay() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0);
+                yield s.withV3(new SmmuV3(true, s.v3().gbpaAbort(), ste));
+            }
         };
     }
 
@@ -142,13 +146,14 @@ public final class ArmSmmuDriver {
      * NULL, which includes qcom's reserved bypass bank) only gets SCTLR := 0; a bank that belongs
      * to a domain is programmed again from it (CBAR, TTBR, then SCTLR with M set).
      */
-    static SmmuV2 writeContextBank(HandoffState s, SmmuV2 hw, int j) {
+    static SmmuV2 writeContextBank(HandoffState s, HandoffConfig c, SmmuV2 hw, int j) {
         int table = -1;
-        if (s.display().cb() == j) {
-            table = Tables.DISPLAY_DEFAULT;
-        } else if (s.other().cb() == j) {
-            table = Tables.OTHER_DEFAULT;
-        } else if (s.ddrv().ownCb() == j) {
+        for (int i = 0; i < s.devices().size() && table < 0; i++) {
+            if (s.device(i).cb() == j) {
+                table = c.clients().get(i).table();
+            }
+        }
+        if (table < 0 && s.ddrv().ownCb() == j) {
             table = Tables.DISPLAY_OWN;
         }
         if (table < 0) {

@@ -1,5 +1,6 @@
 package dev.handoff.model.kernel;
 
+import dev.handoff.model.handoff.Client;
 import dev.handoff.model.handoff.HandoffConfig;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.scenario.StreamEntry;
@@ -7,7 +8,6 @@ import dev.handoff.model.smmu.Registers;
 import dev.handoff.model.smmu.Shadow;
 import dev.handoff.model.smmu.SmmuV3;
 import dev.handoff.model.smmu.StreamMapping;
-import dev.handoff.model.smmu.Tables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,41 +21,39 @@ public final class IommuCore {
     private IommuCore() {
     }
 
-    /** Bus order: nodes sorted by address, as in the DT: the unrelated master (lower address) first. */
+    /** Every client in {@link HandoffConfig#probeOrder()}, one after the other. */
     public static List<CoreStep> program(HandoffConfig c) {
         List<CoreStep> p = new ArrayList<>();
-        if (!c.otherStreams().isEmpty()) {
-            device(p, c, false, c.otherStreams().size());
-        }
-        if (!c.acpi()) {
-            // an ACPI boot binds no display driver (msm, tegra and hdlcd match only device trees), and
-            // a device's IOMMU is probed from really_probe -> dma_configure when a driver binds
-            device(p, c, true, c.displayStreams().size());
+        for (int i : c.probeOrder()) {
+            device(p, c, c.clients().get(i));
         }
         return p;
     }
 
-    private static void device(List<CoreStep> p, HandoffConfig c, boolean display, int entries) {
-        p.add(new CoreStep.AllocSmes(display));
+    private static void device(List<CoreStep> p, HandoffConfig c, Client client) {
+        int i = client.index();
+        String l = client.label();
+        int entries = client.streams().size();
+        p.add(new CoreStep.AllocSmes(i, l));
         if (!c.v3()) {
             for (int k = 0; k < entries; k++) {
-                p.add(new CoreStep.WriteS2cr(display, k));
-                p.add(new CoreStep.WriteSmr(display, k));
+                p.add(new CoreStep.WriteS2cr(i, l, k));
+                p.add(new CoreStep.WriteSmr(i, l, k));
             }
         }
-        p.add(new CoreStep.DefaultDomain(display));
-        p.add(new CoreStep.DirectMap(display));
+        p.add(new CoreStep.DefaultDomain(i, l));
+        p.add(new CoreStep.DirectMap(i, l));
         if (c.v3()) {
-            p.add(new CoreStep.AttachSte(display));
+            p.add(new CoreStep.AttachSte(i, l));
         } else {
-            p.add(new CoreStep.AttachBank(display));
+            p.add(new CoreStep.AttachBank(i, l));
             for (int k = 0; k < entries; k++) {
-                p.add(new CoreStep.AttachS2cr(display, k));
+                p.add(new CoreStep.AttachS2cr(i, l, k));
             }
         }
-        p.add(new CoreStep.DirectMapRetry(display));
-        if (display && c.tegra()) {
-            p.add(new CoreStep.ProbeFinalize(true));
+        p.add(new CoreStep.DirectMapRetry(i, l));
+        if (client.display() && c.tegra()) {
+            p.add(new CoreStep.ProbeFinalize(i, l));
         }
     }
 
@@ -63,8 +61,8 @@ public final class IommuCore {
      * The device's fwspec IDs as {@code arm_smmu_of_xlate} packs its {@code iommus} (a 1-cell
      * specifier takes the SMMU's {@code stream-match-mask}: Tegra's display is 0x9 with 0x7f80).
      */
-    static List<StreamEntry> entries(HandoffConfig c, boolean display) {
-        return display ? c.displayStreams() : c.otherStreams();
+    static List<StreamEntry> entries(HandoffConfig c, int device) {
+        return c.clients().get(device).streams();
     }
 
     /**
@@ -73,7 +71,8 @@ public final class IommuCore {
      * a firmware passthrough flag, then {@code iommu.passthrough}. A display whose driver manages
      * the IOMMU gets none attached.
      */
-    public static int defaultDomainType(HandoffConfig c, boolean display) {
+    public static int defaultDomainType(HandoffConfig c, int device) {
+        boolean display = device == 0;
         if (display && c.explicit()) {
             return DeviceState.NO_DOMAIN;
         }
@@ -84,12 +83,12 @@ public final class IommuCore {
     }
 
     /** Whether the device has firmware regions to map 1:1 (or, out of tree, translated) into a DMA domain. */
-    static boolean hasDirectRegions(HandoffConfig c, boolean display) {
-        return display && (c.directRegion() || c.translatedRegion());
+    static boolean hasDirectRegions(HandoffConfig c, int device) {
+        return device == 0 && (c.directRegion() || c.translatedRegion());
     }
 
     public static boolean applies(CoreStep step, HandoffState s, HandoffConfig c) {
-        DeviceState d = s.device(step.display());
+        DeviceState d = s.device(step.device());
         boolean ok = d.probe() == DeviceState.PROBED;
         return switch (step) {
             case CoreStep.AllocSmes a -> true;
@@ -97,12 +96,12 @@ public final class IommuCore {
             case CoreStep.WriteSmr w -> ok;
             case CoreStep.DefaultDomain x -> ok;
             case CoreStep.DirectMap x -> ok && c.directMapBeforeAttach() && d.domain() == DeviceState.DMA
-                    && hasDirectRegions(c, step.display());
+                    && hasDirectRegions(c, step.device());
             case CoreStep.AttachBank x -> ok && d.domain() == DeviceState.DMA;
             case CoreStep.AttachS2cr x -> ok && d.domain() != DeviceState.NO_DOMAIN && s2crChanges(s, d, x.entry());
             case CoreStep.AttachSte x -> ok && d.domain() != DeviceState.NO_DOMAIN;
             case CoreStep.DirectMapRetry x -> ok && (c.directMapBeforeAttach() ? d.directFailed()
-                    : d.domain() == DeviceState.DMA && hasDirectRegions(c, step.display()));
+                    : d.domain() == DeviceState.DMA && hasDirectRegions(c, step.device()));
             case CoreStep.ProbeFinalize x -> ok && c.lateSid();
         };
     }
@@ -121,27 +120,27 @@ public final class IommuCore {
     }
 
     public static HandoffState apply(CoreStep step, HandoffState s, HandoffConfig c) {
-        boolean disp = step.display();
-        DeviceState d = s.device(disp);
+        int dev = step.device();
+        DeviceState d = s.device(dev);
         return switch (step) {
-            case CoreStep.AllocSmes a -> c.v3() ? s.withDevice(disp, d.withProbe(DeviceState.PROBED, d.smendx()))
-                    : allocSmes(s, c, disp);
+            case CoreStep.AllocSmes a -> c.v3() ? s.withDevice(dev, d.withProbe(DeviceState.PROBED, d.smendx()))
+                    : allocSmes(s, c, dev);
             case CoreStep.WriteS2cr w -> ArmSmmuDriver.writeS2cr(s, c, d.smendx()[w.entry()]);
             case CoreStep.WriteSmr w -> ArmSmmuDriver.writeSmr(s, c, d.smendx()[w.entry()]);
-            case CoreStep.DefaultDomain x -> s.withDevice(disp, d.withDomain(defaultDomainType(c, disp)));
-            case CoreStep.DirectMap x -> s.withDevice(disp, c.mapBeforeAttachWorks() ? d.withDirect(false, true)
+            case CoreStep.DefaultDomain x -> s.withDevice(dev, d.withDomain(defaultDomainType(c, dev)));
+            case CoreStep.DirectMap x -> s.withDevice(dev, c.mapBeforeAttachWorks() ? d.withDirect(false, true)
                     : d.withDirect(true, false));
             case CoreStep.AttachBank x -> {
                 int cb = s.driver().firstFreeBank(c.banks());
                 if (cb < 0) {
                     // arm_smmu_init_domain_context: -ENOSPC; the first attach fails (WARN in
                     // iommu_setup_default_domain) and the device is left without a domain
-                    yield s.withDevice(disp, d.withDomain(DeviceState.NO_DOMAIN));
+                    yield s.withDevice(dev, d.withDomain(DeviceState.NO_DOMAIN));
                 }
                 HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
                 t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
-                        domainSctlr(), disp ? Tables.DISPLAY_DEFAULT : Tables.OTHER_DEFAULT));
-                yield t.withDevice(disp, d.withCb(cb));
+                        domainSctlr(), c.clients().get(dev).table()));
+                yield t.withDevice(dev, d.withCb(cb));
             }
             case CoreStep.AttachS2cr x -> {
                 int idx = d.smendx()[x.entry()];
@@ -152,12 +151,10 @@ public final class IommuCore {
             }
             case CoreStep.AttachSte x -> {
                 int ste = d.domain() == DeviceState.IDENTITY ? SmmuV3.ste(SmmuV3.STE_BYPASS, 0)
-                        : SmmuV3.ste(SmmuV3.STE_S1_TRANS, disp ? Tables.DISPLAY_DEFAULT : Tables.OTHER_DEFAULT);
-                SmmuV3 v = s.v3();
-                yield s.withV3(disp ? new SmmuV3(v.smmuen(), v.gbpaAbort(), ste, v.steOther())
-                        : new SmmuV3(v.smmuen(), v.gbpaAbort(), v.steDisplay(), ste));
+                        : SmmuV3.ste(SmmuV3.STE_S1_TRANS, c.clients().get(dev).table());
+                yield s.withV3(s.v3().withSte(dev, ste));
             }
-            case CoreStep.DirectMapRetry x -> s.withDevice(disp, d.withDirect(false, true));
+            case CoreStep.DirectMapRetry x -> s.withDevice(dev, d.withDirect(false, true));
             // tegra186_mc_client_sid_override: a locked override (WRITE_ACCESS_DISABLED) is left alone
             case CoreStep.ProbeFinalize x -> c.mcSidLocked() ? s : s.withMcSid(c.displayKernelSid());
         };
@@ -176,15 +173,15 @@ public final class IommuCore {
      * to {@code s2cr_init_val} and the SMR shadow loses VALID; no register is written) and the
      * device's IOMMU probe fails.
      */
-    static HandoffState allocSmes(HandoffState s, HandoffConfig c, boolean disp) {
-        List<StreamEntry> entries = entries(c, disp);
+    static HandoffState allocSmes(HandoffState s, HandoffConfig c, int dev) {
+        List<StreamEntry> entries = entries(c, dev);
         // arm_smmu_probe_device: an ID or mask beyond what the SMMU implements fails the probe
         // (-EINVAL) before any stream map entry is taken
         for (StreamEntry e : entries) {
             if ((e.sid() & ~s.driver().streamIdMask()) != 0 || (e.mask() & ~s.driver().smrMaskMask()) != 0) {
                 int[] none = new int[entries.size()];
                 java.util.Arrays.fill(none, -1);
-                return s.withDevice(disp, s.device(disp).withProbe(DeviceState.FAILED, none));
+                return s.withDevice(dev, s.device(dev).withProbe(DeviceState.FAILED, none));
             }
         }
         List<Shadow> sh = new ArrayList<>(s.driver().shadow());
@@ -204,7 +201,7 @@ public final class IommuCore {
                 int[] none = new int[entries.size()];
                 java.util.Arrays.fill(none, -1);
                 return s.withDriver(s.driver().withShadow(sh))
-                        .withDevice(disp, s.device(disp).withProbe(DeviceState.FAILED, none));
+                        .withDevice(dev, s.device(dev).withProbe(DeviceState.FAILED, none));
             }
             Shadow x = sh.get(r);
             if (x.count() == 0) {
@@ -213,6 +210,6 @@ public final class IommuCore {
             sh.set(r, x.withCount(x.count() + 1));
             idx[k] = r;
         }
-        return s.withDriver(s.driver().withShadow(sh)).withDevice(disp, s.device(disp).withProbe(DeviceState.PROBED, idx));
+        return s.withDriver(s.driver().withShadow(sh)).withDevice(dev, s.device(dev).withProbe(DeviceState.PROBED, idx));
     }
 }

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * What the hardware and the device tree fix: the SMMU's size and vendor hooks, the display's
- * streams and framebuffer, and one unrelated master on the same SMMU (for isolation).
+ * streams and framebuffer, and the other masters on the same SMMU (IOMMU-core clients, checked for
+ * isolation), in the order the kernel probes them.
  *
  * @param name             short name ({@code c630})
  * @param description      one line
@@ -20,8 +21,7 @@ import java.util.Objects;
  * @param framebufferPa    physical base of the firmware framebuffer
  * @param framebufferBytes its size (stride × height, page aligned)
  * @param translatedIova   the IOVA firmware scans out at when {@code fw.mapping=translated}
- * @param otherDevice      name of an unrelated master on the same SMMU
- * @param otherStreams     its {@code iommus} entries
+ * @param masters          the other masters on the same SMMU, in bus (probe) order
  * @param tegraPassthroughSid the stream ID firmware leaves in the memory-controller override
  *                         (Tegra only; -1 otherwise)
  * @param knobDefaults     hardware and firmware knob values this platform implies (for example no
@@ -40,8 +40,7 @@ public record Platform(
         long framebufferPa,
         long framebufferBytes,
         long translatedIova,
-        String otherDevice,
-        List<StreamEntry> otherStreams,
+        List<Master> masters,
         int tegraPassthroughSid,
         Map<String, String> knobDefaults,
         AcpiFacts acpi) {
@@ -76,7 +75,7 @@ public record Platform(
     public Platform {
         Objects.requireNonNull(name);
         displayStreams = List.copyOf(displayStreams);
-        otherStreams = List.copyOf(otherStreams);
+        masters = List.copyOf(masters);
         knobDefaults = Map.copyOf(knobDefaults);
         Objects.requireNonNull(acpi);
         if (smrGroups < 2 || smrGroups > 128 || contextBanks < 2 || contextBanks > 128) {
@@ -104,14 +103,21 @@ public record Platform(
     /** A copy with another framebuffer size (tests: the state count must not depend on it). */
     public Platform withFramebufferBytes(long bytes) {
         return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, displayStreams,
-                displayFlavour, framebufferPa, bytes, translatedIova, otherDevice, otherStreams, tegraPassthroughSid,
+                displayFlavour, framebufferPa, bytes, translatedIova, masters, tegraPassthroughSid,
                 knobDefaults, acpi);
     }
 
     /** A copy with other display streams (tests and boards). */
     public Platform withDisplayStreams(List<StreamEntry> streams) {
         return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, streams,
-                displayFlavour, framebufferPa, framebufferBytes, translatedIova, otherDevice, otherStreams,
+                displayFlavour, framebufferPa, framebufferBytes, translatedIova, masters,
                 tegraPassthroughSid, knobDefaults, acpi);
+    }
+
+    /** A copy with other masters (tests and scenarios that need several clients). */
+    public Platform withMasters(List<Master> others) {
+        return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, displayStreams,
+                displayFlavour, framebufferPa, framebufferBytes, translatedIova, others, tegraPassthroughSid,
+                knobDefaults, acpi);
     }
 }

@@ -27,7 +27,7 @@ public final class Platforms {
             Platform.SmmuImpl.QCOM, 8, 8, "qcom,sdm845-mdss",
             List.of(new StreamEntry(0x880, 0x8), new StreamEntry(0xc80, 0x8)),
             Platform.DisplayFlavour.MSM, 0x8040_0000L, 8_298_496L, 0x4000_0000L,
-            "ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)), -1,
+            List.of(new Master("ufs@1d84000", List.of(new StreamEntry(0x100, 0xf)))), -1,
             Map.of(Knobs.DISPLAY_RESET, "absent", Knobs.HYP_BYPASS_QUIRK, "yes", Knobs.FW_GLOBAL_FAULT, "reset"),
             Platform.AcpiFacts.GENERIC_RANGES);
 
@@ -45,7 +45,7 @@ public final class Platforms {
             Platform.SmmuImpl.NVIDIA, 8, 8, "nvidia,tegra186-dc",
             List.of(new StreamEntry(0x9, 0x7f80)),
             Platform.DisplayFlavour.TEGRA, 0x9600_0000L, 8_298_496L, 0x4000_0000L,
-            "sdhci@3400000", List.of(new StreamEntry(0x2, 0x7f80)), 0x7f,
+            List.of(new Master("sdhci@3400000", List.of(new StreamEntry(0x2, 0x7f80)))), 0x7f,
             Map.of(Knobs.DISPLAY_RESET, "present"), Platform.AcpiFacts.GENERIC_RANGES);
 
     /**
@@ -60,7 +60,7 @@ public final class Platforms {
             "Arm Juno r1: HDLCD behind its own MMU-401 (generic arm-smmu), stream 0x0, DMA-API driver, GOP framebuffer",
             Platform.SmmuImpl.GENERIC, 4, 4, "arm,hdlcd", List.of(new StreamEntry(0x0, 0x0)),
             Platform.DisplayFlavour.DMA_API, 0xfe00_0000L, 8_298_496L, 0x4000_0000L,
-            "(none)", List.of(), -1,
+            List.of(), -1,
             Map.of(Knobs.DISPLAY_RESET, "present"), new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true));
 
     private static final Map<String, Platform> ALL = new LinkedHashMap<>();

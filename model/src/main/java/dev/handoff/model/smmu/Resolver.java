@@ -111,13 +111,13 @@ public final class Resolver {
                 at + " SCTLR.M=1 walk " + Tables.name(hw.ttbr()[cb]));
     }
 
-    /** The routes of a v3 transaction of the display (or the other master). */
-    public static List<Route> routesV3(SmmuV3 hw, boolean display) {
+    /** The routes of a v3 transaction of client {@code client} (0: the display). */
+    public static List<Route> routesV3(SmmuV3 hw, int client) {
         if (!hw.smmuen()) {
             return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", false))
                     : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
         }
-        int ste = display ? hw.steDisplay() : hw.steOther();
+        int ste = hw.ste(client);
         return switch (SmmuV3.steConfig(ste)) {
             case SmmuV3.STE_BYPASS -> List.of(new Route.Bypass("STE.Config=bypass"));
             case SmmuV3.STE_S1_TRANS -> List.of(new Route.Walk(SmmuV3.steTable(ste), false,
@@ -177,7 +177,7 @@ public final class Resolver {
                                                    ConstraintAdapter c) {
         Map<FetchOutcome, Witness> out = new EnumMap<>(FetchOutcome.class);
         int sid = c.matchClasses(w.streams(), new int[0]).get(0).witness();
-        for (Route r : routesV3(hw, true)) {
+        for (Route r : routesV3(hw, 0)) {
             pages(r, sid, w, tables, c, out);
         }
         return out;
@@ -243,7 +243,7 @@ public final class Resolver {
     /** The failures one (stream ID, IOVA page) of the display can meet on v3. */
     public static EnumSet<FetchOutcome> naive(SmmuV3 hw, long iovaPage, Window w, IntFunction<TableView> tables) {
         EnumSet<FetchOutcome> out = EnumSet.noneOf(FetchOutcome.class);
-        for (Route r : routesV3(hw, true)) {
+        for (Route r : routesV3(hw, 0)) {
             out.addAll(naivePage(r, iovaPage, w, tables));
         }
         return out;

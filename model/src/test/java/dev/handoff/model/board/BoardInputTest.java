@@ -47,7 +47,7 @@ class BoardInputTest {
         assertEquals(1920, f.framebuffers().get(0).width());
         BoardPlatforms.Target t = BoardPlatforms.targets(f).get(0);
         assertEquals("unreserved", t.platform().knobDefaults().get("fw.framebuffer"), "the scanout is only partly no-map");
-        assertEquals("/soc@0/ufshc@1d84000", t.platform().otherDevice());
+        assertEquals("/soc@0/ufshc@1d84000", t.platform().masters().get(0).name());
     }
 
     @Test

@@ -62,20 +62,20 @@ class ArmSmmuDriverTest {
         var t = ArmSmmuDriver.writeS2cr(s, c, 0);
         assertEquals(Registers.S2CR_TYPE_TRANS, Registers.s2crType(t.v2().s2cr()[0]));
         assertEquals(7, Registers.s2crCbndx(t.v2().s2cr()[0]), "the last bank emulates bypass");
-        assertTrue(IommuCore.defaultDomainType(c, true) == DeviceState.IDENTITY, "qcom,sdm845-mdss is a qcom client");
-        assertTrue(IommuCore.defaultDomainType(c, false) == DeviceState.DMA);
+        assertTrue(IommuCore.defaultDomainType(c, 0) == DeviceState.IDENTITY, "qcom,sdm845-mdss is a qcom client");
+        assertTrue(IommuCore.defaultDomainType(c, 1) == DeviceState.DMA);
     }
 
     @Test
     void resetReprogramsBanksThatHaveADomainAndDisablesTheRest() {
         var m = new dev.handoff.model.handoff.HandoffModel(config(Map.of()), true, new dev.handoff.model.constraints.ConstraintAdapter());
         var s = m.initialStates().get(0);
-        s = s.withOther(s.other().withCb(2));
+        s = s.withDevice(1, s.device(1).withCb(2));
         SmmuV2 hw = s.v2().withBank(2, 0, 0, 0).withBank(3, Registers.cbar(1), Registers.SCTLR_M, dev.handoff.model.smmu.Tables.FIRMWARE);
-        SmmuV2 assigned = ArmSmmuDriver.writeContextBank(s, hw, 2);
+        SmmuV2 assigned = ArmSmmuDriver.writeContextBank(s, m.config(), hw, 2);
         assertEquals(Registers.SCTLR_M, assigned.sctlr()[2] & Registers.SCTLR_M, "cb->cfg set: programmed again, M last");
         assertEquals(dev.handoff.model.smmu.Tables.OTHER_DEFAULT, assigned.ttbr()[2]);
-        SmmuV2 free = ArmSmmuDriver.writeContextBank(s, hw, 3);
+        SmmuV2 free = ArmSmmuDriver.writeContextBank(s, m.config(), hw, 3);
         assertEquals(0, free.sctlr()[3], "no cfg: SCTLR := 0");
         assertEquals(dev.handoff.model.smmu.Tables.FIRMWARE, free.ttbr()[3], "only SCTLR is written");
     }

@@ -1,0 +1,21 @@
+package dev.handoff.model.scenario;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A DMA master other than the display behind the display's SMMU: an IOMMU-core client with its
+ * own {@code iommus} entries, probed by the IOMMU core like the display.
+ *
+ * @param name    where it comes from (a DT node path or IORT named component)
+ * @param streams its {@code iommus} entries on this SMMU, as {@code arm_smmu_of_xlate} packs them
+ */
+public record Master(String name, List<StreamEntry> streams) {
+    public Master {
+        Objects.requireNonNull(name);
+        streams = List.copyOf(streams);
+        if (streams.isEmpty()) {
+            throw new IllegalArgumentException("master " + name + " has no stream on this SMMU");
+        }
+    }
+}
