@@ -118,7 +118,7 @@ public final class DisplayDriver {
                     // arm_smmu_init_domain_context: -ENOSPC, iommu_attach_device fails; the S2CRs stay as they are
                     yield s;
                 }
-                HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
+                HandoffState t = s.withDriver(s.driver().withBankTaken(cb));
                 t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
                         IommuCore.domainSctlr(), Tables.DISPLAY_OWN));
                 yield t.withDdrv(t.ddrv().withOwnCb(cb));

@@ -43,9 +43,6 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     HandoffCodec(HandoffConfig c, int fwSteps, int driverSteps, int coreSteps, int ddrvSteps) {
         this.groups = c.groups();
         this.banks = c.banks();
-        if (banks > 32) {
-            throw new IllegalArgumentException(banks + " context banks: context_map is modelled as a 32-bit word");
-        }
         this.entries = c.clients().stream().mapToInt(x -> x.streams().size()).toArray();
         this.fwBits = bitsFor(fwSteps);
         this.driverBits = bitsFor(driverSteps);
@@ -97,7 +94,11 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (Shadow x : d.shadow()) {
             w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8);
         }
-        w.put(d.numGroups(), smeBits).put(Integer.toUnsignedLong(d.contextMap()), banks).put(d.bypassQuirk()).put(d.streamIdMask(), 16).put(d.smrMaskMask(), 16);
+        w.put(d.numGroups(), smeBits);
+        for (int j = 0; j < banks; j += 64) {
+            w.put(d.contextMap().shiftRight(j).longValue(), Math.min(64, banks - j));
+        }
+        w.put(d.bypassQuirk()).put(d.streamIdMask(), 16).put(d.smrMaskMask(), 16);
         for (DeviceState x : s.devices()) {
             device(w, x);
         }
@@ -157,7 +158,15 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (int i = 0; i < groups; i++) {
             shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8)));
         }
-        DriverState driver = new DriverState(shadow, r.getInt(smeBits), (int) r.get(banks), r.getBoolean(), r.getInt(16), r.getInt(16));
+        int numGroups = r.getInt(smeBits);
+        java.math.BigInteger map = java.math.BigInteger.ZERO;
+        for (int j = 0; j < banks; j += 64) {
+            int n = Math.min(64, banks - j);
+            long v = r.get(n);
+            java.math.BigInteger chunk = java.math.BigInteger.valueOf(v);
+            map = map.or((v < 0 ? chunk.add(java.math.BigInteger.ONE.shiftLeft(64)) : chunk).shiftLeft(j));
+        }
+        DriverState driver = new DriverState(shadow, numGroups, map, r.getBoolean(), r.getInt(16), r.getInt(16));
         List<DeviceState> devices = new ArrayList<>(entries.length);
         for (int n : entries) {
             devices.add(device(r, n));

@@ -93,7 +93,7 @@ public final class StateFields {
         f.put("arm-smmu.num_mapping_groups", Integer.toString(s.driver().numGroups()));
         f.put("arm-smmu.streamid_mask", hex(s.driver().streamIdMask()));
         f.put("arm-smmu.smr_mask_mask", hex(s.driver().smrMaskMask()));
-        f.put("arm-smmu.context_map", "0b" + Integer.toBinaryString(s.driver().contextMap()));
+        f.put("arm-smmu.context_map", "0b" + s.driver().contextMap().toString(2));
         f.put("arm-smmu.bypass_quirk", Boolean.toString(s.driver().bypassQuirk()));
         return f;
     }

@@ -90,7 +90,7 @@ public final class ArmSmmuDriver {
             // streamid_mask = (1 << NUMSIDB) - 1: 15-bit stream IDs without EXIDS; smr_mask_mask stays 0
             // until arm_smmu_test_smr_masks
             case DriverStep.CfgProbe p -> s.withDriver(new DriverState(
-                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), c.groups(), 0, false, 0x7fff, 0));
+                    java.util.Collections.nCopies(c.groups(), Shadow.initial(c.disableBypass())), c.groups(), java.math.BigInteger.ZERO, false, 0x7fff, 0));
             case DriverStep.QcomProbeS2cr p -> {
                 // with more than 128 groups the probe targets S2CR[127] (5583a55e074b), as the clamp
                 // to 128 (122611347326) did: the model's last group below the clamp
@@ -103,7 +103,7 @@ public final class ArmSmmuDriver {
                     nd = nd.withNumGroups(Math.min(nd.numGroups(), c.clampedGroups()));
                 }
                 if (quirk) {
-                    nd = nd.withContextMap(nd.contextMap() | 1 << bypassBank(c));
+                    nd = nd.withBankTaken(bypassBank(c));
                 }
                 yield s.withV2(after).withDriver(nd);
             }
@@ -175,7 +175,7 @@ public final class ArmSmmuDriver {
      */
     static DriverState inherit(SmmuV2 hw, DriverState d, HandoffConfig c) {
         List<Shadow> sh = new ArrayList<>(d.shadow());
-        int map = d.contextMap();
+        java.math.BigInteger map = d.contextMap();
         boolean keep = c.inherit().equals("keep-translation");
         for (int i = 0; i < d.numGroups(); i++) {
             int smr = hw.smr()[i];
@@ -189,7 +189,7 @@ public final class ArmSmmuDriver {
                 sh.set(i, new Shadow(true, Registers.smrId(raw), Registers.smrMask(raw), Registers.s2crType(s2cr),
                         Registers.s2crCbndx(s2cr), old.count()));
                 if (Registers.s2crType(s2cr) == Registers.S2CR_TYPE_TRANS && Registers.s2crCbndx(s2cr) < c.banks()) {
-                    map |= 1 << Registers.s2crCbndx(s2cr);
+                    map = map.setBit(Registers.s2crCbndx(s2cr));
                 }
             } else {
                 sh.set(i, new Shadow(true, Registers.smrId(raw), Registers.smrMask(raw), Registers.S2CR_TYPE_BYPASS,

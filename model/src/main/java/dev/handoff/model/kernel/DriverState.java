@@ -2,6 +2,7 @@ package dev.handoff.model.kernel;
 
 import dev.handoff.model.smmu.Shadow;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,14 +16,15 @@ import java.util.List;
  * ({@code streamid_mask}: from ID0.NUMSIDB, then as {@code arm_smmu_test_smr_masks} reads it back;
  * {@code smr_mask_mask}: 0 until that test runs).
  */
-public record DriverState(List<Shadow> shadow, int numGroups, int contextMap, boolean bypassQuirk, int streamIdMask,
+public record DriverState(List<Shadow> shadow, int numGroups, BigInteger contextMap, boolean bypassQuirk, int streamIdMask,
                           int smrMaskMask) {
     public DriverState {
         shadow = List.copyOf(shadow);
+        java.util.Objects.requireNonNull(contextMap);
     }
 
     public static DriverState empty(int groups) {
-        return new DriverState(Collections.nCopies(groups, new Shadow(false, 0, 0, 0, 0, 0)), groups, 0, false, 0, 0);
+        return new DriverState(Collections.nCopies(groups, new Shadow(false, 0, 0, 0, 0, 0)), groups, BigInteger.ZERO, false, 0, 0);
     }
 
     public DriverState withShadow(int i, Shadow s) {
@@ -39,7 +41,7 @@ public record DriverState(List<Shadow> shadow, int numGroups, int contextMap, bo
         return new DriverState(shadow, n, contextMap, bypassQuirk, streamIdMask, smrMaskMask);
     }
 
-    public DriverState withContextMap(int map) {
+    public DriverState withContextMap(BigInteger map) {
         return new DriverState(shadow, numGroups, map, bypassQuirk, streamIdMask, smrMaskMask);
     }
 
@@ -59,10 +61,15 @@ public record DriverState(List<Shadow> shadow, int numGroups, int contextMap, bo
     /** {@code __arm_smmu_alloc_bitmap(context_map, 0, banks)}: the first free bank, or -1. */
     public int firstFreeBank(int banks) {
         for (int j = 0; j < banks; j++) {
-            if ((contextMap >>> j & 1) == 0) {
+            if (!contextMap.testBit(j)) {
                 return j;
             }
         }
         return -1;
+    }
+
+    /** {@code context_map} with bank {@code j} taken. */
+    public DriverState withBankTaken(int j) {
+        return withContextMap(contextMap.setBit(j));
     }
 }

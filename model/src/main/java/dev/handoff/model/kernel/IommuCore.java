@@ -137,7 +137,7 @@ public final class IommuCore {
                     // iommu_setup_default_domain) and the device is left without a domain
                     yield s.withDevice(dev, d.withDomain(DeviceState.NO_DOMAIN));
                 }
-                HandoffState t = s.withDriver(s.driver().withContextMap(s.driver().contextMap() | 1 << cb));
+                HandoffState t = s.withDriver(s.driver().withBankTaken(cb));
                 t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
                         domainSctlr(), c.clients().get(dev).table()));
                 yield t.withDevice(dev, d.withCb(cb));

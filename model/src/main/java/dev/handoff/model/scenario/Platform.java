@@ -120,4 +120,11 @@ public record Platform(
                 displayFlavour, framebufferPa, framebufferBytes, translatedIova, others, tegraPassthroughSid,
                 knobDefaults, acpi);
     }
+
+    /** A copy with another SMMU size (tests and boards). */
+    public Platform withSmmuSize(int groups, int banks) {
+        return new Platform(name, description, impl, groups, banks, displayCompatible, displayStreams,
+                displayFlavour, framebufferPa, framebufferBytes, translatedIova, masters, tegraPassthroughSid,
+                knobDefaults, acpi);
+    }
 }

@@ -31,6 +31,28 @@ class HandoffModelTest {
                 Scenario.of(Platforms.JUNO, "rmr-dma", Map.of(Knobs.FW_MAPPING, "translated", Knobs.FW_TABLES, "unreserved")),
                 Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_SMR_SLOT, "above-clamp", Knobs.FW_EXTRA_PIPE, "yes",
                         Knobs.FW_LAST_BANK, "foreign")))) {
+            assertRoundTrips(sc);
+        }
+    }
+
+    /**
+     * Three other masters and 70 context banks: a context_map wider than a long, one STE and one
+     * device state per client, each packed and unpacked again.
+     */
+    @Test
+    void codecRoundTripsAWideMultiClientBoard() {
+        var p = Platforms.C630.withSmmuSize(12, 70).withMasters(List.of(
+                new dev.handoff.model.scenario.Master("a", List.of(new dev.handoff.model.scenario.StreamEntry(0x100, 0xf))),
+                new dev.handoff.model.scenario.Master("b", List.of(new dev.handoff.model.scenario.StreamEntry(0x200, 0),
+                        new dev.handoff.model.scenario.StreamEntry(0x201, 0))),
+                new dev.handoff.model.scenario.Master("c", List.of(new dev.handoff.model.scenario.StreamEntry(0x300, 0)))));
+        assertEquals(4, new HandoffModel(Scenario.of(p, "qcom-bypass", Map.of()), true).config().clients().size());
+        assertRoundTrips(Scenario.of(p, "qcom-bypass", Map.of(Knobs.FW_LAST_BANK, "display")));
+        assertRoundTrips(Scenario.of(p, "stock", Map.of(Knobs.SMMU_VERSION, "v3")));
+    }
+
+    private static void assertRoundTrips(Scenario sc) {
+        {
             HandoffModel m = new HandoffModel(sc, true);
             Set<HandoffState> all = reachable(m);
             long[] buf = new long[m.codec().words() + 2];

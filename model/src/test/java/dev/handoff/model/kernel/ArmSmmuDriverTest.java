@@ -47,7 +47,7 @@ class ArmSmmuDriverTest {
     void rmrInstallKeepsOnlyTheFirstStreamId() {
         HandoffConfig c = config(Map.of(Knobs.FW_DESCRIPTION, "rmr"));
         DriverState d = ArmSmmuDriver.installRmr(new DriverState(
-                java.util.Collections.nCopies(8, Shadow.initial(true)), 8, 0, false, 0x7fff, 0x7fff), c);
+                java.util.Collections.nCopies(8, Shadow.initial(true)), 8, java.math.BigInteger.ZERO, false, 0x7fff, 0x7fff), c);
         assertEquals(new Shadow(true, 0x880, 0, Registers.S2CR_TYPE_BYPASS, 0, 1), d.shadow().get(0));
         assertFalse(d.shadow().get(1).valid(), "0x888 and the rest: find_sme(sid, ~0) returns -EINVAL");
     }
@@ -58,7 +58,7 @@ class ArmSmmuDriverTest {
         var model = new dev.handoff.model.handoff.HandoffModel(c, true, new dev.handoff.model.constraints.ConstraintAdapter());
         var s = model.initialStates().get(0);
         s = s.withDriver(new DriverState(java.util.Collections.nCopies(8,
-                new Shadow(true, 0x880, 0x8, Registers.S2CR_TYPE_BYPASS, 0xff, 1)), 8, 1 << 7, true, 0x7fff, 0x7fff));
+                new Shadow(true, 0x880, 0x8, Registers.S2CR_TYPE_BYPASS, 0xff, 1)), 8, java.math.BigInteger.ONE.shiftLeft(7), true, 0x7fff, 0x7fff));
         var t = ArmSmmuDriver.writeS2cr(s, c, 0);
         assertEquals(Registers.S2CR_TYPE_TRANS, Registers.s2crType(t.v2().s2cr()[0]));
         assertEquals(7, Registers.s2crCbndx(t.v2().s2cr()[0]), "the last bank emulates bypass");
