@@ -20,7 +20,7 @@ public final class BoardPlatforms {
     /** Model SMR groups per board: the low indices, where firmware and Linux allocate. */
     static final int GROUPS = 8;
     /** At most this many context banks are modelled (the last one matters to qcom's bypass bank). */
-    static final int MAX_BANKS = 8;
+    static final int MAX_BANKS = 128;
     static final long DEFAULT_FB_PA = 0x8000_0000L;
     static final long DEFAULT_FB_BYTES = 8_298_496L;
     /** Larger described scanouts are taken for corrupt facts. */
@@ -136,24 +136,60 @@ public final class BoardPlatforms {
         }
         long base = fb[0] & ~(Platform.PAGE - 1);
         long size = ((fb[0] + fb[1] + Platform.PAGE - 1) & ~(Platform.PAGE - 1)) - base;
-        BoardFacts.Device other = f.devices().stream().filter(o -> o != d && o.enabled() && !o.role().equals("display")
-                && o.streams().stream().anyMatch(s -> s.smmu().equals(smmu.path()))).findFirst().orElse(null);
-        List<StreamEntry> otherStreams = other == null ? List.of() : other.streams().stream()
-                .filter(s -> s.smmu().equals(smmu.path())).limit(1).map(s -> new StreamEntry(s.sid(), s.mask())).toList();
-        if (other == null) {
+        List<Master> masters = masters(f, d, smmu);
+        if (masters.isEmpty()) {
             notes.add("no other enabled master on " + smmu.path() + ": isolation has nothing to check");
         }
         int banks = Math.max(2, Math.min(MAX_BANKS, smmu.contextInterrupts()));
+        if (smmu.contextInterrupts() > MAX_BANKS) {
+            notes.add(smmu.contextInterrupts() + " context interrupts: " + MAX_BANKS + " context banks modelled");
+        }
+        int groups = groups(streams, masters);
         String name = f.model().isEmpty() ? d.path() : f.model();
-        Platform p = new Platform(name, f.source() + ": " + d.path() + " behind " + smmu.path(), impl, GROUPS, banks,
+        Platform p = new Platform(name, f.source() + ": " + d.path() + " behind " + smmu.path(), impl, groups, banks,
                 d.compatible().isEmpty() ? "" : d.compatible().get(0), streams,
                 tegra ? Platform.DisplayFlavour.TEGRA : msm ? Platform.DisplayFlavour.MSM : Platform.DisplayFlavour.DMA_API,
                 base, size, 0x4000_0000L,
-                other == null ? List.of() : List.of(new Master(other.path(), otherStreams)), tegra ? 0x7f : -1, knobs,
+                masters, tegra ? 0x7f : -1, knobs,
                 // an IORT board's facts are its ACPI facts: the clients' stream IDs are what it maps (the
                 // qcom impl would need the header's OEM match, which is not read); a DTB says nothing of ACPI
                 f.acpi() ? new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true) : Platform.AcpiFacts.GENERIC_RANGES);
         return new Target(d, p, notes);
+    }
+
+    /**
+     * Every enabled master but the display with {@code iommus} on the display's SMMU, each with all
+     * its entries there, in device-tree order (the order {@code of_platform_populate} creates them).
+     */
+    static List<Master> masters(BoardFacts f, BoardFacts.Device display, BoardFacts.Smmu smmu) {
+        List<Master> out = new ArrayList<>();
+        for (BoardFacts.Device o : f.devices()) {
+            if (o == display || !o.enabled() || o.role().equals("display")) {
+                continue;
+            }
+            List<StreamEntry> st = o.streams().stream().filter(s -> s.smmu().equals(smmu.path()))
+                    .map(s -> new StreamEntry(s.sid(), s.mask())).toList();
+            if (!st.isEmpty()) {
+                out.add(new Master(o.path(), st));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stream-match groups to model. The DT does not say how many the hardware has (ID0.NUMSMRG);
+     * {@code arm_smmu_find_sme} hands out the lowest free index and firmware's entries sit in the
+     * low ones, so groups above every client's and firmware's entries only ever hold their reset
+     * value: the model keeps as many as the clients can take (each entry its own group), plus
+     * the firmware's and one free group for {@code arm_smmu_test_smr_masks}, at least {@link #GROUPS}
+     * and at most qcom's clamp of 128. Assumed: the hardware has that many [UNVERIFIED per SoC].
+     */
+    static int groups(List<StreamEntry> display, List<Master> masters) {
+        int n = display.size() * 2 + 1;
+        for (Master m : masters) {
+            n += m.streams().size();
+        }
+        return Math.max(GROUPS, Math.min(128, n));
     }
 
     /** An IORT RMR whose stream IDs overlap the display's on its SMMU, or null. */

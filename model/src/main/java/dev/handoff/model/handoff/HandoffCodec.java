@@ -11,6 +11,7 @@ import dev.handoff.model.smmu.FetchOutcome;
 import dev.handoff.model.smmu.Shadow;
 import dev.handoff.model.smmu.SmmuV2;
 import dev.handoff.model.smmu.SmmuV3;
+import dev.handoff.model.smmu.Tables;
 import dev.handoff.model.smmu.Witness;
 
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     private final int smeBits;
     /** A context bank + 1 (0: none): 0..banks. */
     private final int cbBits;
+    /** A group (the client that created it) + 1 (0: none): 0..clients. */
+    private final int groupBits;
+    /** A translation table id ({@link Tables}). */
+    private final int tableBits;
     private final int words;
 
     /**
@@ -50,15 +55,17 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         this.ddrvBits = bitsFor(ddrvSteps);
         this.smeBits = bitsFor(groups);
         this.cbBits = bitsFor(banks);
+        this.groupBits = bitsFor(entries.length);
+        this.tableBits = bitsFor(c.clients().stream().mapToInt(Client::table).max().orElse(0) | Tables.FOREIGN);
         int bits = fwBits + driverBits + coreBits + ddrvBits + 1
-                + 32 + groups * 64 + banks * (64 + 3)
-                + 2 + 12 * entries.length
-                + groups * (1 + 16 + 16 + 2 + 8 + 8) + smeBits + banks + 1 + 32
+                + 32 + groups * 64 + banks * (64 + tableBits)
+                + 2 + (8 + tableBits) * entries.length
+                + groups * (1 + 16 + 16 + 2 + 8 + 8 + groupBits) + smeBits + banks + 1 + 32
                 + cbBits + 2
                 + 2 + 2 + 2 + 2 + 1 + 1 + 16
                 + 1 + 3 + 2 + 16 + 40 + 41 + 2;
         for (int n : entries) {
-            bits += 2 + n * smeBits + 2 + cbBits + 2;
+            bits += 2 + n * smeBits + 2 + cbBits + 2 + groupBits;
         }
         this.words = BitPacker.wordsFor(bits);
     }
@@ -83,16 +90,16 @@ final class HandoffCodec implements StateCodec<HandoffState> {
             w.putRegister(h.smr()[i]).putRegister(h.s2cr()[i]);
         }
         for (int j = 0; j < banks; j++) {
-            w.putRegister(h.cbar()[j]).putRegister(h.sctlr()[j]).put(h.ttbr()[j], 3);
+            w.putRegister(h.cbar()[j]).putRegister(h.sctlr()[j]).put(h.ttbr()[j], tableBits);
         }
         SmmuV3 v = s.v3();
         w.put(v.smmuen()).put(v.gbpaAbort());
         for (int i = 0; i < entries.length; i++) {
-            w.put(v.ste(i), 12);
+            w.put(v.ste(i), 8 + tableBits);
         }
         DriverState d = s.driver();
         for (Shadow x : d.shadow()) {
-            w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8);
+            w.put(x.valid()).put(x.id(), 16).put(x.mask(), 16).put(x.type(), 2).put(x.cbndx(), 8).put(x.count(), 8).put(x.group() + 1, groupBits);
         }
         w.put(d.numGroups(), smeBits);
         for (int j = 0; j < banks; j += 64) {
@@ -121,7 +128,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (int i : d.smendx()) {
             w.put(i + 1, smeBits);
         }
-        w.put(d.domain(), 2).put(d.cb() + 1, cbBits).put(d.directFailed()).put(d.directMapped());
+        w.put(d.domain(), 2).put(d.cb() + 1, cbBits).put(d.directFailed()).put(d.directMapped()).put(d.group() + 1, groupBits);
     }
 
     @Override
@@ -145,18 +152,19 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (int j = 0; j < banks; j++) {
             cbar[j] = r.getInt(32);
             sctlr[j] = r.getInt(32);
-            ttbr[j] = r.getInt(3);
+            ttbr[j] = r.getInt(tableBits);
         }
         boolean smmuen = r.getBoolean();
         boolean gbpaAbort = r.getBoolean();
         int[] ste = new int[entries.length];
         for (int i = 0; i < ste.length; i++) {
-            ste[i] = r.getInt(12);
+            ste[i] = r.getInt(8 + tableBits);
         }
         SmmuV3 v3 = new SmmuV3(smmuen, gbpaAbort, ste);
         List<Shadow> shadow = new ArrayList<>(groups);
         for (int i = 0; i < groups; i++) {
-            shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8)));
+            shadow.add(new Shadow(r.getBoolean(), r.getInt(16), r.getInt(16), r.getInt(2), r.getInt(8), r.getInt(8),
+                    r.getInt(groupBits) - 1));
         }
         int numGroups = r.getInt(smeBits);
         java.math.BigInteger map = java.math.BigInteger.ZERO;
@@ -199,6 +207,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         for (int i = 0; i < n; i++) {
             idx[i] = r.getInt(smeBits) - 1;
         }
-        return new DeviceState(probe, idx, r.getInt(2), r.getInt(cbBits) - 1, r.getBoolean(), r.getBoolean());
+        return new DeviceState(probe, idx, r.getInt(2), r.getInt(cbBits) - 1, r.getBoolean(), r.getBoolean(),
+                r.getInt(groupBits) - 1);
     }
 }

@@ -223,7 +223,7 @@ public record HandoffConfig(
         List<Master> masters = p.masters();
         for (int k = 0; k < masters.size(); k++) {
             String label = masters.size() == 1 ? "other" : "other" + (k + 1);
-            out.add(new Client(k + 1, label, masters.get(k).name(), masters.get(k).streams(), Tables.OTHER_DEFAULT));
+            out.add(new Client(k + 1, label, masters.get(k).name(), masters.get(k).streams(), Tables.otherDefault(k + 1)));
         }
         return List.copyOf(out);
     }

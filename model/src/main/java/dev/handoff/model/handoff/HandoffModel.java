@@ -565,7 +565,9 @@ public final class HandoffModel implements Model<HandoffState> {
 
     /** What each translation table holds in this state. */
     public IntFunction<TableView> tables(HandoffState s) {
-        return id -> switch (id) {
+        // the display's default domain is its group's: another client's, when it joined that client's group
+        int displayDomain = s.display().group() > 0 ? config.clients().get(s.display().group()).table() : Tables.DISPLAY_DEFAULT;
+        return id -> switch (id == displayDomain ? Tables.DISPLAY_DEFAULT : id == Tables.DISPLAY_DEFAULT ? -1 : id) {
             case Tables.FIRMWARE -> config.fwTranslated()
                     ? new TableView(List.of(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages())),
                             s.tables() == PageState.WRITTEN)

@@ -101,7 +101,11 @@ public final class StateFields {
     private static Map<String, String> devices(HandoffConfig c, HandoffState s) {
         Map<String, String> f = new LinkedHashMap<>();
         for (Client x : c.clients()) {
-            device(f, x.label(), s.device(x.index()));
+            DeviceState d = s.device(x.index());
+            device(f, x.label(), d);
+            if (d.group() >= 0 && d.group() != x.index()) {
+                f.put("iommu-core." + x.label() + ".group", "joined " + c.clients().get(d.group()).label() + "'s");
+            }
         }
         return f;
     }

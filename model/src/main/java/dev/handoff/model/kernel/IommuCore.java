@@ -97,10 +97,10 @@ public final class IommuCore {
             case CoreStep.DefaultDomain x -> ok;
             case CoreStep.DirectMap x -> ok && c.directMapBeforeAttach() && d.domain() == DeviceState.DMA
                     && hasDirectRegions(c, step.device());
-            case CoreStep.AttachBank x -> ok && d.domain() == DeviceState.DMA;
+            case CoreStep.AttachBank x -> ok && d.domain() == DeviceState.DMA && d.group() == step.device();
             case CoreStep.AttachS2cr x -> ok && d.domain() != DeviceState.NO_DOMAIN && s2crChanges(s, d, x.entry());
             case CoreStep.AttachSte x -> ok && d.domain() != DeviceState.NO_DOMAIN;
-            case CoreStep.DirectMapRetry x -> ok && (c.directMapBeforeAttach() ? d.directFailed()
+            case CoreStep.DirectMapRetry x -> ok && d.group() == step.device() && (c.directMapBeforeAttach() ? d.directFailed()
                     : d.domain() == DeviceState.DMA && hasDirectRegions(c, step.device()));
             case CoreStep.ProbeFinalize x -> ok && c.lateSid();
         };
@@ -127,8 +127,10 @@ public final class IommuCore {
                     : allocSmes(s, c, dev);
             case CoreStep.WriteS2cr w -> ArmSmmuDriver.writeS2cr(s, c, d.smendx()[w.entry()]);
             case CoreStep.WriteSmr w -> ArmSmmuDriver.writeSmr(s, c, d.smendx()[w.entry()]);
-            case CoreStep.DefaultDomain x -> s.withDevice(dev, d.withDomain(defaultDomainType(c, dev)));
-            case CoreStep.DirectMap x -> s.withDevice(dev, c.mapBeforeAttachWorks() ? d.withDirect(false, true)
+            case CoreStep.DefaultDomain x -> c.v3() ? s.withDevice(dev, d.withGroup(dev).withDomain(defaultDomainType(c, dev)))
+                    : deviceGroup(s, c, dev);
+            // a device joining a group maps into the group's default domain, attached already
+            case CoreStep.DirectMap x -> s.withDevice(dev, c.mapBeforeAttachWorks() || d.group() != dev ? d.withDirect(false, true)
                     : d.withDirect(true, false));
             case CoreStep.AttachBank x -> {
                 int cb = s.driver().firstFreeBank(c.banks());
@@ -158,6 +160,61 @@ public final class IommuCore {
             // tegra186_mc_client_sid_override: a locked override (WRITE_ACCESS_DISABLED) is left alone
             case CoreStep.ProbeFinalize x -> c.mcSidLocked() ? s : s.withMcSid(c.displayKernelSid());
         };
+    }
+
+    /**
+     * {@code arm_smmu_device_group} (6.12 arm-smmu.c:1532), then {@code __iommu_probe_device}
+     * (iommu.c:562-570). The group is the one the device's last stream map entry remembers
+     * ({@code group = s2crs[idx].group} for each entry, so an entry with none makes it NULL
+     * again), -EINVAL when two entries remember different groups; with none, a new group, which
+     * every entry then remembers. A device that joins a group with a domain is attached to that
+     * domain (same context bank, no default-domain setup of its own); a new group gets its
+     * default domain. On -EINVAL the probe fails and {@code arm_smmu_release_device} frees the
+     * entries ({@code arm_smmu_master_free_smes}), written in the same step.
+     */
+    static HandoffState deviceGroup(HandoffState s, HandoffConfig c, int dev) {
+        DeviceState d = s.device(dev);
+        List<Shadow> sh = new ArrayList<>(s.driver().shadow());
+        int group = -1;
+        for (int idx : d.smendx()) {
+            int g = sh.get(idx).group();
+            if (group >= 0 && g >= 0 && group != g) {
+                return freeSmes(s, c, dev);
+            }
+            group = g;
+        }
+        if (group < 0) {
+            for (int idx : d.smendx()) {
+                sh.set(idx, sh.get(idx).withGroup(dev));
+            }
+            return s.withDriver(s.driver().withShadow(sh))
+                    .withDevice(dev, d.withGroup(dev).withDomain(defaultDomainType(c, dev)));
+        }
+        DeviceState leader = s.device(group);
+        return s.withDevice(dev, d.withGroup(group).withDomain(leader.domain()).withCb(leader.cb()));
+    }
+
+    /** {@code arm_smmu_master_free_smes}: each entry's count--, at 0 back to its initial value and written. */
+    private static HandoffState freeSmes(HandoffState s, HandoffConfig c, int dev) {
+        DeviceState d = s.device(dev);
+        List<Shadow> sh = new ArrayList<>(s.driver().shadow());
+        List<Integer> freed = new ArrayList<>();
+        for (int idx : d.smendx()) {
+            Shadow t = sh.get(idx).withCount(sh.get(idx).count() - 1);
+            if (t.count() == 0) {
+                Shadow init = Shadow.initial(c.disableBypass());
+                t = new Shadow(false, t.id(), t.mask(), init.type(), init.cbndx(), 0);
+                freed.add(idx);
+            }
+            sh.set(idx, t);
+        }
+        int[] none = new int[d.smendx().length];
+        java.util.Arrays.fill(none, -1);
+        HandoffState t = s.withDriver(s.driver().withShadow(sh)).withDevice(dev, d.withProbe(DeviceState.FAILED, none));
+        for (int idx : freed) {
+            t = ArmSmmuDriver.writeSmr(ArmSmmuDriver.writeS2cr(t, c, idx), c, idx);
+        }
+        return t;
     }
 
     /** SCTLR of a Linux stage-1 domain: M | TRE | AFE | CFRE | CFIE | ASIDPNE ({@code arm_smmu_write_context_bank}). */

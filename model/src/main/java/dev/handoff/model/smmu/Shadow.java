@@ -3,9 +3,15 @@ package dev.handoff.model.smmu;
 /**
  * The arm-smmu driver's software copy of one stream map entry: {@code struct arm_smmu_smr}
  * ({@code u16 id, u16 mask, bool valid}) and {@code struct arm_smmu_s2cr}
- * ({@code type, privcfg, u8 cbndx, int count}).
+ * ({@code type, privcfg, u8 cbndx, int count, struct iommu_group *group}). The group is named by
+ * the client that created it ({@code arm_smmu_device_group} remembers it per entry), -1 for NULL.
  */
-public record Shadow(boolean valid, int id, int mask, int type, int cbndx, int count) {
+public record Shadow(boolean valid, int id, int mask, int type, int cbndx, int count, int group) {
+    /** An entry with no group. */
+    public Shadow(boolean valid, int id, int mask, int type, int cbndx, int count) {
+        this(valid, id, mask, type, cbndx, count, -1);
+    }
+
     public Shadow {
         id &= 0xffff;
         mask &= 0xffff;
@@ -18,14 +24,18 @@ public record Shadow(boolean valid, int id, int mask, int type, int cbndx, int c
     }
 
     public Shadow withSmr(boolean v, int newId, int newMask) {
-        return new Shadow(v, newId, newMask, type, cbndx, count);
+        return new Shadow(v, newId, newMask, type, cbndx, count, group);
     }
 
     public Shadow withS2cr(int newType, int newCbndx) {
-        return new Shadow(valid, id, mask, newType, newCbndx, count);
+        return new Shadow(valid, id, mask, newType, newCbndx, count, group);
     }
 
     public Shadow withCount(int c) {
-        return new Shadow(valid, id, mask, type, cbndx, c);
+        return new Shadow(valid, id, mask, type, cbndx, c, group);
+    }
+
+    public Shadow withGroup(int g) {
+        return new Shadow(valid, id, mask, type, cbndx, count, g);
     }
 }

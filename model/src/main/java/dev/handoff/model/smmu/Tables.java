@@ -14,12 +14,17 @@ public final class Tables {
     public static final int DISPLAY_DEFAULT = 2;
     /** The display driver's own domain ({@code msm_iommu_new}). */
     public static final int DISPLAY_OWN = 3;
-    /** The unrelated master's default DMA domain. */
+    /** The first other master's default DMA domain ({@link #otherDefault}). */
     public static final int OTHER_DEFAULT = 4;
     /** Another context's tables, left behind in a bank by firmware: what they map is unknown here. */
     public static final int FOREIGN = 5;
 
     private Tables() {
+    }
+
+    /** The default DMA domain of other master {@code k} (1-based): 4, then 6, 7, … past {@link #FOREIGN}. */
+    public static int otherDefault(int k) {
+        return k == 1 ? OTHER_DEFAULT : FOREIGN + k - 1;
     }
 
     public static String name(int id) {
@@ -30,7 +35,7 @@ public final class Tables {
             case DISPLAY_OWN -> "display-driver-domain";
             case OTHER_DEFAULT -> "other-default-domain";
             case FOREIGN -> "foreign-context-tables";
-            default -> "table" + id;
+            default -> id > FOREIGN ? "other" + (id - FOREIGN + 1) + "-default-domain" : "table" + id;
         };
     }
 }
