@@ -158,4 +158,36 @@ class MultiClientVerdictsTest {
             assertEquals(3, s.display().cb());
         }
     }
+
+    /**
+     * kernel.probe-order=any: the IOMMU core probes clients in every order iommu_probe_device_lock
+     * allows. On Juno with four other clients the display's attach then finds a bank in the runs
+     * where it probes early and none where it probes last; display-last reaches only the latter.
+     */
+    @Test
+    void anyProbeOrderReachesBothSidesOfBankExhaustion() {
+        List<Master> four = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            four.add(master("m" + k, new StreamEntry(0x100 + k, 0)));
+        }
+        Platform p = Platforms.JUNO.withMasters(four);
+        HandoffModel any = new HandoffModel(Scenario.of(p, "stock-bypass", Map.of(dev.handoff.model.scenario.Knobs.KERNEL_PROBE_ORDER, "any")), true);
+        Set<Integer> displayBanks = new java.util.TreeSet<>();
+        int maxMidProbe = 0;
+        for (HandoffState s : Models.reachable(any)) {
+            int mid = 0;
+            for (int c = 0; c < s.devices().size(); c++) {
+                mid += s.probePc(c) > 0 && !any.clientDone(s, c) ? 1 : 0;
+            }
+            maxMidProbe = Math.max(maxMidProbe, mid);
+            if (s.failure() == null && any.kernelDone(s)) {
+                displayBanks.add(s.display().cb());
+            }
+        }
+        assertEquals(Set.of(-1, 0, 1, 2, 3), displayBanks, "every position of the display among the four");
+        assertEquals(1, maxMidProbe, "one probe at a time (iommu_probe_device_lock)");
+        for (HandoffState s : done(p, "stock-bypass")) {
+            assertEquals(-1, s.display().cb(), "display-last: the others took every bank");
+        }
+    }
 }

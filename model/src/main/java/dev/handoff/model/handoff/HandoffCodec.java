@@ -29,7 +29,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     private final int[] entries;
     private final int fwBits;
     private final int driverBits;
-    private final int coreBits;
+    private final int[] probeBits;
     private final int ddrvBits;
     /** An SME index + 1 (0: none) or {@code num_mapping_groups}: 0..groups. */
     private final int smeBits;
@@ -42,22 +42,22 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     private final int words;
 
     /**
-     * @param programs the lengths of the firmware's, arm-smmu's, the IOMMU core's and the display
-     *                 driver's programs: their counters run from 0 to the length
+     * The lengths of the firmware's, arm-smmu's, each client's probe and the display driver's
+     * programs fix their counters' widths: each runs from 0 to its length.
      */
-    HandoffCodec(HandoffConfig c, int fwSteps, int driverSteps, int coreSteps, int ddrvSteps) {
+    HandoffCodec(HandoffConfig c, int fwSteps, int driverSteps, int[] probeSteps, int ddrvSteps) {
         this.groups = c.groups();
         this.banks = c.banks();
         this.entries = c.clients().stream().mapToInt(x -> x.streams().size()).toArray();
         this.fwBits = bitsFor(fwSteps);
         this.driverBits = bitsFor(driverSteps);
-        this.coreBits = bitsFor(coreSteps);
+        this.probeBits = java.util.Arrays.stream(probeSteps).map(HandoffCodec::bitsFor).toArray();
         this.ddrvBits = bitsFor(ddrvSteps);
         this.smeBits = bitsFor(groups);
         this.cbBits = bitsFor(banks);
         this.groupBits = bitsFor(entries.length);
         this.tableBits = bitsFor(c.clients().stream().mapToInt(Client::table).max().orElse(0) | Tables.FOREIGN);
-        int bits = fwBits + driverBits + coreBits + ddrvBits + 1
+        int bits = fwBits + driverBits + java.util.Arrays.stream(probeBits).sum() + ddrvBits + 1
                 + 32 + groups * 64 + banks * (64 + tableBits)
                 + 2 + (8 + tableBits) * entries.length
                 + groups * (1 + 16 + 16 + 2 + 8 + 8 + groupBits) + smeBits + banks + 1 + 32
@@ -83,7 +83,11 @@ final class HandoffCodec implements StateCodec<HandoffState> {
     @Override
     public void encode(HandoffState s, long[] out, int off) {
         BitPacker w = BitPacker.writer(out, off, words);
-        w.put(s.fwPc(), fwBits).put(s.driverPc(), driverBits).put(s.corePc(), coreBits).put(s.ddrvPc(), ddrvBits).put(s.mcPc(), 1);
+        w.put(s.fwPc(), fwBits).put(s.driverPc(), driverBits);
+        for (int i = 0; i < probeBits.length; i++) {
+            w.put(s.probePc(i), probeBits[i]);
+        }
+        w.put(s.ddrvPc(), ddrvBits).put(s.mcPc(), 1);
         SmmuV2 h = s.v2();
         w.putRegister(h.scr0());
         for (int i = 0; i < groups; i++) {
@@ -136,7 +140,10 @@ final class HandoffCodec implements StateCodec<HandoffState> {
         BitPacker r = BitPacker.reader(in, off);
         int fwPc = r.getInt(fwBits);
         int driverPc = r.getInt(driverBits);
-        int corePc = r.getInt(coreBits);
+        List<Integer> probePc = new ArrayList<>(probeBits.length);
+        for (int b : probeBits) {
+            probePc.add(r.getInt(b));
+        }
         int ddrvPc = r.getInt(ddrvBits);
         int mcPc = r.getInt(1);
         int scr0 = r.getInt(32);
@@ -197,7 +204,7 @@ final class HandoffCodec implements StateCodec<HandoffState> {
             failure = new Failure(kind, new Witness(o, sid, iova, pa, ""));
         }
         int corrupted = r.getInt(2);
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, new SmmuV2(scr0, smr, s2cr, cbar, sctlr, ttbr),
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, new SmmuV2(scr0, smr, s2cr, cbar, sctlr, ttbr),
                 v3, driver, devices, dd, tables, fb, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 

@@ -76,7 +76,8 @@ public record HandoffConfig(
         boolean displayModule,
         boolean unusedClocksGated,
         boolean directMapBeforeAttach,
-        boolean mcSidLocked) {
+        boolean mcSidLocked,
+        boolean anyProbeOrder) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -156,7 +157,7 @@ public record HandoffConfig(
                 s.is(Knobs.KERNEL_DISPLAY_DRIVER, "module"),
                 // on ACPI the display's clocks and power are the firmware's, not Linux clock or genpd providers'
                 !acpi && s.is(Knobs.KERNEL_CLK_IGNORE_UNUSED, "no"), s.is(Knobs.KERNEL_DIRECT_MAP_ORDER, "before-attach"),
-                s.is(Knobs.FW_MC_SID_LOCK, "locked"));
+                s.is(Knobs.FW_MC_SID_LOCK, "locked"), s.is(Knobs.KERNEL_PROBE_ORDER, "any"));
     }
 
 

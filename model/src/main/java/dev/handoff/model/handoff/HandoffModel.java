@@ -61,7 +61,8 @@ public final class HandoffModel implements Model<HandoffState> {
     private final ConstraintAdapter constraints;
     private final List<FirmwareStep> firmware;
     private final List<DriverStep> driver;
-    private final List<CoreStep> core;
+    /** Each client's probe program, indexed as {@link HandoffConfig#clients()}. */
+    private final List<List<CoreStep>> probes;
     private final List<DisplayDriverStep> ddrv;
     private final List<Slot> slots = new ArrayList<>();
     private final List<Action> actions = new ArrayList<>();
@@ -92,7 +93,7 @@ public final class HandoffModel implements Model<HandoffState> {
     private record DriverSlot(int pc) implements Slot {
     }
 
-    private record CoreSlot(int pc) implements Slot {
+    private record CoreSlot(int client, int pc) implements Slot {
     }
 
     private record DdrvSlot(int pc) implements Slot {
@@ -134,7 +135,7 @@ public final class HandoffModel implements Model<HandoffState> {
         this.constraints = constraints;
         this.firmware = Firmware.program(config);
         this.driver = ArmSmmuDriver.program(config);
-        this.core = IommuCore.program(config);
+        this.probes = IommuCore.programs(config);
         this.ddrv = DisplayDriver.program(config);
         for (int i = 0; i < firmware.size(); i++) {
             add(new FwSlot(i), "firmware", firmware.get(i).name().toLowerCase().replace('_', '-'), firmware.get(i).citation());
@@ -149,8 +150,11 @@ public final class HandoffModel implements Model<HandoffState> {
         }
         add(new LateInitSlot(), "kernel-init", "late_initcall_sync",
                 "clk_disable_unused, genpd_power_off_unused: gate clocks and power domains nobody claimed");
-        for (int i = 0; i < core.size(); i++) {
-            add(new CoreSlot(i), "iommu-core", core.get(i).name(), core.get(i).citation());
+        for (int client : config.probeOrder()) {
+            List<CoreStep> p = probes.get(client);
+            for (int i = 0; i < p.size(); i++) {
+                add(new CoreSlot(client, i), "iommu-core", p.get(i).name(), p.get(i).citation());
+            }
         }
         for (int i = 0; i < ddrv.size(); i++) {
             add(new DdrvSlot(i), "display-driver", ddrv.get(i).name(), ddrv.get(i).citation());
@@ -177,7 +181,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 }
             }
         }
-        this.codec = new HandoffCodec(config, firmware.size(), driver.size(), core.size(), ddrv.size());
+        this.codec = new HandoffCodec(config, firmware.size(), driver.size(), probes.stream().mapToInt(List::size).toArray(), ddrv.size());
     }
 
     private void add(Slot slot, String actor, String name, String citation) {
@@ -280,7 +284,8 @@ public final class HandoffModel implements Model<HandoffState> {
         int groups = config.groups();
         int banks = config.banks();
         List<DeviceState> devices = config.clients().stream().map(c -> DeviceState.initial(c.streams().size())).toList();
-        return List.of(new HandoffState(0, 0, 0, 0, 0, SmmuV2.reset(groups, banks),
+        List<Integer> pcs = java.util.Collections.nCopies(config.clients().size(), 0);
+        return List.of(new HandoffState(0, 0, pcs, 0, 0, SmmuV2.reset(groups, banks),
                 SmmuV3.reset(config.clients().size()), DriverState.empty(groups), devices, DisplayDriverState.INITIAL, PageState.FIRMWARE, PageState.FIRMWARE,
                 HandoffState.FBDRV_ABSENT, Scanout.STOPPED, false, false, 0, null, 0));
     }
@@ -323,8 +328,38 @@ public final class HandoffModel implements Model<HandoffState> {
         return firstApplicable(driver, s.driverPc(), step -> ArmSmmuDriver.applies(step, s, config));
     }
 
-    private int coreNext(HandoffState s) {
-        return firstApplicable(core, s.corePc(), step -> IommuCore.applies(step, s, config));
+    private int clientNext(HandoffState s, int client) {
+        return firstApplicable(probes.get(client), s.probePc(client), step -> IommuCore.applies(step, s, config));
+    }
+
+    /** Client {@code client}'s IOMMU probe has run to its end (or was never to run). */
+    public boolean clientDone(HandoffState s, int client) {
+        return clientNext(s, client) == probes.get(client).size();
+    }
+
+    /**
+     * Whether client {@code client} may begin its IOMMU probe. {@code __iommu_probe_device} runs
+     * under {@code iommu_probe_device_lock}: no other client is half-way through its probe. With
+     * {@code kernel.probe-order=display-last} the clients also keep {@link HandoffConfig#probeOrder()}.
+     */
+    private boolean mayStart(HandoffState s, int client) {
+        if (!config.anyProbeOrder()) {
+            for (int c : config.probeOrder()) {
+                if (c == client) {
+                    return true;
+                }
+                if (!clientDone(s, c)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int c : config.probeOrder()) {
+            if (c != client && s.probePc(c) > 0 && !clientDone(s, c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int ddrvNext(HandoffState s) {
@@ -389,8 +424,14 @@ public final class HandoffModel implements Model<HandoffState> {
         return driverNext(s) == driver.size();
     }
 
+    /** Every client's IOMMU probe has run. */
     public boolean coreDone(HandoffState s) {
-        return coreNext(s) == core.size();
+        for (int c = 0; c < probes.size(); c++) {
+            if (!clientDone(s, c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean ddrvDone(HandoffState s) {
@@ -421,9 +462,11 @@ public final class HandoffModel implements Model<HandoffState> {
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
             case LateInitSlot l -> firmwareDone(s) && driverDone(s) && !s.lateInit()
                     && (config.displayModule() ? s.ddrvPc() == 0 && !displayProbing(s) : ddrvDone(s)) ? lateInit(s) : null;
-            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && coreNext(s) == c.pc() && deviceExists(s, core.get(c.pc()))
-                    ? IommuCore.apply(core.get(c.pc()), s, config).withCorePc(c.pc() + 1) : null;
-            case DdrvSlot d -> (ddrv.get(d.pc()) instanceof DisplayDriverStep.HubReset ? driverDone(s) : coreDone(s) && driverDone(s))
+            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && clientNext(s, c.client()) == c.pc()
+                    && deviceExists(s, probes.get(c.client()).get(c.pc())) && (c.pc() > 0 || mayStart(s, c.client()))
+                    ? IommuCore.apply(probes.get(c.client()).get(c.pc()), s, config).withProbePc(c.client(), c.pc() + 1) : null;
+            // the display driver binds once its device's IOMMU probe has run (really_probe: dma_configure first)
+            case DdrvSlot d -> (ddrv.get(d.pc()) instanceof DisplayDriverStep.HubReset ? driverDone(s) : clientDone(s, 0) && driverDone(s))
                     && firmwareDone(s) && ddrvNext(s) == d.pc() && (!config.displayModule() || s.lateInit())
                     ? DisplayDriver.apply(ddrv.get(d.pc()), s, config).withDdrvPc(d.pc() + 1) : null;
             case MemSlot m -> firmwareDone(s) ? memory(m.action(), s) : null;

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * @param fwPc       firmware
  * @param driverPc   arm-smmu driver probe
- * @param corePc     IOMMU core (every client device, in bus order)
+ * @param probePc    IOMMU core: each client's probe program counter, indexed as {@link HandoffConfig#clients()}
  * @param ddrvPc     display driver
  * @param mcPc       Tegra memory-controller probe (early SID override)
  * @param v2         SMMUv2 registers (at reset and unused when the SMMU is v3)
@@ -40,13 +40,14 @@ import java.util.List;
  *                   bit 0 the framebuffer, bit 1 the firmware page tables (sticky, not final)
  */
 public record HandoffState(
-        int fwPc, int driverPc, int corePc, int ddrvPc, int mcPc,
+        int fwPc, int driverPc, List<Integer> probePc, int ddrvPc, int mcPc,
         SmmuV2 v2, SmmuV3 v3, DriverState driver, List<DeviceState> devices,
         DisplayDriverState ddrv, PageState tables, PageState framebuffer, int fbdrv, Scanout scanout,
         boolean extraPipe, boolean lateInit, int mcSid, Failure failure, int corrupted) {
 
     public HandoffState {
         devices = List.copyOf(devices);
+        probePc = List.copyOf(probePc);
     }
 
     public static final int FBDRV_ABSENT = 0;
@@ -56,39 +57,56 @@ public record HandoffState(
     public static final int CORRUPTED_TABLES = 2;
 
     public HandoffState withFwPc(int v) {
-        return new HandoffState(v, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(v, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriverPc(int v) {
-        return new HandoffState(fwPc, v, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, v, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
-    public HandoffState withCorePc(int v) {
-        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+    /** Client {@code i}'s probe program counter replaced. */
+    public HandoffState withProbePc(int i, int v) {
+        List<Integer> l = new ArrayList<>(probePc);
+        l.set(i, v);
+        return new HandoffState(fwPc, driverPc, l, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+    }
+
+    /** Client {@code i}'s probe program counter. */
+    public int probePc(int i) {
+        return probePc.get(i);
+    }
+
+    /** Steps the IOMMU core has taken, over every client. */
+    public int corePc() {
+        int n = 0;
+        for (int pc : probePc) {
+            n += pc;
+        }
+        return n;
     }
 
     public HandoffState withDdrvPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, v, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, v, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcPc(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, v, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, v, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV2(SmmuV2 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withV3(SmmuV3 v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDriver(DriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, v, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, v, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withDevices(List<DeviceState> v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, v, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     /** Client {@code i}'s state replaced. */
@@ -109,42 +127,42 @@ public record HandoffState(
     }
 
     public HandoffState withDdrv(DisplayDriverState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, v, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, v, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withTables(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, v, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFramebuffer(PageState v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, v, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, v, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withFbdrv(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, v, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, v, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withScanout(Scanout v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, v, extraPipe, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, v, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withExtraPipe(boolean v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, v, lateInit, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, v, lateInit, mcSid, failure, corrupted);
     }
 
     public HandoffState withLateInit(boolean v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, mcSid, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, v, mcSid, failure, corrupted);
     }
 
     public HandoffState withMcSid(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, v, failure, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, v, failure, corrupted);
     }
 
     public HandoffState withFailure(Failure v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, v, corrupted);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, v, corrupted);
     }
 
     public HandoffState withCorrupted(int v) {
-        return new HandoffState(fwPc, driverPc, corePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, v);
+        return new HandoffState(fwPc, driverPc, probePc, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, v);
     }
 }

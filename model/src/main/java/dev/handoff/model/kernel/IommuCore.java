@@ -21,13 +21,20 @@ public final class IommuCore {
     private IommuCore() {
     }
 
-    /** Every client in {@link HandoffConfig#probeOrder()}, one after the other. */
-    public static List<CoreStep> program(HandoffConfig c) {
-        List<CoreStep> p = new ArrayList<>();
-        for (int i : c.probeOrder()) {
-            device(p, c, c.clients().get(i));
+    /**
+     * Each client's probe, indexed as {@link HandoffConfig#clients()}; a client the kernel never
+     * probes ({@link HandoffConfig#probeOrder()} leaves it out) has none.
+     */
+    public static List<List<CoreStep>> programs(HandoffConfig c) {
+        List<List<CoreStep>> out = new ArrayList<>();
+        for (Client client : c.clients()) {
+            List<CoreStep> p = new ArrayList<>();
+            if (c.probeOrder().contains(client.index())) {
+                device(p, c, client);
+            }
+            out.add(List.copyOf(p));
         }
-        return p;
+        return out;
     }
 
     private static void device(List<CoreStep> p, HandoffConfig c, Client client) {

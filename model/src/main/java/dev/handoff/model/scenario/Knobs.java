@@ -54,6 +54,7 @@ public final class Knobs {
     public static final String KERNEL_DISPLAY_DRIVER = "kernel.display-driver";
     public static final String KERNEL_DIRECT_MAP_ORDER = "kernel.direct-map-order";
     public static final String KERNEL_CLK_IGNORE_UNUSED = "kernel.clk-ignore-unused";
+    public static final String KERNEL_PROBE_ORDER = "kernel.probe-order";
 
     private static final Map<String, Knob> ALL = new LinkedHashMap<>();
 
@@ -189,6 +190,11 @@ public final class Knobs {
                 + " them clk_disable_unused and genpd_power_off_unused gate a display the firmware left running (efifb"
                 + " claims no clock) before a modular driver binds: the engine stops [UNVERIFIED: that it stops cleanly"
                 + " rather than hanging a transaction in flight].", "no", "yes");
+        add(KERNEL_PROBE_ORDER, Knob.Kind.KERNEL, "The order in which the IOMMU core probes the SMMU's clients. A client is"
+                + " probed when its driver binds (really_probe -> dma_configure -> of_iommu_configure), one at a time"
+                + " (__iommu_probe_device runs under iommu_probe_device_lock); which driver binds first depends on"
+                + " initcall levels, module loading and deferral, which no DT fixes. 'display-last': every other client"
+                + " in DT order, then the display; 'any': every order the lock allows.", "display-last", "any");
     }
 
     private Knobs() {
