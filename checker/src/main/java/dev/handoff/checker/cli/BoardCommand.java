@@ -164,7 +164,7 @@ final class BoardCommand implements Callable<Integer> {
             // the board's facts are its platform's knob defaults; policies set no hardware fact
             String prefix = targets.size() > 1 ? t.platform().name() + "." : "";
             results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
-                    !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                    !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, exploration.crossCheck, listener, (label, o) -> {
                         if (traceOut != null) {
                             HandoffReports.writeTraces(traceOut, prefix + label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
                         }

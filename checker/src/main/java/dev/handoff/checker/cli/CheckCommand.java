@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter out = spec.commandLine().getOut();
         HandoffCheck.Outcome o = HandoffCheck.run(s, names, !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings,
-                Verbosity.search(spec, exploration.progress));
+                Verbosity.search(spec, exploration.progress), exploration.crossCheck);
         if (traceOut != null) {
             for (java.nio.file.Path p : HandoffReports.writeTraces(traceOut, "", o)) {
                 Verbosity.info(spec).println("handoff: wrote " + p);

@@ -1,5 +1,7 @@
 package dev.handoff.checker.cli;
 
+import dev.handoff.checker.engine.Reduction;
+
 import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.SearchStrategy;
 import dev.handoff.checker.engine.StoreMode;
@@ -45,12 +47,24 @@ final class ExplorationOptions {
                     + " Past it the run stops as inconclusive (exit 20).")
     Long memory;
 
+    @Option(names = "--reduction", paramLabel = "none|symmetry", defaultValue = "none",
+            converter = ReductionConverter.class, completionCandidates = Names.Reductions.class,
+            description = "State-space reduction (default: ${DEFAULT-VALUE}): symmetry explores one state per class of"
+                    + " interchangeable clients (other masters alike but for their stream IDs, with"
+                    + " kernel.probe-order=any); verdicts are the same, counterexamples are real runs.")
+    Reduction reduction;
+
+    @Option(names = "--cross-check",
+            description = "Run every check reduced and unreduced, report both state counts, and fail with exit 70 if"
+                    + " any verdict or severity differs.")
+    boolean crossCheck;
+
     @Option(names = "--progress",
             description = "Print progress lines even when standard error is not a terminal (for CI logs).")
     boolean progress;
 
     ExplorationSettings settings(ExplorationSettings base) {
-        ExplorationSettings s = base.withStrategy(strategy).withStore(store);
+        ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction);
         if (workers != null) {
             if (workers < 1 || workers > 1024) {
                 throw new ParameterException(spec.commandLine(),
@@ -87,6 +101,18 @@ final class ExplorationOptions {
                 default -> throw new picocli.CommandLine.TypeConversionException(
                         "'" + value + "' is not a strategy (allowed: bfs, dfs)");
             };
+        }
+    }
+
+    static final class ReductionConverter implements picocli.CommandLine.ITypeConverter<Reduction> {
+        @Override
+        public Reduction convert(String value) {
+            for (Reduction r : Reduction.values()) {
+                if (r.label().equals(value)) {
+                    return r;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a reduction (allowed: none, symmetry)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.handoff.checker.cli;
 import dev.handoff.checker.engine.ExplorationResult;
 import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.Explorer;
+import dev.handoff.checker.engine.Reduction;
 import dev.handoff.checker.engine.PropertyResult;
 import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Statistics;
@@ -69,8 +70,17 @@ final class HandoffCheck {
                    long constraintQueries, long constraintSolves) {
     }
 
+    /**
+     * @param reduction       what the search cut ({@link Reduction#label()})
+     * @param unreducedStates distinct states of the unreduced search when the run was cross-checked, else -1
+     * @param classes         the model's classes of interchangeable clients, as client labels
+     */
+    record Reduced(String reduction, long unreducedStates, List<List<String>> classes) {
+        static final Reduced NONE = new Reduced("none", -1, List.of());
+    }
+
     record Outcome(Scenario scenario, List<PropertyOutcome> properties, Statistics stats, String stopReason,
-                   Pruning pruning) {
+                   Pruning pruning, Reduced reduced) {
         /** A label for reports: platform, policy and the knobs given on top of it. */
         String label(java.util.Map<String, String> shown) {
             StringBuilder sb = new StringBuilder(scenario.platform().name());
@@ -124,9 +134,52 @@ final class HandoffCheck {
         return run(scenario, propertyNames, pruning, false, counterexamples, settings, listener);
     }
 
-    /** @param countSaved count the states pruning saved (costly: {@link HandoffModel#statesSaved}) */
     static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, boolean countSaved, int counterexamples,
                        ExplorationSettings settings, SearchListener listener) {
+        return run(scenario, propertyNames, pruning, countSaved, counterexamples, settings, listener, false);
+    }
+
+    /**
+     * @param countSaved count the states pruning saved (costly: {@link HandoffModel#statesSaved})
+     * @param crossCheck with a reduction, run unreduced as well and fail if a verdict differs
+     * @throws CrossCheckException if the reduced and unreduced runs disagree
+     */
+    static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, boolean countSaved, int counterexamples,
+                       ExplorationSettings settings, SearchListener listener, boolean crossCheck) {
+        Outcome o = runOnce(scenario, propertyNames, pruning, countSaved, counterexamples, settings, listener);
+        if (!crossCheck || settings.reduction() == Reduction.NONE) {
+            return o;
+        }
+        Outcome full = runOnce(scenario, propertyNames, pruning, false, counterexamples,
+                settings.withReduction(Reduction.NONE), SearchListener.NONE);
+        for (int i = 0; i < o.properties().size(); i++) {
+            PropertyOutcome a = o.properties().get(i);
+            PropertyOutcome b = full.properties().get(i);
+            if (a.verdict() != b.verdict() || a.severity() != b.severity()) {
+                throw new CrossCheckException("cross-check failed on " + scenario.platform().name() + " "
+                        + scenario.policy() + " " + scenario.knobs() + ": " + a.name() + " is " + describe(a) + " with "
+                        + settings.reduction().label() + " reduction but " + describe(b) + " without");
+            }
+        }
+        return new Outcome(o.scenario(), o.properties(), o.stats(), o.stopReason(), o.pruning(),
+                new Reduced(o.reduced().reduction(), full.stats().distinctStates(), o.reduced().classes()));
+    }
+
+    private static String describe(PropertyOutcome p) {
+        return p.verdict().name() + (p.severity() == null ? "" : ":" + p.severity().label());
+    }
+
+    /** The reduced and the unreduced search of a cross-check gave different verdicts: a bug in a reduction. */
+    static final class CrossCheckException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CrossCheckException(String message) {
+            super(message);
+        }
+    }
+
+    private static Outcome runOnce(Scenario scenario, List<String> propertyNames, boolean pruning, boolean countSaved,
+                                   int counterexamples, ExplorationSettings settings, SearchListener listener) {
         List<String> names = HandoffProperties.resolve(propertyNames);
         HandoffModel model = new HandoffModel(scenario, pruning, countSaved);
         List<dev.handoff.model.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
@@ -189,7 +242,10 @@ final class HandoffCheck {
         }
         Pruning pr = new Pruning(pruning, counters[0], counters[0] * model.naiveBranchesPerFetch(), counters[1],
                 model.statesSavedNote(), counters[2], counters[3]);
-        return new Outcome(scenario, out, r.statistics(), r.stopReason(), pr);
+        Reduced red = settings.reduction() == Reduction.NONE ? Reduced.NONE : new Reduced(settings.reduction().label(), -1,
+                model.symmetryClasses().stream().map(c -> java.util.Arrays.stream(c)
+                        .mapToObj(i -> model.config().clients().get(i).label()).toList()).toList());
+        return new Outcome(scenario, out, r.statistics(), r.stopReason(), pr, red);
     }
 
 }

@@ -74,6 +74,18 @@ final class HandoffReports {
         }
         pr.put("constraintQueries", o.pruning().constraintQueries());
         pr.put("constraintSolves", o.pruning().constraintSolves());
+        ObjectNode red = st.putObject("reduction");
+        red.put("mode", o.reduced().reduction());
+        if (o.reduced().unreducedStates() < 0) {
+            red.putNull("unreducedStates");
+        } else {
+            red.put("unreducedStates", o.reduced().unreducedStates());
+        }
+        ArrayNode cls = red.putArray("classes");
+        o.reduced().classes().forEach(c -> {
+            ArrayNode a = cls.addArray();
+            c.forEach(a::add);
+        });
         return root;
     }
 
@@ -128,6 +140,12 @@ final class HandoffReports {
         out.println("verdict: " + o.verdict() + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")"));
         out.printf(Locale.ROOT, "states: %,d distinct, %,d transitions, depth %d, %.2f s%n",
                 o.stats().distinctStates(), o.stats().transitions(), o.stats().maxDepth(), o.stats().seconds());
+        if (!o.reduced().reduction().equals("none")) {
+            out.printf(Locale.ROOT, "reduction: %s over %d class(es) of interchangeable clients%s%n", o.reduced().reduction(),
+                    o.reduced().classes().size(), o.reduced().unreducedStates() < 0 ? ""
+                            : String.format(Locale.ROOT, "; unreduced %,d states (%.1fx), same verdicts (cross-checked)",
+                            o.reduced().unreducedStates(), (double) o.reduced().unreducedStates() / o.stats().distinctStates()));
+        }
         if (o.stats().collisionProbability() > 0) {
             out.printf(Locale.ROOT, "fingerprints: estimated probability that a collision hid a state %.1e (--store exact for none)%n",
                     o.stats().collisionProbability());

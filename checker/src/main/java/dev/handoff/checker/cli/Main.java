@@ -51,6 +51,9 @@ public final class Main {
             } else if (ex instanceof CommandLine.ParameterException pe) {
                 e.println("handoff: " + pe.getMessage());
                 code = ExitCode.USAGE;
+            } else if (crossCheck(ex) != null) {
+                e.println("handoff: " + crossCheck(ex).getMessage());
+                code = ExitCode.INTERNAL;
             } else if (ex instanceof ReplayDivergedException) {
                 e.println("handoff: internal error: " + ex.getMessage());
                 code = ExitCode.INTERNAL;
@@ -65,5 +68,15 @@ public final class Main {
             return code;
         });
         return cl;
+    }
+
+    /** The cross-check failure {@code ex} is or wraps (a sweep's cells run on an executor), or null. */
+    private static Throwable crossCheck(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof HandoffCheck.CrossCheckException) {
+                return t;
+            }
+        }
+        return null;
     }
 }

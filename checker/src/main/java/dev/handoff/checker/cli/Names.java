@@ -150,4 +150,10 @@ final class Names {
             return List.of("fingerprint", "exact");
         }
     }
+
+    static final class Reductions extends Candidates {
+        List<String> names() {
+            return List.of("none", "symmetry");
+        }
+    }
 }

@@ -87,7 +87,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CellProgress listener = Verbosity.cells(spec, exploration.progress);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
-                !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, listener, (label, o) -> {
+                !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, exploration.crossCheck, listener, (label, o) -> {
                     if (traceOut != null) {
                         HandoffReports.writeTraces(traceOut, label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
                     }

@@ -38,7 +38,7 @@ final class SweepRunner {
      */
     static Result run(BiFunction<String, Map<String, String>, Scenario> scenario, List<String> policies,
                       List<String> knobs, List<String> properties, boolean pruning, boolean countSaved, int counterexamples,
-                      ExplorationSettings settings, CellProgress progress,
+                      ExplorationSettings settings, boolean crossCheck, CellProgress progress,
                       BiConsumer<String, HandoffCheck.Outcome> written) {
         List<Map<String, String>> variants = variants(knobs);
         List<String> labels = variants.stream().map(SweepRunner::label).toList();
@@ -51,7 +51,7 @@ final class SweepRunner {
                 String label = labels.get(j);
                 cells.add(() -> {
                     HandoffCheck.Outcome o = HandoffCheck.run(s, properties, pruning, countSaved, counterexamples,
-                            settings.withWorkers(1), SearchListener.NONE);
+                            settings.withWorkers(1), SearchListener.NONE, crossCheck);
                     progress.finished(p, label, o);
                     return o;
                 });

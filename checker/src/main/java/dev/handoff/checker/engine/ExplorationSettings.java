@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param progressInterval     how often {@link SearchListener#progress} is called
  * @param counterexamples      how many violating states to keep per property (the shallowest, ties
  *                             by fingerprint); a property stays open until it has them all
+ * @param reduction            what the search cuts ({@link Reduction})
  */
 public record ExplorationSettings(
         SearchStrategy strategy,
@@ -31,12 +32,14 @@ public record ExplorationSettings(
         boolean checkDeadlock,
         boolean stopAtFirstViolation,
         Duration progressInterval,
-        int counterexamples) {
+        int counterexamples,
+        Reduction reduction) {
 
     public ExplorationSettings {
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(reduction, "reduction");
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, was " + workers);
         }
@@ -61,7 +64,7 @@ public record ExplorationSettings(
     public static ExplorationSettings defaults() {
         return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
                 Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
-                true, false, Duration.ofSeconds(1), 1);
+                true, false, Duration.ofSeconds(1), 1, Reduction.NONE);
     }
 
     /**
@@ -73,43 +76,47 @@ public record ExplorationSettings(
     }
 
     public ExplorationSettings withStrategy(SearchStrategy s) {
-        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withStore(StoreMode s) {
-        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withWorkers(int n) {
-        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withMaxStates(long n) {
-        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withTimeLimit(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withMemoryBudget(long bytes) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withCheckDeadlock(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withStopAtFirstViolation(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction);
     }
 
     public ExplorationSettings withProgressInterval(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction);
     }
 
     public ExplorationSettings withCounterexamples(int n) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction);
+    }
+
+    public ExplorationSettings withReduction(Reduction r) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r);
     }
 
     /** Workers the strategy actually uses. */

@@ -34,6 +34,9 @@ public final class Explorer {
      */
     public static ExplorationResult explore(PackedModel model, ExplorationSettings settings, SearchListener listener) {
         validate(model);
+        if (settings.reduction() == Reduction.SYMMETRY) {
+            model = SymmetryReduced.of(model);
+        }
         SearchContext ctx = new SearchContext(model, settings);
         listener.started(settings);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -36,12 +36,57 @@ final class TraceRebuilder {
         }
         Path path = replay(model, root, actions);
         long got = Fingerprints.of(path.last(), 0, words);
+        if (got == fp && model instanceof SymmetryReduced r) {
+            path = lift(r.base(), path);
+        }
         if (got != fp) {
             throw new ReplayDivergedException("replaying the " + actions.length
                     + "-step path ended in a state other than the one the search stored"
                     + " (the model is probably nondeterministic)");
         }
         return path;
+    }
+
+    /**
+     * A run of {@code base} through the same symmetry classes as {@code canonical}, a path of
+     * representatives: from the real initial state, each step takes the first action whose real
+     * successor has the recorded representative. The symmetry being an automorphism, one always
+     * does; its last state is a real state with the same property values.
+     *
+     * @throws ReplayDivergedException if no action does (the model's symmetry is not one)
+     */
+    static Path lift(PackedModel base, Path canonical) {
+        int w = base.stateWords();
+        List<long[]> states = new ArrayList<>(canonical.length() + 1);
+        long[] s = new long[w];
+        base.initialState(canonical.initialState(), s, 0);
+        states.add(s);
+        int[] actions = new int[canonical.length()];
+        long[] rep = new long[w];
+        for (int i = 0; i < actions.length; i++) {
+            long[] want = canonical.states().get(i + 1);
+            long[] n = null;
+            int first = canonical.actions()[i];
+            for (int k = 0; k < base.actions().size() && n == null; k++) {
+                int a = (first + k) % base.actions().size();
+                long[] t = new long[w];
+                if (base.next(s, 0, a, t, 0)) {
+                    System.arraycopy(t, 0, rep, 0, w);
+                    base.canonicalize(rep, 0);
+                    if (java.util.Arrays.equals(rep, want)) {
+                        n = t;
+                        actions[i] = a;
+                    }
+                }
+            }
+            if (n == null) {
+                throw new ReplayDivergedException("lifting step " + (i + 1) + " of a symmetry-reduced path: no action of"
+                        + " the model reaches the recorded class (the model's symmetry is not an automorphism)");
+            }
+            states.add(n);
+            s = n;
+        }
+        return new Path(canonical.initialState(), actions, states);
     }
 
     /**

@@ -42,6 +42,15 @@ public interface Model<S> {
         return false;
     }
 
+    /**
+     * The representative of {@code state}'s symmetry class ({@link PackedModel#canonicalize}): the
+     * same for every state of the class, with the same property values. The default is the state
+     * itself (no symmetry).
+     */
+    default S canonical(S state) {
+        return state;
+    }
+
     /** How states are packed for storage. */
     StateCodec<S> codec();
 }

@@ -56,6 +56,11 @@ public final class Models {
             }
 
             @Override
+            public S canonical(S state) {
+                return model.canonical(state);
+            }
+
+            @Override
             public boolean isTerminal(S state) {
                 return model.isTerminal(state);
             }

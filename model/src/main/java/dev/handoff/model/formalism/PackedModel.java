@@ -46,6 +46,19 @@ public interface PackedModel {
     /** True where the state is legitimately final (no enabled action is then not a deadlock). */
     boolean isTerminal(long[] state, int off);
 
+    /**
+     * Rewrites the state at {@code state[off ..]} into the representative of its symmetry class,
+     * for symmetry reduction. A model that overrides this promises that the symmetry is an
+     * automorphism: the properties and {@link #isTerminal} give the same answer on every state of
+     * a class, and the successors of two states of a class are, class by class, the same. The
+     * default has no symmetry.
+     *
+     * @return true if the state changed
+     */
+    default boolean canonicalize(long[] state, int off) {
+        return false;
+    }
+
     /** A one-line human-readable rendering of a state, for messages and traces. */
     String describe(long[] state, int off);
 }

@@ -122,6 +122,17 @@ public final class PackedModels {
         }
 
         @Override
+        public boolean canonicalize(long[] state, int off) {
+            S s = state(state, off);
+            S c = model.canonical(s);
+            if (c == s || c.equals(s)) {
+                return false;
+            }
+            codec.encode(c, state, off);
+            return true;
+        }
+
+        @Override
         public String describe(long[] state, int off) {
             return String.valueOf(state(state, off));
         }

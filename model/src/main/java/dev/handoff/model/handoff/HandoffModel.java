@@ -69,6 +69,8 @@ public final class HandoffModel implements Model<HandoffState> {
     private final List<String> citations = new ArrayList<>();
     private final List<Integer> naiveSids;
     private final HandoffCodec codec;
+    /** Interchangeable clients, or null. */
+    private final ClientSymmetry symmetry;
     private final LongAdder fetchEvaluations = new LongAdder();
     private final LongAdder statesSaved = new LongAdder();
     private final boolean countSaved;
@@ -181,6 +183,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 }
             }
         }
+        this.symmetry = ClientSymmetry.of(config);
         this.codec = new HandoffCodec(config, firmware.size(), driver.size(), probes.stream().mapToInt(List::size).toArray(), ddrv.size());
     }
 
@@ -293,6 +296,17 @@ public final class HandoffModel implements Model<HandoffState> {
     @Override
     public List<Action> actions() {
         return actions;
+    }
+
+    /** Other masters are interchangeable ({@link ClientSymmetry}): the representative of the state's class. */
+    @Override
+    public HandoffState canonical(HandoffState s) {
+        return symmetry == null ? s : symmetry.canonical(s);
+    }
+
+    /** The classes of interchangeable clients (client indices), empty when there is no symmetry. */
+    public List<int[]> symmetryClasses() {
+        return symmetry == null ? List.of() : symmetry.classes();
     }
 
     @Override

@@ -71,6 +71,11 @@ public record HandoffState(
         return new HandoffState(fwPc, driverPc, l, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
     }
 
+    /** Every client's probe program counter replaced. */
+    public HandoffState withProbePcs(List<Integer> v) {
+        return new HandoffState(fwPc, driverPc, v, ddrvPc, mcPc, v2, v3, driver, devices, ddrv, tables, framebuffer, fbdrv, scanout, extraPipe, lateInit, mcSid, failure, corrupted);
+    }
+
     /** Client {@code i}'s probe program counter. */
     public int probePc(int i) {
         return probePc.get(i);
