@@ -160,11 +160,13 @@ public final class BoardPlatforms {
     /**
      * Every enabled master but the display with {@code iommus} on the display's SMMU, each with all
      * its entries there, in device-tree order (the order {@code of_platform_populate} creates them).
+     * Another display controller is a client like any other (Tegra's heads share one stream ID, so
+     * they share a stream map entry and an IOMMU group); that it may be scanning too is not modelled.
      */
     static List<Master> masters(BoardFacts f, BoardFacts.Device display, BoardFacts.Smmu smmu) {
         List<Master> out = new ArrayList<>();
         for (BoardFacts.Device o : f.devices()) {
-            if (o == display || !o.enabled() || o.role().equals("display")) {
+            if (o == display || !o.enabled()) {
                 continue;
             }
             List<StreamEntry> st = o.streams().stream().filter(s -> s.smmu().equals(smmu.path()))

@@ -47,7 +47,10 @@ class BoardInputTest {
         assertEquals(1920, f.framebuffers().get(0).width());
         BoardPlatforms.Target t = BoardPlatforms.targets(f).get(0);
         assertEquals("unreserved", t.platform().knobDefaults().get("fw.framebuffer"), "the scanout is only partly no-map");
-        assertEquals("/soc@0/ufshc@1d84000", t.platform().masters().get(0).name());
+        assertEquals(List.of("/soc@0/ufshc@1d84000", "/soc@0/dma@1dc4000"),
+                t.platform().masters().stream().map(dev.handoff.model.scenario.Master::name).toList(), "every client, in DT order");
+        assertEquals(2, t.platform().contextBanks(), "the SMMU node's context interrupts");
+        assertEquals(8, t.platform().smrGroups(), "enough for every client's entries, at least 8");
     }
 
     @Test
