@@ -8,6 +8,8 @@ import dev.handoff.model.board.BoardInputException;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.board.DeviceTreeReader;
 import dev.handoff.model.board.IortReader;
+import dev.handoff.model.handoff.Client;
+import dev.handoff.model.handoff.HandoffConfig;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
 import picocli.CommandLine.Command;
@@ -347,6 +349,9 @@ final class BoardCommand implements Callable<Integer> {
             SweepRunner.Result r = results.get(i);
             out.println();
             out.println("display " + t.display().path() + ":");
+            out.printf(Locale.ROOT, "  modelled: %d IOMMU clients of %s (%d stream-match groups, %d context banks)%n",
+                    HandoffConfig.clients(t.platform(), f.acpi()).size(), t.smmu().path(), t.platform().smrGroups(),
+                    t.platform().contextBanks());
             t.notes().forEach(n -> out.println("  note: " + n));
             HandoffReports.sweepText(out, r.policies(), r.labels(), r.grid(), false);
             List<String> safe = r.safePolicies();
@@ -422,6 +427,27 @@ final class BoardCommand implements Callable<Integer> {
             o.put("height", fb.height());
             o.put("stride", fb.stride());
             o.put("format", fb.format());
+        }
+        ArrayNode modelled = root.putArray("modelled");
+        for (BoardPlatforms.Target t : targets) {
+            ObjectNode o = modelled.addObject();
+            o.put("display", t.display().path());
+            o.put("smmu", t.smmu().path());
+            o.put("impl", t.platform().impl().name().toLowerCase(Locale.ROOT));
+            o.put("smrGroups", t.platform().smrGroups());
+            o.put("contextBanks", t.platform().contextBanks());
+            ArrayNode cs = o.putArray("clients");
+            for (Client c : HandoffConfig.clients(t.platform(), f.acpi())) {
+                ObjectNode co = cs.addObject();
+                co.put("label", c.label());
+                co.put("name", c.display() ? t.display().path() : c.name());
+                ArrayNode st = co.putArray("streams");
+                for (dev.handoff.model.scenario.StreamEntry e : c.streams()) {
+                    ObjectNode so = st.addObject();
+                    so.put("sid", hex(e.sid()));
+                    so.put("mask", hex(e.mask()));
+                }
+            }
         }
         ArrayNode findings = root.putArray("findings");
         for (BoardFacts.Finding x : f.findings()) {

@@ -92,7 +92,8 @@ class BoardCliTest {
     @Test
     void everyClientOfTheDisplaysSmmuIsModelled(@TempDir Path dir) throws Exception {
         FdtWriter w = new FdtWriter();
-        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "two clients");
+        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "two clients").cells("interrupt-parent", 1);
+        w.root.child("interrupt-controller@17a00000").cells("#interrupt-cells", 3).cells("phandle", 1).flag("interrupt-controller");
         FdtWriter.Node soc = w.root.child("soc@0").cells("#address-cells", 2).cells("#size-cells", 2);
         soc.child("iommu@15000000").str("compatible", "qcom,sdm845-smmu-500", "arm,mmu-500").cells("#iommu-cells", 2)
                 .cells("#global-interrupts", 1).cells("interrupts", 0, 65, 4, 0, 96, 4, 0, 97, 4, 0, 98, 4).cells("phandle", 2);
@@ -104,6 +105,11 @@ class BoardCliTest {
         CliTest.Run r = run("board", f.toString(), "--policy", "qcom-bypass", "--vary", "fw.mapping", "--format", "json");
         assertEquals(ExitCode.HOLDS, r.code(), "a board run reports; only --require-safe gates: " + r.err());
         JsonNode root = RunReport.JSON.readTree(r.out());
+        JsonNode modelled = root.get("modelled").get(0);
+        assertEquals("/soc@0/iommu@15000000", modelled.get("smmu").asText());
+        assertEquals(3, modelled.get("contextBanks").asInt(), "4 interrupts, 1 global");
+        assertEquals("[\"display\",\"other1\",\"other2\"]", RunReport.JSON.writeValueAsString(
+                RunReport.JSON.valueToTree(modelled.get("clients").findValuesAsText("label"))).replace(" ", ""));
         JsonNode cell = root.get("results").get(0);
         assertEquals("identity", cell.get("variant").get("fw.mapping").asText());
         JsonNode masters = cell.get("scenario").get("platform").get("masters");

@@ -40,7 +40,7 @@ public final class BoardPlatforms {
             "qcom,sm8450-smmu-500", "qcom,smmu-500");
 
     /** A display the model can check, with the platform built for it and what was assumed. */
-    public record Target(BoardFacts.Device display, Platform platform, List<String> notes) {
+    public record Target(BoardFacts.Device display, BoardFacts.Smmu smmu, Platform platform, List<String> notes) {
     }
 
     /** No display of the board can be checked; the message says why in one line. */
@@ -154,7 +154,7 @@ public final class BoardPlatforms {
                 // an IORT board's facts are its ACPI facts: the clients' stream IDs are what it maps (the
                 // qcom impl would need the header's OEM match, which is not read); a DTB says nothing of ACPI
                 f.acpi() ? new Platform.AcpiFacts(Platform.SmmuImpl.GENERIC, true) : Platform.AcpiFacts.GENERIC_RANGES);
-        return new Target(d, p, notes);
+        return new Target(d, smmu, p, notes);
     }
 
     /**

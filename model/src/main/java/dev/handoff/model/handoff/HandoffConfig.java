@@ -215,7 +215,7 @@ public record HandoffConfig(
      * only through single ID mappings ({@code iort_nc_iommu_map} stops at the first range mapping):
      * without them it is no client at all.
      */
-    static List<Client> clients(Platform p, boolean acpi) {
+    public static List<Client> clients(Platform p, boolean acpi) {
         List<Client> out = new ArrayList<>();
         out.add(new Client(0, "display", p.displayCompatible(), p.displayStreams(), Tables.DISPLAY_DEFAULT));
         if (acpi && !p.acpi().singleMappings()) {
