@@ -1,6 +1,6 @@
 package dev.handoff.model.handoff;
 
-import dev.handoff.model.scenario.KernelVersions;
+import dev.handoff.model.kernel.ArmSmmuImpl;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Master;
 import dev.handoff.model.scenario.Platform;
@@ -21,7 +21,7 @@ public record HandoffConfig(
         boolean v3,
         int groups,
         int banks,
-        boolean qcomImpl,
+        ArmSmmuImpl impl,
         boolean tegra,
         HypervisorFilter hypervisor,
         boolean disableBypass,
@@ -57,7 +57,6 @@ public record HandoffConfig(
         boolean fwUnmatchedAbort,
         boolean fwConflictFault,
         String defaultDomain,
-        boolean displayIdentityHook,
         int fwBank,
         boolean passthroughBypassesSmmu,
         boolean dmaApiDisplay,
@@ -87,7 +86,7 @@ public record HandoffConfig(
         boolean v3 = s.is(Knobs.SMMU_VERSION, "v3");
         boolean acpi = s.is(Knobs.FW_INTERFACE, "acpi");
         // arm_smmu_impl_init: with no of_node only the ACPI platform list picks a vendor impl
-        boolean qcom = (acpi ? p.acpi().impl() : p.impl()) == Platform.SmmuImpl.QCOM;
+        Platform.SmmuImpl impl = acpi ? p.acpi().impl() : p.impl();
         List<Client> clients = clients(p, acpi);
         String mba = s.knob(Knobs.KERNEL_MAP_BEFORE_ATTACH);
         boolean mapWorks = mba.equals("works") || mba.equals("auto") && v3;
@@ -126,14 +125,12 @@ public record HandoffConfig(
             default -> direct = false;
         }
         List<Integer> undescribed = undescribedSids(p, 2);
-        // qcom_smmu_def_domain_type: of_match_device needs an of_node
-        boolean displayIdentityHook = !acpi && qcom && KernelVersions.isQcomClient(s.knob(Knobs.KERNEL_VERSION), p.displayCompatible());
         boolean engineReset = s.is(Knobs.DISPLAY_RESET, "present")
                 && (p.displayFlavour() != Platform.DisplayFlavour.MSM || s.is(Knobs.KERNEL_MDSS_RESET, "yes"));
         // fw.smr-slot=above-clamp: the hardware has groups beyond the 128 the qcom clamp keeps; the
         // model adds one per firmware entry after the modelled low ones
         int groups = p.smrGroups() + (s.is(Knobs.FW_SMR_SLOT, "above-clamp") ? fwEntryCount(s) : 0);
-        return new HandoffConfig(s, v3, groups, p.contextBanks(), qcom,
+        return new HandoffConfig(s, v3, groups, p.contextBanks(), ArmSmmuImpl.of(impl),
                 p.displayFlavour() == Platform.DisplayFlavour.TEGRA,
                 new HypervisorFilter(s.is(Knobs.HYP_BYPASS_QUIRK, "yes"), s.is(Knobs.HYP_SMR_WRITES, "ignored"),
                         s.is(Knobs.HYP_CLIENTPD, "ignored")),
@@ -147,7 +144,7 @@ public record HandoffConfig(
                 p.displayStreams().get(0).sid(), p.tegraPassthroughSid(), desc,
                 direct, translatedRegion,
                 desc.equals("passthrough-flag"), s.knob(Knobs.FW_SMR), s.is(Knobs.FW_UNMATCHED, "abort"),
-                s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN), displayIdentityHook,
+                s.is(Knobs.FW_CONFLICT_FAULT, "yes"), s.knob(Knobs.KERNEL_DEFAULT_DOMAIN),
                 fwBank(s),
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
@@ -243,6 +240,11 @@ public record HandoffConfig(
             out.add(0);
         }
         return List.copyOf(out);
+    }
+
+    /** Whether the qcom hooks are installed. */
+    public boolean qcomImpl() {
+        return impl instanceof ArmSmmuImpl.Qcom;
     }
 
     /** The display's client. */

@@ -38,15 +38,9 @@ public final class ArmSmmuDriver {
             return p;
         }
         p.add(new DriverStep.CfgProbe());
-        // qcom_smmu_cfg_probe (f9081b8ff593 with 07a7f2caaa5a, v5.11 / 5.10.4) brought the S2CR quirk
-        // probe and the SMR read-back together: a kernel without the read-back has neither
-        if (c.qcomImpl() && c.inherit().equals("qcom-bypass")) {
-            p.add(new DriverStep.QcomProbeS2cr());
-            p.add(new DriverStep.QcomQuirkSctlr());
-            p.add(new DriverStep.QcomQuirkCbar());
-        }
-        if (c.qcomImpl() && c.inherit().equals("qcom-bypass") || c.inherit().equals("keep-translation")) {
-            p.add(new DriverStep.InheritSmrs());
+        p.addAll(c.impl().cfgProbe(c));
+        if (c.inherit().equals("keep-translation") && !p.contains(new DriverStep.InheritSmrs())) {
+            p.add(new DriverStep.InheritSmrs()); // the 2019 RFC's read-back, in the generic driver
         }
         p.add(new DriverStep.Register());
         if (c.rmrInstall()) {
@@ -243,18 +237,8 @@ public final class ArmSmmuDriver {
      */
     public static HandoffState writeS2cr(HandoffState s, HandoffConfig c, int idx) {
         Shadow sh = s.driver().shadow().get(idx);
-        int type = sh.type();
-        int cbndx = sh.cbndx();
-        if (c.qcomImpl() && s.driver().bypassQuirk()) {
-            if (type == Registers.S2CR_TYPE_BYPASS) {
-                type = Registers.S2CR_TYPE_TRANS;
-                cbndx = bypassBank(c);
-            } else if (type == Registers.S2CR_TYPE_FAULT) {
-                type = Registers.S2CR_TYPE_BYPASS;
-                cbndx = 0xff;
-            }
-        }
-        int reg = Registers.s2cr(type, cbndx, Registers.S2CR_PRIVCFG_DEFAULT);
+        int[] w = c.impl().s2cr(sh.type(), sh.cbndx(), s.driver(), c);
+        int reg = Registers.s2cr(w[0], w[1], Registers.S2CR_PRIVCFG_DEFAULT);
         SmmuV2 hw = s.v2();
         return s.withV2(hw.withS2cr(idx, c.hypervisor().s2cr(hw.s2cr()[idx], reg)));
     }

@@ -59,7 +59,7 @@ public final class IommuCore {
             }
         }
         p.add(new CoreStep.DirectMapRetry(i, l));
-        if (client.display() && c.tegra()) {
+        if (c.impl().probeFinalize(c, client)) {
             p.add(new CoreStep.ProbeFinalize(i, l));
         }
     }
@@ -83,7 +83,11 @@ public final class IommuCore {
         if (display && c.explicit()) {
             return DeviceState.NO_DOMAIN;
         }
-        if (display && (c.displayIdentityHook() || c.passthroughFlag())) {
+        int hook = c.impl().defDomainType(c, c.clients().get(device));
+        if (hook != ArmSmmuImpl.NO_OPINION) {
+            return hook;
+        }
+        if (display && c.passthroughFlag()) {
             return DeviceState.IDENTITY;
         }
         return c.defaultDomain().equals("identity") ? DeviceState.IDENTITY : DeviceState.DMA;
