@@ -139,8 +139,10 @@ class MultiClientVerdictsTest {
     /**
      * Context-bank exhaustion: Juno's MMU-401 has 4 banks. With four other clients probed first,
      * each DMA default domain takes one (arm_smmu_init_domain_context: __arm_smmu_alloc_bitmap),
-     * and the display's attach finds none (-ENOSPC): it is left without a domain. Three clients
-     * leave it a bank.
+     * and the display's attach finds none (-ENOSPC). The first attach must succeed
+     * (iommu_setup_default_domain WARNs, 6.12 iommu.c:2997-2999), so __iommu_probe_device fails and
+     * releases the device: arm_smmu_master_free_smes writes its entry back to invalid. Three
+     * clients leave it a bank.
      */
     @Test
     void bankExhaustionLeavesTheDisplayWithoutADomain() {
@@ -149,8 +151,12 @@ class MultiClientVerdictsTest {
             four.add(master("m" + k, new StreamEntry(0x100 + k, 0)));
         }
         for (HandoffState s : done(Platforms.JUNO.withMasters(four), "stock-bypass")) {
+            assertEquals(DeviceState.FAILED, s.display().probe());
             assertEquals(DeviceState.NO_DOMAIN, s.display().domain());
             assertEquals(-1, s.display().cb());
+            for (int smr : s.v2().smr()) {
+                assertFalse(Registers.smrValid(smr) && Registers.smrId(smr) == 0, "the display's entry 0x0 is released");
+            }
             assertEquals(4, s.driver().contextMap().bitCount());
         }
         for (HandoffState s : done(Platforms.JUNO.withMasters(four.subList(0, 3)), "stock-bypass")) {
@@ -189,5 +195,26 @@ class MultiClientVerdictsTest {
         for (HandoffState s : done(p, "stock-bypass")) {
             assertEquals(-1, s.display().cb(), "display-last: the others took every bank");
         }
+    }
+
+    /**
+     * iommu_probe_device drops iommu_probe_device_lock before probe_finalize (6.12
+     * iommu.c:605-613): with the free order, another client's probe can run between the Tegra
+     * display's attach and its memory-controller SID override.
+     */
+    @Test
+    void probeFinalizeRunsOutsideTheProbeLock() {
+        Platform p = Platforms.TEGRA186.withMasters(List.of(master("a@100", new StreamEntry(0x10, 0x7f80))));
+        HandoffModel m = new HandoffModel(Scenario.of(p, "tegra-late-sid",
+                Map.of(dev.handoff.model.scenario.Knobs.KERNEL_PROBE_ORDER, "any")), true);
+        int kernelSid = m.config().displayKernelSid();
+        boolean between = false;
+        for (HandoffState s : Models.reachable(m)) {
+            boolean displayAwaitsFinalize = s.display().probe() == DeviceState.PROBED && s.probePc(0) > 0
+                    && !m.clientDone(s, 0) && s.mcSid() != kernelSid && s.display().domain() != DeviceState.NO_DOMAIN;
+            boolean otherMidProbe = s.probePc(1) > 0 && !m.clientDone(s, 1);
+            between |= displayAwaitsFinalize && otherMidProbe;
+        }
+        assertTrue(between, "a's probe between the display's attach and its probe_finalize");
     }
 }

@@ -71,6 +71,9 @@ public final class HandoffModel implements Model<HandoffState> {
     private final HandoffCodec codec;
     /** Interchangeable clients, or null. */
     private final ClientSymmetry symmetry;
+    /** The other masters whose default domain translates (not IDENTITY), and all their entries. */
+    private final List<Client> translatedMasters;
+    private final List<Integer> translatedEntries;
     private final LongAdder fetchEvaluations = new LongAdder();
     private final LongAdder statesSaved = new LongAdder();
     private final boolean countSaved;
@@ -184,6 +187,9 @@ public final class HandoffModel implements Model<HandoffState> {
             }
         }
         this.symmetry = ClientSymmetry.of(config);
+        this.translatedMasters = config.masters().stream()
+                .filter(m -> IommuCore.defaultDomainType(config, m.index()) != DeviceState.IDENTITY).toList();
+        this.translatedEntries = translatedMasters.stream().flatMap(m -> m.entries().stream()).toList();
         this.codec = new HandoffCodec(config, firmware.size(), driver.size(), probes.stream().mapToInt(List::size).toArray(), ddrv.size());
     }
 
@@ -352,28 +358,36 @@ public final class HandoffModel implements Model<HandoffState> {
     }
 
     /**
-     * Whether client {@code client} may begin its IOMMU probe. {@code __iommu_probe_device} runs
-     * under {@code iommu_probe_device_lock}: no other client is half-way through its probe. With
+     * Whether client {@code client} may begin its IOMMU probe. {@code iommu_probe_device} holds
+     * {@code iommu_probe_device_lock} over {@code __iommu_probe_device} and drops it before
+     * {@code probe_finalize} (6.12 iommu.c:605-613): no other client is inside that section. With
      * {@code kernel.probe-order=display-last} the clients also keep {@link HandoffConfig#probeOrder()}.
      */
     private boolean mayStart(HandoffState s, int client) {
-        if (!config.anyProbeOrder()) {
-            for (int c : config.probeOrder()) {
-                if (c == client) {
+        for (int c : config.probeOrder()) {
+            if (c == client) {
+                if (!config.anyProbeOrder()) {
                     return true;
                 }
-                if (!clientDone(s, c)) {
-                    return false;
-                }
+                continue;
             }
-            return true;
-        }
-        for (int c : config.probeOrder()) {
-            if (c != client && s.probePc(c) > 0 && !clientDone(s, c)) {
+            if (holdsLock(s, c)) {
                 return false;
+            }
+            if (!config.anyProbeOrder() && s.probePc(c) == 0 && !clientDone(s, c)) {
+                return false; // an earlier client in the fixed order has not started
             }
         }
         return true;
+    }
+
+    /** Client {@code c} is inside {@code __iommu_probe_device}: started, with a step before probe_finalize to go. */
+    private boolean holdsLock(HandoffState s, int c) {
+        if (s.probePc(c) == 0) {
+            return false;
+        }
+        int next = clientNext(s, c);
+        return next < probes.get(c).size() && !(probes.get(c).get(next) instanceof CoreStep.ProbeFinalize);
     }
 
     private int ddrvNext(HandoffState s) {
@@ -476,7 +490,8 @@ public final class HandoffModel implements Model<HandoffState> {
                     ? ArmSmmuDriver.apply(driver.get(d.pc()), s, config).withDriverPc(d.pc() + 1) : null;
             case LateInitSlot l -> firmwareDone(s) && driverDone(s) && !s.lateInit()
                     && (config.displayModule() ? s.ddrvPc() == 0 && !displayProbing(s) : ddrvDone(s)) ? lateInit(s) : null;
-            case CoreSlot c -> clientsMayProbe(s) && firmwareDone(s) && clientNext(s, c.client()) == c.pc()
+            case CoreSlot c -> s.probePc(c.client()) <= c.pc() && clientNext(s, c.client()) == c.pc()
+                    && firmwareDone(s) && clientsMayProbe(s)
                     && deviceExists(s, probes.get(c.client()).get(c.pc())) && (c.pc() > 0 || mayStart(s, c.client()))
                     ? IommuCore.apply(probes.get(c.client()).get(c.pc()), s, config).withProbePc(c.client(), c.pc() + 1) : null;
             // the display driver binds once its device's IOMMU probe has run (really_probe: dma_configure first)
@@ -701,12 +716,18 @@ public final class HandoffModel implements Model<HandoffState> {
         if (!firmwareDone(s) || s.driverPc() == 0) {
             return -1;
         }
-        for (Client m : config.masters()) {
-            if (IommuCore.defaultDomainType(config, m.index()) != DeviceState.IDENTITY) {
+        if (config.v3()) {
+            for (Client m : translatedMasters) {
                 int sid = bypassing(s, m.entries(), m.index());
                 if (sid >= 0) {
                     return sid;
                 }
+            }
+        } else if (!translatedEntries.isEmpty()) {
+            // one question for every master's entries: the SMRs split them into classes alike
+            int sid = bypassing(s, translatedEntries, 0);
+            if (sid >= 0) {
+                return sid;
             }
         }
         return bypassing(s, List.of(config.undescribedSid()), -1);

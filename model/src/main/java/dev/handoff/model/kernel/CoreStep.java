@@ -76,6 +76,27 @@ public sealed interface CoreStep {
         public String citation() { return "iommu_setup_default_domain: iommu_create_device_direct_mappings (after attach)"; }
     }
 
+    /**
+     * A failed probe's release ({@code iommu_deinit_device} -> {@code arm_smmu_release_device} ->
+     * {@code arm_smmu_master_free_smes}): the S2CR of entry k, when freeing it brought its count to 0.
+     */
+    record ReleaseS2cr(int device, String dev, int entry) implements CoreStep {
+        public String name() { return dev() + ".release_sme[" + entry + "].s2cr"; }
+        public String citation() { return "iommu_deinit_device: arm_smmu_release_device -> arm_smmu_master_free_smes -> arm_smmu_write_s2cr"; }
+    }
+
+    /** The release's SMR write of entry k (after its S2CR, as {@code arm_smmu_write_sme}). */
+    record ReleaseSmr(int device, String dev, int entry) implements CoreStep {
+        public String name() { return dev() + ".release_sme[" + entry + "].smr"; }
+        public String citation() { return "iommu_deinit_device: arm_smmu_release_device -> arm_smmu_master_free_smes -> arm_smmu_write_smr"; }
+    }
+
+    /** The release is over: the device has no IOMMU ({@code __iommu_probe_device} returns the error). */
+    record Released(int device, String dev) implements CoreStep {
+        public String name() { return dev() + ".probe_failed"; }
+        public String citation() { return "__iommu_probe_device: err_remove_gdev -> iommu_deinit_device; of_dma_configure_id goes on without an IOMMU"; }
+    }
+
     /** {@code probe_finalize}: nvidia writes the memory-controller SID override (tegra186_mc_probe_device). */
     record ProbeFinalize(int device, String dev) implements CoreStep {
         public String name() { return dev() + ".probe_finalize"; }

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * stream map indices it owns ({@code cfg->smendx[]}), its default domain and the context bank
  * behind it, and the direct-mapping bookkeeping of {@code iommu_setup_default_domain}.
  *
- * @param probe        {@link #UNPROBED}, {@link #PROBED} or {@link #FAILED}
+ * @param probe        {@link #UNPROBED}, {@link #PROBED}, {@link #RELEASING} (failed, its stream map
+ *                     entries being freed) or {@link #FAILED}
  * @param smendx       per {@code iommus} entry, the SME index, or -1
  * @param domain       {@link #NO_DOMAIN}, {@link #IDENTITY}, {@link #DMA}
  * @param cb           the context bank of its DMA default domain, or -1
@@ -25,6 +26,7 @@ public record DeviceState(int probe, int[] smendx, int domain, int cb, boolean d
     public static final int UNPROBED = 0;
     public static final int PROBED = 1;
     public static final int FAILED = 2;
+    public static final int RELEASING = 3;
     public static final int NO_DOMAIN = 0;
     public static final int IDENTITY = 1;
     public static final int DMA = 2;
@@ -67,6 +69,7 @@ public record DeviceState(int probe, int[] smendx, int domain, int cb, boolean d
         return switch (p) {
             case PROBED -> "probed";
             case FAILED -> "failed";
+            case RELEASING -> "failed, releasing";
             default -> "unprobed";
         };
     }

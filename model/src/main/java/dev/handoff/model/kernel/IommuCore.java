@@ -13,9 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The IOMMU core (CORE, BRIEF 3.2) probing each client device once the SMMU registers. Devices
- * are probed one after the other in bus order ({@code bus_iommu_probe} walks the bus), so their
- * steps do not interleave with each other, only with the page allocator and the display engine.
+ * The IOMMU core (CORE, BRIEF 3.2) probing each client device. A DT client is probed when its
+ * driver binds: {@code really_probe -> dma_configure -> of_iommu_configure -> iommu_probe_device}
+ * (6.12 dd.c:699, of_iommu.c:160); {@code bus_iommu_probe} at {@code iommu_device_register} finds
+ * no fwspec yet. {@code iommu_probe_device} holds {@code iommu_probe_device_lock} over
+ * {@code __iommu_probe_device} (SME allocation and writes, the group, the default domain and its
+ * attach) and drops it before {@code probe_finalize} (iommu.c:605-613), so two clients' probes do
+ * not interleave, except a probe_finalize; they interleave with the page allocator, the display
+ * engine and the display driver. A probe that fails after its SMEs were written releases them
+ * ({@code iommu_deinit_device -> arm_smmu_release_device -> arm_smmu_master_free_smes}).
  */
 public final class IommuCore {
     private IommuCore() {
@@ -59,6 +65,13 @@ public final class IommuCore {
             }
         }
         p.add(new CoreStep.DirectMapRetry(i, l));
+        if (!c.v3()) {
+            for (int k = 0; k < entries; k++) {
+                p.add(new CoreStep.ReleaseS2cr(i, l, k));
+                p.add(new CoreStep.ReleaseSmr(i, l, k));
+            }
+            p.add(new CoreStep.Released(i, l));
+        }
         if (c.impl().probeFinalize(c, client)) {
             p.add(new CoreStep.ProbeFinalize(i, l));
         }
@@ -114,6 +127,9 @@ public final class IommuCore {
             case CoreStep.DirectMapRetry x -> ok && d.group() == step.device() && (c.directMapBeforeAttach() ? d.directFailed()
                     : d.domain() == DeviceState.DMA && hasDirectRegions(c, step.device()));
             case CoreStep.ProbeFinalize x -> ok && c.lateSid();
+            case CoreStep.ReleaseS2cr x -> releases(s, d, x.entry());
+            case CoreStep.ReleaseSmr x -> releases(s, d, x.entry());
+            case CoreStep.Released x -> d.probe() == DeviceState.RELEASING;
         };
     }
 
@@ -146,9 +162,10 @@ public final class IommuCore {
             case CoreStep.AttachBank x -> {
                 int cb = s.driver().firstFreeBank(c.banks());
                 if (cb < 0) {
-                    // arm_smmu_init_domain_context: -ENOSPC; the first attach fails (WARN in
-                    // iommu_setup_default_domain) and the device is left without a domain
-                    yield s.withDevice(dev, d.withDomain(DeviceState.NO_DOMAIN));
+                    // arm_smmu_init_domain_context: -ENOSPC before any register write; the first attach
+                    // must succeed (WARN in iommu_setup_default_domain, 6.12 iommu.c:2997-2999), so
+                    // __iommu_probe_device fails and releases the device (iommu.c:589-595)
+                    yield release(s, c, dev);
                 }
                 HandoffState t = s.withDriver(s.driver().withBankTaken(cb));
                 t = t.withV2(t.v2().withBank(cb, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_BYPASS),
@@ -170,6 +187,13 @@ public final class IommuCore {
             case CoreStep.DirectMapRetry x -> s.withDevice(dev, d.withDirect(false, true));
             // tegra186_mc_client_sid_override: a locked override (WRITE_ACCESS_DISABLED) is left alone
             case CoreStep.ProbeFinalize x -> c.mcSidLocked() ? s : s.withMcSid(c.displayKernelSid());
+            case CoreStep.ReleaseS2cr x -> ArmSmmuDriver.writeS2cr(s, c, d.smendx()[x.entry()]);
+            case CoreStep.ReleaseSmr x -> ArmSmmuDriver.writeSmr(s, c, d.smendx()[x.entry()]);
+            case CoreStep.Released x -> {
+                int[] none = new int[d.smendx().length];
+                java.util.Arrays.fill(none, -1);
+                yield s.withDevice(dev, d.withProbe(DeviceState.FAILED, none).withDomain(DeviceState.NO_DOMAIN).withCb(-1));
+            }
         };
     }
 
@@ -190,7 +214,7 @@ public final class IommuCore {
         for (int idx : d.smendx()) {
             int g = sh.get(idx).group();
             if (group >= 0 && g >= 0 && group != g) {
-                return freeSmes(s, c, dev);
+                return release(s, c, dev);
             }
             group = g;
         }
@@ -205,27 +229,34 @@ public final class IommuCore {
         return s.withDevice(dev, d.withGroup(group).withDomain(leader.domain()).withCb(leader.cb()));
     }
 
-    /** {@code arm_smmu_master_free_smes}: each entry's count--, at 0 back to its initial value and written. */
-    private static HandoffState freeSmes(HandoffState s, HandoffConfig c, int dev) {
+    /**
+     * A failed probe starts its release: {@code arm_smmu_master_free_smes} takes each entry's
+     * count down ({@code arm_smmu_free_sme}: at 0 the entry returns to {@code s2cr_init_val}, its
+     * group NULL, and the SMR shadow loses VALID); the entries that reached 0 are then written,
+     * S2CR before SMR, one step each ({@link CoreStep.ReleaseS2cr}, {@link CoreStep.ReleaseSmr}).
+     * The shadow changes at once: nothing else reads it while the probe lock is held.
+     */
+    static HandoffState release(HandoffState s, HandoffConfig c, int dev) {
         DeviceState d = s.device(dev);
         List<Shadow> sh = new ArrayList<>(s.driver().shadow());
-        List<Integer> freed = new ArrayList<>();
         for (int idx : d.smendx()) {
             Shadow t = sh.get(idx).withCount(sh.get(idx).count() - 1);
             if (t.count() == 0) {
                 Shadow init = Shadow.initial(c.disableBypass());
                 t = new Shadow(false, t.id(), t.mask(), init.type(), init.cbndx(), 0);
-                freed.add(idx);
             }
             sh.set(idx, t);
         }
-        int[] none = new int[d.smendx().length];
-        java.util.Arrays.fill(none, -1);
-        HandoffState t = s.withDriver(s.driver().withShadow(sh)).withDevice(dev, d.withProbe(DeviceState.FAILED, none));
-        for (int idx : freed) {
-            t = ArmSmmuDriver.writeSmr(ArmSmmuDriver.writeS2cr(t, c, idx), c, idx);
+        return s.withDriver(s.driver().withShadow(sh)).withDevice(dev, d.withProbe(DeviceState.RELEASING, d.smendx()));
+    }
+
+    /** Entry k of a releasing device was freed (its count reached 0) and so is written. */
+    private static boolean releases(HandoffState s, DeviceState d, int k) {
+        if (d.probe() != DeviceState.RELEASING) {
+            return false;
         }
-        return t;
+        Shadow x = s.driver().shadow().get(d.smendx()[k]);
+        return x.count() == 0;
     }
 
     /** SCTLR of a Linux stage-1 domain: M | TRE | AFE | CFRE | CFIE | ASIDPNE ({@code arm_smmu_write_context_bank}). */
