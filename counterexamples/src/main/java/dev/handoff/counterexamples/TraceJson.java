@@ -114,12 +114,16 @@ public final class TraceJson {
         // the first other master, as every trace has carried it; a board with several adds them all
         pl.put("otherDevice", p.masters().isEmpty() ? "(none)" : p.masters().get(0).name());
         pl.set("otherStreams", streams(p.masters().isEmpty() ? List.of() : p.masters().get(0).streams()));
-        if (p.masters().size() > 1) {
+        if (p.masters().size() > 1 || p.masters().stream().anyMatch(m -> !m.compatible().isEmpty())) {
             ArrayNode ms = pl.putArray("masters");
             for (Master m : p.masters()) {
                 ObjectNode mo = ms.addObject();
                 mo.put("name", m.name());
                 mo.set("streams", streams(m.streams()));
+                if (!m.compatible().isEmpty()) {
+                    ArrayNode c = mo.putArray("compatible");
+                    m.compatible().forEach(c::add);
+                }
             }
         }
         pl.put("tegraPassthroughSid", p.tegraPassthroughSid() < 0 ? null : hex(p.tegraPassthroughSid()));
@@ -295,7 +299,16 @@ public final class TraceJson {
                 for (int i = 0; i < ms.size(); i++) {
                     String at = pp + "masters[" + i + "]";
                     try {
-                        masters.add(new Master(text(ms.get(i), "name", at + ".name"), streams(ms.get(i), "streams", at + ".streams")));
+                        List<String> compat = new ArrayList<>();
+                        JsonNode cn = ms.get(i).get("compatible");
+                        if (cn != null && !cn.isNull()) {
+                            if (!cn.isArray()) {
+                                throw error(at + ".compatible", "expected an array of strings");
+                            }
+                            cn.forEach(x -> compat.add(x.asText()));
+                        }
+                        masters.add(new Master(text(ms.get(i), "name", at + ".name"), streams(ms.get(i), "streams", at + ".streams"),
+                                compat));
                     } catch (IllegalArgumentException e) {
                         throw error(at, e.getMessage());
                     }

@@ -217,4 +217,19 @@ class MultiClientVerdictsTest {
         }
         assertTrue(between, "a's probe between the display's attach and its probe_finalize");
     }
+
+    /**
+     * qcom_smmu_def_domain_type gives IDENTITY to every client qcom_smmu_client_of_match matches,
+     * not only the display: the modem PIL bypasses (no bank); a UFS beside it is translated.
+     */
+    @Test
+    void qcomClientsOtherThanTheDisplayGetIdentity() {
+        Platform p = Platforms.C630.withMasters(List.of(Platforms.C630.masters().get(0),
+                new Master("remoteproc@4080000", List.of(new StreamEntry(0x781, 0)), List.of("qcom,sdm845-mss-pil"))));
+        for (HandoffState s : done(p, "stock-bypass")) {
+            assertEquals(DeviceState.IDENTITY, s.device(2).domain());
+            assertEquals(-1, s.device(2).cb());
+            assertEquals(DeviceState.DMA, s.device(1).domain(), "the UFS is no qcom client");
+        }
+    }
 }

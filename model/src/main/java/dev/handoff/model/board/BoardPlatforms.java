@@ -172,7 +172,7 @@ public final class BoardPlatforms {
             List<StreamEntry> st = o.streams().stream().filter(s -> s.smmu().equals(smmu.path()))
                     .map(s -> new StreamEntry(s.sid(), s.mask())).toList();
             if (!st.isEmpty()) {
-                out.add(new Master(o.path(), st));
+                out.add(new Master(o.path(), st, o.compatible()));
             }
         }
         return out;

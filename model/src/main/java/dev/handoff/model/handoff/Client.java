@@ -14,10 +14,12 @@ import java.util.List;
  * @param name    where it comes from (DT node or IORT named component)
  * @param streams its {@code iommus} entries
  * @param table   the translation table its default DMA domain gets ({@link dev.handoff.model.smmu.Tables})
+ * @param compatible its compatibles, as {@code of_match_device} sees them (possibly none known)
  */
-public record Client(int index, String label, String name, List<StreamEntry> streams, int table) {
+public record Client(int index, String label, String name, List<StreamEntry> streams, int table, List<String> compatible) {
     public Client {
         streams = List.copyOf(streams);
+        compatible = List.copyOf(compatible);
     }
 
     public boolean display() {

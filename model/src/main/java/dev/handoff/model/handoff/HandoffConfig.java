@@ -214,14 +214,16 @@ public record HandoffConfig(
      */
     public static List<Client> clients(Platform p, boolean acpi) {
         List<Client> out = new ArrayList<>();
-        out.add(new Client(0, "display", p.displayCompatible(), p.displayStreams(), Tables.DISPLAY_DEFAULT));
+        out.add(new Client(0, "display", p.displayCompatible(), p.displayStreams(), Tables.DISPLAY_DEFAULT,
+                p.displayCompatible().isEmpty() ? List.of() : List.of(p.displayCompatible())));
         if (acpi && !p.acpi().singleMappings()) {
             return List.copyOf(out);
         }
         List<Master> masters = p.masters();
         for (int k = 0; k < masters.size(); k++) {
             String label = masters.size() == 1 ? "other" : "other" + (k + 1);
-            out.add(new Client(k + 1, label, masters.get(k).name(), masters.get(k).streams(), Tables.otherDefault(k + 1)));
+            out.add(new Client(k + 1, label, masters.get(k).name(), masters.get(k).streams(), Tables.otherDefault(k + 1),
+                    masters.get(k).compatible()));
         }
         return List.copyOf(out);
     }

@@ -95,11 +95,18 @@ public sealed interface ArmSmmuImpl permits ArmSmmuImpl.Generic, ArmSmmuImpl.Qco
             return new int[] {type, cbndx};
         }
 
-        /** {@code qcom_smmu_def_domain_type}: IDENTITY for {@code qcom_smmu_client_of_match}; {@code of_match_device} needs an of_node. */
+        /**
+         * {@code qcom_smmu_def_domain_type}: IDENTITY for a client {@code qcom_smmu_client_of_match}
+         * matches (any of its compatibles: the MDSS, the Adreno GPU and GMU, the modem PIL);
+         * {@code of_match_device} needs an of_node, so never on ACPI.
+         */
         @Override
         public int defDomainType(HandoffConfig c, Client client) {
-            return client.display() && !c.acpi()
-                    && KernelVersions.isQcomClient(c.scenario().knob(Knobs.KERNEL_VERSION), c.scenario().platform().displayCompatible())
+            if (c.acpi()) {
+                return NO_OPINION;
+            }
+            String version = c.scenario().knob(Knobs.KERNEL_VERSION);
+            return client.compatible().stream().anyMatch(x -> KernelVersions.isQcomClient(version, x))
                     ? DeviceState.IDENTITY : NO_OPINION;
         }
     }
