@@ -356,6 +356,10 @@ final class BoardCommand implements Callable<Integer> {
             HandoffReports.sweepText(out, r.policies(), r.labels(), r.grid(), false);
             List<String> safe = r.safePolicies();
             out.println("safe in every variant: " + (safe.isEmpty() ? "no policy" : String.join(", ", safe)));
+            List<HandoffCheck.Outcome> cells = r.all();
+            if (!cells.isEmpty() && !cells.get(0).reduced().reduction().equals("none")) {
+                out.println("reduction: " + HandoffReports.reductionSummary(cells));
+            }
         }
     }
 

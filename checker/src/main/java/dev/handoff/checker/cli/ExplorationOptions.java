@@ -65,6 +65,10 @@ final class ExplorationOptions {
 
     ExplorationSettings settings(ExplorationSettings base) {
         ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction);
+        if (crossCheck && reduction == Reduction.NONE) {
+            throw new ParameterException(spec.commandLine(),
+                    "--cross-check compares a reduced run with an unreduced one: give it a --reduction (allowed: symmetry)");
+        }
         if (workers != null) {
             if (workers < 1 || workers > 1024) {
                 throw new ParameterException(spec.commandLine(),

@@ -141,10 +141,7 @@ final class HandoffReports {
         out.printf(Locale.ROOT, "states: %,d distinct, %,d transitions, depth %d, %.2f s%n",
                 o.stats().distinctStates(), o.stats().transitions(), o.stats().maxDepth(), o.stats().seconds());
         if (!o.reduced().reduction().equals("none")) {
-            out.printf(Locale.ROOT, "reduction: %s over %d class(es) of interchangeable clients%s%n", o.reduced().reduction(),
-                    o.reduced().classes().size(), o.reduced().unreducedStates() < 0 ? ""
-                            : String.format(Locale.ROOT, "; unreduced %,d states (%.1fx), same verdicts (cross-checked)",
-                            o.reduced().unreducedStates(), (double) o.reduced().unreducedStates() / o.stats().distinctStates()));
+            out.println("reduction: " + reductionSummary(List.of(o)));
         }
         if (o.stats().collisionProbability() > 0) {
             out.printf(Locale.ROOT, "fingerprints: estimated probability that a collision hid a state %.1e (--store exact for none)%n",
@@ -280,5 +277,29 @@ final class HandoffReports {
             }
         }
         return written;
+    }
+
+    /**
+     * One line on what a reduction did over {@code outcomes} (one check, or every cell of a
+     * matrix): the classes it found, the states, and with a cross-check the unreduced count; or
+     * why it found nothing to reduce.
+     */
+    static String reductionSummary(List<HandoffCheck.Outcome> outcomes) {
+        HandoffCheck.Outcome first = outcomes.get(0);
+        long states = outcomes.stream().mapToLong(o -> o.stats().distinctStates()).sum();
+        int classes = outcomes.stream().mapToInt(o -> o.reduced().classes().size()).max().orElse(0);
+        if (classes == 0) {
+            return first.reduced().reduction() + " found no interchangeable clients, nothing was reduced (symmetry needs"
+                    + " kernel.probe-order=any and other masters alike but for their stream IDs)";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s over %d class(es) of interchangeable clients (%s), %,d states",
+                first.reduced().reduction(), classes, first.reduced().classes().stream().map(c -> String.join(" ", c))
+                        .collect(java.util.stream.Collectors.joining("; ")), states));
+        if (outcomes.stream().allMatch(o -> o.reduced().unreducedStates() >= 0)) {
+            long full = outcomes.stream().mapToLong(o -> o.reduced().unreducedStates()).sum();
+            sb.append(String.format(Locale.ROOT, "; unreduced %,d states (%.1fx), same verdicts (cross-checked)", full,
+                    (double) full / Math.max(1, states)));
+        }
+        return sb.toString();
     }
 }

@@ -90,7 +90,8 @@ final class ScenarioOptions {
     Platform platform(ScenarioFile.Parsed f) {
         String name = platform != null ? platform : f.platform() != null ? f.platform() : "c630";
         try {
-            return Platforms.get(name, "");
+            Platform p = Platforms.get(name, "");
+            return f.masters() == null ? p : p.withMasters(f.masters());
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }

@@ -131,6 +131,9 @@ final class SweepCommand implements Callable<Integer> {
             w.println(); // a line right after a table would be read as one more row
         }
         w.printf(java.util.Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", all.size(), states, seconds);
+        if (!all.get(0).reduced().reduction().equals("none")) {
+            w.println("reduction: " + HandoffReports.reductionSummary(all));
+        }
         w.flush();
         StringBuilder report = new StringBuilder(buffer.toString());
         if (markdown) {

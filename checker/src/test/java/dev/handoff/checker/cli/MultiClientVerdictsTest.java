@@ -232,4 +232,24 @@ class MultiClientVerdictsTest {
             assertEquals(DeviceState.DMA, s.device(1).domain(), "the UFS is no qcom client");
         }
     }
+
+    /**
+     * The narrowing client from a scenario file ({@code masters:}), checked from the command line,
+     * and its trace replayed: the trace carries the masters, so the replay rebuilds the same board.
+     */
+    @Test
+    void aScenarioFileAddsClientsAndItsTracesReplay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("narrow.yaml");
+        java.nio.file.Files.writeString(f, "platform: c630\npolicy: qcom-bypass\nmasters:\n"
+                + "  - name: ufs@1d84000\n    streams: [{sid: 0x100, mask: 0xf}]\n"
+                + "  - name: dma@1dc4000\n    streams: [{sid: 0x888}]\n");
+        CliTest.Run r = CliTest.run("check", "--scenario", f.toString(), "--property", "no-dma-fault",
+                "--trace-out", dir.resolve("t.json").toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
+        assertTrue(r.out().contains("no-dma-fault               VIOLATED fatal"), r.out());
+        java.nio.file.Path trace = dir.resolve("t.no-dma-fault.json");
+        assertTrue(java.nio.file.Files.readString(trace).contains("\"name\" : \"dma@1dc4000\""));
+        CliTest.Run replay = CliTest.run("replay", trace.toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, replay.code(), replay.out() + replay.err());
+    }
 }

@@ -89,4 +89,16 @@ class SymmetryReductionTest {
         assertEquals(reduced.reduced().unreducedStates(), reduced.stats().distinctStates());
         assertTrue(reduced.reduced().classes().isEmpty());
     }
+
+    @Test
+    void theCommandLineSaysWhatTheReductionDidOrWhyNot() {
+        CliTest.Run none = CliTest.run("check", "--platform", "tegra186", "--policy", "tegra-late-sid", "--reduction", "symmetry");
+        assertTrue(none.out().contains("reduction: symmetry found no interchangeable clients, nothing was reduced"), none.out());
+        CliTest.Run lonely = CliTest.run("check", "--platform", "c630", "--policy", "qcom-bypass", "--cross-check");
+        assertEquals(ExitCode.USAGE, lonely.code());
+        assertTrue(lonely.err().startsWith("handoff: --cross-check compares a reduced run with an unreduced one"), lonely.err());
+        CliTest.Run bogus = CliTest.run("check", "--platform", "c630", "--reduction", "bogus");
+        assertEquals(ExitCode.USAGE, bogus.code());
+        assertTrue(bogus.err().contains("'bogus' is not a reduction (allowed: none, symmetry)"), bogus.err());
+    }
 }

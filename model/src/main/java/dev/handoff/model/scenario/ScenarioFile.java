@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,8 +24,15 @@ import java.util.Map;
 public final class ScenarioFile {
     private static final YAMLFactory YAML = new YAMLFactory();
 
-    /** The parsed parts, before they are combined with command-line settings. */
-    public record Parsed(String platform, String policy, Map<String, String> knobs) {
+    /**
+     * The parsed parts, before they are combined with command-line settings.
+     *
+     * @param masters the other masters to put on the platform in place of its own, or null to keep them
+     */
+    public record Parsed(String platform, String policy, Map<String, String> knobs, List<Master> masters) {
+        public Parsed(String platform, String policy, Map<String, String> knobs) {
+            this(platform, policy, knobs, null);
+        }
     }
 
     private ScenarioFile() {
@@ -37,13 +46,14 @@ public final class ScenarioFile {
         String platform = null;
         String policy = null;
         Map<String, String> knobs = new LinkedHashMap<>();
+        List<Master> masters = null;
         try (JsonParser p = YAML.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 return new Parsed(null, null, knobs);
             }
             if (t != JsonToken.START_OBJECT) {
-                throw error(source, p, "expected a mapping with keys platform, policy, knobs");
+                throw error(source, p, "expected a mapping with keys platform, policy, knobs, masters");
             }
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
@@ -69,7 +79,8 @@ public final class ScenarioFile {
                             }
                         }
                     }
-                    default -> throw error(source, p, "unknown key \"" + key + "\" (allowed: platform, policy, knobs)");
+                    case "masters" -> masters = masters(source, p, v);
+                    default -> throw error(source, p, "unknown key \"" + key + "\" (allowed: platform, policy, knobs, masters)");
                 }
             }
             if (t != JsonToken.END_OBJECT) {
@@ -85,7 +96,83 @@ public final class ScenarioFile {
         if (policy != null) {
             Policies.get(policy, source + ": ");
         }
-        return new Parsed(platform, policy, knobs);
+        return new Parsed(platform, policy, knobs, masters);
+    }
+
+    /**
+     * {@code masters:} a list of {@code {name, streams: [{sid, mask}], compatible: [..]}}: the other
+     * IOMMU clients of the platform's SMMU, in probe (DT) order, replacing the platform's own.
+     */
+    private static List<Master> masters(String source, JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            throw error(source, p, "\"masters\" must be a list of {name, streams: [{sid, mask}], compatible}");
+        }
+        List<Master> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String where = where(source, p);
+            String name = null;
+            List<StreamEntry> streams = new ArrayList<>();
+            List<String> compatible = new ArrayList<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (key) {
+                    case "name" -> name = scalar(source, p, t, key);
+                    case "compatible" -> {
+                        if (t != JsonToken.START_ARRAY) {
+                            throw error(source, p, "\"compatible\" must be a list of strings");
+                        }
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            compatible.add(scalar(source, p, p.currentToken(), "compatible"));
+                        }
+                    }
+                    case "streams" -> {
+                        if (t != JsonToken.START_ARRAY) {
+                            throw error(source, p, "\"streams\" must be a list of {sid, mask}");
+                        }
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            Integer sid = null;
+                            int mask = 0;
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String f = p.currentName();
+                                JsonToken ft = p.nextToken();
+                                switch (f) {
+                                    case "sid" -> sid = u16(source, p, scalar(source, p, ft, f), f);
+                                    case "mask" -> mask = u16(source, p, scalar(source, p, ft, f), f);
+                                    default -> throw error(source, p, "unknown key \"" + f + "\" in a stream (allowed: sid, mask)");
+                                }
+                            }
+                            if (sid == null) {
+                                throw error(source, p, "a stream needs a \"sid\"");
+                            }
+                            streams.add(new StreamEntry(sid, mask));
+                        }
+                    }
+                    default -> throw error(source, p, "unknown key \"" + key + "\" in a master (allowed: name, streams, compatible)");
+                }
+            }
+            if (name == null || streams.isEmpty()) {
+                throw new ScenarioException(where + "a master needs a \"name\" and at least one stream");
+            }
+            out.add(new Master(name, streams, compatible));
+        }
+        if (p.currentToken() != JsonToken.END_ARRAY) {
+            throw error(source, p, "\"masters\" must be a list of mappings");
+        }
+        return out;
+    }
+
+    /** A stream ID or mask: 0 to 0xffff, decimal or 0x-hex. */
+    private static int u16(String source, JsonParser p, String text, String key) {
+        try {
+            int v = text.startsWith("0x") || text.startsWith("0X") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
+            if (v >= 0 && v <= 0xffff) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw error(source, p, "\"" + key + "\" is " + text + ": a stream ID or mask is 0 to 0xffff (decimal or 0x-hex)");
     }
 
     private static String scalar(String source, JsonParser p, JsonToken t, String key) throws IOException {

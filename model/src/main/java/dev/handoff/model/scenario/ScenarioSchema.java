@@ -40,6 +40,30 @@ public final class ScenarioSchema {
         for (Policy p : Policies.all()) {
             pol.addObject().put("const", p.name()).put("description", p.description());
         }
+        ObjectNode masters = props.putObject("masters");
+        masters.put("description", "The other IOMMU clients of the platform's SMMU, in probe (DT) order, in place of the platform's"
+                + " own: each a name, its iommus entries and, for vendor hooks that match clients, its compatibles.");
+        masters.put("type", "array");
+        ObjectNode mi = masters.putObject("items");
+        mi.put("type", "object");
+        mi.put("additionalProperties", false);
+        mi.putArray("required").add("name").add("streams");
+        ObjectNode mp = mi.putObject("properties");
+        mp.putObject("name").put("type", "string");
+        mp.putObject("compatible").put("type", "array").putObject("items").put("type", "string");
+        ObjectNode st = mp.putObject("streams");
+        st.put("type", "array");
+        st.put("minItems", 1);
+        ObjectNode si = st.putObject("items");
+        si.put("type", "object");
+        si.put("additionalProperties", false);
+        si.putArray("required").add("sid");
+        ObjectNode sp = si.putObject("properties");
+        for (String f : java.util.List.of("sid", "mask")) {
+            ObjectNode o = sp.putObject(f);
+            o.put("description", "0 to 0xffff, decimal or 0x-hex");
+            o.putArray("type").add("integer").add("string");
+        }
         ObjectNode knobs = props.putObject("knobs");
         knobs.put("description", "Knob settings; they override the platform, the kernel version's and the policy's.");
         knobs.put("type", "object");

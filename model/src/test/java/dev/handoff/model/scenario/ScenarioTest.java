@@ -3,6 +3,7 @@ package dev.handoff.model.scenario;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,12 +107,39 @@ class ScenarioTest {
         assertTrue(unknown.getMessage().startsWith("s.yaml line 4: knob \"fw.maping\" is unknown"), unknown.getMessage());
         ScenarioException key = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
                 new StringReader("policy: stock\nplatfrom: c630\n")));
-        assertEquals("s.yaml line 2: unknown key \"platfrom\" (allowed: platform, policy, knobs)", key.getMessage());
+        assertEquals("s.yaml line 2: unknown key \"platfrom\" (allowed: platform, policy, knobs, masters)", key.getMessage());
         ScenarioException policy = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
                 new StringReader("policy: stok\n")));
         assertTrue(policy.getMessage().startsWith("s.yaml: policy \"stok\" is unknown (known: stock,"), policy.getMessage());
         ScenarioException yaml = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml",
                 new StringReader("knobs: [unclosed\n")));
         assertTrue(yaml.getMessage().startsWith("s.yaml"), yaml.getMessage());
+    }
+
+    @Test
+    void scenarioFileMastersReplaceThePlatformsOwn() {
+        ScenarioFile.Parsed p = ScenarioFile.read("s.yaml", new StringReader(
+                "platform: c630\nmasters:\n  - name: ufs\n    streams: [{sid: 0x100, mask: 0xf}]\n"
+                        + "  - name: modem\n    compatible: [\"qcom,sdm845-mss-pil\"]\n    streams:\n      - {sid: 1921}\n"));
+        assertEquals(List.of(new Master("ufs", List.of(new StreamEntry(0x100, 0xf))),
+                new Master("modem", List.of(new StreamEntry(0x781, 0)), List.of("qcom,sdm845-mss-pil"))), p.masters());
+        assertEquals(null, ScenarioFile.read("s.yaml", new StringReader("platform: c630\n")).masters(), "absent: the platform's");
+    }
+
+    @Test
+    void scenarioFileMasterErrorsNameTheLine() {
+        ScenarioException wide = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml", new StringReader(
+                "masters:\n  - name: a\n    streams: [{sid: 0x10000}]\n")));
+        assertEquals("s.yaml line 3: \"sid\" is 0x10000: a stream ID or mask is 0 to 0xffff (decimal or 0x-hex)", wide.getMessage());
+        ScenarioException none = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml", new StringReader(
+                "masters:\n  - name: a\n")));
+        assertEquals("s.yaml line 2: a master needs a \"name\" and at least one stream", none.getMessage());
+        ScenarioException key = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml", new StringReader(
+                "masters:\n  - name: a\n    stream: []\n")));
+        assertTrue(key.getMessage().startsWith("s.yaml line 3: unknown key \"stream\" in a master (allowed: name, streams, compatible)"),
+                key.getMessage());
+        ScenarioException shape = assertThrows(ScenarioException.class, () -> ScenarioFile.read("s.yaml", new StringReader(
+                "masters: ufs\n")));
+        assertTrue(shape.getMessage().startsWith("s.yaml line 1: \"masters\" must be a list"), shape.getMessage());
     }
 }
