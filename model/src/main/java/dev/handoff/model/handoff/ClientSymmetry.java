@@ -20,12 +20,15 @@ import java.util.Map;
  * Interchangeable clients, and the canonical form of a state under their permutations.
  *
  * <p>Two other masters are interchangeable when the kernel treats them alike and nothing tells
- * them apart but their stream IDs: the probe order is free ({@code kernel.probe-order=any}), they
- * have the same number of {@code iommus} entries with the same masks, and no entry of either
+ * them apart but their entries: the probe order is free ({@code kernel.probe-order=any}), they
+ * have the same number of {@code iommus} entries, zero masks in the same places (the only thing
+ * the kernel asks of a mask is whether it fits {@code smr_mask_mask}, which is 0 or 0x7fff, and of
+ * an ID whether it fits {@code streamid_mask}, 0 or 0x7fff, and IDs 0 and 0x7fff are excluded),
+ * and no entry of either
  * matches a stream ID that any other entry can match (another client's, the display's, the
- * firmware's, an RMR's, the undescribed master's), so {@code arm_smmu_find_sme} never relates
+ * firmware's, an RMR's, the undescribed master's, Tegra's passthrough ID), so {@code arm_smmu_find_sme} never relates
  * them to anything. Swapping two such clients, together with their stream IDs wherever the state
- * holds them (SMR registers, the driver's shadow), their default-domain tables and their group
+ * holds them (SMR registers, the driver's shadow: ID and mask together), their default-domain tables and their group
  * names, maps runs onto runs and leaves every property's value alone: the SME indices and banks
  * they take are the first free ones in either order.
  *
@@ -53,7 +56,9 @@ final class ClientSymmetry {
             if (!eligible(c, m, fixed)) {
                 continue;
             }
-            String shape = m.streams().stream().map(e -> Integer.toString(e.mask())).toList().toString();
+            // what the kernel checks of a mask is only whether it fits smr_mask_mask, which is 0 or
+            // 0x7fff (arm_smmu_test_smr_masks read back, or not run): zero or not is the shape
+            String shape = m.streams().stream().map(e -> e.mask() == 0 ? "0" : "m").toList().toString();
             byShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(m.index());
         }
         List<int[]> classes = new ArrayList<>();
@@ -71,7 +76,8 @@ final class ClientSymmetry {
             if (e.sid() < 1 || e.sid() >= 0x7fff || e.mask() >= 0x7fff) {
                 return false;
             }
-            if (e.matches(c.undescribedSid()) || c.rmrSids().stream().anyMatch(e::matches)) {
+            if (e.matches(c.undescribedSid()) || c.rmrSids().stream().anyMatch(e::matches)
+                    || c.tegraPassthroughSid() >= 0 && e.matches(c.tegraPassthroughSid())) {
                 return false;
             }
             for (StreamEntry f : fixed) {
