@@ -101,4 +101,19 @@ class SymmetryReductionTest {
         assertEquals(ExitCode.USAGE, bogus.code());
         assertTrue(bogus.err().contains("'bogus' is not a reduction (allowed: none, symmetry)"), bogus.err());
     }
+
+    /** Masters whose masks differ but are all nonzero form one class, and the verdicts agree with the full search. */
+    @Test
+    void differentNonzeroMasksAreInterchangeable() {
+        List<Master> ms = new ArrayList<>(Platforms.C630.masters());
+        int[] masks = {0x1, 0x3, 0x7};
+        for (int k = 0; k < masks.length; k++) {
+            ms.add(new Master("m" + k, List.of(new StreamEntry(0x200 + k * 0x10, masks[k]))));
+        }
+        Scenario s = Scenario.of(Platforms.C630.withMasters(ms), "qcom-bypass", ANY);
+        assertEquals(List.of(1, 2, 3, 4), java.util.Arrays.stream(new HandoffModel(s, true).symmetryClasses().get(0)).boxed().toList(),
+                "the UFS (0xf) and the three: every mask nonzero");
+        HandoffCheck.Outcome reduced = run(s, Reduction.SYMMETRY, true);
+        assertTrue(reduced.stats().distinctStates() * 3 < reduced.reduced().unreducedStates());
+    }
 }
