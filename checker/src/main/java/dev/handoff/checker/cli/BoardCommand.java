@@ -354,12 +354,18 @@ final class BoardCommand implements Callable<Integer> {
                     t.platform().contextBanks());
             t.notes().forEach(n -> out.println("  note: " + n));
             HandoffReports.sweepText(out, r.policies(), r.labels(), r.grid(), false);
+            List<HandoffCheck.Outcome> cells = r.all();
+            if (!cells.isEmpty()) {
+                out.printf(Locale.ROOT, "%d checks, %,d states, %.1f s of search%n", cells.size(),
+                        cells.stream().mapToLong(o -> o.stats().distinctStates()).sum(),
+                        cells.stream().mapToDouble(o -> o.stats().seconds()).sum());
+                if (!cells.get(0).reduced().reduction().equals("none")) {
+                    out.println("reduction: " + HandoffReports.reductionSummary(cells));
+                }
+            }
+            // last, so that a script can read the answer with tail -1
             List<String> safe = r.safePolicies();
             out.println("safe in every variant: " + (safe.isEmpty() ? "no policy" : String.join(", ", safe)));
-            List<HandoffCheck.Outcome> cells = r.all();
-            if (!cells.isEmpty() && !cells.get(0).reduced().reduction().equals("none")) {
-                out.println("reduction: " + HandoffReports.reductionSummary(cells));
-            }
         }
     }
 
