@@ -116,7 +116,8 @@ final class ExplorationOptions {
                     return r;
                 }
             }
-            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a reduction (allowed: none, symmetry)");
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a reduction (allowed: "
+                    + String.join(", ", new Names.Reductions().names()) + ")");
         }
     }
 

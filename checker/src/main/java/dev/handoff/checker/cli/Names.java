@@ -153,7 +153,8 @@ final class Names {
 
     static final class Reductions extends Candidates {
         List<String> names() {
-            return List.of("none", "symmetry");
+            return java.util.Arrays.stream(dev.handoff.checker.engine.Reduction.values())
+                    .map(dev.handoff.checker.engine.Reduction::label).toList();
         }
     }
 }

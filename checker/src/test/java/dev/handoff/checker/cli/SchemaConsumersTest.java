@@ -150,4 +150,40 @@ class SchemaConsumersTest {
             assertEquals(ExitCode.BAD_INPUT, run("check", "--scenario", f.toString()).code(), "the reader refuses:\n" + bad);
         }
     }
+
+    /**
+     * The documents of a board with several clients: a scenario file with {@code masters:}, the
+     * check JSON of a symmetry-reduced, cross-checked run ({@code stats.reduction} with classes and
+     * the unreduced count) and its trace files ({@code platform.masters} with compatibles).
+     */
+    @Test
+    void multiClientDocumentsFollowTheirSchemas(@TempDir Path dir) throws Exception {
+        String yaml = "platform: c630\npolicy: qcom-bypass\nknobs:\n  kernel.probe-order: any\nmasters:\n"
+                + "  - {name: ufs, streams: [{sid: 0x100, mask: 0xf}], compatible: [\"qcom,sdm845-ufshc\"]}\n"
+                + "  - {name: a, streams: [{sid: 0x200}]}\n  - {name: b, streams: [{sid: 0x210}]}\n";
+        valid("scenario", YAML.readTree(yaml));
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, yaml);
+        CliTest.Run r = run("check", "--scenario", f.toString(), "--reduction", "symmetry", "--cross-check", "--format", "json",
+                "--trace-out", dir.resolve("t.json").toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
+        JsonNode doc = RunReport.JSON.readTree(r.out());
+        valid("check", doc);
+        JsonNode red = doc.get("stats").get("reduction");
+        assertEquals("symmetry", red.get("mode").asText());
+        assertTrue(red.get("unreducedStates").asLong() > doc.get("stats").get("distinctStates").asLong(), red.toString());
+        int traces = 0;
+        try (var list = Files.list(dir)) {
+            for (Path t : list.filter(p -> p.getFileName().toString().startsWith("t.")).toList()) {
+                valid("trace", Files.readString(t));
+                assertTrue(Files.readString(t).contains("qcom,sdm845-ufshc"), "the masters with their compatibles");
+                traces++;
+            }
+        }
+        assertTrue(traces > 0);
+        String bad = "masters:\n  - {name: a}\n";
+        assertFalse(schema("scenario").validate(YAML.readTree(bad)).isEmpty(), "the schema refuses a master without streams");
+        Files.writeString(f, bad);
+        assertEquals(ExitCode.BAD_INPUT, run("check", "--scenario", f.toString()).code(), "and so does the reader");
+    }
 }

@@ -39,7 +39,7 @@ public final class ArmSmmuDriver {
         }
         p.add(new DriverStep.CfgProbe());
         p.addAll(c.impl().cfgProbe(c));
-        if (c.inherit().equals("keep-translation") && !p.contains(new DriverStep.InheritSmrs())) {
+        if (c.inherit().equals("keep-translation")) { // no vendor's cfg_probe reads back for it
             p.add(new DriverStep.InheritSmrs()); // the 2019 RFC's read-back, in the generic driver
         }
         p.add(new DriverStep.Register());

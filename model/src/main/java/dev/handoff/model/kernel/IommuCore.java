@@ -240,12 +240,7 @@ public final class IommuCore {
         DeviceState d = s.device(dev);
         List<Shadow> sh = new ArrayList<>(s.driver().shadow());
         for (int idx : d.smendx()) {
-            Shadow t = sh.get(idx).withCount(sh.get(idx).count() - 1);
-            if (t.count() == 0) {
-                Shadow init = Shadow.initial(c.disableBypass());
-                t = new Shadow(false, t.id(), t.mask(), init.type(), init.cbndx(), 0);
-            }
-            sh.set(idx, t);
+            sh.set(idx, sh.get(idx).freed(c.disableBypass()));
         }
         return s.withDriver(s.driver().withShadow(sh)).withDevice(dev, d.withProbe(DeviceState.RELEASING, d.smendx()));
     }
@@ -290,12 +285,7 @@ public final class IommuCore {
             int r = StreamMapping.findSme(sh.subList(0, s.driver().numGroups()), e.sid(), e.mask());
             if (r < 0) {
                 for (int j = k - 1; j >= 0; j--) {
-                    Shadow t = sh.get(idx[j]).withCount(sh.get(idx[j]).count() - 1);
-                    if (t.count() == 0) {
-                        Shadow init = Shadow.initial(c.disableBypass());
-                        t = new Shadow(false, t.id(), t.mask(), init.type(), init.cbndx(), 0);
-                    }
-                    sh.set(idx[j], t);
+                    sh.set(idx[j], sh.get(idx[j]).freed(c.disableBypass()));
                 }
                 int[] none = new int[entries.size()];
                 java.util.Arrays.fill(none, -1);

@@ -35,6 +35,18 @@ public record Shadow(boolean valid, int id, int mask, int type, int cbndx, int c
         return new Shadow(valid, id, mask, type, cbndx, c, group);
     }
 
+    /**
+     * {@code arm_smmu_free_sme}: count--, and at 0 the entry returns to {@code s2cr_init_val}
+     * (its group NULL) and the SMR loses VALID, ID and mask kept; no register is written here.
+     */
+    public Shadow freed(boolean disableBypass) {
+        if (count > 1) {
+            return withCount(count - 1);
+        }
+        Shadow init = initial(disableBypass);
+        return new Shadow(false, id, mask, init.type(), init.cbndx(), 0);
+    }
+
     public Shadow withGroup(int g) {
         return new Shadow(valid, id, mask, type, cbndx, count, g);
     }
