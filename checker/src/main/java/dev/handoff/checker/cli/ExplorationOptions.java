@@ -47,11 +47,13 @@ final class ExplorationOptions {
                     + " Past it the run stops as inconclusive (exit 20).")
     Long memory;
 
-    @Option(names = "--reduction", paramLabel = "none|symmetry", defaultValue = "none",
+    @Option(names = "--reduction", paramLabel = "none|por|symmetry|por+symmetry", defaultValue = "none",
             converter = ReductionConverter.class, completionCandidates = Names.Reductions.class,
-            description = "State-space reduction (default: ${DEFAULT-VALUE}): symmetry explores one state per class of"
-                    + " interchangeable clients (other masters alike but for their stream IDs, with"
-                    + " kernel.probe-order=any); verdicts are the same, counterexamples are real runs.")
+            description = "State-space reduction (default: ${DEFAULT-VALUE}): por follows from each state only a"
+                    + " stubborn set of its actions, built from what each action reads and writes; symmetry explores"
+                    + " one state per class of interchangeable clients (other masters alike but for their stream IDs,"
+                    + " with kernel.probe-order=any); por+symmetry does both. Verdicts are the same, counterexamples"
+                    + " are real runs (under por not always the shortest).")
     Reduction reduction;
 
     @Option(names = "--cross-check",
@@ -67,7 +69,8 @@ final class ExplorationOptions {
         ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction);
         if (crossCheck && reduction == Reduction.NONE) {
             throw new ParameterException(spec.commandLine(),
-                    "--cross-check compares a reduced run with an unreduced one: give it a --reduction (allowed: symmetry)");
+                    "--cross-check compares a reduced run with an unreduced one: give it a --reduction (allowed: "
+                            + String.join(", ", new Names.Reductions().names().stream().filter(n -> !n.equals("none")).toList()) + ")");
         }
         if (workers != null) {
             if (workers < 1 || workers > 1024) {

@@ -286,15 +286,26 @@ final class HandoffReports {
      */
     static String reductionSummary(List<HandoffCheck.Outcome> outcomes) {
         HandoffCheck.Outcome first = outcomes.get(0);
+        String mode = first.reduced().reduction();
         long states = outcomes.stream().mapToLong(o -> o.stats().distinctStates()).sum();
         int classes = outcomes.stream().mapToInt(o -> o.reduced().classes().size()).max().orElse(0);
-        if (classes == 0) {
-            return first.reduced().reduction() + " found no interchangeable clients, nothing was reduced (symmetry needs"
+        boolean symmetry = mode.contains("symmetry");
+        if (mode.equals("symmetry") && classes == 0) {
+            return mode + " found no interchangeable clients, nothing was reduced (symmetry needs"
                     + " kernel.probe-order=any and other masters alike but for their stream IDs)";
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s over %d class(es) of interchangeable clients (%s), %,d states",
-                first.reduced().reduction(), classes, first.reduced().classes().stream().map(c -> String.join(" ", c))
-                        .collect(java.util.stream.Collectors.joining("; ")), states));
+        List<String> how = new java.util.ArrayList<>();
+        if (mode.contains("por")) {
+            how.add("by stubborn sets from each action's footprint");
+        }
+        if (symmetry && classes == 0) {
+            how.add("with no interchangeable clients (symmetry needs kernel.probe-order=any and other masters alike but for their stream IDs)");
+        } else if (symmetry) {
+            how.add(String.format(Locale.ROOT, "over %d class(es) of interchangeable clients (%s)", classes,
+                    first.reduced().classes().stream().map(c -> String.join(" ", c)).collect(java.util.stream.Collectors.joining("; "))));
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s, %,d states", mode,
+                String.join(" and ", how), states));
         if (outcomes.stream().allMatch(o -> o.reduced().unreducedStates() >= 0)) {
             long full = outcomes.stream().mapToLong(o -> o.reduced().unreducedStates()).sum();
             sb.append(String.format(Locale.ROOT, "; unreduced %,d states (%.1fx), same verdicts (cross-checked)", full,

@@ -179,6 +179,7 @@ final class BreadthFirstSearch {
         private final List<StateChunk> next = new ArrayList<>();
         private StateChunk out;
         private final IdBlock ids = new IdBlock(ctx.log);
+        private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
         private long newStates;
         private long transitions;
 
@@ -214,18 +215,28 @@ final class BreadthFirstSearch {
                 final int off = s * w;
                 final int parent = chunk.ids[s];
                 int enabled = 0;
+                if (scratch != null) {
+                    enabled = ctx.stubborn.expand(words, off, scratch);
+                }
                 for (int a = 0; a < actions; a++) {
-                    if (!model.next(words, off, a, succ, PAD)) {
+                    if (scratch != null) {
+                        if (!scratch.follows(a)) {
+                            continue;
+                        }
+                        System.arraycopy(scratch.succ, a * w, succ, PAD, w);
+                        generated++;
+                    } else if (!model.next(words, off, a, succ, PAD)) {
                         continue;
+                    } else {
+                        enabled++;
                     }
-                    enabled++;
                     fired[PAD + a]++;
                     long fp = Fingerprints.of(succ, PAD, w);
                     if (visited.add(succ, PAD, fp)) {
                         store(succ, fp, parent, a, depth + 1);
                     }
                 }
-                generated += enabled;
+                generated += scratch == null ? enabled : 0;
                 if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
                     ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
                 }

@@ -23,6 +23,10 @@ final class DepthFirstSearch {
     private int maxDepth;
     private boolean exhausted;
     private final IdBlock idBlock;
+    /** Partial-order reduction: each frame's actions to follow ({@link StubbornSets}), or null. */
+    private final StubbornSets.Scratch scratch;
+    private long[] followed;
+    private final int maskWords;
     private long newStates;
     private long transitions;
 
@@ -35,6 +39,9 @@ final class DepthFirstSearch {
         this.ids = new int[frames];
         this.nextAction = new int[frames];
         this.enabled = new int[frames];
+        this.scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
+        this.maskWords = scratch == null ? 0 : scratch.followed.length;
+        this.followed = new long[frames * maskWords];
     }
 
     void run() {
@@ -77,7 +84,7 @@ final class DepthFirstSearch {
                 int off = top * w;
                 ensureFrames(top + 2);
                 int succOff = off + w;
-                while (a < ctx.actionCount && !model.next(stack, off, a, stack, succOff)) {
+                while (a < ctx.actionCount && (!follows(top, a) || !model.next(stack, off, a, stack, succOff))) {
                     a++;
                 }
                 if (a == ctx.actionCount) {
@@ -112,6 +119,15 @@ final class DepthFirstSearch {
         nextAction[top] = 0;
         enabled[top] = 0;
         ctx.check(stack, top * ctx.words, top, id, fp);
+        if (scratch != null) {
+            ctx.stubborn.expand(stack, top * ctx.words, scratch);
+            System.arraycopy(scratch.followed, 0, followed, top * maskWords, maskWords);
+        }
+    }
+
+    /** Whether frame {@code top} follows action {@code a}: always, unless partial-order reduction says not. */
+    private boolean follows(int top, int a) {
+        return scratch == null || (followed[top * maskWords + (a >>> 6)] >>> a & 1) != 0;
     }
 
     private void ensureFrames(int frames) {
@@ -122,6 +138,7 @@ final class DepthFirstSearch {
             ids = Arrays.copyOf(ids, n);
             nextAction = Arrays.copyOf(nextAction, n);
             enabled = Arrays.copyOf(enabled, n);
+            followed = Arrays.copyOf(followed, n * maskWords);
         }
     }
 

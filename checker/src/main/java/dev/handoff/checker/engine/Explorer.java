@@ -34,7 +34,7 @@ public final class Explorer {
      */
     public static ExplorationResult explore(PackedModel model, ExplorationSettings settings, SearchListener listener) {
         validate(model);
-        if (settings.reduction() == Reduction.SYMMETRY) {
+        if (settings.reduction().symmetry()) {
             model = SymmetryReduced.of(model);
         }
         SearchContext ctx = new SearchContext(model, settings);

@@ -20,6 +20,8 @@ final class SearchContext {
     final ExplorationSettings settings;
     final int words;
     final int actionCount;
+    /** Partial-order reduction, or null. */
+    final StubbornSets stubborn;
     final MemoryBudget budget;
     final VisitedSet visited;
     final ParentLog log;
@@ -55,6 +57,7 @@ final class SearchContext {
         this.settings = settings;
         this.words = model.stateWords();
         this.actionCount = model.actions().size();
+        this.stubborn = settings.reduction().partialOrder() ? new StubbornSets(model) : null;
         this.budget = new MemoryBudget(settings.memoryBudget());
         this.visited = settings.store() == StoreMode.EXACT
                 ? new ExactStateSet(words, budget) : new FingerprintSet(budget);

@@ -82,6 +82,21 @@ public final class SymmetryReduced implements PackedModel {
     }
 
     @Override
+    public List<dev.handoff.model.formalism.Footprint> footprints() {
+        return base.footprints();
+    }
+
+    @Override
+    public boolean retired(long[] state, int off, int action) {
+        return base.retired(state, off, action);
+    }
+
+    @Override
+    public boolean acyclic() {
+        return base.acyclic();
+    }
+
+    @Override
     public String describe(long[] state, int off) {
         return base.describe(state, off);
     }

@@ -99,7 +99,7 @@ class SymmetryReductionTest {
         assertTrue(lonely.err().startsWith("handoff: --cross-check compares a reduced run with an unreduced one"), lonely.err());
         CliTest.Run bogus = CliTest.run("check", "--platform", "c630", "--reduction", "bogus");
         assertEquals(ExitCode.USAGE, bogus.code());
-        assertTrue(bogus.err().contains("'bogus' is not a reduction (allowed: none, symmetry)"), bogus.err());
+        assertTrue(bogus.err().contains("'bogus' is not a reduction (allowed: none, por, symmetry, por+symmetry)"), bogus.err());
     }
 
     /** Masters whose masks differ but are all nonzero form one class, and the verdicts agree with the full search. */

@@ -51,6 +51,32 @@ public interface Model<S> {
         return state;
     }
 
+    /**
+     * Each action's {@link Footprint}, in action order, for partial-order reduction; empty (the
+     * default) when the model gives none, and then the engine cannot reduce it that way.
+     */
+    default List<Footprint> footprints() {
+        return List.of();
+    }
+
+    /**
+     * True when action {@code action} can never again be enabled in any state reachable from
+     * {@code state} (a program counter has passed it): partial-order reduction then ignores it.
+     * Must never say true of an action that can still fire. The default says false.
+     */
+    default boolean retired(S state, int action) {
+        return false;
+    }
+
+    /**
+     * True when the model promises that its state graph has no cycle (every action advances some
+     * measure), which is what lets partial-order reduction do without a cycle proviso. The
+     * default says false.
+     */
+    default boolean acyclic() {
+        return false;
+    }
+
     /** How states are packed for storage. */
     StateCodec<S> codec();
 }

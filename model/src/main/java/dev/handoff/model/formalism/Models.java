@@ -31,7 +31,10 @@ public final class Models {
         return seen;
     }
 
-    /** The same model with {@code properties} instead of its own. */
+    /**
+     * The same model with {@code properties} instead of its own. Its footprints are kept: the
+     * caller vouches that their visibility covers the new properties.
+     */
     public static <S> Model<S> withProperties(Model<S> model, List<Property<S>> properties) {
         List<Property<S>> props = List.copyOf(properties);
         return new Model<>() {
@@ -63,6 +66,21 @@ public final class Models {
             @Override
             public boolean isTerminal(S state) {
                 return model.isTerminal(state);
+            }
+
+            @Override
+            public List<Footprint> footprints() {
+                return model.footprints();
+            }
+
+            @Override
+            public boolean retired(S state, int action) {
+                return model.retired(state, action);
+            }
+
+            @Override
+            public boolean acyclic() {
+                return model.acyclic();
             }
 
             @Override

@@ -59,6 +59,21 @@ public interface PackedModel {
         return false;
     }
 
+    /** Each action's footprint, in action order, or empty: see {@link Model#footprints()}. */
+    default List<Footprint> footprints() {
+        return List.of();
+    }
+
+    /** Action {@code action} can never fire again from the state at {@code state[off ..]}: see {@link Model#retired}. */
+    default boolean retired(long[] state, int off, int action) {
+        return false;
+    }
+
+    /** The state graph has no cycle: see {@link Model#acyclic()}. */
+    default boolean acyclic() {
+        return false;
+    }
+
     /** A one-line human-readable rendering of a state, for messages and traces. */
     String describe(long[] state, int off);
 }

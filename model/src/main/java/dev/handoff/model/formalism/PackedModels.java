@@ -11,9 +11,10 @@ public final class PackedModels {
     /**
      * Adapts a model to the packed interface through its codec.
      *
-     * <p>Each worker thread keeps the last state it decoded and the last successor it produced,
-     * so expanding one state decodes it once, not once per action, and checking the properties
-     * of a successor just produced decodes nothing. The successor is still a fresh model object
+     * <p>Each worker thread keeps the last state it decoded and the last {@value #PRODUCED}
+     * successors it produced, so expanding one state decodes it once, not once per action, and
+     * checking the properties of a successor produced lately decodes nothing (a partial-order
+     * reduction computes every successor before it stores any). The successor is still a fresh model object
      * per enabled action:
      * readable models pay one allocation per transition, which is why the reference benchmark
      * implements {@link PackedModel} directly.
@@ -38,8 +39,9 @@ public final class PackedModels {
         private final List<Action> actions;
         private final List<Property<S>> properties;
         private final List<PropertySpec> specs;
+        private final List<Footprint> footprints;
         private final ThreadLocal<Decoded<S>> last;
-        private final ThreadLocal<Decoded<S>> produced;
+        private final ThreadLocal<Produced<S>> produced;
 
         CodecModel(Model<S> model) {
             this.model = model;
@@ -62,8 +64,13 @@ public final class PackedModels {
                         + " properties, this one declares " + properties.size());
             }
             this.specs = properties.stream().map(Property::spec).toList();
+            this.footprints = List.copyOf(model.footprints());
+            if (!footprints.isEmpty() && footprints.size() != actions.size()) {
+                throw new IllegalArgumentException("a model's footprints must be one per action: "
+                        + footprints.size() + " footprints for " + actions.size() + " actions");
+            }
             this.last = ThreadLocal.withInitial(() -> new Decoded<>(words));
-            this.produced = ThreadLocal.withInitial(() -> new Decoded<>(words));
+            this.produced = ThreadLocal.withInitial(() -> new Produced<>(words));
         }
 
         @Override
@@ -98,9 +105,7 @@ public final class PackedModels {
                 return false;
             }
             codec.encode(next, dst, dstOff);
-            Decoded<S> p = produced.get();
-            System.arraycopy(dst, dstOff, p.words, 0, words);
-            p.state = next;
+            produced.get().put(dst, dstOff, next);
             return true;
         }
 
@@ -133,21 +138,73 @@ public final class PackedModels {
         }
 
         @Override
+        public List<Footprint> footprints() {
+            return footprints;
+        }
+
+        @Override
+        public boolean retired(long[] state, int off, int action) {
+            return model.retired(state(state, off), action);
+        }
+
+        @Override
+        public boolean acyclic() {
+            return model.acyclic();
+        }
+
+        @Override
         public String describe(long[] state, int off) {
             return String.valueOf(state(state, off));
         }
 
         private S state(long[] src, int off) {
-            Decoded<S> p = produced.get();
-            if (p.state != null && Arrays.equals(p.words, 0, words, src, off, off + words)) {
-                return p.state;
-            }
             Decoded<S> d = last.get();
-            if (d.state == null || !Arrays.equals(d.words, 0, words, src, off, off + words)) {
-                System.arraycopy(src, off, d.words, 0, words);
-                d.state = codec.decode(src, off);
+            if (d.state != null && Arrays.equals(d.words, 0, words, src, off, off + words)) {
+                return d.state; // the state being expanded: asked once per action
             }
+            S p = produced.get().find(src, off);
+            if (p != null) {
+                return p;
+            }
+            System.arraycopy(src, off, d.words, 0, words);
+            d.state = codec.decode(src, off);
             return d.state;
+        }
+    }
+
+    /** How many recently produced successors each thread keeps decoded. */
+    static final int PRODUCED = 16;
+
+    /** The last {@link #PRODUCED} successors one thread produced, round robin. */
+    private static final class Produced<S> {
+        private final List<Decoded<S>> ring;
+        private final int words;
+        private int next;
+
+        Produced(int words) {
+            this.words = words;
+            this.ring = java.util.stream.IntStream.range(0, PRODUCED).mapToObj(i -> new Decoded<S>(words)).toList();
+        }
+
+        void put(long[] src, int off, S state) {
+            Decoded<S> d = ring.get(next);
+            next = (next + 1) % PRODUCED;
+            System.arraycopy(src, off, d.words, 0, words);
+            d.state = state;
+        }
+
+        S find(long[] src, int off) {
+            for (int k = 0, i = next; k < PRODUCED; k++) {
+                i = (i + PRODUCED - 1) % PRODUCED; // newest first
+                Decoded<S> d = ring.get(i);
+                if (d.state == null) {
+                    return null;
+                }
+                if (Arrays.equals(d.words, 0, words, src, off, off + words)) {
+                    return d.state;
+                }
+            }
+            return null;
         }
     }
 

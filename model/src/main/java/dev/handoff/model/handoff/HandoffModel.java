@@ -10,6 +10,7 @@ import dev.handoff.model.display.Scanout;
 import dev.handoff.model.firmware.Firmware;
 import dev.handoff.model.firmware.FirmwareStep;
 import dev.handoff.model.formalism.Action;
+import dev.handoff.model.formalism.Footprint;
 import dev.handoff.model.formalism.Model;
 import dev.handoff.model.formalism.Property;
 import dev.handoff.model.formalism.StateCodec;
@@ -67,6 +68,7 @@ public final class HandoffModel implements Model<HandoffState> {
     private final List<Slot> slots = new ArrayList<>();
     private final List<Action> actions = new ArrayList<>();
     private final List<String> citations = new ArrayList<>();
+    private final List<Footprint> footprints = new ArrayList<>();
     private final List<Integer> naiveSids;
     private final HandoffCodec codec;
     /** Interchangeable clients, or null. */
@@ -191,6 +193,104 @@ public final class HandoffModel implements Model<HandoffState> {
                 .filter(m -> IommuCore.defaultDomainType(config, m.index()) != DeviceState.IDENTITY).toList();
         this.translatedEntries = translatedMasters.stream().flatMap(m -> m.entries().stream()).toList();
         this.codec = new HandoffCodec(config, firmware.size(), driver.size(), probes.stream().mapToInt(List::size).toArray(), ddrv.size());
+        for (Slot slot : slots) {
+            footprints.add(footprint(slot));
+        }
+    }
+
+    // ---- footprints, for partial-order reduction: the state's parts as abstract variables
+
+    /** The failure latch: every action's guard reads it (a latched state has no successor). */
+    public static final int V_FAILURE = 0;
+    /** The firmware's program counter: the handoff. */
+    public static final int V_FIRMWARE = 1;
+    /**
+     * Everything the kernel actors and the display engine hold: SMMU registers and STEs, the
+     * driver's shadow, every program counter but the firmware's, devices, the display driver,
+     * scanout, the Tegra SID. One variable: each kernel step is visible anyway (it moves a program
+     * counter that "handoff completes" reads, or a register a property reads).
+     */
+    public static final int V_KERNEL = 2;
+    /** The firmware tables' pages have been handed to the page allocator (state not FIRMWARE). */
+    public static final int V_TABLES_ALLOCATED = 3;
+    /** Those pages have been rewritten (state WRITTEN): what a walk through them reads. */
+    public static final int V_TABLES_WRITTEN = 4;
+    public static final int V_FB_ALLOCATED = 5;
+    public static final int V_FB_WRITTEN = 6;
+    /** The firmware framebuffer driver's state: read only by its own bind. */
+    public static final int V_FBDRV = 7;
+    public static final int V_CORRUPTED = 8;
+
+    /**
+     * What each action touches ({@link Footprint}), from the guards and effects in {@link #next}.
+     * Visible, with the handoff's properties ({@code HandoffProperties}) in mind: every kernel
+     * step, the page writes (they set {@code corrupted}) and the fetch (it latches a failure). The
+     * rest (the page allocator taking the firmware's pages, the firmware framebuffer driver
+     * binding) change no property and no terminal state, and touch nothing a kernel step reads.
+     */
+    private Footprint footprint(Slot slot) {
+        int[] kernelGuard = {V_FAILURE, V_FIRMWARE, V_KERNEL};
+        return switch (slot) {
+            case FwSlot f -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE}, new int[]{V_KERNEL},
+                    new int[]{V_FIRMWARE, V_KERNEL}, true, false);
+            case McSlot m -> Footprint.of(kernelGuard, new int[0], new int[]{V_KERNEL}, true, false);
+            case DriverSlot d -> Footprint.of(kernelGuard, new int[0], new int[]{V_KERNEL}, true, false);
+            case LateInitSlot l -> Footprint.of(kernelGuard, new int[0], new int[]{V_KERNEL}, true, false);
+            case CoreSlot c -> Footprint.of(kernelGuard, new int[0], new int[]{V_KERNEL}, true, false);
+            case DdrvSlot d -> Footprint.of(kernelGuard, new int[0], ddrv.get(d.pc()) instanceof DisplayDriverStep.RemoveFirmwareFb
+                    ? new int[]{V_KERNEL, V_FBDRV} : new int[]{V_KERNEL}, true, false);
+            case MemSlot m -> switch (m.action()) {
+                case ALLOC_TABLES -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_TABLES_ALLOCATED}, new int[0],
+                        new int[]{V_TABLES_ALLOCATED}, false, false);
+                case WRITE_TABLES -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_TABLES_ALLOCATED, V_TABLES_WRITTEN},
+                        new int[]{V_KERNEL, V_CORRUPTED}, new int[]{V_TABLES_WRITTEN, V_CORRUPTED}, true, false);
+                case ALLOC_FRAMEBUFFER -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_FB_ALLOCATED}, new int[0],
+                        new int[]{V_FB_ALLOCATED}, false, false);
+                case WRITE_FRAMEBUFFER -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_FB_ALLOCATED, V_FB_WRITTEN},
+                        new int[]{V_KERNEL, V_CORRUPTED}, new int[]{V_FB_WRITTEN, V_CORRUPTED}, true, false);
+            };
+            case FbdrvSlot f -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_FBDRV}, new int[0], new int[]{V_FBDRV}, false, false);
+            case FetchSlot f -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_KERNEL, V_TABLES_WRITTEN}, new int[0],
+                    new int[]{V_FAILURE}, true, true);
+            case NaiveFetchSlot f -> Footprint.of(new int[]{V_FAILURE, V_FIRMWARE, V_KERNEL, V_TABLES_WRITTEN}, new int[0],
+                    new int[]{V_FAILURE}, true, true);
+        };
+    }
+
+    @Override
+    public List<Footprint> footprints() {
+        return footprints;
+    }
+
+    /** A program counter, page state or driver state has passed the action, or a failure is latched. */
+    @Override
+    public boolean retired(HandoffState s, int action) {
+        if (s.failure() != null) {
+            return true;
+        }
+        return switch (slots.get(action)) {
+            case FwSlot f -> s.fwPc() > f.pc();
+            case McSlot m -> s.mcPc() > 0;
+            case DriverSlot d -> s.driverPc() > d.pc();
+            case LateInitSlot l -> s.lateInit();
+            case CoreSlot c -> s.probePc(c.client()) > c.pc();
+            case DdrvSlot d -> s.ddrvPc() > d.pc();
+            case MemSlot m -> switch (m.action()) {
+                case ALLOC_TABLES -> s.tables() != PageState.FIRMWARE;
+                case WRITE_TABLES -> s.tables() == PageState.WRITTEN;
+                case ALLOC_FRAMEBUFFER -> s.framebuffer() != PageState.FIRMWARE;
+                case WRITE_FRAMEBUFFER -> s.framebuffer() == PageState.WRITTEN;
+            };
+            case FbdrvSlot f -> s.fbdrv() != HandoffState.FBDRV_ABSENT;
+            case FetchSlot f -> false;
+            case NaiveFetchSlot f -> false;
+        };
+    }
+
+    /** Every action advances a program counter, a page or driver state, or the failure latch (see the class comment). */
+    @Override
+    public boolean acyclic() {
+        return true;
     }
 
     private void add(Slot slot, String actor, String name, String citation) {
