@@ -40,7 +40,8 @@ public final class HandoffProperties {
         info(NO_CORRUPTION, "safety", "No write-capable master writes a page outside its buffer, and no kernel write"
                 + " lands on pages the engine or the SMMU walker still reads.");
         info(ISOLATION, "safety", "Once Linux's arm-smmu driver has started, no other master reaches memory"
-                + " untranslated as a side effect. Another master is every master but the display whose traffic reaches"
+                + " untranslated as a side effect. Another master is every master but the display (and the other displays"
+                + " fw.programmed lit, which are handed off alike) whose traffic reaches"
                 + " the SMMU: each described client (DT iommus, IORT ID mappings) whose default domain is not IDENTITY,"
                 + " and a master no description names (one stream ID that no described entry matches: firmware, secure"
                 + " or DSP streams, devices without iommus), which Linux never gives a domain. Untranslated: sCR0.CLIENTPD=1,"

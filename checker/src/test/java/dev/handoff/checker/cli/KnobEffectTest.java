@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * value (the zero-length fix needs a zero-length entry), then, with no policy, every pair of
  * firmware and hardware values (the clamp of 128 groups needs entries above it and bare metal).
  * {@code kernel.version} sets other knobs; {@link #everyKernelVersionDiffersInSomeMechanism} checks it.
+ * A value no embedded platform shows is searched again on the platforms with a second display
+ * controller among their masters ({@code fw.programmed} and {@code fw.describes} are about one).
  */
 class KnobEffectTest {
     private final Map<Map<String, String>, Long> digests = new java.util.concurrent.ConcurrentHashMap<>();
@@ -77,7 +79,19 @@ class KnobEffectTest {
         assertTrue(same.isEmpty(), "versions that no modelled mechanism tells apart: " + same);
     }
 
+    /** The embedded platforms, each with a second display controller (stream 0x900/0x8) after its masters. */
+    private static final List<Platform> SECOND_DISPLAY = Platforms.all().stream().map(p -> {
+        List<dev.handoff.model.scenario.Master> m = new ArrayList<>(p.masters());
+        m.add(new dev.handoff.model.scenario.Master("/second-display", List.of(new dev.handoff.model.scenario.StreamEntry(0x900, 0x8)),
+                List.of("arm,hdlcd")));
+        return p.withMasters(m);
+    }).toList();
+
     private boolean witnessed(Knob k, String v) {
+        return witnessed(k, v, Platforms.all()) || witnessed(k, v, SECOND_DISPLAY);
+    }
+
+    private boolean witnessed(Knob k, String v, List<Platform> platforms) {
         List<String> policies = new ArrayList<>();
         policies.add(null);
         Policies.all().forEach(p -> policies.add(p.name()));
@@ -85,11 +99,11 @@ class KnobEffectTest {
         singles.add(Map.of());
         singles.addAll(values(k, null));
         for (String policy : policies) {
-            if (differs(k, v, policy, Map.of())) {
+            if (differs(k, v, policy, Map.of(), platforms)) {
                 return true;
             }
         }
-        if (singles.parallelStream().anyMatch(extra -> policies.stream().anyMatch(policy -> differs(k, v, policy, extra)))) {
+        if (singles.parallelStream().anyMatch(extra -> policies.stream().anyMatch(policy -> differs(k, v, policy, extra, platforms)))) {
             return true;
         }
         List<Map<String, String>> boardValues = values(k, Knob.Kind.KERNEL);
@@ -103,11 +117,11 @@ class KnobEffectTest {
                 }
             }
         }
-        return pairs.parallelStream().anyMatch(extra -> differs(k, v, null, extra));
+        return pairs.parallelStream().anyMatch(extra -> differs(k, v, null, extra, platforms));
     }
 
-    private boolean differs(Knob k, String v, String policy, Map<String, String> extra) {
-        for (Platform p : Platforms.all()) {
+    private boolean differs(Knob k, String v, String policy, Map<String, String> extra, List<Platform> platforms) {
+        for (Platform p : platforms) {
             Map<String, String> with = new LinkedHashMap<>(extra);
             with.put(k.name(), v);
             Map<String, String> without = new LinkedHashMap<>(extra);
@@ -147,7 +161,7 @@ class KnobEffectTest {
             return null;
         }
         Map<String, String> key = new LinkedHashMap<>(s.knobs());
-        key.put("platform", p.name());
+        key.put("platform", p.name() + p.masters());
         Long known = digests.get(key);
         if (known != null) {
             return known;

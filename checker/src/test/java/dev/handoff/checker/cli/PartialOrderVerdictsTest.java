@@ -56,6 +56,11 @@ class PartialOrderVerdictsTest {
         }
         out.add(Scenario.of(Platforms.C630, "qcom-bypass", Map.of(Knobs.FW_EXTRA_PIPE, "yes", Knobs.FW_TABLES, "unreserved",
                 Knobs.FW_MAPPING, "translated")));
+        // a second display lit, and every other client's entry left by the firmware
+        out.add(Scenario.of(FirmwareProgrammedTest.c630TwoDisplays(), "stock-bypass", Map.of(Knobs.FW_PROGRAMMED, "all-described",
+                Knobs.FW_TABLES, "unreserved", Knobs.FW_MAPPING, "translated", Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes")));
+        out.add(Scenario.of(FirmwareProgrammedTest.junoTwoDisplays(), "rmr-dma", Map.of(Knobs.FW_PROGRAMMED, "displays",
+                Knobs.SMMU_VERSION, "v3")));
         return out;
     }
 

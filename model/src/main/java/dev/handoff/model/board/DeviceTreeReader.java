@@ -23,10 +23,7 @@ public final class DeviceTreeReader {
     private static final Pattern ARM_SMMU = Pattern.compile(
             "arm,mmu-500|arm,smmu-v1|arm,smmu-v2|arm,mmu-400|arm,mmu-401|arm,smmu-v3|qcom,smmu-v2|qcom,smmu-500"
                     + "|qcom,[a-z0-9]+-smmu-500|qcom,[a-z0-9]+-smmu-v2|qcom,adreno-smmu|nvidia,smmu-500");
-    private static final Pattern DISPLAY = Pattern.compile(
-            "qcom,(?:[a-z0-9]+-)?mdss|qcom,mdp[45]|qcom,[a-z0-9]+-dpu|nvidia,tegra[0-9]+-dc"
-                    + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
-                    + "|allwinner,[a-z0-9-]+-display-engine|apple,display-pipe");
+    private static final Pattern DISPLAY = dev.handoff.model.scenario.Master.DISPLAY_COMPATIBLE;
     private static final Pattern GPU = Pattern.compile(
             "qcom,adreno(?:-[0-9a-f.]+)?|qcom,adreno-gmu|arm,mali-(?:t[0-9]+|g[0-9]+|bifrost|midgard|valhall)|nvidia,g[pvan][0-9]+b"
                     + "|img,powervr-[a-z0-9]+|vivante,gc");

@@ -26,6 +26,11 @@ public record Client(int index, String label, String name, List<StreamEntry> str
         return index == 0;
     }
 
+    /** A display controller: the display, or another whose compatibles name one ({@link dev.handoff.model.scenario.Master#displayController}). */
+    public boolean displayController() {
+        return display() || dev.handoff.model.scenario.Master.displayController(compatible);
+    }
+
     /** The entries as {@code id | mask << 16}, the form the resolver matches. */
     public List<Integer> entries() {
         return streams.stream().map(e -> e.sid() | e.mask() << 16).toList();

@@ -71,6 +71,9 @@ final class ClientSymmetry {
     }
 
     private static boolean eligible(HandoffConfig c, Client m, List<StreamEntry> fixed) {
+        if (c.litDisplays().contains(m) || c.fwBypassed().contains(m)) {
+            return false; // the firmware's entries for it sit at fixed indices (and a lit display is fetched)
+        }
         for (StreamEntry e : m.streams()) {
             // stream IDs 0 and 0x7fff and wide masks are values the reset and arm_smmu_test_smr_masks write
             if (e.sid() < 1 || e.sid() >= 0x7fff || e.mask() >= 0x7fff) {

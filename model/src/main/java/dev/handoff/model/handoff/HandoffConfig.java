@@ -76,7 +76,8 @@ public record HandoffConfig(
         boolean unusedClocksGated,
         boolean directMapBeforeAttach,
         boolean mcSidLocked,
-        boolean anyProbeOrder) {
+        boolean anyProbeOrder,
+        List<Client> litDisplays) {
 
     /** Where the display driver maps its new buffer: {@code msm_kms_init_aspace} starts at 0x1000. */
     static final long NEW_IOVA_PAGE = 1;
@@ -88,6 +89,7 @@ public record HandoffConfig(
         // arm_smmu_impl_init: with no of_node only the ACPI platform list picks a vendor impl
         Platform.SmmuImpl impl = acpi ? p.acpi().impl() : p.impl();
         List<Client> clients = clients(p, acpi);
+        List<Client> lit = lit(clients, s, p.displayFlavour() == Platform.DisplayFlavour.TEGRA);
         String mba = s.knob(Knobs.KERNEL_MAP_BEFORE_ATTACH);
         boolean mapWorks = mba.equals("works") || mba.equals("auto") && v3;
         long fbPage = p.framebufferPa() / Platform.PAGE;
@@ -136,7 +138,7 @@ public record HandoffConfig(
                         s.is(Knobs.HYP_CLIENTPD, "ignored")),
                 s.is(Knobs.KERNEL_DISABLE_BYPASS, "yes"), s.knob(Knobs.KERNEL_INHERIT),
                 s.is(Knobs.KERNEL_QCOM_SCTLR_FIX, "yes"), s.is(Knobs.KERNEL_QCOM_MASK_FIX, "yes"), mapWorks,
-                p.displayStreams(), List.copyOf(live), clients, probeOrder(clients, acpi), fbPage, p.framebufferPages(), fwIova,
+                p.displayStreams(), List.copyOf(live), clients, probeOrder(clients, acpi, lit), fbPage, p.framebufferPages(), fwIova,
                 NEW_IOVA_PAGE, fbPage + p.framebufferPages() + 0x100, translated,
                 s.is(Knobs.FW_TABLES, "reserved"), s.is(Knobs.FW_FRAMEBUFFER, "reserved"), s.is(Knobs.FW_QUIESCE, "yes"), engineReset,
                 s.is(Knobs.KERNEL_EXPLICIT_IOMMU, "yes"), s.is(Knobs.KERNEL_DISPLAY_TAKEOVER, "readback-remap"),
@@ -149,12 +151,12 @@ public record HandoffConfig(
                 s.is(Knobs.TEGRA_PASSTHROUGH, "bypasses-smmu"),
                 p.displayFlavour() == Platform.DisplayFlavour.DMA_API,
                 s.is(Knobs.FW_GLOBAL_FAULT, "reset"), rmrInstall, dmaIovaBroken, s.is(Knobs.FW_LAST_BANK, "foreign"),
-                rmrSids(s, live, p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
+                rmrSids(s, withLit(live, s.is(Knobs.FW_DESCRIBES, "display-only") ? List.of() : lit), p), undescribed.get(0), p.smrGroups(), s.is(Knobs.KERNEL_QCOM_SMR_CLAMP, "always"),
                 s.knob(Knobs.FW_SMR_SLOT), s.is(Knobs.FW_EXTRA_PIPE, "yes"), acpi, s.is(Knobs.DISPLAY_HUB_RESET, "stops-scanout"),
                 s.is(Knobs.KERNEL_DISPLAY_DRIVER, "module"),
                 // on ACPI the display's clocks and power are the firmware's, not Linux clock or genpd providers'
                 !acpi && s.is(Knobs.KERNEL_CLK_IGNORE_UNUSED, "no"), s.is(Knobs.KERNEL_DIRECT_MAP_ORDER, "before-attach"),
-                s.is(Knobs.FW_MC_SID_LOCK, "locked"), s.is(Knobs.KERNEL_PROBE_ORDER, "any"));
+                s.is(Knobs.FW_MC_SID_LOCK, "locked"), s.is(Knobs.KERNEL_PROBE_ORDER, "any"), lit);
     }
 
 
@@ -231,12 +233,16 @@ public record HandoffConfig(
     /**
      * Bus order: the other masters (lower addresses in the DT) first, then the display. An ACPI
      * boot binds no display driver (msm, tegra and hdlcd match only device trees), and a device's
-     * IOMMU is probed from really_probe -> dma_configure when a driver binds: the display is not probed.
+     * IOMMU is probed from really_probe -> dma_configure when a driver binds: the display, and the
+     * other displays the firmware lit (the display's driver drives them), are not probed.
      */
-    static List<Integer> probeOrder(List<Client> clients, boolean acpi) {
+    static List<Integer> probeOrder(List<Client> clients, boolean acpi, List<Client> lit) {
         List<Integer> out = new ArrayList<>();
         for (int i = 1; i < clients.size(); i++) {
-            out.add(i);
+            int k = i;
+            if (!acpi || lit.stream().noneMatch(x -> x.index() == k)) {
+                out.add(i);
+            }
         }
         if (!acpi) {
             out.add(0);
@@ -247,6 +253,60 @@ public record HandoffConfig(
     /** Whether the qcom hooks are installed. */
     public boolean qcomImpl() {
         return impl instanceof ArmSmmuImpl.Qcom;
+    }
+
+    /**
+     * The other display controllers the firmware lit ({@code fw.programmed=displays} or
+     * {@code all-described}): each scans the splash through the firmware's context bank. Tegra's
+     * heads are not among them: they share the display's stream ID, which the memory controller
+     * rewrites for all of them, so their fetch is the display's.
+     */
+    static List<Client> lit(List<Client> clients, Scenario s, boolean tegra) {
+        if (tegra || s.is(Knobs.FW_PROGRAMMED, "display")) {
+            return List.of();
+        }
+        return clients.subList(1, clients.size()).stream().filter(Client::displayController).toList();
+    }
+
+    /**
+     * Whether the firmware's description of the live mapping ({@code fw.description}: passthrough
+     * flag, iommu-addresses) covers client {@code device}: the display, and with
+     * {@code fw.describes=every-lit-display} every display it lit.
+     */
+    public boolean describedAsLive(int device) {
+        return device == 0 || !scenario.is(Knobs.FW_DESCRIBES, "display-only") && handledAsDisplay(device);
+    }
+
+    /** The display's live entries and every lit display's: what an RMR describing the live mappings names. */
+    private static List<Integer> withLit(List<Integer> live, List<Client> lit) {
+        List<Integer> all = new ArrayList<>(live);
+        lit.forEach(k -> all.addAll(k.entries()));
+        return all;
+    }
+
+    /**
+     * Whether client {@code device} is driven as the display: the display itself, or another display
+     * the firmware lit, whose driver, the display's, opts out of the default domain as the display's
+     * does ({@code kernel.explicit-iommu}) and binds when the display's does.
+     */
+    public boolean handledAsDisplay(int device) {
+        if (device == 0) {
+            return true;
+        }
+        for (Client k : litDisplays) {
+            if (k.index() == device) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The other clients the firmware left a BYPASS stream-match entry (v3: a bypass STE) for ({@code fw.programmed=all-described}). */
+    public List<Client> fwBypassed() {
+        if (!scenario.is(Knobs.FW_PROGRAMMED, "all-described")) {
+            return List.of();
+        }
+        return masters().stream().filter(m -> !m.displayController()).toList();
     }
 
     /** The display's client. */

@@ -73,6 +73,9 @@ public final class HandoffModel implements Model<HandoffState> {
     private final HandoffCodec codec;
     /** Interchangeable clients, or null. */
     private final ClientSymmetry symmetry;
+    /** The other displays the firmware lit, still scanning at handoff, and their entries (empty with a quiescing firmware). */
+    private final List<Client> litDisplays;
+    private final List<Integer> litEntries;
     /** The other masters whose default domain translates (not IDENTITY), and all their entries. */
     private final List<Client> translatedMasters;
     private final List<Integer> translatedEntries;
@@ -170,7 +173,17 @@ public final class HandoffModel implements Model<HandoffState> {
             add(new MemSlot(m), "page-allocator", m.label(), m.citation());
         }
         add(new FbdrvSlot(), "fw-framebuffer-driver", "bind", "efifb_probe / simpledrm_probe (CPU writes only)");
+        // the firmware stops every engine it lit before it hands off (fw.quiesce)
+        this.litDisplays = config.quiesce() ? List.of() : config.litDisplays();
+        this.litEntries = litDisplays.stream().flatMap(k -> k.entries().stream()).toList();
         List<Integer> sids = new ArrayList<>(config.liveSids());
+        for (int e : litEntries) {
+            for (int sid : Resolver.enumerate(List.of(e))) {
+                if (!sids.contains(sid)) {
+                    sids.add(sid);
+                }
+            }
+        }
         if (config.tegra()) {
             sids = new ArrayList<>(List.of(config.tegraPassthroughSid(), config.displayKernelSid()));
         }
@@ -189,7 +202,8 @@ public final class HandoffModel implements Model<HandoffState> {
             }
         }
         this.symmetry = ClientSymmetry.of(config);
-        this.translatedMasters = config.masters().stream()
+        // the displays the firmware lit are handed off like the display, not "other masters"
+        this.translatedMasters = config.masters().stream().filter(m -> !config.handledAsDisplay(m.index()))
                 .filter(m -> IommuCore.defaultDomainType(config, m.index()) != DeviceState.IDENTITY).toList();
         this.translatedEntries = translatedMasters.stream().flatMap(m -> m.entries().stream()).toList();
         this.codec = new HandoffCodec(config, firmware.size(), driver.size(), probes.stream().mapToInt(List::size).toArray(), ddrv.size());
@@ -525,8 +539,8 @@ public final class HandoffModel implements Model<HandoffState> {
      * resets), so their IOMMU probe follows the hub's.
      */
     private boolean deviceExists(HandoffState s, CoreStep step) {
-        if (step.display() && config.displayModule() && !s.lateInit()) {
-            return false; // a module's driver binds, and so probes its device's IOMMU, after init
+        if (config.handledAsDisplay(step.device()) && config.displayModule() && !s.lateInit()) {
+            return false; // a module's driver (a lit display's is the display's) binds, and so probes its device's IOMMU, after init
         }
         return !(step.display() && config.tegra()) || s.ddrvPc() > 0;
     }
@@ -572,7 +586,21 @@ public final class HandoffModel implements Model<HandoffState> {
      * nothing reprograms until the engine is reset).
      */
     public boolean inWindow(HandoffState s) {
-        return firmwareDone(s) && (s.scanout() == Scanout.FIRMWARE_BUFFER || s.extraPipe());
+        return firmwareDone(s) && (displayLive(s) || othersLive(s));
+    }
+
+    /** A pipe of the display the firmware started still scans its buffer. */
+    private static boolean displayLive(HandoffState s) {
+        return s.scanout() == Scanout.FIRMWARE_BUFFER || s.extraPipe();
+    }
+
+    /**
+     * The other displays the firmware lit still scan its buffer: their drivers are not modelled, so
+     * until the end of the run, unless late_initcall_sync gated their unclaimed clocks (their
+     * drivers being modules, as the display's) or the firmware quiesced them.
+     */
+    private boolean othersLive(HandoffState s) {
+        return !litEntries.isEmpty() && !(config.unusedClocksGated() && config.displayModule() && s.lateInit());
     }
 
     @Override
@@ -663,7 +691,7 @@ public final class HandoffModel implements Model<HandoffState> {
                 long iova = config.fwIovaPage() + p;
                 EnumSet<FetchOutcome> out = passesAroundSmmu(s)
                         ? Resolver.naive(new Resolver.Route.Bypass("passthrough"), iova, win, tables(s))
-                        : config.v3() ? Resolver.naive(s.v3(), iova, win, tables(s))
+                        : config.v3() ? Resolver.naive(s.v3(), v3Client(sid), iova, win, tables(s))
                         : Resolver.naive(s.v2(), sid, iova, win, tables(s));
                 if (out.contains(o)) {
                     failing++;
@@ -705,7 +733,7 @@ public final class HandoffModel implements Model<HandoffState> {
         long iova = config.fwIovaPage() + f.page();
         EnumSet<FetchOutcome> out = passesAroundSmmu(s)
                 ? Resolver.naive(new Resolver.Route.Bypass("passthrough"), iova, window(s), tables(s))
-                : config.v3() ? Resolver.naive(s.v3(), iova, window(s), tables(s))
+                : config.v3() ? Resolver.naive(s.v3(), v3Client(f.sid()), iova, window(s), tables(s))
                 : Resolver.naive(s.v2(), f.sid(), iova, window(s), tables(s));
         if (!out.contains(f.outcome())) {
             return null;
@@ -713,9 +741,28 @@ public final class HandoffModel implements Model<HandoffState> {
         return s.withFailure(new Failure(kind(f.outcome()), new Witness(f.outcome(), f.sid(), iova, -1, "naive")));
     }
 
+    /** The live display whose STE a v3 fetch of {@code sid} meets: a lit other display's, else the display's. */
+    private int v3Client(int sid) {
+        for (Client k : litDisplays) {
+            if (k.owns(sid) && !config.display().owns(sid)) {
+                return k.index();
+            }
+        }
+        return 0;
+    }
+
     /** The display fetch's window in this state. */
     public Resolver.Window window(HandoffState s) {
         List<Integer> streams = config.tegra() ? List.of(s.mcSid()) : config.liveEntries();
+        if (othersLive(s)) {
+            List<Integer> all = new ArrayList<>(displayLive(s) ? streams : List.of());
+            all.addAll(litEntries);
+            streams = all;
+        }
+        return window(streams);
+    }
+
+    private Resolver.Window window(List<Integer> streams) {
         return new Resolver.Window(streams, config.fwIovaPage(), config.fbPages(), config.fbPage(),
                 config.fbPage() + config.fbPages(), config.globalFaultFatal());
     }
@@ -725,6 +772,16 @@ public final class HandoffModel implements Model<HandoffState> {
         if (passesAroundSmmu(s)) {
             return Resolver.fetch(new Resolver.Route.Bypass("memory controller: passthrough SID 0x"
                     + Integer.toHexString(s.mcSid()) + " bypasses the SMMU"), window(s), constraints);
+        }
+        if (config.v3() && othersLive(s)) {
+            // each client's streams meet its own STE
+            Map<FetchOutcome, Witness> out = displayLive(s)
+                    ? new java.util.EnumMap<>(Resolver.fetch(s.v3(), window(config.liveEntries()), tables(s), constraints))
+                    : new java.util.EnumMap<>(FetchOutcome.class);
+            for (Client k : litDisplays) {
+                Resolver.fetch(s.v3(), k.index(), window(k.entries()), tables(s), constraints).forEach(out::putIfAbsent);
+            }
+            return out;
         }
         return config.v3() ? Resolver.fetch(s.v3(), window(s), tables(s), constraints)
                 : Resolver.fetch(s.v2(), window(s), tables(s), constraints);
@@ -770,15 +827,40 @@ public final class HandoffModel implements Model<HandoffState> {
                 yield new TableView(r, false);
             }
             case Tables.FOREIGN -> new TableView(List.of(), true);
-            default -> TableView.EMPTY;
+            default -> litView(s, id);
         };
+    }
+
+    /**
+     * A lit display's own default domain: the firmware's regions mapped 1:1 (or translated) once
+     * its IOMMU probe has mapped them, as the display's; empty otherwise, as every other client's.
+     */
+    private TableView litView(HandoffState s, int id) {
+        for (Client k : config.litDisplays()) {
+            DeviceState d = s.device(k.index());
+            if (k.table() == id && d.group() == k.index() && d.directMapped()) {
+                List<MappedRange> r = new ArrayList<>();
+                if (config.directRegion()) {
+                    r.add(new MappedRange(config.fbPage(), config.fbPage(), config.fbPages()));
+                }
+                if (config.translatedRegion()) {
+                    r.add(new MappedRange(config.fwIovaPage(), config.fbPage(), config.fbPages()));
+                }
+                return new TableView(r, false);
+            }
+        }
+        return TableView.EMPTY;
     }
 
     /** Whether some live display stream is translated through the firmware's tables right now. */
     public boolean walksFirmwareTables(HandoffState s) {
         if (config.v3()) {
-            return Resolver.routesV3(s.v3(), 0).stream()
-                    .anyMatch(r -> r instanceof Resolver.Route.Walk w && w.table() == Tables.FIRMWARE);
+            List<Integer> live = new ArrayList<>(List.of(0));
+            if (othersLive(s)) {
+                litDisplays.forEach(k -> live.add(k.index()));
+            }
+            return live.stream().anyMatch(k -> Resolver.routesV3(s.v3(), k).stream()
+                    .anyMatch(r -> r instanceof Resolver.Route.Walk w && w.table() == Tables.FIRMWARE));
         }
         for (MatchClass mc : constraints.matchClasses(window(s).streams(), s.v2().smr())) {
             for (Resolver.Route r : Resolver.routesV2(s.v2(), mc.matching())) {
@@ -805,8 +887,8 @@ public final class HandoffModel implements Model<HandoffState> {
 
     /**
      * A stream ID of another master that Linux's arm-smmu driver, once started, leaves untranslated
-     * as a side effect, or -1. Another master is every master but the display whose traffic reaches
-     * this SMMU: each described one ({@link HandoffConfig#masters()}, from the DT or IORT) unless its
+     * as a side effect, or -1. Another master is every master but the display (and the other
+     * displays the firmware lit, handed off alike) whose traffic reaches this SMMU: each described one ({@link HandoffConfig#masters()}, from the DT or IORT) unless its
      * default domain is IDENTITY (bypass is then what was asked for), and a master no description
      * names ({@link HandoffConfig#undescribedSid()}), which Linux never gives a domain. Untranslated:
      * CLIENTPD=1, an unmatched stream with USFCFG=0, an S2CR of type BYPASS or a bank with

@@ -130,6 +130,12 @@ public final class ArmSmmuDriver {
                 // RMR's stream IDs (arm_smmu_rmr_install_bypass_ste)
                 int[] ste = new int[s.v3().clients()];
                 ste[0] = SmmuV3.ste(c.rmrCoversDisplay() ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0);
+                for (int k = 1; k < ste.length; k++) {
+                    // every stream ID an RMR names gets its bypass STE, whoever it belongs to
+                    boolean named = c.description().equals("rmr") && c.rmrInstall() && dev.handoff.model.smmu.Resolver
+                            .enumerate(c.clients().get(k).entries()).stream().anyMatch(c.rmrSids()::contains);
+                    ste[k] = SmmuV3.ste(named ? SmmuV3.STE_BYPASS : SmmuV3.STE_ABORT, 0);
+                }
                 yield s.withV3(new SmmuV3(true, s.v3().gbpaAbort(), ste));
             }
         };

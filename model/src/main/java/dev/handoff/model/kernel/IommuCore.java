@@ -92,15 +92,14 @@ public final class IommuCore {
      * the IOMMU gets none attached.
      */
     public static int defaultDomainType(HandoffConfig c, int device) {
-        boolean display = device == 0;
-        if (display && c.explicit()) {
+        if (c.handledAsDisplay(device) && c.explicit()) {
             return DeviceState.NO_DOMAIN;
         }
         int hook = c.impl().defDomainType(c, c.clients().get(device));
         if (hook != ArmSmmuImpl.NO_OPINION) {
             return hook;
         }
-        if (display && c.passthroughFlag()) {
+        if (c.describedAsLive(device) && c.passthroughFlag()) {
             return DeviceState.IDENTITY;
         }
         return c.defaultDomain().equals("identity") ? DeviceState.IDENTITY : DeviceState.DMA;
@@ -108,7 +107,7 @@ public final class IommuCore {
 
     /** Whether the device has firmware regions to map 1:1 (or, out of tree, translated) into a DMA domain. */
     static boolean hasDirectRegions(HandoffConfig c, int device) {
-        return device == 0 && (c.directRegion() || c.translatedRegion());
+        return c.describedAsLive(device) && (c.directRegion() || c.translatedRegion());
     }
 
     public static boolean applies(CoreStep step, HandoffState s, HandoffConfig c) {

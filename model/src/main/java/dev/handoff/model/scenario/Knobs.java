@@ -19,6 +19,8 @@ public final class Knobs {
     public static final String FW_DESCRIPTION = "fw.description";
     public static final String FW_QUIESCE = "fw.quiesce";
     public static final String FW_EXTRA_PIPE = "fw.extra-pipe";
+    public static final String FW_PROGRAMMED = "fw.programmed";
+    public static final String FW_DESCRIBES = "fw.describes";
     public static final String FW_UNMATCHED = "fw.unmatched";
     public static final String FW_CONFLICT_FAULT = "fw.conflict-fault";
     public static final String FW_IOMMU_ADDRESSES_LENGTH = "fw.iommu-addresses-length";
@@ -96,6 +98,19 @@ public final class Knobs {
                 + " the driver's first modeset does not reprogram: DPU never disables hardware its DRM state did not"
                 + " allocate, so only an engine reset stops it (an SC7180 devkit logs 'Unhandled context fault' at the"
                 + " EFI framebuffer's address while the display works).", "no", "yes");
+        add(FW_PROGRAMMED, Knob.Kind.FIRMWARE, "Which clients of the display's SMMU the firmware left programmed: the display"
+                + " alone; every display controller the board describes (displays: each scans the splash through the"
+                + " firmware's context bank, clone mode, as a laptop with two MDSS or a board with several lit heads"
+                + " boots); or, on top of that, one stream-match entry of type BYPASS per stream of every other"
+                + " described client (all-described: boot stages that used storage, USB or DMA engines behind the SMMU"
+                + " and left their entries). No bootloader documents which. The other displays' drivers are not"
+                + " modelled, so their scanout runs to the end of the run: an over-approximation (a proof stays a"
+                + " proof; a violation that needs their fetch after their own driver's reset would be spurious).",
+                "display", "displays", "all-described");
+        add(FW_DESCRIBES, Knob.Kind.FIRMWARE, "Which live displays fw.description covers when fw.programmed lit several:"
+                + " every one (an RMR naming every lit display's streams, an iommu-addresses entry or passthrough flag on"
+                + " every lit display's node) or only the display (a bootloader that fixes up one node, as U-Boot's"
+                + " simple-framebuffer fixup does).", "every-lit-display", "display-only");
         add(FW_UNMATCHED, Knob.Kind.FIRMWARE, "sCR0.USFCFG as firmware leaves it: unmatched streams bypass or abort.", "abort", "bypass");
         add(FW_CONFLICT_FAULT, Knob.Kind.FIRMWARE, "sCR0.SMCFCFG as firmware leaves it (Linux never writes it): a stream matching"
                 + " several SMRs raises a stream match conflict fault (yes; MMU-500's reset value of sCR0, 0x00200001,"

@@ -2,6 +2,7 @@ package dev.handoff.model.scenario;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A DMA master other than the display behind the display's SMMU: an IOMMU-core client with its
@@ -15,6 +16,21 @@ public record Master(String name, List<StreamEntry> streams, List<String> compat
     /** A master whose compatibles are not known. */
     public Master(String name, List<StreamEntry> streams) {
         this(name, streams, List.of());
+    }
+
+    /**
+     * Display controllers by compatible (never by node name: {@code mdss@ae00000} in 6.1 is
+     * {@code display-subsystem@ae00000} in 6.12): the MDSS and its MDP/DPU, Tegra's heads, Arm's,
+     * Rockchip's, MediaTek's, i.MX's, Allwinner's and Apple's display pipes.
+     */
+    public static final Pattern DISPLAY_COMPATIBLE = Pattern.compile(
+            "qcom,(?:[a-z0-9]+-)?mdss|qcom,mdp[45]|qcom,[a-z0-9]+-dpu|nvidia,tegra[0-9]+-dc"
+                    + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
+                    + "|allwinner,[a-z0-9-]+-display-engine|apple,display-pipe");
+
+    /** Whether one of the compatibles names a display controller ({@link #DISPLAY_COMPATIBLE}). */
+    public static boolean displayController(List<String> compatible) {
+        return compatible.stream().anyMatch(c -> DISPLAY_COMPATIBLE.matcher(c).matches());
     }
 
     public Master {

@@ -175,9 +175,15 @@ public final class Resolver {
     /** Decides a whole v3 fetch; the display's stream IDs share one STE. */
     public static Map<FetchOutcome, Witness> fetch(SmmuV3 hw, Window w, IntFunction<TableView> tables,
                                                    ConstraintAdapter c) {
+        return fetch(hw, 0, w, tables, c);
+    }
+
+    /** Decides a whole v3 fetch of client {@code client}'s streams, which share its STE. */
+    public static Map<FetchOutcome, Witness> fetch(SmmuV3 hw, int client, Window w, IntFunction<TableView> tables,
+                                                   ConstraintAdapter c) {
         Map<FetchOutcome, Witness> out = new EnumMap<>(FetchOutcome.class);
         int sid = c.matchClasses(w.streams(), new int[0]).get(0).witness();
-        for (Route r : routesV3(hw, 0)) {
+        for (Route r : routesV3(hw, client)) {
             pages(r, sid, w, tables, c, out);
         }
         return out;
@@ -242,8 +248,13 @@ public final class Resolver {
 
     /** The failures one (stream ID, IOVA page) of the display can meet on v3. */
     public static EnumSet<FetchOutcome> naive(SmmuV3 hw, long iovaPage, Window w, IntFunction<TableView> tables) {
+        return naive(hw, 0, iovaPage, w, tables);
+    }
+
+    /** The failures one page of client {@code client}'s fetch meets on v3. */
+    public static EnumSet<FetchOutcome> naive(SmmuV3 hw, int client, long iovaPage, Window w, IntFunction<TableView> tables) {
         EnumSet<FetchOutcome> out = EnumSet.noneOf(FetchOutcome.class);
-        for (Route r : routesV3(hw, 0)) {
+        for (Route r : routesV3(hw, client)) {
             out.addAll(naivePage(r, iovaPage, w, tables));
         }
         return out;
