@@ -165,7 +165,10 @@ final class BoardCommand implements Callable<Integer> {
         for (BoardPlatforms.Target t : targets) {
             // the board's facts are its platform's knob defaults; policies set no hardware fact
             String prefix = targets.size() > 1 ? t.platform().name() + "." : "";
-            results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, knobs, names,
+            // by default the firmware facts a DTB cannot state are varied; one it states (an
+            // iommu-addresses entry fixes fw.mapping) is not
+            List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
+            results.add(SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, varied, names,
                     !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, exploration.crossCheck, listener, (label, o) -> {
                         if (traceOut != null) {
                             HandoffReports.writeTraces(traceOut, prefix + label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));

@@ -123,6 +123,40 @@ class BoardCliTest {
                 fault.get("trace").get("rootCause").asText());
     }
 
+    /**
+     * A display whose memory-region carries an iommu-addresses entry equal to the region's reg: the
+     * DTB states the firmware's mapping (identity, a direct region), so the default matrix varies
+     * only what it does not state (fw.smr), and the policy that honours the entry is run with it.
+     */
+    @Test
+    void iommuAddressesFixTheMappingTheMatrixWouldVary(@TempDir Path dir) throws Exception {
+        FdtWriter w = new FdtWriter();
+        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "described splash").cells("interrupt-parent", 1);
+        w.root.child("interrupt-controller@17a00000").cells("#interrupt-cells", 3).cells("phandle", 1).flag("interrupt-controller");
+        FdtWriter.Node rm = w.root.child("reserved-memory").cells("#address-cells", 2).cells("#size-cells", 2);
+        rm.child("cont-splash@9d400000").cells("reg", 0, 0x9d400000L, 0, 0x800000).flag("no-map").cells("phandle", 5)
+                .cells("iommu-addresses", 4, 0, 0x9d400000L, 0, 0x800000);
+        FdtWriter.Node soc = w.root.child("soc@0").cells("#address-cells", 2).cells("#size-cells", 2);
+        soc.child("iommu@15000000").str("compatible", "arm,mmu-500").cells("#iommu-cells", 2)
+                .cells("#global-interrupts", 1).cells("interrupts", 0, 65, 4, 0, 96, 4, 0, 97, 4, 0, 98, 4).cells("phandle", 2);
+        soc.child("display-subsystem@ae00000").str("compatible", "qcom,sdm845-mdss").cells("iommus", 2, 0x880, 0x8)
+                .cells("memory-region", 5).cells("phandle", 4);
+        Path f = dir.resolve("splash.dtb");
+        Files.write(f, w.build());
+        CliTest.Run r = run("board", f.toString(), "--policy", "dt-iommu-addresses", "--format", "json");
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        JsonNode results = root.get("results");
+        assertEquals(3, results.size(), "fw.smr's three values only: " + r.out());
+        for (JsonNode cell : results) {
+            assertEquals(null, cell.get("variant").get("fw.mapping"), cell.get("variant").toString());
+            assertEquals("identity", cell.get("scenario").get("knobs").get("fw.mapping").asText());
+            assertEquals("iommu-addresses", cell.get("scenario").get("knobs").get("fw.description").asText());
+        }
+        CliTest.Run text = run("board", f.toString(), "--policy", "dt-iommu-addresses");
+        assertTrue(text.out().contains("note: fw.description=iommu-addresses, fw.mapping=identity: /reserved-memory/cont-splash@9d400000"
+                + " iommu-addresses 0x9d400000 + 0x800000 equals the region's reg (IOMMU_RESV_DIRECT)"), text.out());
+    }
+
     @Test
     void noMatrixPrintsTheFactsThenExits65(@TempDir Path dir) throws Exception {
         FdtWriter w = new FdtWriter();

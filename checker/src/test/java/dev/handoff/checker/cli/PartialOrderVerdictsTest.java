@@ -68,31 +68,31 @@ class PartialOrderVerdictsTest {
     static BitSet changed(HandoffState s, HandoffState t) {
         BitSet b = new BitSet();
         if (!java.util.Objects.equals(s.failure(), t.failure())) {
-            b.set(HandoffModel.V_FAILURE);
+            b.set(dev.handoff.model.handoff.Processes.V_FAILURE);
         }
         if (s.fwPc() != t.fwPc()) {
-            b.set(HandoffModel.V_FIRMWARE);
+            b.set(dev.handoff.model.handoff.Processes.V_FIRMWARE);
         }
         if ((s.tables() != PageState.FIRMWARE) != (t.tables() != PageState.FIRMWARE)) {
-            b.set(HandoffModel.V_TABLES_ALLOCATED);
+            b.set(dev.handoff.model.handoff.Processes.V_TABLES_ALLOCATED);
         }
         if ((s.tables() == PageState.WRITTEN) != (t.tables() == PageState.WRITTEN)) {
-            b.set(HandoffModel.V_TABLES_WRITTEN);
+            b.set(dev.handoff.model.handoff.Processes.V_TABLES_WRITTEN);
         }
         if ((s.framebuffer() != PageState.FIRMWARE) != (t.framebuffer() != PageState.FIRMWARE)) {
-            b.set(HandoffModel.V_FB_ALLOCATED);
+            b.set(dev.handoff.model.handoff.Processes.V_FB_ALLOCATED);
         }
         if ((s.framebuffer() == PageState.WRITTEN) != (t.framebuffer() == PageState.WRITTEN)) {
-            b.set(HandoffModel.V_FB_WRITTEN);
+            b.set(dev.handoff.model.handoff.Processes.V_FB_WRITTEN);
         }
         if (s.fbdrv() != t.fbdrv()) {
-            b.set(HandoffModel.V_FBDRV);
+            b.set(dev.handoff.model.handoff.Processes.V_FBDRV);
         }
         if (s.corrupted() != t.corrupted()) {
-            b.set(HandoffModel.V_CORRUPTED);
+            b.set(dev.handoff.model.handoff.Processes.V_CORRUPTED);
         }
         if (!rest(s).equals(rest(t))) {
-            b.set(HandoffModel.V_KERNEL);
+            b.set(dev.handoff.model.handoff.Processes.V_KERNEL);
         }
         return b;
     }

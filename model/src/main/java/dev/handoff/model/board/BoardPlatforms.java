@@ -120,6 +120,9 @@ public final class BoardPlatforms {
             knobs.put(Knobs.FW_DESCRIPTION, "rmr");
             notes.add("fw.description=rmr: " + rmr.path() + " names the display's stream IDs");
         }
+        if (!f.acpi()) {
+            iommuAddresses(f, d, knobs, notes);
+        }
         long[] fb = rmr != null && rmr.size() > 0 ? new long[] {rmr.base(), rmr.size()} : framebuffer(f, d);
         if (fb != null && (fb[0] < 0 || fb[1] <= 0 || fb[1] > MAX_FB_BYTES || fb[0] > (1L << 52))) {
             notes.add("the described scanout (" + hex(fb[0]) + " + " + hex(fb[1]) + ") is not a plausible framebuffer; ignored");
@@ -210,6 +213,50 @@ public final class BoardPlatforms {
     }
 
     /** The scanout: a simple-framebuffer's stride × height, else the display's first memory-region. */
+    /**
+     * The display's {@code iommu-addresses}, as {@code of_iommu_get_resv_regions} (6.12
+     * of_iommu.c:203-260) reads them: from the regions the display node's own {@code memory-region}
+     * lists, the entries whose phandle is the display node itself; a zero length is skipped ("Cannot
+     * reserve IOVA region of 0 size"); an entry is a direct mapping only when it equals the region's
+     * {@code reg} exactly ({@code iommu_resv_region_get_type}), else a reservation, never mapped. The
+     * first such entry decides: {@code fw.description=iommu-addresses} with {@code fw.mapping}
+     * identity (exact) or translated (another IOVA: the kernel only reserves it), the length
+     * {@code zero} for a zero-length one; a same-IOVA entry of another length, or one in a region
+     * without {@code reg}, is a reservation of the splash's own address: described as nothing.
+     */
+    static void iommuAddresses(BoardFacts f, BoardFacts.Device d, Map<String, String> knobs, List<String> notes) {
+        for (String path : d.memoryRegions()) {
+            for (BoardFacts.Region r : f.regions()) {
+                if (!r.path().equals(path)) {
+                    continue;
+                }
+                for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
+                    if (!a.device().equals(d.path())) {
+                        continue;
+                    }
+                    String entry = r.path() + " iommu-addresses " + hex(a.iova()) + " + " + hex(a.size());
+                    if (a.size() == 0) {
+                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+                        knobs.put(Knobs.FW_IOMMU_ADDRESSES_LENGTH, "zero");
+                        notes.add("fw.description=iommu-addresses, fw.iommu-addresses-length=zero: " + entry);
+                    } else if (r.base() >= 0 && r.size() > 0 && a.iova() == r.base() && a.size() == r.size()) {
+                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+                        knobs.put(Knobs.FW_MAPPING, "identity");
+                        notes.add("fw.description=iommu-addresses, fw.mapping=identity: " + entry + " equals the region's reg (IOMMU_RESV_DIRECT)");
+                    } else if (r.base() >= 0 && r.size() > 0 && a.iova() != r.base()) {
+                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+                        knobs.put(Knobs.FW_MAPPING, "translated");
+                        notes.add("fw.description=iommu-addresses, fw.mapping=translated: " + entry + " maps the splash at another IOVA"
+                                + " (6.12 reserves it, never maps it)");
+                    } else {
+                        notes.add(entry + " is not the region's reg: 6.12 treats it as a reservation and maps nothing; described as nothing");
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
     static long[] framebuffer(BoardFacts f, BoardFacts.Device d) {
         for (BoardFacts.Framebuffer fb : f.framebuffers()) {
             long scan = fb.stride() * fb.height();

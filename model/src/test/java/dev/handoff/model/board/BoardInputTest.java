@@ -53,6 +53,40 @@ class BoardInputTest {
         assertEquals(8, t.platform().smrGroups(), "enough for every client's entries, at least 8");
     }
 
+    /** The crafted board with the display's memory-region pointing at a splash region whose iommu-addresses say {@code entry}. */
+    private static BoardPlatforms.Target withIommuAddresses(long... entry) {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node rm = b.root.children.stream().filter(n -> n.name.equals("reserved-memory")).findFirst().orElseThrow();
+        rm.child("cont-splash@9d400000").cells("reg", 0, 0x9d400000L, 0, 0x800000).flag("no-map").cells("phandle", 5)
+                .cells("iommu-addresses", entry);
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        FdtWriter.Node mdss = soc.children.stream().filter(n -> n.name.startsWith("display-subsystem")).findFirst().orElseThrow();
+        mdss.cells("memory-region", 5);
+        return BoardPlatforms.targets(DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build()))).get(0);
+    }
+
+    /**
+     * of_iommu_get_resv_regions (6.12 of_iommu.c:203-260): only the display's own memory-region,
+     * only entries naming the display node, zero lengths skipped, and a direct mapping only when the
+     * entry equals the region's reg exactly; anything else reserves and maps nothing.
+     */
+    @Test
+    void iommuAddressesAreReadAsTheKernelReadsThem() {
+        var exact = withIommuAddresses(4, 0, 0x9d400000L, 0, 0x800000).platform().knobDefaults();
+        assertEquals("iommu-addresses", exact.get("fw.description"));
+        assertEquals("identity", exact.get("fw.mapping"), "IOMMU_RESV_DIRECT");
+        var elsewhere = withIommuAddresses(4, 0, 0x10000000L, 0, 0x800000).platform().knobDefaults();
+        assertEquals("iommu-addresses", elsewhere.get("fw.description"));
+        assertEquals("translated", elsewhere.get("fw.mapping"), "another IOVA: a reservation the kernel never maps");
+        var zero = withIommuAddresses(4, 0, 0x9d400000L, 0, 0).platform().knobDefaults();
+        assertEquals("zero", zero.get("fw.iommu-addresses-length"));
+        BoardPlatforms.Target shorter = withIommuAddresses(4, 0, 0x9d400000L, 0, 0x1000);
+        assertEquals(null, shorter.platform().knobDefaults().get("fw.description"), "same IOVA, other length: not a direct map");
+        assertTrue(shorter.notes().stream().anyMatch(n -> n.contains("treats it as a reservation")), shorter.notes().toString());
+        var other = withIommuAddresses(2, 0, 0x9d400000L, 0, 0x800000).platform().knobDefaults();
+        assertEquals(null, other.get("fw.description"), "an entry naming another node (the SMMU) is not the display's");
+    }
+
     @Test
     void noMatrixWithoutADisplayOrBehindAnotherIommu() {
         FdtWriter none = qcomBoard();
