@@ -71,6 +71,29 @@ public final class Processes {
         return Footprint.of(KERNEL_GUARD, NONE, writes, true, false);
     }
 
+    /** What one step of a program does at program counter {@code pc}: its successor, or null. */
+    @FunctionalInterface
+    private interface ProgramStep<T> {
+        HandoffState next(HandoffState s, int pc, T step);
+    }
+
+    /**
+     * A program's steps behind a program counter: step {@code pc} may run (as {@code run} decides)
+     * only while the counter has not passed it, and is retired once it has.
+     */
+    private static <T> List<Process.Step> program(List<T> program, java.util.function.Function<T, String> name,
+                                                  java.util.function.Function<T, String> citation, java.util.function.Function<T, Footprint> footprint,
+                                                  java.util.function.ToIntFunction<HandoffState> counter, ProgramStep<T> run) {
+        List<Process.Step> steps = new ArrayList<>();
+        for (int i = 0; i < program.size(); i++) {
+            int pc = i;
+            T step = program.get(i);
+            steps.add(new Process.Step(name.apply(step), citation.apply(step), s -> run.next(s, pc, step),
+                    footprint.apply(step), s -> counter.applyAsInt(s) > pc));
+        }
+        return steps;
+    }
+
     /** The processes a board runs, in the order their steps are numbered. */
     public static List<Process> of(Queries q, DisplayEngine engine) {
         return List.of(firmware(q), memoryController(q), armSmmu(q), kernelInit(q), iommuCore(q), displayDriver(q),
@@ -79,17 +102,10 @@ public final class Processes {
 
     /** The boot firmware's program: program the SMMU, start the scanout, maybe quiesce, hand off. */
     static Process firmware(Queries q) {
-        List<Process.Step> steps = new ArrayList<>();
-        List<FirmwareStep> p = q.firmware();
-        for (int i = 0; i < p.size(); i++) {
-            int pc = i;
-            FirmwareStep step = p.get(i);
-            steps.add(new Process.Step(step.name().toLowerCase().replace('_', '-'), step.citation(),
-                    s -> s.fwPc() == pc ? Firmware.apply(step, s, q.config()).withFwPc(pc + 1) : null,
-                    Footprint.of(new int[]{V_FAILURE, V_FIRMWARE}, new int[]{V_KERNEL}, new int[]{V_FIRMWARE, V_KERNEL}, true, false),
-                    s -> s.fwPc() > pc));
-        }
-        return Process.of("firmware", steps);
+        Footprint f = Footprint.of(new int[]{V_FAILURE, V_FIRMWARE}, new int[]{V_KERNEL}, new int[]{V_FIRMWARE, V_KERNEL}, true, false);
+        return Process.of("firmware", program(q.firmware(), step -> step.name().toLowerCase().replace('_', '-'),
+                FirmwareStep::citation, step -> f, HandoffState::fwPc,
+                (s, pc, step) -> s.fwPc() == pc ? Firmware.apply(step, s, q.config()).withFwPc(pc + 1) : null));
     }
 
     /** Tegra's memory controller before v5.14: its probe sets the display client's SID override. */
@@ -108,16 +124,9 @@ public final class Processes {
 
     /** arm-smmu's probe: cfg_probe, the vendor hooks, the RMR install, the reset. */
     static Process armSmmu(Queries q) {
-        List<Process.Step> steps = new ArrayList<>();
-        List<DriverStep> p = q.driver();
-        for (int i = 0; i < p.size(); i++) {
-            int pc = i;
-            DriverStep step = p.get(i);
-            steps.add(new Process.Step(step.name(), step.citation(),
-                    s -> q.firmwareDone(s) && q.driverNext(s) == pc ? ArmSmmuDriver.apply(step, s, q.config()).withDriverPc(pc + 1) : null,
-                    kernel(), s -> s.driverPc() > pc));
-        }
-        return Process.of("arm-smmu", steps);
+        return Process.of("arm-smmu", program(q.driver(), DriverStep::name, DriverStep::citation, step -> kernel(),
+                HandoffState::driverPc, (s, pc, step) -> q.firmwareDone(s) && q.driverNext(s) == pc
+                        ? ArmSmmuDriver.apply(step, s, q.config()).withDriverPc(pc + 1) : null));
     }
 
     /**
@@ -152,17 +161,11 @@ public final class Processes {
     static Process iommuCore(Queries q) {
         List<Process.Step> steps = new ArrayList<>();
         for (int client : q.config().probeOrder()) {
-            List<CoreStep> p = q.probes().get(client);
-            for (int i = 0; i < p.size(); i++) {
-                int pc = i;
-                CoreStep step = p.get(i);
-                steps.add(new Process.Step(step.name(), step.citation(),
-                        s -> s.probePc(client) <= pc && q.clientNext(s, client) == pc
-                                && q.firmwareDone(s) && q.clientsMayProbe(s)
-                                && q.deviceExists(s, step) && (pc > 0 || q.mayStart(s, client))
-                                ? IommuCore.apply(step, s, q.config()).withProbePc(client, pc + 1) : null,
-                        kernel(), s -> s.probePc(client) > pc));
-            }
+            steps.addAll(program(q.probes().get(client), CoreStep::name, CoreStep::citation, step -> kernel(),
+                    s -> s.probePc(client), (s, pc, step) -> s.probePc(client) <= pc && q.clientNext(s, client) == pc
+                            && q.firmwareDone(s) && q.clientsMayProbe(s)
+                            && q.deviceExists(s, step) && (pc > 0 || q.mayStart(s, client))
+                            ? IommuCore.apply(step, s, q.config()).withProbePc(client, pc + 1) : null));
         }
         return Process.of("iommu-core", steps);
     }
@@ -173,19 +176,11 @@ public final class Processes {
      */
     static Process displayDriver(Queries q) {
         HandoffConfig c = q.config();
-        List<Process.Step> steps = new ArrayList<>();
-        List<DisplayDriverStep> p = q.ddrv();
-        for (int i = 0; i < p.size(); i++) {
-            int pc = i;
-            DisplayDriverStep step = p.get(i);
-            steps.add(new Process.Step(step.name(), step.citation(),
-                    s -> (step instanceof DisplayDriverStep.HubReset ? q.driverDone(s) : q.clientDone(s, 0) && q.driverDone(s))
-                            && q.firmwareDone(s) && q.ddrvNext(s) == pc && (!c.displayModule() || s.lateInit())
-                            ? DisplayDriver.apply(step, s, c).withDdrvPc(pc + 1) : null,
-                    step instanceof DisplayDriverStep.RemoveFirmwareFb ? kernel(V_FBDRV) : kernel(),
-                    s -> s.ddrvPc() > pc));
-        }
-        return Process.of("display-driver", steps);
+        return Process.of("display-driver", program(q.ddrv(), DisplayDriverStep::name, DisplayDriverStep::citation,
+                step -> step instanceof DisplayDriverStep.RemoveFirmwareFb ? kernel(V_FBDRV) : kernel(), HandoffState::ddrvPc,
+                (s, pc, step) -> (step instanceof DisplayDriverStep.HubReset ? q.driverDone(s) : q.clientDone(s, 0) && q.driverDone(s))
+                        && q.firmwareDone(s) && q.ddrvNext(s) == pc && (!c.displayModule() || s.lateInit())
+                        ? DisplayDriver.apply(step, s, c).withDdrvPc(pc + 1) : null));
     }
 
     /**
