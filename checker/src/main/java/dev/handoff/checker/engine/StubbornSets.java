@@ -55,6 +55,7 @@ final class StubbornSets {
     private final long[][] enabling;
     /** Visible or latching: never taken ahead of the others. */
     private final boolean[] unsafe;
+    private final long[] unsafeMask;
     private final LongAdder expanded = new LongAdder();
     private final LongAdder reduced = new LongAdder();
 
@@ -82,6 +83,7 @@ final class StubbornSets {
         this.dependent = new long[actions][maskWords];
         this.enabling = new long[actions][maskWords];
         this.unsafe = new boolean[actions];
+        this.unsafeMask = new long[maskWords];
         BitSet[] reads = new BitSet[actions];
         BitSet[] writes = new BitSet[actions];
         BitSet[] guards = new BitSet[actions];
@@ -90,6 +92,9 @@ final class StubbornSets {
             writes[a] = fp.get(a).writes();
             guards[a] = fp.get(a).guard();
             unsafe[a] = fp.get(a).visible() || fp.get(a).latching();
+            if (unsafe[a]) {
+                unsafeMask[a >>> 6] |= 1L << a;
+            }
         }
         for (int a = 0; a < actions; a++) {
             for (int b = 0; b < actions; b++) {
@@ -188,6 +193,11 @@ final class StubbornSets {
         while (sp > 0) {
             int t = e.stack[--sp];
             long[] next = (e.enabled[t >>> 6] >>> t & 1) != 0 ? dependent[t] : enabling[t];
+            for (int i = 0; i < maskWords; i++) {
+                if ((next[i] & ~in[i] & e.enabled[i] & unsafeMask[i]) != 0) {
+                    return -1; // an enabled visible or latching action joins: give up before any retirement check
+                }
+            }
             for (int i = 0; i < maskWords; i++) {
                 long bits = next[i] & ~in[i];
                 while (bits != 0) {
