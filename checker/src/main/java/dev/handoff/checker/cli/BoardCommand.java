@@ -91,6 +91,34 @@ final class BoardCommand implements Callable<Integer> {
     @Mixin
     ExplorationOptions exploration;
 
+    /**
+     * A board's facts from its DTB (or DTS, compiled with dtc) or its IORT table.
+     *
+     * @throws InputException naming the file and offset when it cannot be read
+     */
+    static BoardFacts readFacts(Path dtb, Path iort) throws java.io.IOException {
+        try {
+            if (dtb != null && DtsCompiler.isSource(dtb)) {
+                Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
+                try {
+                    Path blob = DtsCompiler.compile(dtb, dir);
+                    return DeviceTreeReader.facts(dtb.toString(), dev.handoff.model.board.Fdt.parse(dtb.toString(),
+                            java.nio.file.Files.readAllBytes(blob)));
+                } finally {
+                    try (var files = java.nio.file.Files.list(dir)) {
+                        for (Path f : files.toList()) {
+                            java.nio.file.Files.deleteIfExists(f);
+                        }
+                    }
+                    java.nio.file.Files.deleteIfExists(dir);
+                }
+            }
+            return dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
+        } catch (BoardInputException e) {
+            throw new InputException(e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
@@ -102,28 +130,7 @@ final class BoardCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--platform does not apply to board: the board's file is its platform");
         }
         List<String> required = requireSafe == null ? null : requireSafe.stream().map(Names::policy).toList();
-        BoardFacts facts;
-        try {
-            if (dtb != null && DtsCompiler.isSource(dtb)) {
-                Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
-                try {
-                    Path blob = DtsCompiler.compile(dtb, dir);
-                    facts = DeviceTreeReader.facts(dtb.toString(), dev.handoff.model.board.Fdt.parse(dtb.toString(),
-                            java.nio.file.Files.readAllBytes(blob)));
-                } finally {
-                    try (var files = java.nio.file.Files.list(dir)) {
-                        for (Path f : files.toList()) {
-                            java.nio.file.Files.deleteIfExists(f);
-                        }
-                    }
-                    java.nio.file.Files.deleteIfExists(dir);
-                }
-            } else {
-                facts = dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
-            }
-        } catch (BoardInputException e) {
-            throw new InputException(e.getMessage());
-        }
+        BoardFacts facts = readFacts(dtb, iort);
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
             Policies.all().stream().map(Policy::name).forEach(chosen::add);

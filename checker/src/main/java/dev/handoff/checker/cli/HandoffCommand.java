@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
             ReplayCommand.class,
             ShowCommand.class,
             GraphCommand.class,
+            DiagnoseCommand.class,
             BoardCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,

@@ -38,6 +38,7 @@ final class SchemaCommand implements Callable<Integer> {
         FILES.put("trace", "handoff.trace-1.schema.json");
         FILES.put("run", "handoff.run-1.schema.json");
         FILES.put("scenario", "scenario.schema.json");
+        FILES.put("diagnose", "handoff.diagnose-1.schema.json");
     }
 
     @Spec

@@ -218,13 +218,19 @@ public final class BoardPlatforms {
      * of_iommu.c:203-260) reads them: from the regions the display node's own {@code memory-region}
      * lists, the entries whose phandle is the display node itself; a zero length is skipped ("Cannot
      * reserve IOVA region of 0 size"); an entry is a direct mapping only when it equals the region's
-     * {@code reg} exactly ({@code iommu_resv_region_get_type}), else a reservation, never mapped. The
-     * first such entry decides: {@code fw.description=iommu-addresses} with {@code fw.mapping}
-     * identity (exact) or translated (another IOVA: the kernel only reserves it), the length
-     * {@code zero} for a zero-length one; a same-IOVA entry of another length, or one in a region
-     * without {@code reg}, is a reservation of the splash's own address: described as nothing.
+     * {@code reg} exactly ({@code iommu_resv_region_get_type}), else a reservation, never mapped.
+     * Every entry counts: a direct one gives {@code fw.description=iommu-addresses} with
+     * {@code fw.mapping=identity}; else one at another IOVA gives {@code fw.mapping=translated} (the
+     * kernel only reserves it); else a zero-length one gives the length {@code zero}; a same-IOVA
+     * entry of another length, or one in a region without {@code reg}, reserves the splash's own
+     * address and maps nothing: described as nothing. The IOVA cells are read with the
+     * reserved-memory node's cells, not translated through the device's {@code dma-ranges}.
      */
     static void iommuAddresses(BoardFacts f, BoardFacts.Device d, Map<String, String> knobs, List<String> notes) {
+        String direct = null;
+        String elsewhere = null;
+        String zero = null;
+        String neither = null;
         for (String path : d.memoryRegions()) {
             for (BoardFacts.Region r : f.regions()) {
                 if (!r.path().equals(path)) {
@@ -235,25 +241,37 @@ public final class BoardPlatforms {
                         continue;
                     }
                     String entry = r.path() + " iommu-addresses " + hex(a.iova()) + " + " + hex(a.size());
+                    boolean hasReg = r.base() >= 0 && r.size() > 0;
                     if (a.size() == 0) {
-                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
-                        knobs.put(Knobs.FW_IOMMU_ADDRESSES_LENGTH, "zero");
-                        notes.add("fw.description=iommu-addresses, fw.iommu-addresses-length=zero: " + entry);
-                    } else if (r.base() >= 0 && r.size() > 0 && a.iova() == r.base() && a.size() == r.size()) {
-                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
-                        knobs.put(Knobs.FW_MAPPING, "identity");
-                        notes.add("fw.description=iommu-addresses, fw.mapping=identity: " + entry + " equals the region's reg (IOMMU_RESV_DIRECT)");
-                    } else if (r.base() >= 0 && r.size() > 0 && a.iova() != r.base()) {
-                        knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
-                        knobs.put(Knobs.FW_MAPPING, "translated");
-                        notes.add("fw.description=iommu-addresses, fw.mapping=translated: " + entry + " maps the splash at another IOVA"
-                                + " (6.12 reserves it, never maps it)");
+                        zero = zero == null ? entry : zero;
+                    } else if (hasReg && a.iova() == r.base() && a.size() == r.size()) {
+                        direct = direct == null ? entry : direct;
+                    } else if (hasReg && a.iova() != r.base()) {
+                        elsewhere = elsewhere == null ? entry : elsewhere;
                     } else {
-                        notes.add(entry + " is not the region's reg: 6.12 treats it as a reservation and maps nothing; described as nothing");
+                        neither = neither == null ? entry : neither;
                     }
-                    return;
                 }
             }
+        }
+        // every entry is a region of its own (the kernel collects them all): one that maps the
+        // splash 1:1 decides; else one that reserves another IOVA; a zero-length one is skipped
+        // since the fix, and before it corrupts the IOVA allocator (fw.iommu-addresses-length=zero)
+        if (direct != null) {
+            knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+            knobs.put(Knobs.FW_MAPPING, "identity");
+            notes.add("fw.description=iommu-addresses, fw.mapping=identity: " + direct + " equals the region's reg (IOMMU_RESV_DIRECT)");
+        } else if (elsewhere != null) {
+            knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+            knobs.put(Knobs.FW_MAPPING, "translated");
+            notes.add("fw.description=iommu-addresses, fw.mapping=translated: " + elsewhere + " maps the splash at another IOVA"
+                    + " (6.12 reserves it, never maps it)");
+        } else if (zero != null) {
+            knobs.put(Knobs.FW_DESCRIPTION, "iommu-addresses");
+            knobs.put(Knobs.FW_IOMMU_ADDRESSES_LENGTH, "zero");
+            notes.add("fw.description=iommu-addresses, fw.iommu-addresses-length=zero: " + zero);
+        } else if (neither != null) {
+            notes.add(neither + " is not the region's reg: 6.12 treats it as a reservation and maps nothing; described as nothing");
         }
     }
 

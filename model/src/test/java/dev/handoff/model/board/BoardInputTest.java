@@ -83,6 +83,9 @@ class BoardInputTest {
         BoardPlatforms.Target shorter = withIommuAddresses(4, 0, 0x9d400000L, 0, 0x1000);
         assertEquals(null, shorter.platform().knobDefaults().get("fw.description"), "same IOVA, other length: not a direct map");
         assertTrue(shorter.notes().stream().anyMatch(n -> n.contains("treats it as a reservation")), shorter.notes().toString());
+        var zeroThenDirect = withIommuAddresses(4, 0, 0x9d400000L, 0, 0, 4, 0, 0x9d400000L, 0, 0x800000).platform().knobDefaults();
+        assertEquals("identity", zeroThenDirect.get("fw.mapping"), "every entry counts: a skipped zero-length one hides nothing");
+        assertEquals(null, zeroThenDirect.get("fw.iommu-addresses-length"));
         var other = withIommuAddresses(2, 0, 0x9d400000L, 0, 0x800000).platform().knobDefaults();
         assertEquals(null, other.get("fw.description"), "an entry naming another node (the SMMU) is not the display's");
     }

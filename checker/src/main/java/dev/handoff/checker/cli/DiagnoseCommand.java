@@ -1,0 +1,445 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.checker.engine.Verdict;
+import dev.handoff.model.board.BoardFacts;
+import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.log.KernelLog;
+import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.scenario.Policies;
+import dev.handoff.model.scenario.Policy;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.ScenarioException;
+import dev.handoff.model.smmu.FetchOutcome;
+import dev.handoff.properties.HandoffProperties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code handoff diagnose LOG --board FILE.dtb}: from a kernel log to the counterexample that
+ * explains it. The log's SMMU faults are decoded ({@link KernelLog}), mapped onto the board (whose
+ * stream, whether inside the firmware framebuffer, before or after the display driver came up),
+ * and, for a fault on a display's stream, the model is run with what the log implies (the
+ * kernel's mainline policy for the SMMU's hooks, the firmware's mapping from the faulting IOVA)
+ * to find the violations whose observable failure matches: same display, same kind of fault.
+ */
+@Command(name = "diagnose",
+        header = "Explains a kernel log's SMMU faults with the handoff counterexample that matches them.",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads a kernel log (dmesg, journalctl -k or a serial console; '-' for standard input), decodes the "
+                + "lines that bear on the handoff (arm-smmu context and global faults, probe, RMR install, IOMMU "
+                + "groups, efifb, DRM initialisation, SMMUv3 reset and events), maps each fault's stream ID onto the "
+                + "board (--board FILE.dtb or --acpi IORT.bin), and for a fault on a display's stream runs the model "
+                + "as the log implies (the kernel's mainline policy for the SMMU's hooks, the firmware's mapping from "
+                + "the faulting IOVA, every fw.smr) to find the counterexamples whose failure matches: the hazard, the "
+                + "step that caused it, its severity, and the policies safe in every variant the log cannot tell apart.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the log shows no handoff fault (or no board was given to map it), or shows one the model cannot explain",
+            "10:a fault on a display's stream matches a handoff violation of the model",
+            ExitCode.ROW_USAGE,
+            "65:the log, the DTB or the IORT table cannot be read",
+            ExitCode.ROW_INTERNAL,
+        })
+final class DiagnoseCommand implements Callable<Integer> {
+    static final String SCHEMA = "handoff.diagnose/1";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "LOG", description = "The kernel log: dmesg, journalctl -k or serial console text; '-' reads standard input.")
+    String log;
+
+    @Option(names = "--board", paramLabel = "FILE.dtb", description = "The board's device tree blob (or source).")
+    Path dtb;
+
+    @Option(names = "--acpi", paramLabel = "IORT.bin", description = "The board's ACPI IORT table instead of a DTB.")
+    Path iort;
+
+    @Option(names = "--kernel", paramLabel = "VERSION", completionCandidates = Names.KernelNames.class,
+            description = "The kernel version that printed the log (default: the model's default, 6.12).")
+    String kernel;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    /** A fault the log shows, mapped onto the board. */
+    record Fault(KernelLog.Event event, String kind, String smmu, long sid, long iova, long cb, String owner,
+                 boolean display, Boolean inFramebuffer, String phase) {
+    }
+
+    /** A model violation whose observable failure matches a fault. */
+    record Match(String policy, Map<String, String> variant, String property, String severity, String witnessSid,
+                 String rootCause, String explanation) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        CheckOptions.requireFormat(spec, format, "text", "json");
+        if (dtb != null && iort != null) {
+            throw new ParameterException(spec.commandLine(), "give --board FILE.dtb or --acpi IORT.bin, not both");
+        }
+        String version;
+        try {
+            version = kernel == null ? null : dev.handoff.model.scenario.KernelVersions.check(kernel, "--kernel: ");
+        } catch (ScenarioException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<KernelLog.Event> events = readLog();
+        BoardFacts facts = dtb == null && iort == null ? null : BoardCommand.readFacts(dtb, iort);
+        List<BoardPlatforms.Target> targets = List.of();
+        if (facts != null) {
+            try {
+                targets = BoardPlatforms.targets(facts);
+            } catch (BoardPlatforms.NoMatrixException e) {
+                targets = List.of();
+            }
+        }
+        long[] fb = framebuffer(events, targets);
+        List<Fault> faults = faults(events, facts, targets, fb);
+        List<Fault> display = faults.stream().filter(Fault::display).toList();
+        List<Match> matches = new ArrayList<>();
+        List<String> safe = List.of();
+        String policy = null;
+        Map<String, String> inferred = new LinkedHashMap<>();
+        BoardPlatforms.Target target = null;
+        if (!display.isEmpty()) {
+            Fault first = display.get(0);
+            target = targets.stream().filter(t -> t.display().path().equals(first.owner())).findFirst().orElse(targets.get(0));
+            policy = mainline(target.platform());
+            if (version != null) {
+                inferred.put(Knobs.KERNEL_VERSION, version);
+            }
+            if (first.iova() >= 0 && fb != null) {
+                inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
+            }
+            matches = new ArrayList<>(match(target.platform(), policy, inferred, first));
+            String sid = hex(first.sid());
+            // the log's own stream first; then what Linux's steps caused before what the firmware left
+            matches.sort(java.util.Comparator.comparing((Match m) -> !m.witnessSid().equals(sid))
+                    .thenComparing(m -> m.rootCause().startsWith("firmware")));
+            safe = safePolicies(target.platform(), inferred);
+        }
+        String verdict = facts == null ? (faults.isEmpty() ? "no-handoff-fault" : "no-board")
+                : display.isEmpty() ? "no-handoff-fault" : matches.isEmpty() ? "unexplained" : "handoff-fault";
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            out.println(RunReport.JSON.writeValueAsString(json(events, faults, verdict, policy, inferred, matches, safe, target)));
+        } else {
+            text(out, events, faults, verdict, policy, inferred, matches, safe, target, fb);
+        }
+        out.flush();
+        return verdict.equals("handoff-fault") ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS;
+    }
+
+    private List<KernelLog.Event> readLog() throws IOException {
+        try (Reader r = log.equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
+                : Files.newBufferedReader(Path.of(log), StandardCharsets.ISO_8859_1)) {
+            return KernelLog.read(r);
+        } catch (NoSuchFileException e) {
+            throw new InputException(log + ": no such file");
+        } catch (java.io.UncheckedIOException e) {
+            throw new InputException(log + ": " + e.getCause().getMessage());
+        }
+    }
+
+    /** The firmware framebuffer: efifb's line, else the display's scanout the board describes; null when neither. */
+    static long[] framebuffer(List<KernelLog.Event> events, List<BoardPlatforms.Target> targets) {
+        for (KernelLog.Event e : events) {
+            if (e.kind() == KernelLog.Kind.EFIFB) {
+                return new long[] {e.get("base"), e.get("bytes")};
+            }
+        }
+        if (!targets.isEmpty() && !targets.get(0).notes().stream().anyMatch(n -> n.startsWith("framebuffer not described"))) {
+            Platform p = targets.get(0).platform();
+            return new long[] {p.framebufferPa(), p.framebufferPages() * Platform.PAGE};
+        }
+        return null;
+    }
+
+    /** Every fault line with a stream ID, mapped onto the board (when there is one). */
+    static List<Fault> faults(List<KernelLog.Event> events, BoardFacts facts, List<BoardPlatforms.Target> targets, long[] fb) {
+        List<Fault> out = new ArrayList<>();
+        double drmAt = Double.NaN;
+        int drmLine = Integer.MAX_VALUE;
+        for (KernelLog.Event e : events) {
+            if (e.kind() == KernelLog.Kind.DRM_INIT && drmLine == Integer.MAX_VALUE) {
+                drmLine = e.line();
+                drmAt = e.time();
+            }
+        }
+        for (int i = 0; i < events.size(); i++) {
+            KernelLog.Event e = events.get(i);
+            long sid = e.get("sid");
+            String kind;
+            switch (e.kind()) {
+                case CONTEXT_FAULT -> {
+                    kind = "context";
+                    if (sid < 0 && i + 1 < events.size() && events.get(i + 1).kind() == KernelLog.Kind.CONTEXT_FAULT_SID) {
+                        sid = events.get(i + 1).get("sid");
+                    }
+                }
+                case BLOCKED_STREAM -> kind = "global";
+                case GLOBAL_FAULT -> {
+                    if (i + 1 < events.size() && events.get(i + 1).kind() == KernelLog.Kind.GLOBAL_SYNDROME) {
+                        sid = events.get(i + 1).get("sid");
+                    }
+                    kind = "global";
+                }
+                default -> {
+                    continue;
+                }
+            }
+            String smmu = null;
+            String owner = null;
+            boolean display = false;
+            if (facts != null && e.device() != null) {
+                smmu = smmuOf(facts, e.device());
+                if (smmu != null && sid >= 0) {
+                    for (BoardFacts.Device d : facts.devices()) {
+                        for (BoardFacts.Stream s : d.streams()) {
+                            if (s.smmu().equals(smmu) && ((sid ^ s.sid()) & ~s.mask() & 0xffff) == 0 && d.enabled()) {
+                                if (owner == null) {
+                                    owner = d.path();
+                                }
+                                String path = d.path();
+                                if (targets.stream().anyMatch(t -> t.display().path().equals(path))) {
+                                    owner = path;
+                                    display = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            long iova = e.get("iova");
+            Boolean inFb = iova < 0 || fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
+            String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
+            if (!Double.isNaN(drmAt) && e.timed()) {
+                phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
+            }
+            out.add(new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase));
+        }
+        return out;
+    }
+
+    /** The SMMU node a dev_printk device name ({@code 15000000.iommu}) stands for: its unit address and name. */
+    static String smmuOf(BoardFacts facts, String device) {
+        int dot = device.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
+        String name = device.substring(dot + 1);
+        for (BoardFacts.Smmu s : facts.smmus()) {
+            String last = s.path().substring(s.path().lastIndexOf('/') + 1);
+            int at = last.indexOf('@');
+            if (at > 0 && last.substring(0, at).equals(name) && last.substring(at + 1).replaceFirst("^0+(?=.)", "").equalsIgnoreCase(unit)) {
+                return s.path();
+            }
+        }
+        return null;
+    }
+
+    /** The policy a mainline kernel runs on these hooks. */
+    static String mainline(Platform p) {
+        return switch (p.impl()) {
+            case QCOM -> "qcom-bypass";
+            case NVIDIA -> "tegra-late-sid";
+            case GENERIC -> "stock";
+        };
+    }
+
+    /** The model's violations, in every variant the log leaves open, whose failure looks like the fault. */
+    private static List<Match> match(Platform p, String policy, Map<String, String> inferred, Fault fault) {
+        List<Match> out = new ArrayList<>();
+        for (Map<String, String> variant : variants(inferred)) {
+            HandoffCheck.Outcome o;
+            try {
+                o = HandoffCheck.run(Scenario.of(p, policy, variant), List.of(), true,
+                        ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
+            } catch (ScenarioException e) {
+                continue;
+            }
+            for (HandoffCheck.PropertyOutcome po : o.properties()) {
+                if (po.verdict() != Verdict.VIOLATED || po.trace() == null || po.trace().witness() == null) {
+                    continue;
+                }
+                FetchOutcome sev = po.severity();
+                String path = po.trace().witness().path();
+                // a context fault is a walk through a bank (or a bank that faults stage 2); every other
+                // abort the resolver knows (unmatched stream, S2CR FAULT, conflict, bank beyond NUMCB) is global
+                boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
+                boolean kindMatches = fault.kind().equals("context")
+                        ? sev == FetchOutcome.FAULT && context
+                        : (sev == FetchOutcome.FATAL || sev == FetchOutcome.FAULT) && !context;
+                if (kindMatches) {
+                    out.add(new Match(policy, variant, po.name(), sev.label(), po.trace().witness().sid(),
+                            po.files().get(0).rootCause(), po.files().get(0).explanation()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each fw.smr the firmware may have programmed, on top of what the log implies. */
+    private static List<Map<String, String>> variants(Map<String, String> inferred) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (String smr : Knobs.get(Knobs.FW_SMR, "").values()) {
+            Map<String, String> v = new LinkedHashMap<>(inferred);
+            v.put(Knobs.FW_SMR, smr);
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** What a display fault can break: the display's own safety properties (isolation is about other masters). */
+    static final List<String> DISPLAY_PROPERTIES = List.of(HandoffProperties.NO_DMA_FAULT, HandoffProperties.RIGHT_PAGE,
+            HandoffProperties.NO_CORRUPTION, HandoffProperties.NO_STREAM_MATCH_CONFLICT);
+
+    /** The policies under which none of the display's safety properties is violated in any variant the log leaves open. */
+    private static List<String> safePolicies(Platform p, Map<String, String> inferred) {
+        List<String> out = new ArrayList<>();
+        for (Policy policy : Policies.all()) {
+            boolean safe = true;
+            for (Map<String, String> variant : variants(inferred)) {
+                HandoffCheck.Outcome o;
+                try {
+                    o = HandoffCheck.run(Scenario.of(p, policy.name(), variant), List.of(), true,
+                            ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
+                } catch (ScenarioException e) {
+                    safe = false;
+                    break;
+                }
+                if (o.properties().stream().anyMatch(x -> x.verdict() == Verdict.VIOLATED && DISPLAY_PROPERTIES.contains(x.name()))) {
+                    safe = false;
+                    break;
+                }
+            }
+            if (safe) {
+                out.add(policy.name());
+            }
+        }
+        return out;
+    }
+
+    private static String hex(long v) {
+        return v < 0 ? "?" : "0x" + Long.toHexString(v);
+    }
+
+    private static void text(PrintWriter out, List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
+                             Map<String, String> inferred, List<Match> matches, List<String> safe, BoardPlatforms.Target target,
+                             long[] fb) {
+        out.printf(Locale.ROOT, "read: %d handoff line(s), %d fault(s)%n", events.size(), faults.size());
+        if (fb != null) {
+            out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
+        }
+        for (Fault f : faults) {
+            out.printf(Locale.ROOT, "  line %d: %s fault, stream %s, iova %s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
+                    hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
+                    f.owner() == null ? (f.smmu() == null ? "not mapped" : "no described device on " + f.smmu()) : f.owner(),
+                    f.inFramebuffer() == null ? "" : Boolean.TRUE.equals(f.inFramebuffer()) ? " (inside the framebuffer)" : " (outside the framebuffer)",
+                    f.phase());
+        }
+        switch (verdict) {
+            case "no-board" -> out.println("diagnosis: give --board FILE.dtb (or --acpi IORT.bin) to map the stream IDs onto devices");
+            case "no-handoff-fault" -> out.println("diagnosis: no handoff fault: " + (faults.isEmpty()
+                    ? "the log has no SMMU fault" : "no fault is on a display's stream"));
+            case "unexplained" -> {
+                out.println("diagnosis: a fault on the display's stream that no model behaviour matches under " + policy + " " + inferred
+                        + " (every fw.smr): the model is missing something, or the kernel is not mainline");
+            }
+            default -> {
+                out.printf(Locale.ROOT, "diagnosis: handoff fault on %s, explained by the model under %s%s (every fw.smr)%n",
+                        target.display().path(), policy, inferred.isEmpty() ? "" : " " + inferred);
+                Set<String> seen = new LinkedHashSet<>();
+                for (Match m : matches) {
+                    if (seen.add(m.rootCause())) {
+                        out.printf(Locale.ROOT, "  %s (%s) in %s: %s%n", m.property(), m.severity(), m.variant(), m.rootCause());
+                        out.println("    " + m.explanation());
+                    }
+                }
+            }
+        }
+        if (policy != null) {
+            out.println("policies that keep the display safe (" + String.join(", ", DISPLAY_PROPERTIES) + ") in every variant the log"
+                    + " leaves open: " + (safe.isEmpty() ? "none" : String.join(", ", safe)));
+        }
+    }
+
+    private static ObjectNode json(List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
+                                   Map<String, String> inferred, List<Match> matches, List<String> safe, BoardPlatforms.Target target) {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("lines", events.size());
+        ArrayNode fs = root.putArray("faults");
+        for (Fault f : faults) {
+            ObjectNode o = fs.addObject();
+            o.put("line", f.event().line());
+            if (f.event().timed()) {
+                o.put("time", f.event().time());
+            } else {
+                o.putNull("time");
+            }
+            o.put("kind", f.kind());
+            o.put("smmu", f.smmu());
+            o.put("sid", f.sid() < 0 ? null : hex(f.sid()));
+            o.put("iova", f.iova() < 0 ? null : hex(f.iova()));
+            o.put("owner", f.owner());
+            o.put("display", f.display());
+            if (f.inFramebuffer() == null) {
+                o.putNull("inFramebuffer");
+            } else {
+                o.put("inFramebuffer", f.inFramebuffer());
+            }
+            o.put("phase", f.phase());
+        }
+        root.put("verdict", verdict);
+        root.put("display", target == null ? null : target.display().path());
+        root.put("policy", policy);
+        ObjectNode inf = root.putObject("inferred");
+        inferred.forEach(inf::put);
+        ArrayNode ms = root.putArray("matches");
+        for (Match m : matches) {
+            ObjectNode o = ms.addObject();
+            o.put("policy", m.policy());
+            ObjectNode v = o.putObject("variant");
+            m.variant().forEach(v::put);
+            o.put("property", m.property());
+            o.put("severity", m.severity());
+            o.put("sid", m.witnessSid());
+            o.put("rootCause", m.rootCause());
+            o.put("explanation", m.explanation());
+        }
+        ArrayNode sp = root.putArray("safePolicies");
+        safe.forEach(sp::add);
+        return root;
+    }
+}

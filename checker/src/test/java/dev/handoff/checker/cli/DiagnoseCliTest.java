@@ -1,0 +1,105 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.handoff.checker.cli.BoardCliTest.sharedDtb;
+import static dev.handoff.checker.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code handoff diagnose}: logs written with the kernel's own format strings (arm_smmu_global_fault,
+ * arm_smmu_context_fault, efifb_probe, drm_dev_register), with timestamps and unrelated noise,
+ * against the Yoga C630's DTB.
+ */
+class DiagnoseCliTest {
+    static final String PROBE = """
+            [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x517f803c]
+            [    0.512000] efifb: framebuffer at 0x80000000, using 8100k, total 8100k
+            [    1.100000] arm-smmu 15000000.iommu: probing hardware configuration...
+            [    1.100300] arm-smmu 15000000.iommu: \t64 context banks (0 stage-2 only)
+            [    1.4] usb 1-1: new high-speed USB device number 2 using xhci-hcd
+            """;
+    static final String DRM = "[    9.100000] [drm] Initialized msm 1.12.0 20130625 for ae01000.display-controller on minor 0\n";
+
+    static Path write(Path dir, String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    /**
+     * The MDSS's stream 0x880 blocked as an unknown stream while efifb still scans: the model, run
+     * as mainline 6.12 does on a qcom SMMU (qcom-bypass), has that very failure (a global fault on
+     * an unmatched display stream, fatal where the firmware resets on it) when the firmware's SMR
+     * was narrower than the DT's entry; fw-quiesce is the policy that keeps the display safe.
+     */
+    @Test
+    void aBlockedDisplayStreamIsExplainedByTheModel(@TempDir Path dir) throws Exception {
+        Path log = write(dir, "c630.log", PROBE + """
+                [    1.230000] arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow, but this may have security implications
+                """ + DRM);
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run r = run("diagnose", log.toString(), "--board", c630, "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("handoff-fault", root.get("verdict").asText());
+        JsonNode fault = root.get("faults").get(0);
+        assertEquals("global", fault.get("kind").asText());
+        assertEquals("0x880", fault.get("sid").asText());
+        assertEquals("/soc@0/display-subsystem@ae00000", fault.get("owner").asText());
+        assertTrue(fault.get("phase").asText().startsWith("before the display driver came up"), fault.toString());
+        assertEquals("qcom-bypass", root.get("policy").asText());
+        JsonNode m = root.get("matches").get(0);
+        assertEquals("no-dma-fault", m.get("property").asText());
+        assertTrue(m.get("severity").asText().equals("fatal") || m.get("severity").asText().equals("fault"), m.toString());
+        assertTrue(m.get("explanation").asText().contains("no SMR matches"), m.toString());
+        assertTrue(root.get("safePolicies").toString().contains("fw-quiesce"), root.toString());
+        CliTest.Run text = run("diagnose", log.toString(), "--board", c630);
+        assertTrue(text.out().contains("diagnosis: handoff fault on /soc@0/display-subsystem@ae00000"), text.out());
+    }
+
+    /** A context fault of the UFS at IOVA 0, long after the display came up: a driver's bug, not the handoff. */
+    @Test
+    void aFaultOfAnotherMasterIsNoHandoffFault(@TempDir Path dir) throws Exception {
+        Path log = write(dir, "ufs.log", PROBE + DRM + """
+                [   42.000000] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x00000000, fsynr=0x0, cbfrsynra=0x100, cb=5
+                """);
+        CliTest.Run r = run("diagnose", log.toString(), "--board", sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString(), "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("no-handoff-fault", root.get("verdict").asText());
+        JsonNode fault = root.get("faults").get(0);
+        assertEquals("context", fault.get("kind").asText());
+        assertEquals("/soc@0/ufshc@1d84000", fault.get("owner").asText());
+        assertEquals(false, fault.get("inFramebuffer").asBoolean());
+        assertTrue(fault.get("phase").asText().startsWith("after the display driver came up (+32.900 s)"), fault.toString());
+    }
+
+    @Test
+    void aLogWithoutSmmuFaultsAndOneWithoutABoard(@TempDir Path dir) throws Exception {
+        CliTest.Run quiet = run("diagnose", write(dir, "quiet.log", PROBE + DRM).toString(), "--board",
+                sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString());
+        assertEquals(ExitCode.HOLDS, quiet.code(), quiet.err());
+        assertTrue(quiet.out().contains("diagnosis: no handoff fault: the log has no SMMU fault"), quiet.out());
+        CliTest.Run bare = run("diagnose", write(dir, "fault.log", PROBE
+                + "arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with \"arm-smmu.disable_bypass=0\" to allow\n").toString());
+        assertEquals(ExitCode.HOLDS, bare.code());
+        assertTrue(bare.out().contains("give --board FILE.dtb"), bare.out());
+    }
+
+    @Test
+    void unreadableInputIsOneLineAndExit65(@TempDir Path dir) {
+        CliTest.Run missing = run("diagnose", dir.resolve("nope.log").toString());
+        assertEquals(ExitCode.BAD_INPUT, missing.code());
+        assertEquals("handoff: " + dir.resolve("nope.log") + ": no such file", missing.err().trim());
+        assertEquals(ExitCode.USAGE, run("diagnose").code(), "no LOG");
+    }
+}

@@ -1,0 +1,234 @@
+package dev.handoff.model.log;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a kernel log (dmesg, {@code journalctl -k}, a serial console) and keeps the lines that
+ * bear on the handoff, decoded from the format strings the kernel prints them with (cited per
+ * pattern; 6.1 and 6.12 print the same ones except where noted). Every other line is skipped, so
+ * noise from unrelated drivers, timestamps or none, a syslog prefix and a truncated last line are
+ * all fine. Bounded: at most {@value #MAX_LINES} lines, each cut at {@value #MAX_LINE} characters.
+ */
+public final class KernelLog {
+    public static final int MAX_LINES = 2_000_000;
+    public static final int MAX_LINE = 4096;
+
+    private KernelLog() {
+    }
+
+    /**
+     * One line that bears on the handoff.
+     *
+     * @param line   its line number in the log, from 1
+     * @param time   its printk timestamp in seconds, or NaN
+     * @param device the device dev_printk named ({@code 15000000.iommu}), or null
+     * @param kind   what it says
+     * @param fields the numbers it carries (stream ID, IOVA, registers), by name
+     * @param detail a name it carries (the DRM driver's), or null
+     * @param text   the line as read
+     */
+    public record Event(int line, double time, String device, Kind kind, Map<String, Long> fields, String detail, String text) {
+        public Event {
+            fields = Map.copyOf(fields);
+        }
+
+        /** A decoded field, or -1. */
+        public long get(String name) {
+            return fields.getOrDefault(name, -1L);
+        }
+
+        /** Whether the line carries a timestamp. */
+        public boolean timed() {
+            return !Double.isNaN(time);
+        }
+    }
+
+    /** What a line says. */
+    public enum Kind {
+        /** arm_smmu_context_fault / arm_smmu_print_context_fault_info: fsr, iova, fsynr, cbfrsynra (the stream ID in its low 16 bits), cb. */
+        CONTEXT_FAULT,
+        /** 6.12's decoded FSR line: the SID it prints. */
+        CONTEXT_FAULT_SID,
+        /** arm_smmu_global_fault with disable_bypass: an unmatched stream ID was blocked (USF). */
+        BLOCKED_STREAM,
+        /** arm_smmu_global_fault: "Unexpected global fault, this could be serious". */
+        GLOBAL_FAULT,
+        /** The GFSR/GFSYNR line after it: gfsr, gfsynr0, gfsynr1 (the stream ID in its low 16 bits), gfsynr2. */
+        GLOBAL_SYNDROME,
+        /** arm_smmu_device_cfg_probe: "probing hardware configuration...". */
+        SMMU_PROBE,
+        /** arm_smmu_device_cfg_probe: "%u context banks (%u stage-2 only)". */
+        SMMU_BANKS,
+        /** arm_smmu_device_cfg_probe: "stream matching with %u register groups". */
+        SMMU_GROUPS,
+        /** arm_smmu_rmr_install_bypass_smr: "preserved %d boot mapping%s". */
+        RMR_PRESERVED,
+        /** arm_smmu_device_reset (v3): "SMMU currently enabled! Resetting...". */
+        V3_RESET,
+        /** arm_smmu_evtq_thread (v3): "event 0x%02x received:". */
+        V3_EVENT,
+        /** iommu_group_add_device: "Adding to iommu group %d". */
+        IOMMU_GROUP,
+        /** efifb_probe: "efifb: framebuffer at 0x%lx, using %dk, total %dk". */
+        EFIFB,
+        /** drm_dev_register: "[drm] Initialized %s ... for %s on minor %d". */
+        DRM_INIT
+    }
+
+    /** A syslog or journal prefix up to "kernel: ". */
+    private static final Pattern SYSLOG = Pattern.compile("^.*?\\bkernel:\\s?");
+    /** The printk timestamp. */
+    private static final Pattern STAMP = Pattern.compile("^\\s*(?:<\\d+>)?\\[\\s*(\\d+\\.\\d+)\\]\\s?");
+    /** dev_printk's "driver device: ". */
+    private static final Pattern DEV = Pattern.compile("^(\\S+) (\\S+?): (.*)$");
+
+    private static final Pattern CONTEXT = Pattern.compile(
+            "Unhandled context fault: fsr=0x([0-9a-fA-F]+), iova=0x([0-9a-fA-F]+), fsynr=0x([0-9a-fA-F]+)(?:, cbfrsynra=0x([0-9a-fA-F]+))?, cb=(\\d+)");
+    private static final Pattern FSR_SID = Pattern.compile("^FSR\\s+= ([0-9a-fA-F]{8}) \\[.*\\], SID=0x([0-9a-fA-F]+)");
+    private static final Pattern BLOCKED = Pattern.compile("Blocked unknown Stream ID 0x([0-9a-fA-F]+)");
+    private static final Pattern GLOBAL = Pattern.compile("Unexpected global fault, this could be serious");
+    private static final Pattern GSYN = Pattern.compile(
+            "GFSR 0x([0-9a-fA-F]+), GFSYNR0 0x([0-9a-fA-F]+), GFSYNR1 0x([0-9a-fA-F]+), GFSYNR2 0x([0-9a-fA-F]+)");
+    private static final Pattern PROBE = Pattern.compile("probing hardware configuration");
+    private static final Pattern BANKS = Pattern.compile("(\\d+) context banks \\((\\d+) stage-2 only\\)");
+    private static final Pattern GROUPS = Pattern.compile("stream matching with (\\d+) register groups");
+    private static final Pattern PRESERVED = Pattern.compile("preserved (\\d+) boot mappings?");
+    private static final Pattern V3RESET = Pattern.compile("SMMU currently enabled! Resetting");
+    private static final Pattern V3EVENT = Pattern.compile("event 0x([0-9a-fA-F]{2}) received");
+    private static final Pattern GROUP = Pattern.compile("Adding to iommu group (\\d+)");
+    private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
+    private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
+
+    /**
+     * The events of a log, in order.
+     *
+     * @throws UncheckedIOException if the reader fails
+     */
+    public static List<Event> read(Reader in) {
+        List<Event> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(in)) {
+            String raw;
+            int n = 0;
+            while ((raw = r.readLine()) != null && n < MAX_LINES) {
+                n++;
+                Event e = parse(n, raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw);
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** One line's event, or null when the line does not bear on the handoff. */
+    static Event parse(int line, String raw) {
+        String s = raw.replace("\r", "");
+        double time = Double.NaN;
+        Matcher st = STAMP.matcher(s);
+        if (st.lookingAt()) {
+            time = Double.parseDouble(st.group(1));
+            s = s.substring(st.end());
+        }
+        // journalctl and syslog: "Dec 01 12:00:00 host kernel: " (or after a monotonic stamp, "host kernel: ")
+        Matcher sys = SYSLOG.matcher(s);
+        if (sys.find() && sys.end() <= 80) {
+            s = s.substring(sys.end());
+            st = STAMP.matcher(s);
+            if (Double.isNaN(time) && st.lookingAt()) {
+                time = Double.parseDouble(st.group(1));
+                s = s.substring(st.end());
+            }
+        }
+        String device = null;
+        String msg = s.strip();
+        Matcher dm = DEV.matcher(msg);
+        if (dm.matches() && !dm.group(1).endsWith(":") && !msg.startsWith("efifb:") && !msg.startsWith("[drm]")) {
+            device = dm.group(2);
+            msg = dm.group(3).strip();
+        }
+        Map<String, Long> f = new LinkedHashMap<>();
+        Matcher m;
+        if ((m = CONTEXT.matcher(msg)).find()) {
+            f.put("fsr", hex(m.group(1)));
+            f.put("iova", hex(m.group(2)));
+            f.put("fsynr", hex(m.group(3)));
+            if (m.group(4) != null) {
+                f.put("cbfrsynra", hex(m.group(4)));
+                f.put("sid", hex(m.group(4)) & 0xffff);
+            }
+            f.put("cb", Long.parseLong(m.group(5)));
+            return new Event(line, time, device, Kind.CONTEXT_FAULT, f, null, raw);
+        }
+        if ((m = FSR_SID.matcher(msg)).find()) {
+            f.put("fsr", hex(m.group(1)));
+            f.put("sid", hex(m.group(2)) & 0xffff);
+            return new Event(line, time, device, Kind.CONTEXT_FAULT_SID, f, null, raw);
+        }
+        if ((m = BLOCKED.matcher(msg)).find()) {
+            f.put("sid", hex(m.group(1)) & 0xffff);
+            return new Event(line, time, device, Kind.BLOCKED_STREAM, f, null, raw);
+        }
+        if (GLOBAL.matcher(msg).find()) {
+            return new Event(line, time, device, Kind.GLOBAL_FAULT, f, null, raw);
+        }
+        if ((m = GSYN.matcher(msg)).find()) {
+            f.put("gfsr", hex(m.group(1)));
+            f.put("gfsynr0", hex(m.group(2)));
+            f.put("gfsynr1", hex(m.group(3)));
+            f.put("gfsynr2", hex(m.group(4)));
+            f.put("sid", hex(m.group(3)) & 0xffff);
+            return new Event(line, time, device, Kind.GLOBAL_SYNDROME, f, null, raw);
+        }
+        if (PROBE.matcher(msg).find()) {
+            return new Event(line, time, device, Kind.SMMU_PROBE, f, null, raw);
+        }
+        if ((m = BANKS.matcher(msg)).find()) {
+            f.put("banks", Long.parseLong(m.group(1)));
+            return new Event(line, time, device, Kind.SMMU_BANKS, f, null, raw);
+        }
+        if ((m = GROUPS.matcher(msg)).find()) {
+            f.put("groups", Long.parseLong(m.group(1)));
+            return new Event(line, time, device, Kind.SMMU_GROUPS, f, null, raw);
+        }
+        if ((m = PRESERVED.matcher(msg)).find()) {
+            f.put("mappings", Long.parseLong(m.group(1)));
+            return new Event(line, time, device, Kind.RMR_PRESERVED, f, null, raw);
+        }
+        if (V3RESET.matcher(msg).find()) {
+            return new Event(line, time, device, Kind.V3_RESET, f, null, raw);
+        }
+        if ((m = V3EVENT.matcher(msg)).find()) {
+            f.put("event", hex(m.group(1)));
+            return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if ((m = GROUP.matcher(msg)).find()) {
+            f.put("group", Long.parseLong(m.group(1)));
+            return new Event(line, time, device, Kind.IOMMU_GROUP, f, null, raw);
+        }
+        if ((m = EFIFB.matcher(msg)).find()) {
+            f.put("base", hex(m.group(1)));
+            f.put("bytes", Long.parseLong(m.group(3)) * 1024);
+            return new Event(line, time, device, Kind.EFIFB, f, null, raw);
+        }
+        if ((m = DRM.matcher(msg)).find()) {
+            f.put("minor", Long.parseLong(m.group(3)));
+            return new Event(line, time, m.group(2), Kind.DRM_INIT, f, m.group(1), raw);
+        }
+        return null;
+    }
+
+    private static long hex(String h) {
+        return h.length() > 16 ? Long.parseUnsignedLong(h.substring(h.length() - 16), 16) : Long.parseUnsignedLong(h, 16);
+    }
+}

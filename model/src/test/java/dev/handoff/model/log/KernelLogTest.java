@@ -1,0 +1,90 @@
+package dev.handoff.model.log;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The handoff's lines, as the kernel's format strings print them, among noise. */
+class KernelLogTest {
+    static List<KernelLog.Event> read(String text) {
+        return KernelLog.read(new StringReader(text));
+    }
+
+    @Test
+    void contextFaultsInEveryFormat() {
+        List<KernelLog.Event> e = read("""
+                [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x517f803c]
+                [    5.123456] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x9d400000, fsynr=0x1, cbfrsynra=0x880, cb=2
+                [    5.123460] arm-smmu 15000000.iommu: FSR    = 00000402 [Format=2 TF], SID=0x880
+                [    5.123461] arm-smmu 15000000.iommu: FSYNR0 = 00000001 [S1CBNDX=0 PLVL=1]
+                [    6.000000] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x00001000, fsynr=0x0, cb=3
+                [    6.5] usb 1-1: new high-speed USB device number 2 using xhci-hcd
+                """);
+        assertEquals(3, e.size(), e.toString());
+        KernelLog.Event v61 = e.get(0);
+        assertEquals(KernelLog.Kind.CONTEXT_FAULT, v61.kind());
+        assertEquals("15000000.iommu", v61.device());
+        assertEquals(0x880, v61.get("sid"), "cbfrsynra's low 16 bits (arm_smmu_context_fault, 6.1 arm-smmu.c:415)");
+        assertEquals(0x9d400000L, v61.get("iova"));
+        assertEquals(2, v61.get("cb"));
+        assertEquals(5.123456, v61.time(), 1e-9);
+        assertEquals(KernelLog.Kind.CONTEXT_FAULT_SID, e.get(1).kind(), "6.12's decoded FSR line");
+        assertEquals(0x880, e.get(1).get("sid"));
+        assertEquals(-1, e.get(2).get("sid"), "before cbfrsynra was printed (v5.1) there is no stream ID");
+        assertEquals(0x1000, e.get(2).get("iova"));
+    }
+
+    @Test
+    void globalFaultsAndTheirSyndrome() {
+        List<KernelLog.Event> e = read("""
+                arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow, but this may have security implications
+                arm-smmu 15000000.iommu: Unexpected global fault, this could be serious
+                arm-smmu 15000000.iommu: \tGFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000c80, GFSYNR2 0x00000000
+                """);
+        assertEquals(List.of(KernelLog.Kind.BLOCKED_STREAM, KernelLog.Kind.GLOBAL_FAULT, KernelLog.Kind.GLOBAL_SYNDROME),
+                e.stream().map(KernelLog.Event::kind).toList());
+        assertEquals(0x880, e.get(0).get("sid"));
+        assertEquals(0xc80, e.get(2).get("sid"), "GFSYNR1's stream ID");
+        assertTrue(Double.isNaN(e.get(0).time()), "no timestamp: dmesg -t");
+    }
+
+    @Test
+    void journalAndSerialPrefixesAndTheHandoffsOtherLines() {
+        List<KernelLog.Event> e = read("""
+                Dec 01 12:00:00 x13s kernel: efifb: framebuffer at 0x9d400000, using 8100k, total 8100k
+                Dec 01 12:00:01 x13s kernel: arm-smmu 15000000.iommu: probing hardware configuration...
+                Dec 01 12:00:01 x13s kernel: arm-smmu 15000000.iommu: \t128 context banks (0 stage-2 only)
+                Dec 01 12:00:01 x13s kernel: arm-smmu 15000000.iommu: \tstream matching with 128 register groups
+                Dec 01 12:00:01 x13s kernel: arm-smmu 15000000.iommu: \tpreserved 1 boot mapping
+                [    2.000001] x13s kernel: platform ae00000.display-subsystem: Adding to iommu group 5
+                <6>[    9.100000] [drm] Initialized msm 1.12.0 20130625 for ae01000.display-controller on minor 0
+                [   10.000000] arm-smmu-v3 arm-smmu-v3.0.auto: SMMU currently enabled! Resetting...
+                [   10.100000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:
+                [   10.2] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x9d4
+                """);
+        assertEquals(List.of(KernelLog.Kind.EFIFB, KernelLog.Kind.SMMU_PROBE, KernelLog.Kind.SMMU_BANKS, KernelLog.Kind.SMMU_GROUPS,
+                        KernelLog.Kind.RMR_PRESERVED, KernelLog.Kind.IOMMU_GROUP, KernelLog.Kind.DRM_INIT, KernelLog.Kind.V3_RESET,
+                        KernelLog.Kind.V3_EVENT),
+                e.stream().map(KernelLog.Event::kind).toList(), "the truncated last line is skipped");
+        assertEquals(0x9d400000L, e.get(0).get("base"));
+        assertEquals(8100 * 1024L, e.get(0).get("bytes"));
+        assertNull(e.get(0).device());
+        assertEquals(128, e.get(2).get("banks"));
+        assertEquals("ae00000.display-subsystem", e.get(5).device());
+        assertEquals(2.000001, e.get(5).time(), 1e-9);
+        assertEquals("msm", e.get(6).detail());
+        assertEquals("ae01000.display-controller", e.get(6).device());
+        assertEquals(0x10, e.get(8).get("event"));
+    }
+
+    @Test
+    void aLogWithoutSmmuLinesHasNoEvents() {
+        assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
+        assertEquals(List.of(), read(""));
+    }
+}
