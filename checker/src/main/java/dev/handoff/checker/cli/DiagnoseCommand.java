@@ -184,13 +184,20 @@ final class DiagnoseCommand implements Callable<Integer> {
         return null;
     }
 
+    /** DRM drivers of the firmware's framebuffer: their initialisation is not the display driver's. */
+    static final Set<String> FIRMWARE_DRM = Set.of("simpledrm", "ofdrm", "efidrm", "vesadrm");
+
+    /** SMMUv3 event IDs (arm-smmu-v3.h EVT_ID_*) that report a translation in a context: faults of a walk. */
+    static final Set<Long> V3_WALK_EVENTS = Set.of(0x10L, 0x11L, 0x12L, 0x13L);
+
     /** Every fault line with a stream ID, mapped onto the board (when there is one). */
     static List<Fault> faults(List<KernelLog.Event> events, BoardFacts facts, List<BoardPlatforms.Target> targets, long[] fb) {
         List<Fault> out = new ArrayList<>();
         double drmAt = Double.NaN;
         int drmLine = Integer.MAX_VALUE;
         for (KernelLog.Event e : events) {
-            if (e.kind() == KernelLog.Kind.DRM_INIT && drmLine == Integer.MAX_VALUE) {
+            // the display's own driver, not the firmware framebuffer's (simpledrm, ofdrm, efidrm)
+            if (e.kind() == KernelLog.Kind.DRM_INIT && drmLine == Integer.MAX_VALUE && !FIRMWARE_DRM.contains(e.detail())) {
                 drmLine = e.line();
                 drmAt = e.time();
             }
@@ -207,6 +214,22 @@ final class DiagnoseCommand implements Callable<Integer> {
                     }
                 }
                 case BLOCKED_STREAM -> kind = "global";
+                case V3_EVENT -> {
+                    // arm_smmu_evtq_thread prints the event's four words: the stream ID in word 0's top
+                    // half (EVTQ_0_SID), the input address in word 2 (EVTQ_2_ADDR) for the walk faults
+                    List<Long> words = new ArrayList<>();
+                    for (int k = i + 1; k < events.size() && k <= i + 4 && events.get(k).kind() == KernelLog.Kind.V3_EVENT_WORD; k++) {
+                        words.add(events.get(k).get("word"));
+                    }
+                    if (words.isEmpty()) {
+                        continue;
+                    }
+                    sid = words.get(0) >>> 32;
+                    kind = V3_WALK_EVENTS.contains(e.get("event")) ? "context" : "global";
+                    long iova3 = V3_WALK_EVENTS.contains(e.get("event")) && words.size() > 2 ? words.get(2) : -1;
+                    out.add(mapped(e, kind, sid, iova3, facts, targets, fb, drmLine, drmAt));
+                    continue;
+                }
                 case GLOBAL_FAULT -> {
                     if (i + 1 < events.size() && events.get(i + 1).kind() == KernelLog.Kind.GLOBAL_SYNDROME) {
                         sid = events.get(i + 1).get("sid");
@@ -217,44 +240,50 @@ final class DiagnoseCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            String smmu = null;
-            String owner = null;
-            boolean display = false;
-            if (facts != null && e.device() != null) {
-                smmu = smmuOf(facts, e.device());
-                if (smmu != null && sid >= 0) {
-                    for (BoardFacts.Device d : facts.devices()) {
-                        for (BoardFacts.Stream s : d.streams()) {
-                            if (s.smmu().equals(smmu) && ((sid ^ s.sid()) & ~s.mask() & 0xffff) == 0 && d.enabled()) {
-                                if (owner == null) {
-                                    owner = d.path();
-                                }
-                                String path = d.path();
-                                if (targets.stream().anyMatch(t -> t.display().path().equals(path))) {
-                                    owner = path;
-                                    display = true;
-                                }
+            out.add(mapped(e, kind, sid, e.get("iova"), facts, targets, fb, drmLine, drmAt));
+        }
+        return out;
+    }
+
+    /** A fault line's stream mapped onto the board: the SMMU, the owner, the framebuffer, the phase. */
+    private static Fault mapped(KernelLog.Event e, String kind, long sid, long iova, BoardFacts facts,
+                            List<BoardPlatforms.Target> targets, long[] fb, int drmLine, double drmAt) {
+        String smmu = null;
+        String owner = null;
+        boolean display = false;
+        if (facts != null && e.device() != null) {
+            smmu = smmuOf(facts, e.device());
+            if (smmu != null && sid >= 0) {
+                for (BoardFacts.Device d : facts.devices()) {
+                    for (BoardFacts.Stream s : d.streams()) {
+                        if (s.smmu().equals(smmu) && ((sid ^ s.sid()) & ~s.mask() & 0xffff) == 0 && d.enabled()) {
+                            if (owner == null) {
+                                owner = d.path();
+                            }
+                            String path = d.path();
+                            if (targets.stream().anyMatch(t -> t.display().path().equals(path))) {
+                                owner = path;
+                                display = true;
                             }
                         }
                     }
                 }
             }
-            long iova = e.get("iova");
-            Boolean inFb = iova < 0 || fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
-            String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
-            if (!Double.isNaN(drmAt) && e.timed()) {
-                phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
-            }
-            out.add(new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase));
         }
-        return out;
+        Boolean inFb = iova < 0 || fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
+        String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
+        if (!Double.isNaN(drmAt) && e.timed()) {
+            phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
+        }
+        return new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase);
     }
 
     /** The SMMU node a dev_printk device name ({@code 15000000.iommu}) stands for: its unit address and name. */
     static String smmuOf(BoardFacts facts, String device) {
         int dot = device.indexOf('.');
-        if (dot <= 0) {
-            return null;
+        if (dot <= 0 || !Character.isLetterOrDigit(device.charAt(0)) || device.startsWith("arm-smmu")) {
+            // an ACPI platform device (arm-smmu-v3.0.auto) names no node: the board's only SMMU, if one
+            return facts.smmus().size() == 1 ? facts.smmus().get(0).path() : null;
         }
         String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
         String name = device.substring(dot + 1);

@@ -95,6 +95,33 @@ class DiagnoseCliTest {
         assertTrue(bare.out().contains("give --board FILE.dtb"), bare.out());
     }
 
+    /**
+     * Noise from two boards: simpledrm's initialisation is not the display driver's (the fault before
+     * msm came up stays "before"), a fault printed by the board's Adreno SMMU belongs to the GPU, one
+     * printed by an SMMU this board does not have maps to nothing, and a truncated line is skipped.
+     */
+    @Test
+    void faultsAreMappedOnlyOntoWhatTheBoardDescribes(@TempDir Path dir) throws Exception {
+        Path log = write(dir, "mixed.log", PROBE + """
+                [    2.000000] [drm] Initialized simpledrm 1.0.0 20200625 for 80000000.framebuffer on minor 0
+                [    3.000000] arm-smmu 5040000.iommu: Unhandled context fault: fsr=0x402, iova=0x00100000, fsynr=0x1, cbfrsynra=0x0, cb=0
+                [    3.500000] arm-smmu 99990000.iommu: Unhandled context fault: fsr=0x402, iova=0x00100000, fsynr=0x1, cbfrsynra=0x880, cb=0
+                [    4.000000] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x8000
+                """ + DRM);
+        CliTest.Run r = run("diagnose", log.toString(), "--board", sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString(), "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals(2, root.get("faults").size(), root.toString());
+        JsonNode gpu = root.get("faults").get(0);
+        assertEquals("/soc@0/iommu@5040000", gpu.get("smmu").asText());
+        assertTrue(gpu.get("owner").asText().contains("gpu"), gpu.toString());
+        assertTrue(gpu.get("phase").asText().startsWith("before the display driver came up"), "simpledrm is not the display driver");
+        JsonNode stranger = root.get("faults").get(1);
+        assertTrue(stranger.get("smmu").isNull() && stranger.get("owner").isNull(), stranger.toString());
+        assertEquals("no-handoff-fault", root.get("verdict").asText());
+    }
+
     @Test
     void unreadableInputIsOneLineAndExit65(@TempDir Path dir) {
         CliTest.Run missing = run("diagnose", dir.resolve("nope.log").toString());

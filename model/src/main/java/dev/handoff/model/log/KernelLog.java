@@ -76,6 +76,8 @@ public final class KernelLog {
         V3_RESET,
         /** arm_smmu_evtq_thread (v3): "event 0x%02x received:". */
         V3_EVENT,
+        /** One of the event's four "\t0x%016llx" words after it: word (its value). */
+        V3_EVENT_WORD,
         /** iommu_group_add_device: "Adding to iommu group %d". */
         IOMMU_GROUP,
         /** efifb_probe: "efifb: framebuffer at 0x%lx, using %dk, total %dk". */
@@ -105,6 +107,7 @@ public final class KernelLog {
     private static final Pattern V3RESET = Pattern.compile("SMMU currently enabled! Resetting");
     private static final Pattern V3EVENT = Pattern.compile("event 0x([0-9a-fA-F]{2}) received");
     private static final Pattern GROUP = Pattern.compile("Adding to iommu group (\\d+)");
+    private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
 
@@ -211,6 +214,10 @@ public final class KernelLog {
         if ((m = V3EVENT.matcher(msg)).find()) {
             f.put("event", hex(m.group(1)));
             return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if (device != null && (m = WORD.matcher(msg)).find()) {
+            f.put("word", hex(m.group(1)));
+            return new Event(line, time, device, Kind.V3_EVENT_WORD, f, null, raw);
         }
         if ((m = GROUP.matcher(msg)).find()) {
             f.put("group", Long.parseLong(m.group(1)));

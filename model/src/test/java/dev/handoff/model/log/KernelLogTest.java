@@ -83,6 +83,20 @@ class KernelLogTest {
     }
 
     @Test
+    void smmuV3EventsCarryTheirWords() {
+        List<KernelLog.Event> e = read("""
+                [    3.000000] arm-smmu-v3 12600000.iommu: event 0x10 received:
+                [    3.000001] arm-smmu-v3 12600000.iommu: 	0x0000088000000010
+                [    3.000002] arm-smmu-v3 12600000.iommu: 	0x0000000000000000
+                [    3.000003] arm-smmu-v3 12600000.iommu: 	0x0000000080000000
+                [    3.000004] arm-smmu-v3 12600000.iommu: 	0x0000000000000000
+                """);
+        assertEquals(KernelLog.Kind.V3_EVENT, e.get(0).kind());
+        assertEquals(4, e.stream().filter(x -> x.kind() == KernelLog.Kind.V3_EVENT_WORD).count());
+        assertEquals(0x0000088000000010L, e.get(1).get("word"));
+    }
+
+    @Test
     void aLogWithoutSmmuLinesHasNoEvents() {
         assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
         assertEquals(List.of(), read(""));
