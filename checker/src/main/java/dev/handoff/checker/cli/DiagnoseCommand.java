@@ -95,10 +95,16 @@ final class DiagnoseCommand implements Callable<Integer> {
                  boolean display, Boolean inFramebuffer, String phase) {
     }
 
-    /** A model violation whose observable failure matches a fault. */
-    record Match(String policy, Map<String, String> variant, String property, String severity, String witnessSid,
-                 String rootCause, String explanation) {
+    /**
+     * A model violation of the display's fetch, in one variant: it matches the fault when the kind
+     * (context or global) and the severity agree.
+     */
+    record Match(String policy, Map<String, String> variant, String property, String severity, String kind, String witnessSid,
+                 String rootCause, String explanation, dev.handoff.counterexamples.TraceFile file) {
     }
+
+    @Option(names = "--trace-out", paramLabel = "FILE", description = "Write the best matching violation's trace to FILE (JSON, as 'check --trace-out').")
+    Path traceOut;
 
     @Override
     public Integer call() throws IOException {
@@ -126,6 +132,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         List<Fault> faults = faults(events, facts, targets, fb);
         List<Fault> display = faults.stream().filter(Fault::display).toList();
         List<Match> matches = new ArrayList<>();
+        List<Match> predicted = List.of();
         List<String> safe = List.of();
         String policy = null;
         Map<String, String> inferred = new LinkedHashMap<>();
@@ -140,7 +147,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             if (first.iova() >= 0 && fb != null) {
                 inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
             }
-            matches = new ArrayList<>(match(target.platform(), policy, inferred, first));
+            predicted = violations(target.platform(), policy, inferred);
+            matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
             String sid = hex(first.sid());
             // the log's own stream first; then what Linux's steps caused before what the firmware left
             matches.sort(java.util.Comparator.comparing((Match m) -> !m.witnessSid().equals(sid))
@@ -150,10 +158,14 @@ final class DiagnoseCommand implements Callable<Integer> {
         String verdict = facts == null ? (faults.isEmpty() ? "no-handoff-fault" : "no-board")
                 : display.isEmpty() ? "no-handoff-fault" : matches.isEmpty() ? "unexplained" : "handoff-fault";
         PrintWriter out = spec.commandLine().getOut();
+        if (traceOut != null && !matches.isEmpty()) {
+            dev.handoff.counterexamples.TraceJson.write(matches.get(0).file(), traceOut);
+            spec.commandLine().getErr().println("handoff: wrote " + traceOut);
+        }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(events, faults, verdict, policy, inferred, matches, safe, target)));
+            out.println(RunReport.JSON.writeValueAsString(json(events, faults, verdict, policy, inferred, matches, predicted, safe, target)));
         } else {
-            text(out, events, faults, verdict, policy, inferred, matches, safe, target, fb);
+            text(out, events, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
         }
         out.flush();
         return verdict.equals("handoff-fault") ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS;
@@ -306,8 +318,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         };
     }
 
-    /** The model's violations, in every variant the log leaves open, whose failure looks like the fault. */
-    private static List<Match> match(Platform p, String policy, Map<String, String> inferred, Fault fault) {
+    /** The model's violations of a display fetch, in every variant the log leaves open, each with its kind. */
+    private static List<Match> violations(Platform p, String policy, Map<String, String> inferred) {
         List<Match> out = new ArrayList<>();
         for (Map<String, String> variant : variants(inferred)) {
             HandoffCheck.Outcome o;
@@ -318,24 +330,24 @@ final class DiagnoseCommand implements Callable<Integer> {
                 continue;
             }
             for (HandoffCheck.PropertyOutcome po : o.properties()) {
-                if (po.verdict() != Verdict.VIOLATED || po.trace() == null || po.trace().witness() == null) {
+                if (po.verdict() != Verdict.VIOLATED || po.trace() == null || po.trace().witness() == null || po.severity() == null) {
                     continue;
                 }
-                FetchOutcome sev = po.severity();
                 String path = po.trace().witness().path();
                 // a context fault is a walk through a bank (or a bank that faults stage 2); every other
                 // abort the resolver knows (unmatched stream, S2CR FAULT, conflict, bank beyond NUMCB) is global
                 boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
-                boolean kindMatches = fault.kind().equals("context")
-                        ? sev == FetchOutcome.FAULT && context
-                        : (sev == FetchOutcome.FATAL || sev == FetchOutcome.FAULT) && !context;
-                if (kindMatches) {
-                    out.add(new Match(policy, variant, po.name(), sev.label(), po.trace().witness().sid(),
-                            po.files().get(0).rootCause(), po.files().get(0).explanation()));
-                }
+                out.add(new Match(policy, variant, po.name(), po.severity().label(), context ? "context" : "global",
+                        po.trace().witness().sid(), po.files().get(0).rootCause(), po.files().get(0).explanation(), po.files().get(0)));
             }
         }
         return out;
+    }
+
+    /** Whether a violation shows as the fault: a logged context fault is a reported walk fault; a global one is fatal or reported. */
+    static boolean shows(Match m, Fault f) {
+        return f.kind().equals("context") ? m.kind().equals("context") && m.severity().equals(FetchOutcome.FAULT.label())
+                : m.kind().equals("global") && (m.severity().equals(FetchOutcome.FATAL.label()) || m.severity().equals(FetchOutcome.FAULT.label()));
     }
 
     /** Each fw.smr the firmware may have programmed, on top of what the log implies. */
@@ -379,13 +391,28 @@ final class DiagnoseCommand implements Callable<Integer> {
         return out;
     }
 
+    private static void violations(ArrayNode into, List<Match> list) {
+        for (Match m : list) {
+            ObjectNode o = into.addObject();
+            o.put("policy", m.policy());
+            ObjectNode v = o.putObject("variant");
+            m.variant().forEach(v::put);
+            o.put("property", m.property());
+            o.put("severity", m.severity());
+            o.put("kind", m.kind());
+            o.put("sid", m.witnessSid());
+            o.put("rootCause", m.rootCause());
+            o.put("explanation", m.explanation());
+        }
+    }
+
     private static String hex(long v) {
         return v < 0 ? "?" : "0x" + Long.toHexString(v);
     }
 
     private static void text(PrintWriter out, List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
-                             Map<String, String> inferred, List<Match> matches, List<String> safe, BoardPlatforms.Target target,
-                             long[] fb) {
+                             Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
+                             BoardPlatforms.Target target, long[] fb) {
         out.printf(Locale.ROOT, "read: %d handoff line(s), %d fault(s)%n", events.size(), faults.size());
         if (fb != null) {
             out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
@@ -404,6 +431,12 @@ final class DiagnoseCommand implements Callable<Integer> {
             case "unexplained" -> {
                 out.println("diagnosis: a fault on the display's stream that no model behaviour matches under " + policy + " " + inferred
                         + " (every fw.smr): the model is missing something, or the kernel is not mainline");
+                out.println(predicted.isEmpty() ? "  the model predicts no failure of the display's fetch there"
+                        : "  the model predicts instead:");
+                for (Match m : predicted) {
+                    out.printf(Locale.ROOT, "    %s (%s, a %s fault on stream %s) in %s: %s%n", m.property(), m.severity(), m.kind(),
+                            m.witnessSid(), m.variant(), m.rootCause());
+                }
             }
             default -> {
                 out.printf(Locale.ROOT, "diagnosis: handoff fault on %s, explained by the model under %s%s (every fw.smr)%n",
@@ -424,7 +457,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static ObjectNode json(List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
-                                   Map<String, String> inferred, List<Match> matches, List<String> safe, BoardPlatforms.Target target) {
+                                   Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
+                                   BoardPlatforms.Target target) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("lines", events.size());
@@ -455,18 +489,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         root.put("policy", policy);
         ObjectNode inf = root.putObject("inferred");
         inferred.forEach(inf::put);
-        ArrayNode ms = root.putArray("matches");
-        for (Match m : matches) {
-            ObjectNode o = ms.addObject();
-            o.put("policy", m.policy());
-            ObjectNode v = o.putObject("variant");
-            m.variant().forEach(v::put);
-            o.put("property", m.property());
-            o.put("severity", m.severity());
-            o.put("sid", m.witnessSid());
-            o.put("rootCause", m.rootCause());
-            o.put("explanation", m.explanation());
-        }
+        violations(root.putArray("matches"), matches);
+        violations(root.putArray("predicted"), predicted);
         ArrayNode sp = root.putArray("safePolicies");
         safe.forEach(sp::add);
         return root;

@@ -61,8 +61,34 @@ class DiagnoseCliTest {
         assertTrue(m.get("severity").asText().equals("fatal") || m.get("severity").asText().equals("fault"), m.toString());
         assertTrue(m.get("explanation").asText().contains("no SMR matches"), m.toString());
         assertTrue(root.get("safePolicies").toString().contains("fw-quiesce"), root.toString());
-        CliTest.Run text = run("diagnose", log.toString(), "--board", c630);
+        Path trace = dir.resolve("match.json");
+        CliTest.Run text = run("diagnose", log.toString(), "--board", c630, "--trace-out", trace.toString());
         assertTrue(text.out().contains("diagnosis: handoff fault on /soc@0/display-subsystem@ae00000"), text.out());
+        CliTest.Run replay = run("replay", trace.toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, replay.code(), "the matching trace replays: " + replay.err());
+    }
+
+    /**
+     * A context fault on the display's stream inside the framebuffer, before msm comes up: under
+     * qcom-bypass with an identity mapping the model's display fetch fails only with global faults
+     * (an unmatched stream), never a walk fault; the diagnosis says so and lists what it predicts.
+     */
+    @Test
+    void aFaultNoModelBehaviourShowsIsUnexplainedWithThePredictions(@TempDir Path dir) throws Exception {
+        Path log = write(dir, "ctx.log", PROBE + """
+                [    3.000000] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x80000000, fsynr=0x1, cbfrsynra=0x880, cb=1
+                """ + DRM);
+        CliTest.Run r = run("diagnose", log.toString(), "--board", sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString(), "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("unexplained", root.get("verdict").asText());
+        assertEquals("identity", root.get("inferred").get("fw.mapping").asText(), "the IOVA is the framebuffer's own address");
+        assertEquals(0, root.get("matches").size());
+        assertTrue(root.get("predicted").size() > 0, root.toString());
+        for (JsonNode p : root.get("predicted")) {
+            assertTrue(!p.get("kind").asText().equals("context") || !p.get("severity").asText().equals("fault"), p.toString());
+        }
     }
 
     /** A context fault of the UFS at IOVA 0, long after the display came up: a driver's bug, not the handoff. */
