@@ -163,7 +163,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(events, faults, verdict, policy, inferred, matches, predicted, safe, target)));
+            out.println(RunReport.JSON.writeValueAsString(json(events, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
         } else {
             text(out, events, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
         }
@@ -192,6 +192,60 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (!targets.isEmpty() && !targets.get(0).notes().stream().anyMatch(n -> n.startsWith("framebuffer not described"))) {
             Platform p = targets.get(0).platform();
             return new long[] {p.framebufferPa(), p.framebufferPages() * Platform.PAGE};
+        }
+        return null;
+    }
+
+    /** One line of the handoff's timeline: when, what, and the board node it concerns (when known). */
+    record Moment(int line, double time, String what, String node) {
+    }
+
+    /** The handoff's lines in order, each said in a few words, devices named by their board node. */
+    static List<Moment> timeline(List<KernelLog.Event> events, BoardFacts facts) {
+        List<Moment> out = new ArrayList<>();
+        for (KernelLog.Event e : events) {
+            String node = facts == null || e.device() == null ? null : nodeOf(facts, e.device());
+            String what = switch (e.kind()) {
+                case EFIFB -> String.format(Locale.ROOT, "efifb takes the firmware framebuffer at %s (%d KiB)", hex(e.get("base")), e.get("bytes") / 1024);
+                case SMMU_PROBE -> "arm-smmu probes " + e.device();
+                case SMMU_BANKS -> e.get("banks") + " context banks";
+                case SMMU_GROUPS -> e.get("groups") + " stream-match groups";
+                case RMR_PRESERVED -> "the RMR install preserved " + e.get("mappings") + " boot mapping(s)";
+                case V3_RESET -> "arm-smmu-v3 found the SMMU enabled by the firmware and resets it";
+                case IOMMU_GROUP -> e.device() + " joins IOMMU group " + e.get("group") + " (its default domain is attached)";
+                case DRM_INIT -> (FIRMWARE_DRM.contains(e.detail()) ? "the firmware framebuffer's DRM driver " : "the display driver ")
+                        + e.detail() + " is up on " + e.device();
+                case CONTEXT_FAULT -> "context fault, stream " + hex(e.get("sid")) + ", iova " + hex(e.get("iova")) + ", cb " + e.get("cb");
+                case BLOCKED_STREAM -> "global fault: unknown stream " + hex(e.get("sid")) + " blocked";
+                case GLOBAL_FAULT -> "unexpected global fault";
+                case V3_EVENT -> String.format(Locale.ROOT, "SMMUv3 event 0x%02x", e.get("event"));
+                case CONTEXT_FAULT_SID, GLOBAL_SYNDROME, V3_EVENT_WORD -> null;
+            };
+            if (what != null) {
+                out.add(new Moment(e.line(), e.time(), what, node));
+            }
+        }
+        return out;
+    }
+
+    /** The board node a dev_printk device name ({@code ae00000.display-subsystem}) stands for, or null. */
+    static String nodeOf(BoardFacts facts, String device) {
+        String smmu = smmuOf(facts, device);
+        if (smmu != null) {
+            return smmu;
+        }
+        int dot = device.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
+        String name = device.substring(dot + 1);
+        for (BoardFacts.Device d : facts.devices()) {
+            String last = d.path().substring(d.path().lastIndexOf('/') + 1);
+            int at = last.indexOf('@');
+            if (at > 0 && last.substring(0, at).equals(name) && last.substring(at + 1).replaceFirst("^0+(?=.)", "").equalsIgnoreCase(unit)) {
+                return d.path();
+            }
         }
         return null;
     }
@@ -414,6 +468,14 @@ final class DiagnoseCommand implements Callable<Integer> {
                              Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
                              BoardPlatforms.Target target, long[] fb) {
         out.printf(Locale.ROOT, "read: %d handoff line(s), %d fault(s)%n", events.size(), faults.size());
+        List<Moment> tl = timeline(events, null);
+        if (!tl.isEmpty()) {
+            out.println("timeline:");
+            for (Moment m : tl) {
+                out.printf(Locale.ROOT, "  %s line %d: %s%n", Double.isNaN(m.time()) ? "          " : String.format(Locale.ROOT, "[%8.3f]", m.time()),
+                        m.line(), m.what());
+            }
+        }
         if (fb != null) {
             out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
         }
@@ -456,12 +518,24 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode json(List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
+    private static ObjectNode json(List<KernelLog.Event> events, BoardFacts facts, List<Fault> faults, String verdict, String policy,
                                    Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
                                    BoardPlatforms.Target target) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("lines", events.size());
+        ArrayNode tl = root.putArray("timeline");
+        for (Moment m : timeline(events, facts)) {
+            ObjectNode o = tl.addObject();
+            o.put("line", m.line());
+            if (Double.isNaN(m.time())) {
+                o.putNull("time");
+            } else {
+                o.put("time", m.time());
+            }
+            o.put("what", m.what());
+            o.put("node", m.node());
+        }
         ArrayNode fs = root.putArray("faults");
         for (Fault f : faults) {
             ObjectNode o = fs.addObject();
