@@ -61,6 +61,12 @@ class DiagnoseCliTest {
         assertTrue(m.get("severity").asText().equals("fatal") || m.get("severity").asText().equals("fault"), m.toString());
         assertTrue(m.get("explanation").asText().contains("no SMR matches"), m.toString());
         assertTrue(root.get("safePolicies").toString().contains("fw-quiesce"), root.toString());
+        JsonNode tl = root.get("timeline");
+        assertEquals("efifb takes the firmware framebuffer at 0x80000000 (8100 KiB)", tl.get(0).get("what").asText());
+        assertEquals("/soc@0/iommu@15000000", tl.get(1).get("node").asText(), "the printing SMMU, as a board node");
+        JsonNode up = tl.get(tl.size() - 1);
+        assertEquals("the display driver msm is up on ae01000.display-controller", up.get("what").asText());
+        assertEquals("/soc@0/display-subsystem@ae00000/display-controller@ae01000", up.get("node").asText());
         Path trace = dir.resolve("match.json");
         CliTest.Run text = run("diagnose", log.toString(), "--board", c630, "--trace-out", trace.toString());
         assertTrue(text.out().contains("diagnosis: handoff fault on /soc@0/display-subsystem@ae00000"), text.out());
