@@ -140,10 +140,9 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (!display.isEmpty()) {
             Fault first = display.get(0);
             target = targets.stream().filter(t -> t.display().path().equals(first.owner())).findFirst().orElse(targets.get(0));
-            policy = mainline(target.platform());
-            if (version != null) {
-                inferred.put(Knobs.KERNEL_VERSION, version);
-            }
+            // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
+            policy = null;
+            inferred.put(Knobs.KERNEL_VERSION, version != null ? version : Knobs.get(Knobs.KERNEL_VERSION, "").defaultValue());
             if (first.iova() >= 0 && fb != null) {
                 inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
             }
@@ -219,6 +218,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case BLOCKED_STREAM -> "global fault: unknown stream " + hex(e.get("sid")) + " blocked";
                 case GLOBAL_FAULT -> "unexpected global fault";
                 case V3_EVENT -> String.format(Locale.ROOT, "SMMUv3 event 0x%02x", e.get("event"));
+                case MC_ERROR -> String.format(Locale.ROOT, "memory controller: %s %s %s%s", e.detail(),
+                        e.get("write") == 1 ? "write to" : "read of", hex(e.get("address")), e.get("smmu") == 1 ? " (SMMU translation error)" : "");
                 case CONTEXT_FAULT_SID, GLOBAL_SYNDROME, V3_EVENT_WORD -> null;
             };
             if (what != null) {
@@ -280,6 +281,15 @@ final class DiagnoseCommand implements Callable<Integer> {
                     }
                 }
                 case BLOCKED_STREAM -> kind = "global";
+                case MC_ERROR -> {
+                    // Tegra's memory controller names the client, not the stream: a display client's
+                    // SMMU translation error is a fault of the display's fetch, its other errors are not SMMU faults
+                    if (e.get("smmu") != 1) {
+                        continue;
+                    }
+                    out.add(mcFault(e, facts, targets, fb, drmLine, drmAt));
+                    continue;
+                }
                 case V3_EVENT -> {
                     // arm_smmu_evtq_thread prints the event's four words: the stream ID in word 0's top
                     // half (EVTQ_0_SID), the input address in word 2 (EVTQ_2_ADDR) for the walk faults
@@ -309,6 +319,25 @@ final class DiagnoseCommand implements Callable<Integer> {
             out.add(mapped(e, kind, sid, e.get("iova"), facts, targets, fb, drmLine, drmAt));
         }
         return out;
+    }
+
+    /** Tegra's display memory clients (tegra186.c and later: nvdisplayr, nvdisplayr1; tegra30 to tegra210: display0a ...). */
+    static boolean displayClient(String client) {
+        return client != null && (client.startsWith("nvdisplay") || client.startsWith("display"));
+    }
+
+    /** A Tegra memory-controller SMMU translation error, owned by the display when its client is one. */
+    private static Fault mcFault(KernelLog.Event e, BoardFacts facts, List<BoardPlatforms.Target> targets, long[] fb, int drmLine, double drmAt) {
+        BoardPlatforms.Target t = displayClient(e.detail()) && !targets.isEmpty() ? targets.get(0) : null;
+        long iova = e.get("address");
+        Boolean inFb = fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
+        String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
+        if (!Double.isNaN(drmAt) && e.timed()) {
+            phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
+        }
+        // the memory controller does not say which SMMU fault it saw: a context or a global one
+        return new Fault(e, "any", t == null ? null : t.smmu().path(), -1, iova, -1,
+                t == null ? "memory client " + e.detail() : t.display().path(), t != null, inFb, phase);
     }
 
     /** A fault line's stream mapped onto the board: the SMMU, the owner, the framebuffer, the phase. */
@@ -363,15 +392,6 @@ final class DiagnoseCommand implements Callable<Integer> {
         return null;
     }
 
-    /** The policy a mainline kernel runs on these hooks. */
-    static String mainline(Platform p) {
-        return switch (p.impl()) {
-            case QCOM -> "qcom-bypass";
-            case NVIDIA -> "tegra-late-sid";
-            case GENERIC -> "stock";
-        };
-    }
-
     /** The model's violations of a display fetch, in every variant the log leaves open, each with its kind. */
     private static List<Match> violations(Platform p, String policy, Map<String, String> inferred) {
         List<Match> out = new ArrayList<>();
@@ -391,7 +411,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 // a context fault is a walk through a bank (or a bank that faults stage 2); every other
                 // abort the resolver knows (unmatched stream, S2CR FAULT, conflict, bank beyond NUMCB) is global
                 boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
-                out.add(new Match(policy, variant, po.name(), po.severity().label(), context ? "context" : "global",
+                out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), po.severity().label(), context ? "context" : "global",
                         po.trace().witness().sid(), po.files().get(0).rootCause(), po.files().get(0).explanation(), po.files().get(0)));
             }
         }
@@ -400,6 +420,9 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** Whether a violation shows as the fault: a logged context fault is a reported walk fault; a global one is fatal or reported. */
     static boolean shows(Match m, Fault f) {
+        if (f.kind().equals("any")) {
+            return m.severity().equals(FetchOutcome.FAULT.label()) || m.severity().equals(FetchOutcome.FATAL.label());
+        }
         return f.kind().equals("context") ? m.kind().equals("context") && m.severity().equals(FetchOutcome.FAULT.label())
                 : m.kind().equals("global") && (m.severity().equals(FetchOutcome.FATAL.label()) || m.severity().equals(FetchOutcome.FAULT.label()));
     }
@@ -423,6 +446,11 @@ final class DiagnoseCommand implements Callable<Integer> {
     private static List<String> safePolicies(Platform p, Map<String, String> inferred) {
         List<String> out = new ArrayList<>();
         for (Policy policy : Policies.all()) {
+            String desc = policy.settings().get(Knobs.FW_DESCRIPTION);
+            String implied = desc == null ? null : Scenario.impliedInterface(desc);
+            if (implied != null && !implied.equals(p.knobDefaults().getOrDefault(Knobs.FW_INTERFACE, "dt"))) {
+                continue; // a board boots the way it is described (as 'handoff board' skips them)
+            }
             boolean safe = true;
             for (Map<String, String> variant : variants(inferred)) {
                 HandoffCheck.Outcome o;
@@ -491,8 +519,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             case "no-handoff-fault" -> out.println("diagnosis: no handoff fault: " + (faults.isEmpty()
                     ? "the log has no SMMU fault" : "no fault is on a display's stream"));
             case "unexplained" -> {
-                out.println("diagnosis: a fault on the display's stream that no model behaviour matches under " + policy + " " + inferred
-                        + " (every fw.smr): the model is missing something, or the kernel is not mainline");
+                out.println("diagnosis: a fault on the display's stream that no behaviour of the model of mainline " + inferred
+                        + " (every fw.smr) matches: the model is missing something, or the kernel is not mainline");
                 out.println(predicted.isEmpty() ? "  the model predicts no failure of the display's fetch there"
                         : "  the model predicts instead:");
                 for (Match m : predicted) {
@@ -501,8 +529,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 }
             }
             default -> {
-                out.printf(Locale.ROOT, "diagnosis: handoff fault on %s, explained by the model under %s%s (every fw.smr)%n",
-                        target.display().path(), policy, inferred.isEmpty() ? "" : " " + inferred);
+                out.printf(Locale.ROOT, "diagnosis: handoff fault on %s, explained by the model of mainline %s (every fw.smr)%n",
+                        target.display().path(), inferred);
                 Set<String> seen = new LinkedHashSet<>();
                 for (Match m : matches) {
                     if (seen.add(m.rootCause())) {
@@ -512,7 +540,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 }
             }
         }
-        if (policy != null) {
+        if (target != null) {
             out.println("policies that keep the display safe (" + String.join(", ", DISPLAY_PROPERTIES) + ") in every variant the log"
                     + " leaves open: " + (safe.isEmpty() ? "none" : String.join(", ", safe)));
         }

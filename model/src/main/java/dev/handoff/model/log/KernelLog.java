@@ -78,6 +78,11 @@ public final class KernelLog {
         V3_EVENT,
         /** One of the event's four "\t0x%016llx" words after it: word (its value). */
         V3_EVENT_WORD,
+        /**
+         * tegra30_mc_handle_irq (Tegra30 to Tegra234): "%s: %s%s @%pa: %s (%s%s)", the memory
+         * client (detail), address, and smmu = 1 for an "SMMU translation error".
+         */
+        MC_ERROR,
         /** iommu_group_add_device: "Adding to iommu group %d". */
         IOMMU_GROUP,
         /** efifb_probe: "efifb: framebuffer at 0x%lx, using %dk, total %dk". */
@@ -107,6 +112,8 @@ public final class KernelLog {
     private static final Pattern V3RESET = Pattern.compile("SMMU currently enabled! Resetting");
     private static final Pattern V3EVENT = Pattern.compile("event 0x([0-9a-fA-F]{2}) received");
     private static final Pattern GROUP = Pattern.compile("Adding to iommu group (\\d+)");
+    private static final Pattern MC = Pattern.compile(
+            "^(\\w+): (?:secure )?(read|write) @(?:0x)?([0-9a-fA-F]+): (.+?) \\((.*)\\)$");
     private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
@@ -214,6 +221,12 @@ public final class KernelLog {
         if ((m = V3EVENT.matcher(msg)).find()) {
             f.put("event", hex(m.group(1)));
             return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if (device != null && device.endsWith("memory-controller") && (m = MC.matcher(msg)).find()) {
+            f.put("address", hex(m.group(3)));
+            f.put("write", m.group(2).equals("write") ? 1L : 0L);
+            f.put("smmu", m.group(5).startsWith("SMMU translation error") ? 1L : 0L);
+            return new Event(line, time, device, Kind.MC_ERROR, f, m.group(1), raw);
         }
         if (device != null && (m = WORD.matcher(msg)).find()) {
             f.put("word", hex(m.group(1)));

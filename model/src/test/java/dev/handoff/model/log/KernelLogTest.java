@@ -97,6 +97,21 @@ class KernelLogTest {
     }
 
     @Test
+    void tegraMemoryControllerErrors() {
+        List<KernelLog.Event> e = read("""
+                [    2.000000] tegra-mc 2c00000.memory-controller: nvdisplayr: read @0x0000000096000000: EMEM address decode error (SMMU translation error [--S])
+                [    2.100000] tegra-mc 2c00000.memory-controller: xusb_hostw: secure write @0x00000000ffff0000: EMEM address decode error (EMEM decode error)
+                """);
+        assertEquals(2, e.size());
+        assertEquals(KernelLog.Kind.MC_ERROR, e.get(0).kind());
+        assertEquals("nvdisplayr", e.get(0).detail());
+        assertEquals(0x96000000L, e.get(0).get("address"));
+        assertEquals(1, e.get(0).get("smmu"), "tegra_mc_error_names[6]");
+        assertEquals(0, e.get(1).get("smmu"));
+        assertEquals(1, e.get(1).get("write"));
+    }
+
+    @Test
     void aLogWithoutSmmuLinesHasNoEvents() {
         assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
         assertEquals(List.of(), read(""));
