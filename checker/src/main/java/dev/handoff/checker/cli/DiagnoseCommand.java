@@ -92,7 +92,12 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** A fault the log shows, mapped onto the board. */
     record Fault(KernelLog.Event event, String kind, String smmu, long sid, long iova, long cb, String owner,
-                 boolean display, Boolean inFramebuffer, String phase) {
+                 boolean display, Boolean inFramebuffer, String phase, List<String> others) {
+    }
+
+    /** A device path, marked when the DT disables it (the firmware may still have lit it). */
+    private static String named(BoardFacts.Device d) {
+        return d.enabled() ? d.path() : d.path() + " (disabled in the DT)";
     }
 
     /**
@@ -112,13 +117,27 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (dtb != null && iort != null) {
             throw new ParameterException(spec.commandLine(), "give --board FILE.dtb or --acpi IORT.bin, not both");
         }
-        String version;
-        try {
-            version = kernel == null ? null : dev.handoff.model.scenario.KernelVersions.check(kernel, "--kernel: ");
-        } catch (ScenarioException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        String version = null;
+        if (kernel != null) {
+            version = supported(kernel);
+            if (version == null) {
+                throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " is not a version the model knows (allowed: "
+                        + String.join(", ", dev.handoff.model.scenario.KernelVersions.VERSIONS) + ", with or without a patch level)");
+            }
+        }
+        if (traceOut != null && (Files.isDirectory(traceOut) || traceOut.getParent() != null && !Files.isDirectory(traceOut.getParent()))) {
+            throw new ParameterException(spec.commandLine(), "--trace-out " + traceOut + ": "
+                    + (Files.isDirectory(traceOut) ? "is a directory" : "its directory does not exist"));
         }
         List<KernelLog.Event> events = readLog();
+        List<String> read = new ArrayList<>(); // what the log itself said about the kernel
+        for (KernelLog.Event e : events) {
+            if (e.kind() == KernelLog.Kind.LINUX_VERSION && version == null) {
+                version = supported(e.detail());
+                read.add(version == null ? "Linux " + e.detail() + " is no version the model knows; 6.12 assumed (--kernel to choose)"
+                        : "kernel.version=" + version + " from the banner (Linux " + e.detail() + ")");
+            }
+        }
         BoardFacts facts = dtb == null && iort == null ? null : BoardCommand.readFacts(dtb, iort);
         List<BoardPlatforms.Target> targets = List.of();
         if (facts != null) {
@@ -143,6 +162,12 @@ final class DiagnoseCommand implements Callable<Integer> {
             // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
             policy = null;
             inferred.put(Knobs.KERNEL_VERSION, version != null ? version : Knobs.get(Knobs.KERNEL_VERSION, "").defaultValue());
+            for (KernelLog.Event e : events) {
+                if (e.kind() == KernelLog.Kind.COMMAND_LINE && java.util.Arrays.asList(e.detail().split("\\s+")).contains("clk_ignore_unused")) {
+                    inferred.put(Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes");
+                    read.add("kernel.clk-ignore-unused=yes from the command line");
+                }
+            }
             if (first.iova() >= 0 && fb != null) {
                 inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
             }
@@ -150,7 +175,11 @@ final class DiagnoseCommand implements Callable<Integer> {
             matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
             String sid = hex(first.sid());
             // the log's own stream first; then what Linux's steps caused before what the firmware left
+            // a machine the firmware resets on the fault prints nothing after it
+            boolean goesOn = events.stream().anyMatch(x -> x.line() > first.event().line() && x.kind() != KernelLog.Kind.GLOBAL_SYNDROME
+                    && x.kind() != KernelLog.Kind.CONTEXT_FAULT_SID);
             matches.sort(java.util.Comparator.comparing((Match m) -> !m.witnessSid().equals(sid))
+                    .thenComparing(m -> goesOn && m.severity().equals(FetchOutcome.FATAL.label()))
                     .thenComparing(m -> m.rootCause().startsWith("firmware")));
             safe = safePolicies(target.platform(), inferred);
         }
@@ -162,8 +191,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(events, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
+            out.println(RunReport.JSON.writeValueAsString(json(read, events, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
         } else {
+            read.forEach(x -> out.println("from the log: " + x));
             text(out, events, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
         }
         out.flush();
@@ -175,7 +205,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 : Files.newBufferedReader(Path.of(log), StandardCharsets.ISO_8859_1)) {
             return KernelLog.read(r);
         } catch (NoSuchFileException e) {
-            throw new InputException(log + ": no such file");
+            throw new InputException(log + " does not exist");
         } catch (java.io.UncheckedIOException e) {
             throw new InputException(log + ": " + e.getCause().getMessage());
         }
@@ -220,6 +250,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case V3_EVENT -> String.format(Locale.ROOT, "SMMUv3 event 0x%02x", e.get("event"));
                 case MC_ERROR -> String.format(Locale.ROOT, "memory controller: %s %s %s%s", e.detail(),
                         e.get("write") == 1 ? "write to" : "read of", hex(e.get("address")), e.get("smmu") == 1 ? " (SMMU translation error)" : "");
+                case LINUX_VERSION -> "Linux " + e.detail();
+                case COMMAND_LINE -> null;
                 case CONTEXT_FAULT_SID, GLOBAL_SYNDROME, V3_EVENT_WORD -> null;
             };
             if (what != null) {
@@ -249,6 +281,15 @@ final class DiagnoseCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** The model's version for a release ({@code 6.6.15}, {@code 6.12.38-arm64}, {@code 6.12}), or null when it has none. */
+    static String supported(String release) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+\\.\\d+)").matcher(release);
+        if (!m.find()) {
+            return null;
+        }
+        return dev.handoff.model.scenario.KernelVersions.VERSIONS.contains(m.group(1)) ? m.group(1) : null;
     }
 
     /** DRM drivers of the firmware's framebuffer: their initialisation is not the display driver's. */
@@ -337,7 +378,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         // the memory controller does not say which SMMU fault it saw: a context or a global one
         return new Fault(e, "any", t == null ? null : t.smmu().path(), -1, iova, -1,
-                t == null ? "memory client " + e.detail() : t.display().path(), t != null, inFb, phase);
+                t == null ? "memory client " + e.detail() : t.display().path(), t != null, inFb, phase, List.of());
     }
 
     /** A fault line's stream mapped onto the board: the SMMU, the owner, the framebuffer, the phase. */
@@ -346,18 +387,17 @@ final class DiagnoseCommand implements Callable<Integer> {
         String smmu = null;
         String owner = null;
         boolean display = false;
+        List<String> owners = new ArrayList<>();
         if (facts != null && e.device() != null) {
             smmu = smmuOf(facts, e.device());
             if (smmu != null && sid >= 0) {
                 for (BoardFacts.Device d : facts.devices()) {
                     for (BoardFacts.Stream s : d.streams()) {
-                        if (s.smmu().equals(smmu) && ((sid ^ s.sid()) & ~s.mask() & 0xffff) == 0 && d.enabled()) {
-                            if (owner == null) {
-                                owner = d.path();
-                            }
+                        if (s.smmu().equals(smmu) && ((sid ^ s.sid()) & ~s.mask() & 0xffff) == 0 && !owners.contains(named(d))) {
+                            owners.add(named(d));
                             String path = d.path();
-                            if (targets.stream().anyMatch(t -> t.display().path().equals(path))) {
-                                owner = path;
+                            if (d.enabled() && !display && targets.stream().anyMatch(t -> t.display().path().equals(path))) {
+                                owner = named(d);
                                 display = true;
                             }
                         }
@@ -365,12 +405,17 @@ final class DiagnoseCommand implements Callable<Integer> {
                 }
             }
         }
+        if (owner == null && !owners.isEmpty()) {
+            owner = owners.stream().filter(o -> !o.endsWith("(disabled in the DT)")).findFirst().orElse(owners.get(0));
+        }
+        String primary = owner;
+        List<String> others = owners.stream().filter(o -> !o.equals(primary)).toList();
         Boolean inFb = iova < 0 || fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
         String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
         if (!Double.isNaN(drmAt) && e.timed()) {
             phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
         }
-        return new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase);
+        return new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase, others);
     }
 
     /** The SMMU node a dev_printk device name ({@code 15000000.iommu}) stands for: its unit address and name. */
@@ -411,11 +456,26 @@ final class DiagnoseCommand implements Callable<Integer> {
                 // a context fault is a walk through a bank (or a bank that faults stage 2); every other
                 // abort the resolver knows (unmatched stream, S2CR FAULT, conflict, bank beyond NUMCB) is global
                 boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
-                out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), po.severity().label(), context ? "context" : "global",
+                String kind = po.severity() == FetchOutcome.WRONG_PAGE ? "none" : context ? "context" : "global";
+                out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), po.severity().label(), kind,
                         po.trace().witness().sid(), po.files().get(0).rootCause(), po.files().get(0).explanation(), po.files().get(0)));
             }
         }
         return out;
+    }
+
+    /** Why a violation does not show as the fault. */
+    static String whyNot(Match m, Fault f) {
+        if (m.severity().equals(FetchOutcome.HANG.label())) {
+            return "a hang stalls the transaction and prints nothing";
+        }
+        if (m.kind().equals("none")) {
+            return "a read of the wrong page does not fault";
+        }
+        if (!f.kind().equals("any") && !m.kind().equals(f.kind())) {
+            return "a " + m.kind() + " fault, the log's is a " + f.kind() + " one";
+        }
+        return "a " + m.severity() + " " + m.kind() + " fault";
     }
 
     /** Whether a violation shows as the fault: a logged context fault is a reported walk fault; a global one is fatal or reported. */
@@ -427,13 +487,18 @@ final class DiagnoseCommand implements Callable<Integer> {
                 : m.kind().equals("global") && (m.severity().equals(FetchOutcome.FATAL.label()) || m.severity().equals(FetchOutcome.FAULT.label()));
     }
 
-    /** Each fw.smr the firmware may have programmed, on top of what the log implies. */
+    /** Each fw.smr the firmware may have programmed (and each fw.mapping, unless the log fixed it), on top of what the log implies. */
     private static List<Map<String, String>> variants(Map<String, String> inferred) {
         List<Map<String, String>> out = new ArrayList<>();
-        for (String smr : Knobs.get(Knobs.FW_SMR, "").values()) {
-            Map<String, String> v = new LinkedHashMap<>(inferred);
-            v.put(Knobs.FW_SMR, smr);
-            out.add(v);
+        List<String> mappings = inferred.containsKey(Knobs.FW_MAPPING) ? List.of(inferred.get(Knobs.FW_MAPPING))
+                : Knobs.get(Knobs.FW_MAPPING, "").values();
+        for (String mapping : mappings) {
+            for (String smr : Knobs.get(Knobs.FW_SMR, "").values()) {
+                Map<String, String> v = new LinkedHashMap<>(inferred);
+                v.put(Knobs.FW_MAPPING, mapping);
+                v.put(Knobs.FW_SMR, smr);
+                out.add(v);
+            }
         }
         return out;
     }
@@ -508,24 +573,33 @@ final class DiagnoseCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
         }
         for (Fault f : faults) {
-            out.printf(Locale.ROOT, "  line %d: %s fault, stream %s, iova %s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
-                    hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
-                    f.owner() == null ? (f.smmu() == null ? "not mapped" : "no described device on " + f.smmu()) : f.owner(),
+            out.printf(Locale.ROOT, "  line %d: %s fault, stream %s%s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
+                    f.iova() < 0 ? "" : ", iova " + hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
+                    (f.owner() == null ? (f.smmu() == null ? "printed by an SMMU the board does not describe" : "no described device on " + f.smmu())
+                            : f.owner()) + (f.others().isEmpty() ? "" : " (the stream ID also matches " + String.join(", ", f.others()) + ")"),
                     f.inFramebuffer() == null ? "" : Boolean.TRUE.equals(f.inFramebuffer()) ? " (inside the framebuffer)" : " (outside the framebuffer)",
                     f.phase());
         }
         switch (verdict) {
             case "no-board" -> out.println("diagnosis: give --board FILE.dtb (or --acpi IORT.bin) to map the stream IDs onto devices");
-            case "no-handoff-fault" -> out.println("diagnosis: no handoff fault: " + (faults.isEmpty()
-                    ? "the log has no SMMU fault" : "no fault is on a display's stream"));
+            case "no-handoff-fault" -> {
+                out.println("diagnosis: no handoff fault: " + (faults.isEmpty()
+                        ? "the log has no SMMU fault" : "no fault is on the stream of a display the board enables"));
+                for (Fault f : faults) {
+                    if (f.owner() != null && f.owner().endsWith("(disabled in the DT)") && f.owner().contains("display")) {
+                        out.printf(Locale.ROOT, "  note: stream %s is %s: the firmware may have lit a display Linux never probes,"
+                                + " whose stream the reset leaves unmatched (see fw.programmed=displays)%n", hex(f.sid()), f.owner());
+                    }
+                }
+            }
             case "unexplained" -> {
                 out.println("diagnosis: a fault on the display's stream that no behaviour of the model of mainline " + inferred
                         + " (every fw.smr) matches: the model is missing something, or the kernel is not mainline");
                 out.println(predicted.isEmpty() ? "  the model predicts no failure of the display's fetch there"
                         : "  the model predicts instead:");
                 for (Match m : predicted) {
-                    out.printf(Locale.ROOT, "    %s (%s, a %s fault on stream %s) in %s: %s%n", m.property(), m.severity(), m.kind(),
-                            m.witnessSid(), m.variant(), m.rootCause());
+                    out.printf(Locale.ROOT, "    %s (%s on stream %s) in %s: %s%n      not this log's: %s%n", m.property(), m.severity(),
+                            m.witnessSid(), m.variant(), m.rootCause(), whyNot(m, faults.stream().filter(Fault::display).findFirst().orElseThrow()));
                 }
             }
             default -> {
@@ -546,7 +620,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode json(List<KernelLog.Event> events, BoardFacts facts, List<Fault> faults, String verdict, String policy,
+    private static ObjectNode json(List<String> read, List<KernelLog.Event> events, BoardFacts facts, List<Fault> faults, String verdict, String policy,
                                    Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
                                    BoardPlatforms.Target target) {
         ObjectNode root = RunReport.JSON.createObjectNode();
@@ -578,6 +652,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             o.put("sid", f.sid() < 0 ? null : hex(f.sid()));
             o.put("iova", f.iova() < 0 ? null : hex(f.iova()));
             o.put("owner", f.owner());
+            ArrayNode also = o.putArray("alsoMatches");
+            f.others().forEach(also::add);
             o.put("display", f.display());
             if (f.inFramebuffer() == null) {
                 o.putNull("inFramebuffer");
@@ -593,6 +669,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         inferred.forEach(inf::put);
         violations(root.putArray("matches"), matches);
         violations(root.putArray("predicted"), predicted);
+        ArrayNode rd = root.putArray("fromTheLog");
+        read.forEach(rd::add);
         ArrayNode sp = root.putArray("safePolicies");
         safe.forEach(sp::add);
         return root;

@@ -112,6 +112,7 @@ class DiagnoseCliTest {
         JsonNode fault = root.get("faults").get(0);
         assertEquals("context", fault.get("kind").asText());
         assertEquals("/soc@0/ufshc@1d84000", fault.get("owner").asText());
+        assertEquals(0, fault.get("alsoMatches").size());
         assertEquals(false, fault.get("inFramebuffer").asBoolean());
         assertTrue(fault.get("phase").asText().startsWith("after the display driver came up (+32.900 s)"), fault.toString());
     }
@@ -181,11 +182,33 @@ class DiagnoseCliTest {
         assertEquals("unexplained", RunReport.JSON.readTree(now.out()).get("verdict").asText());
     }
 
+    /** The banner fixes the version (patch level and all), the command line clk_ignore_unused; --kernel takes a patch level too. */
+    @Test
+    void theLogSaysWhichKernelItIs(@TempDir Path dir) throws Exception {
+        Path log = write(dir, "banner.log", """
+                [    0.000000] Linux version 6.6.15-arm64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP Debian 6.6.15-2
+                [    0.000000] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/nvme0n1p2 clk_ignore_unused pd_ignore_unused
+                """ + PROBE.lines().skip(1).collect(java.util.stream.Collectors.joining("\n", "", "\n")) + """
+                [    1.230000] arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow
+                """ + DRM);
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        JsonNode root = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--format", "json").out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("6.6", root.get("inferred").get("kernel.version").asText());
+        assertEquals("yes", root.get("inferred").get("kernel.clk-ignore-unused").asText());
+        assertEquals(2, root.get("fromTheLog").size(), root.get("fromTheLog").toString());
+        JsonNode given = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--kernel", "6.12.38", "--format", "json").out());
+        assertEquals("6.12", given.get("inferred").get("kernel.version").asText(), "--kernel wins over the banner, patch level dropped");
+        assertEquals(ExitCode.USAGE, run("diagnose", log.toString(), "--kernel", "4.19").code());
+    }
+
     @Test
     void unreadableInputIsOneLineAndExit65(@TempDir Path dir) {
         CliTest.Run missing = run("diagnose", dir.resolve("nope.log").toString());
         assertEquals(ExitCode.BAD_INPUT, missing.code());
-        assertEquals("handoff: " + dir.resolve("nope.log") + ": no such file", missing.err().trim());
+        assertEquals("handoff: " + dir.resolve("nope.log") + " does not exist", missing.err().trim());
+        CliTest.Run intoDir = run("diagnose", dir.resolve("nope.log").toString(), "--trace-out", dir.toString());
+        assertEquals(ExitCode.USAGE, intoDir.code(), "--trace-out a directory is refused before any work");
         assertEquals(ExitCode.USAGE, run("diagnose").code(), "no LOG");
     }
 }

@@ -16,10 +16,13 @@ import java.util.regex.Pattern;
  * bear on the handoff, decoded from the format strings the kernel prints them with (cited per
  * pattern; 6.1 and 6.12 print the same ones except where noted). Every other line is skipped, so
  * noise from unrelated drivers, timestamps or none, a syslog prefix and a truncated last line are
- * all fine. Bounded: at most {@value #MAX_LINES} lines, each cut at {@value #MAX_LINE} characters.
+ * all fine: the prefixes of dmesg (plain, {@code -T}, {@code --time-format iso}, {@code -x},
+ * {@code <N>} levels), journalctl, syslog and serial-capture tools are stripped. Lines are read to
+ * the end, each cut at {@value #MAX_LINE} characters; at most {@value #MAX_EVENTS} events are
+ * kept (the last ones: faults are at the end), and {@link #dropped} says how many were not.
  */
 public final class KernelLog {
-    public static final int MAX_LINES = 2_000_000;
+    public static final int MAX_EVENTS = 100_000;
     public static final int MAX_LINE = 4096;
 
     private KernelLog() {
@@ -83,6 +86,10 @@ public final class KernelLog {
          * client (detail), address, and smmu = 1 for an "SMMU translation error".
          */
         MC_ERROR,
+        /** The banner: "Linux version %s" (detail: the release, as uname -r prints it). */
+        LINUX_VERSION,
+        /** "Kernel command line: %s" (detail: the command line). */
+        COMMAND_LINE,
         /** iommu_group_add_device: "Adding to iommu group %d". */
         IOMMU_GROUP,
         /** efifb_probe: "efifb: framebuffer at 0x%lx, using %dk, total %dk". */
@@ -93,6 +100,13 @@ public final class KernelLog {
 
     /** A syslog or journal prefix up to "kernel: ". */
     private static final Pattern SYSLOG = Pattern.compile("^.*?\\bkernel:\\s?");
+    /**
+     * What else tools put first: a level ({@code <3>}), dmesg -T's and other bracketed stamps,
+     * dmesg --time-format iso, dmesg -x's facility and level, a serial capture's "10:01:02.123 -> ".
+     */
+    private static final Pattern PREFIX = Pattern.compile("^\\s*(?:<\\d+>|\\[[^\\]\\d]{0,20}\\d[^\\]]{0,40}\\]\\s?"
+            + "|\\d{4}-\\d\\d-\\d\\dT\\S+\\s+|(?:kern|user|mail|daemon|auth|syslog|lpr|news|local\\d)\\s*:\\s*\\w+\\s*:\\s*"
+            + "|\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?\\s*->\\s*)");
     /** The printk timestamp. */
     private static final Pattern STAMP = Pattern.compile("^\\s*(?:<\\d+>)?\\[\\s*(\\d+\\.\\d+)\\]\\s?");
     /** dev_printk's "driver device: ". */
@@ -114,6 +128,8 @@ public final class KernelLog {
     private static final Pattern GROUP = Pattern.compile("Adding to iommu group (\\d+)");
     private static final Pattern MC = Pattern.compile(
             "^(\\w+): (?:secure )?(read|write) @(?:0x)?([0-9a-fA-F]+): (.+?) \\((.*)\\)$");
+    private static final Pattern BANNER = Pattern.compile("^Linux version (\\S+)");
+    private static final Pattern CMDLINE = Pattern.compile("^Kernel command line: (.*)$");
     private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
@@ -124,40 +140,58 @@ public final class KernelLog {
      * @throws UncheckedIOException if the reader fails
      */
     public static List<Event> read(Reader in) {
-        List<Event> out = new ArrayList<>();
+        java.util.ArrayDeque<Event> out = new java.util.ArrayDeque<>();
+        long dropped = 0;
         try (BufferedReader r = new BufferedReader(in)) {
             String raw;
             int n = 0;
-            while ((raw = r.readLine()) != null && n < MAX_LINES) {
-                n++;
+            while ((raw = r.readLine()) != null) {
+                n = n == Integer.MAX_VALUE ? n : n + 1;
                 Event e = parse(n, raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw);
                 if (e != null) {
+                    if (out.size() == MAX_EVENTS) {
+                        out.pollFirst();
+                        dropped++;
+                    }
                     out.add(e);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
+        DROPPED.set(dropped);
+        return new ArrayList<>(out);
+    }
+
+    private static final ThreadLocal<Long> DROPPED = ThreadLocal.withInitial(() -> 0L);
+
+    /** How many events the last {@link #read} on this thread dropped (the earliest ones) past {@value #MAX_EVENTS}. */
+    public static long dropped() {
+        return DROPPED.get();
     }
 
     /** One line's event, or null when the line does not bear on the handoff. */
     static Event parse(int line, String raw) {
         String s = raw.replace("\r", "");
         double time = Double.NaN;
-        Matcher st = STAMP.matcher(s);
-        if (st.lookingAt()) {
-            time = Double.parseDouble(st.group(1));
-            s = s.substring(st.end());
-        }
-        // journalctl and syslog: "Dec 01 12:00:00 host kernel: " (or after a monotonic stamp, "host kernel: ")
-        Matcher sys = SYSLOG.matcher(s);
-        if (sys.find() && sys.end() <= 80) {
-            s = s.substring(sys.end());
-            st = STAMP.matcher(s);
-            if (Double.isNaN(time) && st.lookingAt()) {
-                time = Double.parseDouble(st.group(1));
+        // peel the prefixes tools put before the message, in any order, a few at most
+        for (int round = 0; round < 6; round++) {
+            Matcher st = STAMP.matcher(s);
+            Matcher any;
+            if (st.lookingAt()) {
+                if (Double.isNaN(time)) {
+                    time = Double.parseDouble(st.group(1));
+                }
                 s = s.substring(st.end());
+            } else if ((any = PREFIX.matcher(s)).lookingAt()) {
+                s = s.substring(any.end());
+            } else {
+                Matcher sys = SYSLOG.matcher(s);
+                if (sys.find() && sys.end() <= 80) {
+                    s = s.substring(sys.end()); // journalctl and syslog: "Dec 01 12:00:00 host kernel: "
+                } else {
+                    break;
+                }
             }
         }
         String device = null;
@@ -221,6 +255,12 @@ public final class KernelLog {
         if ((m = V3EVENT.matcher(msg)).find()) {
             f.put("event", hex(m.group(1)));
             return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if ((m = BANNER.matcher(msg)).find()) {
+            return new Event(line, time, null, Kind.LINUX_VERSION, f, m.group(1), raw);
+        }
+        if ((m = CMDLINE.matcher(msg)).find()) {
+            return new Event(line, time, null, Kind.COMMAND_LINE, f, m.group(1), raw);
         }
         if (device != null && device.endsWith("memory-controller") && (m = MC.matcher(msg)).find()) {
             f.put("address", hex(m.group(3)));

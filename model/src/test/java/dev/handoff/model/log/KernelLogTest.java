@@ -111,6 +111,21 @@ class KernelLogTest {
         assertEquals(1, e.get(1).get("write"));
     }
 
+    /** dmesg -T, --time-format iso, -x, a serial capture's prefix: the device and the stream survive. */
+    @Test
+    void everyToolsPrefixIsPeeled() {
+        String msg = "arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x888; boot with \"arm-smmu.disable_bypass=0\" to allow";
+        for (String prefix : List.of("[Sun Jul 20 10:01:02 2025] ", "2025-07-20T10:01:02,123456+02:00 ", "kern  :err   : [    1.230000] ",
+                "10:01:02.123 -> [    1.230000] ", "<3>[    1.230000] ", "Jul 20 10:01:02 c630 kernel: ")) {
+            List<KernelLog.Event> e = read(prefix + msg + "\n");
+            assertEquals(1, e.size(), prefix);
+            assertEquals("15000000.iommu", e.get(0).device(), prefix);
+            assertEquals(0x888, e.get(0).get("sid"), prefix);
+        }
+        assertEquals("msm", read("[Sun Jul 20 10:01:09 2025] [drm] Initialized msm 1.12.0 for ae01000.display-controller on minor 0\n")
+                .get(0).detail(), "a bracket without a digit is DRM's, not a stamp");
+    }
+
     @Test
     void aLogWithoutSmmuLinesHasNoEvents() {
         assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
