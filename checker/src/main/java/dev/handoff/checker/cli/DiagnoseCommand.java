@@ -267,20 +267,28 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (smmu != null) {
             return smmu;
         }
-        int dot = device.indexOf('.');
-        if (dot <= 0) {
-            return null;
-        }
-        String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
-        String name = device.substring(dot + 1);
         for (BoardFacts.Device d : facts.devices()) {
-            String last = d.path().substring(d.path().lastIndexOf('/') + 1);
-            int at = last.indexOf('@');
-            if (at > 0 && last.substring(0, at).equals(name) && last.substring(at + 1).replaceFirst("^0+(?=.)", "").equalsIgnoreCase(unit)) {
+            if (names(device, d.path())) {
                 return d.path();
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a platform device name ({@code ae00000.display-subsystem}: unit address, then node
+     * name, as of_device_make_bus_id builds it) is the DT node at {@code path}.
+     */
+    static boolean names(String device, String path) {
+        int dot = device.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        int at = last.indexOf('@');
+        return at > 0 && last.substring(0, at).equals(device.substring(dot + 1))
+                && last.substring(at + 1).replaceFirst("^0+(?=.)", "").equalsIgnoreCase(unit);
     }
 
     /** The model's version for a release ({@code 6.6.15}, {@code 6.12.38-arm64}, {@code 6.12}), or null when it has none. */
@@ -425,12 +433,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             // an ACPI platform device (arm-smmu-v3.0.auto) names no node: the board's only SMMU, if one
             return facts.smmus().size() == 1 ? facts.smmus().get(0).path() : null;
         }
-        String unit = device.substring(0, dot).replaceFirst("^0+(?=.)", "");
-        String name = device.substring(dot + 1);
         for (BoardFacts.Smmu s : facts.smmus()) {
-            String last = s.path().substring(s.path().lastIndexOf('/') + 1);
-            int at = last.indexOf('@');
-            if (at > 0 && last.substring(0, at).equals(name) && last.substring(at + 1).replaceFirst("^0+(?=.)", "").equalsIgnoreCase(unit)) {
+            if (names(device, s.path())) {
                 return s.path();
             }
         }
