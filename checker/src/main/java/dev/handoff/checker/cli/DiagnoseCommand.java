@@ -130,7 +130,12 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + (Files.isDirectory(traceOut) ? "is a directory" : "its directory does not exist"));
         }
         List<KernelLog.Event> events = readLog();
+        long dropped = KernelLog.dropped();
         List<String> read = new ArrayList<>(); // what the log itself said about the kernel
+        if (dropped > 0) {
+            read.add(dropped + " earlier handoff line(s) left out: the log holds several boots (the last is read) or more than "
+                    + KernelLog.MAX_EVENTS + " such lines");
+        }
         for (KernelLog.Event e : events) {
             if (e.kind() == KernelLog.Kind.LINUX_VERSION && version == null) {
                 version = supported(e.detail());
@@ -159,6 +164,13 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (!display.isEmpty()) {
             Fault first = display.get(0);
             target = targets.stream().filter(t -> t.display().path().equals(first.owner())).findFirst().orElse(targets.get(0));
+            Platform platform = target.platform();
+            if (efifb(events) != null) {
+                // the log says where the firmware's scanout is: the model's framebuffer is there
+                long[] e = efifb(events);
+                platform = platform.withFramebuffer(e[0], e[1]);
+                read.add(String.format(Locale.ROOT, "the firmware framebuffer at %s (%d KiB) from efifb", hex(e[0]), e[1] / 1024));
+            }
             // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
             policy = null;
             inferred.put(Knobs.KERNEL_VERSION, version != null ? version : Knobs.get(Knobs.KERNEL_VERSION, "").defaultValue());
@@ -171,7 +183,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             if (first.iova() >= 0 && fb != null) {
                 inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
             }
-            predicted = violations(target.platform(), policy, inferred);
+            predicted = violations(platform, policy, inferred);
             matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
             String sid = hex(first.sid());
             // the log's own stream first; then what Linux's steps caused before what the firmware left
@@ -181,7 +193,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             matches.sort(java.util.Comparator.comparing((Match m) -> !m.witnessSid().equals(sid))
                     .thenComparing(m -> goesOn && m.severity().equals(FetchOutcome.FATAL.label()))
                     .thenComparing(m -> m.rootCause().startsWith("firmware")));
-            safe = safePolicies(target.platform(), inferred);
+            safe = safePolicies(platform, inferred);
         }
         String verdict = facts == null ? (faults.isEmpty() ? "no-handoff-fault" : "no-board")
                 : display.isEmpty() ? "no-handoff-fault" : matches.isEmpty() ? "unexplained" : "handoff-fault";
@@ -211,12 +223,21 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
     }
 
-    /** The firmware framebuffer: efifb's line, else the display's scanout the board describes; null when neither. */
-    static long[] framebuffer(List<KernelLog.Event> events, List<BoardPlatforms.Target> targets) {
+    /** efifb's framebuffer (base, bytes) when the log has a plausible one, else null. */
+    static long[] efifb(List<KernelLog.Event> events) {
         for (KernelLog.Event e : events) {
-            if (e.kind() == KernelLog.Kind.EFIFB) {
+            if (e.kind() == KernelLog.Kind.EFIFB && e.get("base") > 0 && e.get("bytes") > 0 && e.get("bytes") <= 1L << 30
+                    && e.get("base") < 1L << 52) {
                 return new long[] {e.get("base"), e.get("bytes")};
             }
+        }
+        return null;
+    }
+
+    /** The firmware framebuffer: efifb's line, else the display's scanout the board describes; null when neither. */
+    static long[] framebuffer(List<KernelLog.Event> events, List<BoardPlatforms.Target> targets) {
+        if (efifb(events) != null) {
+            return efifb(events);
         }
         if (!targets.isEmpty() && !targets.get(0).notes().stream().anyMatch(n -> n.startsWith("framebuffer not described"))) {
             Platform p = targets.get(0).platform();

@@ -61,6 +61,8 @@ class DiagnoseCliTest {
         assertEquals("no-dma-fault", m.get("property").asText());
         assertTrue(m.get("severity").asText().equals("fatal") || m.get("severity").asText().equals("fault"), m.toString());
         assertTrue(m.get("explanation").asText().contains("no SMR matches"), m.toString());
+        assertTrue(m.get("explanation").asText().contains("(IOVA 0x80000000)"), "efifb's framebuffer is the model's: " + m);
+        assertTrue(root.get("fromTheLog").toString().contains("the firmware framebuffer at 0x80000000 (8100 KiB) from efifb"), root.toString());
         assertTrue(root.get("safePolicies").toString().contains("fw-quiesce"), root.toString());
         JsonNode tl = root.get("timeline");
         assertEquals("efifb takes the firmware framebuffer at 0x80000000 (8100 KiB)", tl.get(0).get("what").asText());
@@ -196,7 +198,7 @@ class DiagnoseCliTest {
         SchemaConsumersTest.valid("diagnose", root);
         assertEquals("6.6", root.get("inferred").get("kernel.version").asText());
         assertEquals("yes", root.get("inferred").get("kernel.clk-ignore-unused").asText());
-        assertEquals(2, root.get("fromTheLog").size(), root.get("fromTheLog").toString());
+        assertEquals(3, root.get("fromTheLog").size(), "the banner, efifb, the command line: " + root.get("fromTheLog"));
         JsonNode given = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--kernel", "6.12.38", "--format", "json").out());
         assertEquals("6.12", given.get("inferred").get("kernel.version").asText(), "--kernel wins over the banner, patch level dropped");
         assertEquals(ExitCode.USAGE, run("diagnose", log.toString(), "--kernel", "4.19").code());

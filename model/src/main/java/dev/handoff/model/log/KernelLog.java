@@ -147,6 +147,12 @@ public final class KernelLog {
             int n = 0;
             while ((raw = r.readLine()) != null) {
                 n = n == Integer.MAX_VALUE ? n : n + 1;
+                // a journal of several boots, or a console that saw a reboot: the last boot is the one to explain
+                if (BOOT.matcher(raw).find() && !out.isEmpty()) {
+                    dropped += out.size();
+                    out.clear();
+                    continue;
+                }
                 Event e = parse(n, raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw);
                 if (e != null) {
                     if (out.size() == MAX_EVENTS) {
@@ -165,7 +171,14 @@ public final class KernelLog {
 
     private static final ThreadLocal<Long> DROPPED = ThreadLocal.withInitial(() -> 0L);
 
-    /** How many events the last {@link #read} on this thread dropped (the earliest ones) past {@value #MAX_EVENTS}. */
+    /** journalctl's boot separator, or the first line a booting kernel prints. */
+    private static final Pattern BOOT = Pattern.compile("^-- Boot [0-9a-f]+ --|Booting Linux on physical CPU");
+
+    /**
+     * How many events the last {@link #read} on this thread dropped: those of earlier boots (a
+     * journal's "-- Boot … --" or a new "Booting Linux" after events), and the earliest past
+     * {@value #MAX_EVENTS}.
+     */
     public static long dropped() {
         return DROPPED.get();
     }

@@ -107,6 +107,17 @@ public record Platform(
                 knobDefaults, acpi);
     }
 
+    /**
+     * A copy whose firmware framebuffer is at {@code pa}, {@code bytes} long, widened to whole
+     * pages (a kernel log's efifb line says where the firmware's scanout is).
+     */
+    public Platform withFramebuffer(long pa, long bytes) {
+        long base = pa & ~(PAGE - 1);
+        long size = ((pa + bytes + PAGE - 1) & ~(PAGE - 1)) - base;
+        return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, displayStreams,
+                displayFlavour, base, size, translatedIova, masters, tegraPassthroughSid, knobDefaults, acpi);
+    }
+
     /** A copy with other display streams (tests and boards). */
     public Platform withDisplayStreams(List<StreamEntry> streams) {
         return new Platform(name, description, impl, smrGroups, contextBanks, displayCompatible, streams,

@@ -126,6 +126,20 @@ class KernelLogTest {
                 .get(0).detail(), "a bracket without a digit is DRM's, not a stamp");
     }
 
+    /** A journal of two boots: the last is read, the first's lines counted as dropped. */
+    @Test
+    void theLastBootIsRead() {
+        List<KernelLog.Event> e = read("""
+                -- Boot 0123456789abcdef0123456789abcdef --
+                Jul 20 10:00:00 c630 kernel: arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow
+                -- Boot fedcba9876543210fedcba9876543210 --
+                Jul 20 11:00:00 c630 kernel: Booting Linux on physical CPU 0x0000000000 [0x517f803c]
+                Jul 20 11:00:01 c630 kernel: arm-smmu 15000000.iommu: probing hardware configuration...
+                """);
+        assertEquals(List.of(KernelLog.Kind.SMMU_PROBE), e.stream().map(KernelLog.Event::kind).toList());
+        assertEquals(1, KernelLog.dropped());
+    }
+
     @Test
     void aLogWithoutSmmuLinesHasNoEvents() {
         assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
