@@ -56,8 +56,9 @@ import java.util.concurrent.Callable;
                 + "lines that bear on the handoff (arm-smmu context and global faults, probe, RMR install, IOMMU "
                 + "groups, efifb, DRM initialisation, SMMUv3 reset and events), maps each fault's stream ID onto the "
                 + "board (--board FILE.dtb or --acpi IORT.bin), and for a fault on a display's stream runs the model "
-                + "as the log implies (the kernel's mainline policy for the SMMU's hooks, the firmware's mapping from "
-                + "the faulting IOVA, every fw.smr) to find the counterexamples whose failure matches: the hazard, the "
+                + "as the log implies (the kernel as its version ships, from the banner or --kernel; efifb's framebuffer; "
+                + "the firmware's mapping from the faulting IOVA; every fw.smr) to find the counterexamples whose failure "
+                + "matches: the hazard, the "
                 + "step that caused it, its severity, and the policies safe in every variant the log cannot tell apart.",
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -84,7 +85,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     Path iort;
 
     @Option(names = "--kernel", paramLabel = "VERSION", completionCandidates = Names.KernelNames.class,
-            description = "The kernel version that printed the log (default: the model's default, 6.12).")
+            description = "The kernel version that printed the log, with or without a patch level (default: the log's"
+                    + " 'Linux version' banner, else 6.12).")
     String kernel;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
@@ -200,7 +202,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (traceOut != null && !matches.isEmpty()) {
             dev.handoff.counterexamples.TraceJson.write(matches.get(0).file(), traceOut);
-            spec.commandLine().getErr().println("handoff: wrote " + traceOut);
+            Verbosity.info(spec).println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {
             out.println(RunReport.JSON.writeValueAsString(json(read, events, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
