@@ -107,7 +107,51 @@ final class DiagnoseCommand implements Callable<Integer> {
      * (context or global) and the severity agree.
      */
     record Match(String policy, Map<String, String> variant, String property, String severity, String kind, String witnessSid,
-                 String rootCause, String explanation, dev.handoff.counterexamples.TraceFile file) {
+                 String phase, String rootCause, String explanation, dev.handoff.counterexamples.TraceFile file) {
+    }
+
+    /** Where in the handoff a failure falls, in the terms a log can show. */
+    static final String DURING_SMMU_PROBE = "while arm-smmu probes (or the clients before the display)";
+    static final String DURING_DISPLAY_PROBE = "after the display's IOMMU probe, before its driver is up";
+    static final String AFTER_DRIVER = "after the display driver is up";
+
+    /**
+     * The phase of the model's failure: the actor of the step before the failing fetch. A fault the
+     * firmware's own state raises is reported once arm-smmu's interrupts are requested, in its probe.
+     */
+    static String modelPhase(dev.handoff.counterexamples.Trace t) {
+        List<dev.handoff.counterexamples.Trace.Step> steps = t.steps();
+        if (steps.size() < 2) {
+            return DURING_SMMU_PROBE;
+        }
+        dev.handoff.counterexamples.Trace.Step before = steps.get(steps.size() - 2);
+        return switch (before.actor()) {
+            case "display-driver" -> AFTER_DRIVER;
+            case "iommu-core" -> before.action().startsWith("display.") ? DURING_DISPLAY_PROBE : DURING_SMMU_PROBE;
+            case "kernel-init" -> DURING_DISPLAY_PROBE;
+            default -> DURING_SMMU_PROBE;
+        };
+    }
+
+    /**
+     * The phase of the log's fault: after the display driver's DRM initialisation, after the
+     * display's "Adding to iommu group", or after arm-smmu's probe; null when the log has none of these.
+     */
+    static String logPhase(Fault f, List<KernelLog.Event> events, BoardFacts facts, String display) {
+        int line = f.event().line();
+        boolean drm = false;
+        boolean group = false;
+        boolean probe = false;
+        for (KernelLog.Event e : events) {
+            if (e.line() >= line) {
+                break;
+            }
+            drm |= e.kind() == KernelLog.Kind.DRM_INIT && !FIRMWARE_DRM.contains(e.detail());
+            group |= e.kind() == KernelLog.Kind.IOMMU_GROUP && facts != null && e.device() != null
+                    && display.equals(nodeOf(facts, e.device()));
+            probe |= e.kind() == KernelLog.Kind.SMMU_PROBE;
+        }
+        return drm ? AFTER_DRIVER : group ? DURING_DISPLAY_PROBE : probe ? DURING_SMMU_PROBE : null;
     }
 
     @Option(names = "--trace-out", paramLabel = "FILE", description = "Write the best matching violation's trace to FILE (JSON, as 'check --trace-out').")
@@ -192,7 +236,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             // a machine the firmware resets on the fault prints nothing after it
             boolean goesOn = events.stream().anyMatch(x -> x.line() > first.event().line() && x.kind() != KernelLog.Kind.GLOBAL_SYNDROME
                     && x.kind() != KernelLog.Kind.CONTEXT_FAULT_SID);
-            matches.sort(java.util.Comparator.comparing((Match m) -> !m.witnessSid().equals(sid))
+            String phase = logPhase(first, events, facts, target.display().path());
+            matches.sort(java.util.Comparator.comparing((Match m) -> phase != null && !m.phase().equals(phase))
+                    .thenComparing(m -> !m.witnessSid().equals(sid))
                     .thenComparing(m -> goesOn && m.severity().equals(FetchOutcome.FATAL.label()))
                     .thenComparing(m -> m.rootCause().startsWith("firmware")));
             safe = safePolicies(platform, inferred);
@@ -485,7 +531,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
                 String kind = po.severity() == FetchOutcome.WRONG_PAGE ? "none" : context ? "context" : "global";
                 out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), po.severity().label(), kind,
-                        po.trace().witness().sid(), po.files().get(0).rootCause(), po.files().get(0).explanation(), po.files().get(0)));
+                        po.trace().witness().sid(), modelPhase(po.trace()), po.files().get(0).rootCause(),
+                        po.files().get(0).explanation(), po.files().get(0)));
             }
         }
         return out;
@@ -575,6 +622,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             o.put("severity", m.severity());
             o.put("kind", m.kind());
             o.put("sid", m.witnessSid());
+            o.put("phase", m.phase());
             o.put("rootCause", m.rootCause());
             o.put("explanation", m.explanation());
         }
@@ -635,7 +683,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 Set<String> seen = new LinkedHashSet<>();
                 for (Match m : matches) {
                     if (seen.add(m.rootCause())) {
-                        out.printf(Locale.ROOT, "  %s (%s) in %s: %s%n", m.property(), m.severity(), m.variant(), m.rootCause());
+                        out.printf(Locale.ROOT, "  %s (%s, %s) in %s: %s%n", m.property(), m.severity(), m.phase(), m.variant(), m.rootCause());
                         out.println("    " + m.explanation());
                     }
                 }

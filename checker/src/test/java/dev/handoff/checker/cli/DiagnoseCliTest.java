@@ -62,6 +62,8 @@ class DiagnoseCliTest {
         assertTrue(m.get("severity").asText().equals("fatal") || m.get("severity").asText().equals("fault"), m.toString());
         assertTrue(m.get("explanation").asText().contains("no SMR matches"), m.toString());
         assertTrue(m.get("explanation").asText().contains("(IOVA 0x80000000)"), "efifb's framebuffer is the model's: " + m);
+        assertEquals("while arm-smmu probes (or the clients before the display)", m.get("phase").asText(),
+                "the firmware's own state faults the display: reported once arm-smmu's interrupts are up, as in the log");
         assertTrue(root.get("fromTheLog").toString().contains("the firmware framebuffer at 0x80000000 (8100 KiB) from efifb"), root.toString());
         assertTrue(root.get("safePolicies").toString().contains("fw-quiesce"), root.toString());
         JsonNode tl = root.get("timeline");
