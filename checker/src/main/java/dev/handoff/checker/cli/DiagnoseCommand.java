@@ -309,6 +309,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case SMMU_BANKS -> e.get("banks") + " context banks";
                 case SMMU_GROUPS -> e.get("groups") + " stream-match groups";
                 case RMR_PRESERVED -> "the RMR install preserved " + e.get("mappings") + " boot mapping(s)";
+                case QCOM_CLAMP -> "qcom clamps the stream-match groups to " + e.get("groups") + " (entries above are never seen or reset)";
+                case DIRECT_MAP_FAILED -> "the IOMMU core could not set up a firmware-requested direct mapping";
                 case V3_RESET -> "arm-smmu-v3 found the SMMU enabled by the firmware and resets it";
                 case IOMMU_GROUP -> e.device() + " joins IOMMU group " + e.get("group") + " (its default domain is attached)";
                 case DRM_INIT -> (FIRMWARE_DRM.contains(e.detail()) ? "the firmware framebuffer's DRM driver " : "the display driver ")

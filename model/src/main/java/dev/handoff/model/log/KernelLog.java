@@ -73,6 +73,10 @@ public final class KernelLog {
         SMMU_BANKS,
         /** arm_smmu_device_cfg_probe: "stream matching with %u register groups". */
         SMMU_GROUPS,
+        /** qcom_smmu_cfg_probe: "Limiting the stream matching groups to 128" (the clamp). */
+        QCOM_CLAMP,
+        /** iommu_setup_default_domain: "IOMMU driver was not able to establish FW requested direct mapping." */
+        DIRECT_MAP_FAILED,
         /** arm_smmu_rmr_install_bypass_smr: "preserved %d boot mapping%s". */
         RMR_PRESERVED,
         /** arm_smmu_device_reset (v3): "SMMU currently enabled! Resetting...". */
@@ -122,6 +126,8 @@ public final class KernelLog {
     private static final Pattern PROBE = Pattern.compile("probing hardware configuration");
     private static final Pattern BANKS = Pattern.compile("(\\d+) context banks \\((\\d+) stage-2 only\\)");
     private static final Pattern GROUPS = Pattern.compile("stream matching with (\\d+) register groups");
+    private static final Pattern CLAMP = Pattern.compile("Limiting the stream matching groups to (\\d+)");
+    private static final Pattern DIRECT_FAILED = Pattern.compile("IOMMU driver was not able to establish FW requested direct mapping");
     private static final Pattern PRESERVED = Pattern.compile("preserved (\\d+) boot mappings?");
     private static final Pattern V3RESET = Pattern.compile("SMMU currently enabled! Resetting");
     private static final Pattern V3EVENT = Pattern.compile("event 0x([0-9a-fA-F]{2}) received");
@@ -257,6 +263,13 @@ public final class KernelLog {
         if ((m = GROUPS.matcher(msg)).find()) {
             f.put("groups", Long.parseLong(m.group(1)));
             return new Event(line, time, device, Kind.SMMU_GROUPS, f, null, raw);
+        }
+        if ((m = CLAMP.matcher(msg)).find()) {
+            f.put("groups", Long.parseLong(m.group(1)));
+            return new Event(line, time, device, Kind.QCOM_CLAMP, f, null, raw);
+        }
+        if (DIRECT_FAILED.matcher(msg).find()) {
+            return new Event(line, time, device, Kind.DIRECT_MAP_FAILED, f, null, raw);
         }
         if ((m = PRESERVED.matcher(msg)).find()) {
             f.put("mappings", Long.parseLong(m.group(1)));

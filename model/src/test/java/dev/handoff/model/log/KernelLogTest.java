@@ -141,6 +141,17 @@ class KernelLogTest {
     }
 
     @Test
+    void qcomsClampAndAFailedDirectMapping() {
+        List<KernelLog.Event> e = read("""
+                [    1.100500] arm-smmu 15000000.iommu: 	Limiting the stream matching groups to 128
+                [    2.000000] IOMMU driver was not able to establish FW requested direct mapping.
+                [    2.000001] WARNING: CPU: 3 PID: 1 at drivers/iommu/iommu.c:2984 iommu_setup_default_domain+0x3e0/0x480
+                """);
+        assertEquals(List.of(KernelLog.Kind.QCOM_CLAMP, KernelLog.Kind.DIRECT_MAP_FAILED), e.stream().map(KernelLog.Event::kind).toList());
+        assertEquals(128, e.get(0).get("groups"));
+    }
+
+    @Test
     void aLogWithoutSmmuLinesHasNoEvents() {
         assertEquals(List.of(), read("[    0.000000] Booting Linux\n[    1.0] Freeing unused kernel memory: 1024K\n"));
         assertEquals(List.of(), read(""));
