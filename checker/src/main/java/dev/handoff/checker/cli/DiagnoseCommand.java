@@ -175,8 +175,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--trace-out " + traceOut + ": "
                     + (Files.isDirectory(traceOut) ? "is a directory" : "its directory does not exist"));
         }
-        List<KernelLog.Event> events = readLog();
-        long dropped = KernelLog.dropped();
+        KernelLog.Log logRead = readLog();
+        List<KernelLog.Event> events = logRead.events();
+        long dropped = logRead.dropped();
         List<String> read = new ArrayList<>(); // what the log itself said about the kernel
         if (dropped > 0) {
             read.add(dropped + " earlier handoff line(s) left out: the log holds several boots (the last is read) or more than "
@@ -260,7 +261,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         return verdict.equals("handoff-fault") ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS;
     }
 
-    private List<KernelLog.Event> readLog() throws IOException {
+    private KernelLog.Log readLog() throws IOException {
         try (Reader r = log.equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
                 : Files.newBufferedReader(Path.of(log), StandardCharsets.ISO_8859_1)) {
             return KernelLog.read(r);
@@ -631,7 +632,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static String hex(long v) {
-        return v < 0 ? "?" : "0x" + Long.toHexString(v);
+        return v < 0 ? "?" : dev.handoff.counterexamples.TraceJson.hex(v);
     }
 
     private static void text(PrintWriter out, List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,

@@ -6,7 +6,6 @@ import dev.handoff.model.formalism.PackedModel;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Partial-order reduction by strong stubborn sets (Valmari), built from the footprints the
@@ -56,8 +55,6 @@ final class StubbornSets {
     /** Visible or latching: never taken ahead of the others. */
     private final boolean[] unsafe;
     private final long[] unsafeMask;
-    private final LongAdder expanded = new LongAdder();
-    private final LongAdder reduced = new LongAdder();
 
     /**
      * @throws IllegalArgumentException if the model gives no footprints or is not acyclic
@@ -134,11 +131,6 @@ final class StubbornSets {
         return new Scratch();
     }
 
-    /** States expanded, and of those how many followed fewer actions than were enabled. */
-    long[] counts() {
-        return new long[]{expanded.sum(), reduced.sum()};
-    }
-
     /**
      * Computes every successor of the state at {@code src[off ..]} into {@code e.succ}, and the
      * stubborn set to follow into {@code e.followed}.
@@ -155,7 +147,6 @@ final class StubbornSets {
                 count++;
             }
         }
-        expanded.increment();
         System.arraycopy(e.enabled, 0, e.followed, 0, maskWords);
         if (count <= 1) {
             return count;
@@ -172,9 +163,6 @@ final class StubbornSets {
                     e.followed[i] = e.inSet[i] & e.enabled[i];
                 }
             }
-        }
-        if (best < count) {
-            reduced.increment();
         }
         return count;
     }

@@ -186,4 +186,18 @@ class SchemaConsumersTest {
         Files.writeString(f, bad);
         assertEquals(ExitCode.BAD_INPUT, run("check", "--scenario", f.toString()).code(), "and so does the reader");
     }
+
+    /** The check JSON of a partial-order-reduced run, with and without symmetry, cross-checked: {@code stats.reduction.mode} is the option's value. */
+    @Test
+    void reducedRunsFollowTheCheckSchema() throws Exception {
+        for (String mode : java.util.List.of("por", "por+symmetry")) {
+            CliTest.Run r = run("check", "--platform", "c630", "--set", "fw.tables=unreserved", "--set", "fw.mapping=translated",
+                    "--reduction", mode, "--cross-check", "--format", "json");
+            JsonNode doc = RunReport.JSON.readTree(r.out());
+            valid("check", doc);
+            JsonNode red = doc.get("stats").get("reduction");
+            assertEquals(mode, red.get("mode").asText());
+            assertTrue(red.get("unreducedStates").asLong() >= doc.get("stats").get("distinctStates").asLong(), red.toString());
+        }
+    }
 }

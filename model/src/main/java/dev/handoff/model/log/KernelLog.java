@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * all fine: the prefixes of dmesg (plain, {@code -T}, {@code --time-format iso}, {@code -x},
  * {@code <N>} levels), journalctl, syslog and serial-capture tools are stripped. Lines are read to
  * the end, each cut at {@value #MAX_LINE} characters; at most {@value #MAX_EVENTS} events are
- * kept (the last ones: faults are at the end), and {@link #dropped} says how many were not.
+ * kept (the last ones: faults are at the end), and {@link Log#dropped} says how many were not.
  */
 public final class KernelLog {
     public static final int MAX_EVENTS = 100_000;
@@ -141,11 +141,11 @@ public final class KernelLog {
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
 
     /**
-     * The events of a log, in order.
+     * The handoff lines of a log, in order, and how many were left out.
      *
      * @throws UncheckedIOException if the reader fails
      */
-    public static List<Event> read(Reader in) {
+    public static Log read(Reader in) {
         java.util.ArrayDeque<Event> out = new java.util.ArrayDeque<>();
         long dropped = 0;
         try (BufferedReader r = new BufferedReader(in)) {
@@ -171,22 +171,23 @@ public final class KernelLog {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DROPPED.set(dropped);
-        return new ArrayList<>(out);
+        return new Log(new ArrayList<>(out), dropped);
     }
-
-    private static final ThreadLocal<Long> DROPPED = ThreadLocal.withInitial(() -> 0L);
 
     /** journalctl's boot separator, or the first line a booting kernel prints. */
     private static final Pattern BOOT = Pattern.compile("^-- Boot [0-9a-f]+ --|Booting Linux on physical CPU");
 
     /**
-     * How many events the last {@link #read} on this thread dropped: those of earlier boots (a
-     * journal's "-- Boot … --" or a new "Booting Linux" after events), and the earliest past
-     * {@value #MAX_EVENTS}.
+     * What a log holds for the handoff.
+     *
+     * @param events  its handoff lines, in order
+     * @param dropped how many it left out: those of earlier boots (a journal's "-- Boot … --" or a
+     *                new "Booting Linux" after events), and the earliest past {@value #MAX_EVENTS}
      */
-    public static long dropped() {
-        return DROPPED.get();
+    public record Log(List<Event> events, long dropped) {
+        public Log {
+            events = List.copyOf(events);
+        }
     }
 
     /** One line's event, or null when the line does not bear on the handoff. */

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The handoff's lines, as the kernel's format strings print them, among noise. */
 class KernelLogTest {
     static List<KernelLog.Event> read(String text) {
-        return KernelLog.read(new StringReader(text));
+        return KernelLog.read(new StringReader(text)).events();
     }
 
     @Test
@@ -129,15 +129,15 @@ class KernelLogTest {
     /** A journal of two boots: the last is read, the first's lines counted as dropped. */
     @Test
     void theLastBootIsRead() {
-        List<KernelLog.Event> e = read("""
+        KernelLog.Log log = KernelLog.read(new StringReader("""
                 -- Boot 0123456789abcdef0123456789abcdef --
                 Jul 20 10:00:00 c630 kernel: arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow
                 -- Boot fedcba9876543210fedcba9876543210 --
                 Jul 20 11:00:00 c630 kernel: Booting Linux on physical CPU 0x0000000000 [0x517f803c]
                 Jul 20 11:00:01 c630 kernel: arm-smmu 15000000.iommu: probing hardware configuration...
-                """);
-        assertEquals(List.of(KernelLog.Kind.SMMU_PROBE), e.stream().map(KernelLog.Event::kind).toList());
-        assertEquals(1, KernelLog.dropped());
+                """));
+        assertEquals(List.of(KernelLog.Kind.SMMU_PROBE), log.events().stream().map(KernelLog.Event::kind).toList());
+        assertEquals(1, log.dropped());
     }
 
     @Test
