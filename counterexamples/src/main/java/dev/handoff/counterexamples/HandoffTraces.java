@@ -6,6 +6,8 @@ import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.handoff.StateFields;
 import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.smmu.FaultReport;
+import dev.handoff.model.smmu.FetchOutcome;
 import dev.handoff.model.smmu.Witness;
 import dev.handoff.properties.HandoffProperties;
 
@@ -38,13 +40,16 @@ public final class HandoffTraces {
         Failure f = last.failure();
         if (f != null && prev.failure() == null) {
             Witness x = f.witness();
-            String path = x.path();
-            if (path.isEmpty() && model.pruning()) {
+            if (x.report() == null && model.pruning()) {
+                // a state decoded from its packed form keeps no route: resolve the fetch again
                 Witness again = model.fetchOutcomes(prev).get(x.outcome());
-                path = again == null ? "" : again.path();
+                x = again == null ? x : new Witness(x.outcome(), x.sid(), x.iovaPage(), x.paPage(), again.report(), again.bank(),
+                        x.path().isEmpty() ? again.path() : x.path());
             }
+            FaultReport report = x.report();
             w = new Trace.WitnessInfo(x.outcome().label(), hex(x.sid()), hex(x.iovaPage() * Platform.PAGE),
-                    x.paPage() < 0 ? null : hex(x.paPage() * Platform.PAGE), path);
+                    x.paPage() < 0 ? null : hex(x.paPage() * Platform.PAGE), report == null ? null : report.label(),
+                    x.bank() < 0 ? null : x.bank(), report == null ? null : logged(x, prev), x.path());
         } else if (property.equals(HandoffProperties.ISOLATION) && model.untranslatedOtherStream(last) >= 0) {
             int sid = model.untranslatedOtherStream(last);
             w = new Trace.WitnessInfo("untranslated", hex(sid), null, null,
@@ -59,6 +64,24 @@ public final class HandoffTraces {
             w = new Trace.WitnessInfo("corrupted-pages", null, null, null, "the kernel wrote the " + what);
         }
         return new Trace(property, steps, w);
+    }
+
+    /**
+     * Whether Linux prints the failing transaction when it happens. A global fault is printed by
+     * arm_smmu_global_fault unless the firmware resets the machine on it; a context fault by
+     * arm_smmu_context_fault only on a bank whose interrupt Linux requested, which it does for
+     * the banks of its own domains (arm_smmu_init_domain_context, the bank taken in
+     * {@code context_map}); a firmware bank's fault stays latched in its FSR, unseen. An SMMUv3
+     * event is printed by arm_smmu_evtq_thread. [approximation: a fault pending before Linux
+     * requests the interrupt, printed late, is not modelled]
+     */
+    static boolean logged(Witness x, HandoffState before) {
+        return switch (x.report()) {
+            case GLOBAL -> x.outcome() != FetchOutcome.FATAL;
+            case CONTEXT -> x.bank() >= 0 && before.driver().contextMap().testBit(x.bank());
+            case EVENT -> true;
+            case NONE -> false;
+        };
     }
 
     private static String hex(long v) {

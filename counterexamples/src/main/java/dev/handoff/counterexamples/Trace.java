@@ -53,8 +53,18 @@ public record Trace(String property, List<Step> steps, WitnessInfo witness) {
      * @param sid     stream ID in hex, or null
      * @param iova    IOVA in hex, or null
      * @param pa      PA in hex, or null where it lands nowhere
+     * @param report  how the SMMU records it ({@code global}, {@code context}, {@code event},
+     *                {@code none}), or null where it is not a transaction or not known (older files)
+     * @param bank    the context bank its route reached, or null
+     * @param logged  whether Linux prints it when it happens (a context fault only on a bank of a
+     *                domain Linux made, whose interrupt it requested), or null where not known
      * @param path    how the SMMU resolved it, or what was overwritten
      */
-    public record WitnessInfo(String outcome, String sid, String iova, String pa, String path) {
+    public record WitnessInfo(String outcome, String sid, String iova, String pa, String report, Integer bank, Boolean logged,
+                              String path) {
+        /** A witness that is not a transaction the SMMU resolved (or whose route was not kept). */
+        public WitnessInfo(String outcome, String sid, String iova, String pa, String path) {
+            this(outcome, sid, iova, pa, null, null, null, path);
+        }
     }
 }

@@ -33,6 +33,10 @@ import java.util.Map;
 public final class TraceJson {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The witness's {@code report} values: how the SMMU records a failing transaction. */
+    static final List<String> REPORTS = java.util.Arrays.stream(dev.handoff.model.smmu.FaultReport.values())
+            .map(dev.handoff.model.smmu.FaultReport::label).toList();
+
     private TraceJson() {
     }
 
@@ -91,6 +95,11 @@ public final class TraceJson {
         o.put("sid", w.sid());
         o.put("iova", w.iova());
         o.put("pa", w.pa());
+        if (w.report() != null) {
+            o.put("report", w.report());
+            o.put("bank", w.bank());
+            o.put("logged", w.logged());
+        }
         o.put("path", w.path());
         return o;
     }
@@ -430,8 +439,21 @@ public final class TraceJson {
             if (!w.isObject()) {
                 throw error("witness", "expected an object or null");
             }
+            String report = optional(w, "report");
+            if (report != null && !REPORTS.contains(report)) {
+                throw error("witness.report", "expected one of " + String.join(", ", REPORTS) + ", got '" + report + "'");
+            }
+            JsonNode bank = w.get("bank");
+            if (bank != null && !bank.isNull() && !bank.canConvertToInt()) {
+                throw error("witness.bank", "expected a context bank number or null");
+            }
+            JsonNode logged = w.get("logged");
+            if (logged != null && !logged.isNull() && !logged.isBoolean()) {
+                throw error("witness.logged", "expected true, false or null");
+            }
             return new Trace.WitnessInfo(text(w, "outcome", "witness.outcome"), optional(w, "sid"), optional(w, "iova"),
-                    optional(w, "pa"), w.has("path") ? w.get("path").asText() : "");
+                    optional(w, "pa"), report, bank == null || bank.isNull() ? null : bank.asInt(),
+                    logged == null || logged.isNull() ? null : logged.asBoolean(), w.has("path") ? w.get("path").asText() : "");
         }
 
         private static String optional(JsonNode o, String name) {

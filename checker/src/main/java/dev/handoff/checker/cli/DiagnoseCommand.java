@@ -106,8 +106,9 @@ final class DiagnoseCommand implements Callable<Integer> {
      * A model violation of the display's fetch, in one variant: it matches the fault when the kind
      * (context or global) and the severity agree.
      */
-    record Match(String policy, Map<String, String> variant, String property, String severity, String kind, String witnessSid,
-                 String phase, String rootCause, String explanation, dev.handoff.counterexamples.TraceFile file) {
+    record Match(String policy, Map<String, String> variant, String property, String severity, String kind, boolean logged,
+                 Integer bank, String witnessSid, String phase, String rootCause, String explanation,
+                 dev.handoff.counterexamples.TraceFile file) {
     }
 
     /** Where in the handoff a failure falls, in the terms a log can show. */
@@ -143,7 +144,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         boolean group = false;
         boolean probe = false;
         for (KernelLog.Event e : events) {
-            if (e.line() >= line) {
+            if (e.line() > line) {
                 break;
             }
             drm |= e.kind() == KernelLog.Kind.DRM_INIT && !FIRMWARE_DRM.contains(e.detail());
@@ -152,6 +153,27 @@ final class DiagnoseCommand implements Callable<Integer> {
             probe |= e.kind() == KernelLog.Kind.SMMU_PROBE;
         }
         return drm ? AFTER_DRIVER : group ? DURING_DISPLAY_PROBE : probe ? DURING_SMMU_PROBE : null;
+    }
+
+    @Option(names = "--stopped", description = "The board hung or reset where the log ends (a serial console's last"
+            + " lines): explain the stop with the fatal faults and hangs of the model. Without it, a console log whose"
+            + " previous boot ended during the handoff with no reboot or panic message is read so.")
+    boolean stopped;
+
+    /**
+     * The boot whose end is the symptom, or null: the log itself with --stopped; else a console's
+     * boot before the last that ended during the handoff (arm-smmu probed, the display driver never
+     * came up) without a reboot or panic message.
+     */
+    static List<KernelLog.Event> stoppedBoot(KernelLog.Log log, boolean stopped) {
+        if (stopped) {
+            return log.events();
+        }
+        List<KernelLog.Event> prev = log.previous();
+        boolean ended = prev.stream().anyMatch(e -> e.kind() == KernelLog.Kind.REBOOT || e.kind() == KernelLog.Kind.PANIC);
+        boolean probed = prev.stream().anyMatch(e -> e.kind() == KernelLog.Kind.SMMU_PROBE);
+        boolean up = prev.stream().anyMatch(e -> e.kind() == KernelLog.Kind.DRM_INIT && !FIRMWARE_DRM.contains(e.detail()));
+        return !prev.isEmpty() && !ended && probed && !up ? prev : null;
     }
 
     @Option(names = "--trace-out", paramLabel = "FILE", description = "Write the best matching violation's trace to FILE (JSON, as 'check --trace-out').")
@@ -202,6 +224,24 @@ final class DiagnoseCommand implements Callable<Integer> {
         long[] fb = framebuffer(events, targets);
         List<Fault> faults = faults(events, facts, targets, fb);
         List<Fault> display = faults.stream().filter(Fault::display).toList();
+        List<KernelLog.Event> phaseEvents = events;
+        if (display.isEmpty() && !targets.isEmpty()) {
+            List<KernelLog.Event> boot = stoppedBoot(logRead, stopped);
+            if (boot != null && !boot.isEmpty()) {
+                // the board hung or reset: a fault that prints nothing, where the log (or the boot before the last) ends
+                KernelLog.Event last = boot.get(boot.size() - 1);
+                BoardPlatforms.Target t = targets.get(0);
+                read.add(stopped ? "--stopped: the board hung or reset after line " + last.line()
+                        : "the boot before the last ended after line " + last.line() + " during the handoff (arm-smmu probed,"
+                        + " the display driver never came up) with no reboot or panic message: the board hung or reset");
+                Fault stop = new Fault(last, STOP, t.smmu().path(), -1, -1, -1, t.display().path(), true, null,
+                        "the log stops after line " + last.line(), List.of());
+                faults = new ArrayList<>(faults);
+                faults.add(stop);
+                display = List.of(stop);
+                phaseEvents = boot;
+            }
+        }
         List<Match> matches = new ArrayList<>();
         List<Match> predicted = List.of();
         List<String> safe = List.of();
@@ -230,17 +270,24 @@ final class DiagnoseCommand implements Callable<Integer> {
             if (first.iova() >= 0 && fb != null) {
                 inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
             }
+            if (events.stream().anyMatch(x -> x.kind() == KernelLog.Kind.BLOCKED_STREAM || x.kind() == KernelLog.Kind.GLOBAL_FAULT)) {
+                // arm_smmu_global_fault printed: the firmware let Linux see a global fault instead of resetting
+                inferred.put(Knobs.FW_GLOBAL_FAULT, "reported");
+                read.add("fw.global-fault=reported: Linux printed a global fault, so the firmware did not reset on it");
+            }
             predicted = violations(platform, policy, inferred);
             matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
             String sid = hex(first.sid());
-            // the log's own stream first; then what Linux's steps caused before what the firmware left
-            // a machine the firmware resets on the fault prints nothing after it
-            boolean goesOn = events.stream().anyMatch(x -> x.line() > first.event().line() && x.kind() != KernelLog.Kind.GLOBAL_SYNDROME
-                    && x.kind() != KernelLog.Kind.CONTEXT_FAULT_SID);
-            String phase = logPhase(first, events, facts, target.display().path());
+            long cb = first.cb();
+            // a stalled context fault sets FSR.SS (bit 30): the bus waits for a RESUME
+            boolean stalled = first.event().get("fsr") >= 0 && (first.event().get("fsr") & 1L << 30) != 0;
+            String phase = logPhase(first, phaseEvents, facts, target.display().path());
+            // the log's phase first, then its own stream, its bank, a stall or not as FSR says; then what
+            // Linux's steps caused before what the firmware left
             matches.sort(java.util.Comparator.comparing((Match m) -> phase != null && !m.phase().equals(phase))
-                    .thenComparing(m -> !m.witnessSid().equals(sid))
-                    .thenComparing(m -> goesOn && m.severity().equals(FetchOutcome.FATAL.label()))
+                    .thenComparing(m -> first.sid() >= 0 && !m.witnessSid().equals(sid))
+                    .thenComparing(m -> cb >= 0 && (m.bank() == null || m.bank() != cb))
+                    .thenComparing(m -> first.kind().equals("context") && stalled != m.severity().equals(FetchOutcome.HANG.label()))
                     .thenComparing(m -> m.rootCause().startsWith("firmware")));
             safe = safePolicies(platform, inferred);
         }
@@ -252,10 +299,10 @@ final class DiagnoseCommand implements Callable<Integer> {
             Verbosity.info(spec).println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(read, events, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
+            out.println(RunReport.JSON.writeValueAsString(json(read, phaseEvents, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
         } else {
             read.forEach(x -> out.println("from the log: " + x));
-            text(out, events, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
+            text(out, phaseEvents, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
         }
         out.flush();
         return verdict.equals("handoff-fault") ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS;
@@ -323,6 +370,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case MC_ERROR -> String.format(Locale.ROOT, "memory controller: %s %s %s%s", e.detail(),
                         e.get("write") == 1 ? "write to" : "read of", hex(e.get("address")), e.get("smmu") == 1 ? " (SMMU translation error)" : "");
                 case LINUX_VERSION -> "Linux " + e.detail();
+                case REBOOT -> "the kernel ends the boot: " + e.detail();
+                case PANIC -> "kernel panic: " + e.detail();
                 case COMMAND_LINE -> null;
                 case CONTEXT_FAULT_SID, GLOBAL_SYNDROME, V3_EVENT_WORD -> null;
             };
@@ -422,7 +471,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                         continue;
                     }
                     sid = words.get(0) >>> 32;
-                    kind = V3_WALK_EVENTS.contains(e.get("event")) ? "context" : "global";
+                    // a translation event of a walk, or a configuration error (C_BAD_STE and kin)
+                    kind = V3_WALK_EVENTS.contains(e.get("event")) ? "event" : "event-config";
                     long iova3 = V3_WALK_EVENTS.contains(e.get("event")) && words.size() > 2 ? words.get(2) : -1;
                     out.add(mapped(e, kind, sid, iova3, facts, targets, fb, drmLine, drmAt));
                     continue;
@@ -525,17 +575,21 @@ final class DiagnoseCommand implements Callable<Integer> {
                 continue;
             }
             for (HandoffCheck.PropertyOutcome po : o.properties()) {
-                if (po.verdict() != Verdict.VIOLATED || po.trace() == null || po.trace().witness() == null || po.severity() == null) {
+                if (po.verdict() != Verdict.VIOLATED) {
                     continue;
                 }
-                String path = po.trace().witness().path();
-                // a context fault is a walk through a bank (or a bank that faults stage 2); every other
-                // abort the resolver knows (unmatched stream, S2CR FAULT, conflict, bank beyond NUMCB) is global
-                boolean context = path.contains(" walk ") || path.contains("S1_TRANS_S2_FAULT") || path.contains("STE.Config=S1");
-                String kind = po.severity() == FetchOutcome.WRONG_PAGE ? "none" : context ? "context" : "global";
-                out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), po.severity().label(), kind,
-                        po.trace().witness().sid(), modelPhase(po.trace()), po.files().get(0).rootCause(),
-                        po.files().get(0).explanation(), po.files().get(0)));
+                // the shortest trace, and the shortest of the worst severity when that one is milder
+                for (dev.handoff.counterexamples.TraceFile f : po.files()) {
+                    dev.handoff.counterexamples.Trace.WitnessInfo w = f.trace().witness();
+                    FetchOutcome outcome = w == null ? null : FetchOutcome.ofLabel(w.outcome());
+                    if (outcome == null) {
+                        continue; // not a display fetch (an untranslated other master, corrupted pages)
+                    }
+                    // how the SMMU records the failing fetch (global, context, event, none), and whether Linux prints it then
+                    out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), outcome.label(),
+                            w.report() == null ? "none" : w.report(), Boolean.TRUE.equals(w.logged()), w.bank(), w.sid(),
+                            modelPhase(f.trace()), f.rootCause(), f.explanation(), f));
+                }
             }
         }
         return out;
@@ -543,25 +597,45 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** Why a violation does not show as the fault. */
     static String whyNot(Match m, Fault f) {
-        if (m.severity().equals(FetchOutcome.HANG.label())) {
-            return "a hang stalls the transaction and prints nothing";
+        boolean stops = m.severity().equals(FetchOutcome.FATAL.label()) || m.severity().equals(FetchOutcome.HANG.label());
+        if (f.kind().equals(STOP)) {
+            return "a " + m.severity() + " failure does not stop the machine";
+        }
+        if (m.severity().equals(FetchOutcome.FATAL.label())) {
+            return "the firmware resets the machine on this global fault before Linux can print it";
         }
         if (m.kind().equals("none")) {
-            return "a read of the wrong page does not fault";
+            return m.severity().equals(FetchOutcome.WRONG_PAGE.label()) ? "a read of the wrong page does not fault"
+                    : "the " + m.severity() + " records nothing (no fault register, no event)";
         }
         if (!f.kind().equals("any") && !m.kind().equals(f.kind())) {
             return "a " + m.kind() + " fault, the log's is a " + f.kind() + " one";
         }
-        return "a " + m.severity() + " " + m.kind() + " fault";
+        if (!m.logged()) {
+            return m.kind().equals("context")
+                    ? "a context fault on bank " + m.bank() + ", whose interrupt Linux has not requested (no domain of its own"
+                    + " there): it stays latched in the bank's FSR, unprinted"
+                    : "Linux does not print it then";
+        }
+        return "a " + m.severity() + " " + m.kind() + " fault" + (stops ? " after which the machine stops" : "");
     }
 
-    /** Whether a violation shows as the fault: a logged context fault is a reported walk fault; a global one is fatal or reported. */
+    /** The kind of a log's fault that is the log ending: the board hung or reset. */
+    static final String STOP = "stop";
+
+    /**
+     * Whether a violation shows as the fault. A printed fault is one Linux prints when it happens
+     * (the witness's {@code logged}) of the same kind: a context fault (reported, or stalled: FSR
+     * records it before the bus waits), a global fault, an SMMUv3 event; a Tegra memory-controller
+     * error does not say which; a log that stops is a fatal global fault or a hang.
+     */
     static boolean shows(Match m, Fault f) {
-        if (f.kind().equals("any")) {
-            return m.severity().equals(FetchOutcome.FAULT.label()) || m.severity().equals(FetchOutcome.FATAL.label());
-        }
-        return f.kind().equals("context") ? m.kind().equals("context") && m.severity().equals(FetchOutcome.FAULT.label())
-                : m.kind().equals("global") && (m.severity().equals(FetchOutcome.FATAL.label()) || m.severity().equals(FetchOutcome.FAULT.label()));
+        String sev = m.severity();
+        return switch (f.kind()) {
+            case STOP -> sev.equals(FetchOutcome.FATAL.label()) || sev.equals(FetchOutcome.HANG.label());
+            case "any" -> !m.kind().equals("none") && (sev.equals(FetchOutcome.FAULT.label()) || sev.equals(FetchOutcome.FATAL.label()));
+            default -> m.kind().equals(f.kind()) && m.logged();
+        };
     }
 
     /** Each fw.smr the firmware may have programmed (and each fw.mapping, unless the log fixed it), on top of what the log implies. */
@@ -624,6 +698,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             o.put("property", m.property());
             o.put("severity", m.severity());
             o.put("kind", m.kind());
+            o.put("logged", m.logged());
+            o.put("bank", m.bank());
             o.put("sid", m.witnessSid());
             o.put("phase", m.phase());
             o.put("rootCause", m.rootCause());
@@ -651,6 +727,10 @@ final class DiagnoseCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
         }
         for (Fault f : faults) {
+            if (f.kind().equals(STOP)) {
+                out.printf(Locale.ROOT, "  %s: the board hung or reset; %s prints nothing more%n", f.phase(), f.owner());
+                continue;
+            }
             out.printf(Locale.ROOT, "  line %d: %s fault, stream %s%s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
                     f.iova() < 0 ? "" : ", iova " + hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
                     (f.owner() == null ? (f.smmu() == null ? "printed by an SMMU the board does not describe" : "no described device on " + f.smmu())
@@ -686,7 +766,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 Set<String> seen = new LinkedHashSet<>();
                 for (Match m : matches) {
                     if (seen.add(m.rootCause())) {
-                        out.printf(Locale.ROOT, "  %s (%s, %s) in %s: %s%n", m.property(), m.severity(), m.phase(), m.variant(), m.rootCause());
+                        out.printf(Locale.ROOT, "  %s (%s, %s%s, %s) in %s: %s%n", m.property(), m.severity(), m.kind(),
+                                m.logged() ? " printed" : " unprinted", m.phase(), m.variant(), m.rootCause());
                         out.println("    " + m.explanation());
                     }
                 }

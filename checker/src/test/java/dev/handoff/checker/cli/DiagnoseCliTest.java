@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import static dev.handoff.checker.cli.BoardCliTest.sharedDtb;
 import static dev.handoff.checker.cli.CliTest.run;
@@ -186,6 +187,47 @@ class DiagnoseCliTest {
         assertEquals("unexplained", RunReport.JSON.readTree(now.out()).get("verdict").asText());
     }
 
+    /** A console of a board that resets while arm-smmu probes: the first boot ends there, the kernel starts again. */
+    static final String RESET_LOOP = PROBE + """
+            Format: Log Type - Time(microsec) - Message - Optional Info
+            S - QC_IMAGE_VERSION_STRING=BOOT.XF.2.0-00371-SDM850LZB-1
+            """ + PROBE;
+
+    /**
+     * A board that hangs or resets during the handoff prints nothing about it: the boot before the
+     * console's last ends after arm-smmu's probe with no reboot or panic message and no display
+     * driver. That stop is explained by the model's fatal faults and hangs only, in the phase the
+     * log stopped in; the boot's own end (a reboot message) is no stop; --stopped says it of a
+     * single boot.
+     */
+    @Test
+    void aBoardThatResetsDuringTheHandoffIsExplainedByItsFatalFaultsAndHangs(@TempDir Path dir) throws Exception {
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run loop = run("diagnose", write(dir, "loop.log", RESET_LOOP).toString(), "--board", c630, "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, loop.code(), loop.err());
+        JsonNode root = RunReport.JSON.readTree(loop.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("handoff-fault", root.get("verdict").asText());
+        assertEquals("stop", root.get("faults").get(0).get("kind").asText());
+        assertTrue(root.get("matches").size() > 0);
+        for (JsonNode m : root.get("matches")) {
+            assertTrue(Set.of("fatal", "hang").contains(m.get("severity").asText()), "only what stops a machine: " + m);
+        }
+        assertEquals(DiagnoseCommand.DURING_SMMU_PROBE, root.get("matches").get(0).get("phase").asText(), "the log's phase first");
+        assertTrue(root.get("predicted").size() > root.get("matches").size(), "the model's reported faults are no stop");
+
+        String rebooted = RESET_LOOP.replace("Format: Log Type", "[   20.000000] reboot: Restarting system\nFormat: Log Type");
+        CliTest.Run clean = run("diagnose", write(dir, "reboot.log", rebooted).toString(), "--board", c630, "--format", "json");
+        assertEquals(ExitCode.HOLDS, clean.code(), clean.out());
+        assertEquals("no-handoff-fault", RunReport.JSON.readTree(clean.out()).get("verdict").asText(), "a boot that ended on purpose");
+
+        CliTest.Run single = run("diagnose", write(dir, "single.log", PROBE).toString(), "--board", c630, "--format", "json");
+        assertEquals("no-handoff-fault", RunReport.JSON.readTree(single.out()).get("verdict").asText(), "one boot, not said to stop");
+        CliTest.Run told = run("diagnose", write(dir, "told.log", PROBE).toString(), "--board", c630, "--stopped", "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, told.code());
+        assertEquals("stop", RunReport.JSON.readTree(told.out()).get("faults").get(0).get("kind").asText());
+    }
+
     /** The banner fixes the version (patch level and all), the command line clk_ignore_unused; --kernel takes a patch level too. */
     @Test
     void theLogSaysWhichKernelItIs(@TempDir Path dir) throws Exception {
@@ -200,7 +242,9 @@ class DiagnoseCliTest {
         SchemaConsumersTest.valid("diagnose", root);
         assertEquals("6.6", root.get("inferred").get("kernel.version").asText());
         assertEquals("yes", root.get("inferred").get("kernel.clk-ignore-unused").asText());
-        assertEquals(3, root.get("fromTheLog").size(), "the banner, efifb, the command line: " + root.get("fromTheLog"));
+        assertEquals("reported", root.get("inferred").get("fw.global-fault").asText(), "a printed global fault: the firmware did not reset");
+        assertEquals(4, root.get("fromTheLog").size(), "the banner, efifb, the command line, the printed global fault: "
+                + root.get("fromTheLog"));
         JsonNode given = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--kernel", "6.12.38", "--format", "json").out());
         assertEquals("6.12", given.get("inferred").get("kernel.version").asText(), "--kernel wins over the banner, patch level dropped");
         assertEquals(ExitCode.USAGE, run("diagnose", log.toString(), "--kernel", "4.19").code());

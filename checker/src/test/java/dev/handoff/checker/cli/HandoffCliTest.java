@@ -35,6 +35,8 @@ class HandoffCliTest {
         assertEquals("fatal", last.get("choice").asText(), "the nondeterministic choice the fetch took");
         assertTrue(trace.get("steps").get(0).get("choice").isNull(), "firmware steps are deterministic");
         assertEquals("fatal", trace.get("witness").get("outcome").asText(), "a global fault on Qualcomm firmware");
+        assertEquals("global", trace.get("witness").get("report").asText(), "recorded in sGFSR");
+        assertEquals(false, trace.get("witness").get("logged").asBoolean(), "the firmware resets before Linux can print it");
         assertEquals("fatal", fault.get("severity").asText());
         assertTrue(j.get("properties").get(1).get("severity").isNull(), "right-page holds: no severity");
         assertEquals("0x880", trace.get("witness").get("sid").asText());

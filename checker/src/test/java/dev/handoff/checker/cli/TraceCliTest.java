@@ -73,6 +73,14 @@ class TraceCliTest {
         CliTest.Run bin = run("replay", binary.toString());
         assertEquals(ExitCode.BAD_INPUT, bin.code());
         assertTrue(bin.err().contains("not valid JSON"), bin.err());
+        Files.writeString(f, text.replace("\"report\" : \"global\"", "\"report\" : \"loud\""));
+        CliTest.Run report = run("show", f.toString());
+        assertEquals(ExitCode.BAD_INPUT, report.code());
+        assertTrue(report.err().contains("witness.report") && report.err().contains("global, context, event, none"), report.err());
+        assertEquals(1, report.err().lines().count());
+        Files.writeString(f, text.replaceAll(",\\s*\"report\" : \"global\",\\s*\"bank\" : null,\\s*\"logged\" : false", ""));
+        assertTrue(!Files.readString(f).contains("\"report\""), "a file written before the witness said how it is recorded");
+        assertEquals(ExitCode.SAFETY_VIOLATED, run("replay", f.toString()).code(), "still replays");
     }
 
     @Test

@@ -99,7 +99,14 @@ public final class KernelLog {
         /** efifb_probe: "efifb: framebuffer at 0x%lx, using %dk, total %dk". */
         EFIFB,
         /** drm_dev_register: "[drm] Initialized %s ... for %s on minor %d". */
-        DRM_INIT
+        DRM_INIT,
+        /**
+         * kernel/reboot.c, pr_fmt "reboot: ": "Restarting system", "Power down", "System halted" (a
+         * boot that ended on purpose).
+         */
+        REBOOT,
+        /** panic(): "Kernel panic - not syncing: %s" (a boot that ended in a panic, which says why). */
+        PANIC
     }
 
     /** A syslog or journal prefix up to "kernel: ". */
@@ -139,6 +146,8 @@ public final class KernelLog {
     private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
+    private static final Pattern REBOOTED = Pattern.compile("^reboot: (Restarting system|Power down|System halted)");
+    private static final Pattern PANICKED = Pattern.compile("^Kernel panic - not syncing: (.*)$");
 
     /**
      * The handoff lines of a log, in order, and how many were left out.
@@ -147,6 +156,7 @@ public final class KernelLog {
      */
     public static Log read(Reader in) {
         java.util.ArrayDeque<Event> out = new java.util.ArrayDeque<>();
+        List<Event> previous = List.of();
         long dropped = 0;
         try (BufferedReader r = new BufferedReader(in)) {
             String raw;
@@ -154,10 +164,16 @@ public final class KernelLog {
             while ((raw = r.readLine()) != null) {
                 n = n == Integer.MAX_VALUE ? n : n + 1;
                 // a journal of several boots, or a console that saw a reboot: the last boot is the one to explain
-                if (BOOT.matcher(raw).find() && !out.isEmpty()) {
+                Matcher boot = BOOT.matcher(raw);
+                if (boot.find() && !out.isEmpty()) {
+                    // a console that saw the kernel start again keeps the boot before it, whose end
+                    // may be the symptom; a journal's separator says nothing of how a boot ended
+                    previous = boot.group().startsWith("-- Boot") ? List.of() : new ArrayList<>(out);
                     dropped += out.size();
                     out.clear();
-                    continue;
+                    if (boot.group().startsWith("-- Boot")) {
+                        continue;
+                    }
                 }
                 Event e = parse(n, raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw);
                 if (e != null) {
@@ -171,7 +187,7 @@ public final class KernelLog {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Log(new ArrayList<>(out), dropped);
+        return new Log(new ArrayList<>(out), dropped, previous);
     }
 
     /** journalctl's boot separator, or the first line a booting kernel prints. */
@@ -181,12 +197,16 @@ public final class KernelLog {
      * What a log holds for the handoff.
      *
      * @param events  its handoff lines, in order
-     * @param dropped how many it left out: those of earlier boots (a journal's "-- Boot … --" or a
-     *                new "Booting Linux" after events), and the earliest past {@value #MAX_EVENTS}
+     * @param dropped  how many it left out: those of earlier boots (a journal's "-- Boot … --" or a
+     *                 new "Booting Linux" after events), and the earliest past {@value #MAX_EVENTS}
+     * @param previous the handoff lines of the boot before the last when a console saw the kernel
+     *                 start again ("Booting Linux" after events), else empty: how it ended may be
+     *                 the symptom (a board that resets while arm-smmu probes)
      */
-    public record Log(List<Event> events, long dropped) {
+    public record Log(List<Event> events, long dropped, List<Event> previous) {
         public Log {
             events = List.copyOf(events);
+            previous = List.copyOf(previous);
         }
     }
 
@@ -282,6 +302,12 @@ public final class KernelLog {
         if ((m = V3EVENT.matcher(msg)).find()) {
             f.put("event", hex(m.group(1)));
             return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if ((m = REBOOTED.matcher(msg)).find()) {
+            return new Event(line, time, null, Kind.REBOOT, f, m.group(1), raw);
+        }
+        if ((m = PANICKED.matcher(msg)).find()) {
+            return new Event(line, time, null, Kind.PANIC, f, m.group(1), raw);
         }
         if ((m = BANNER.matcher(msg)).find()) {
             return new Event(line, time, null, Kind.LINUX_VERSION, f, m.group(1), raw);

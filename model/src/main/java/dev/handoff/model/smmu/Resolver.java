@@ -37,15 +37,26 @@ public final class Resolver {
         }
 
         /**
-         * Aborted before any walk. {@code global}: the abort is a global fault (sGFSR: USF, SMCF,
-         * ICF, or an S2CR of type FAULT), which firmware may escalate; otherwise a context-level
-         * fault or an SMMUv3 abort.
+         * Aborted before any walk, recorded as {@code report}: a global fault (sGFSR: USF, SMCF,
+         * ICF, or an S2CR of type FAULT), which firmware may escalate; a context-level fault of
+         * {@code bank} (-1: none); or an SMMUv3 abort, which records nothing.
          */
-        record Abort(String why, boolean global) implements Route {
+        record Abort(String why, FaultReport report, int bank) implements Route {
+            Abort(String why, FaultReport report) {
+                this(why, report, -1);
+            }
+
+            /** Whether the abort is a global fault, which firmware may escalate. */
+            public boolean global() {
+                return report == FaultReport.GLOBAL;
+            }
         }
 
-        /** Translated through a table; a missing leaf stalls when {@code stall} (SCTLR.CFCFG=1), else faults. */
-        record Walk(int table, boolean stall, String why) implements Route {
+        /**
+         * Translated through a table; a missing leaf stalls when {@code stall} (SCTLR.CFCFG=1), else
+         * faults, recorded as {@code report} (a v2 bank's FSR, {@code bank}; a v3 event).
+         */
+        record Walk(int table, boolean stall, FaultReport report, int bank, String why) implements Route {
         }
     }
 
@@ -70,7 +81,7 @@ public final class Resolver {
         }
         if (matching.isEmpty()) {
             return (hw.scr0() & Registers.SCR0_USFCFG) != 0
-                    ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)", true))
+                    ? List.of(new Route.Abort("no SMR matches and sCR0.USFCFG=1 (unidentified stream fault)", FaultReport.GLOBAL))
                     : List.of(new Route.Bypass("no SMR matches and sCR0.USFCFG=0"));
         }
         if (matching.size() > 1) {
@@ -78,7 +89,7 @@ public final class Resolver {
             // SMMU_sCR0.SMCFCFG determines whether the transaction bypasses subsequent SMMU processing
             // or generates a Stream match conflict fault."
             return (hw.scr0() & Registers.SCR0_SMCFCFG) != 0
-                    ? List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1", true))
+                    ? List.of(new Route.Abort("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=1", FaultReport.GLOBAL))
                     : List.of(new Route.Bypass("stream match conflict on SMR" + matching + " with sCR0.SMCFCFG=0: bypasses"));
         }
         List<Route> out = new ArrayList<>(matching.size());
@@ -87,9 +98,9 @@ public final class Resolver {
             int s2cr = hw.s2cr()[n];
             switch (Registers.s2crType(s2cr)) {
                 case Registers.S2CR_TYPE_BYPASS -> out.add(new Route.Bypass(via + " BYPASS"));
-                case Registers.S2CR_TYPE_FAULT -> out.add(new Route.Abort(via + " FAULT", true));
+                case Registers.S2CR_TYPE_FAULT -> out.add(new Route.Abort(via + " FAULT", FaultReport.GLOBAL));
                 case Registers.S2CR_TYPE_TRANS -> out.add(bank(hw, Registers.s2crCbndx(s2cr), via + " TRANS"));
-                default -> out.add(new Route.Abort(via + " reserved TYPE 3 [UNVERIFIED outcome]", true));
+                default -> out.add(new Route.Abort(via + " reserved TYPE 3 [UNVERIFIED outcome]", FaultReport.GLOBAL));
             }
         }
         return out;
@@ -97,32 +108,32 @@ public final class Resolver {
 
     private static Route bank(SmmuV2 hw, int cb, String via) {
         if (cb >= hw.banks()) {
-            return new Route.Abort(via + " -> CB[" + cb + "] beyond NUMCB (invalid context fault)", true);
+            return new Route.Abort(via + " -> CB[" + cb + "] beyond NUMCB (invalid context fault)", FaultReport.GLOBAL);
         }
         String at = via + " -> CB[" + cb + "]";
         if (Registers.cbarType(hw.cbar()[cb]) == Registers.CBAR_TYPE_S1_TRANS_S2_FAULT) {
-            return new Route.Abort(at + " CBAR.TYPE=S1_TRANS_S2_FAULT", false);
+            return new Route.Abort(at + " CBAR.TYPE=S1_TRANS_S2_FAULT", FaultReport.CONTEXT, cb);
         }
         int sctlr = hw.sctlr()[cb];
         if ((sctlr & Registers.SCTLR_M) == 0) {
             return new Route.Bypass(at + " SCTLR.M=0");
         }
-        return new Route.Walk(hw.ttbr()[cb], (sctlr & Registers.SCTLR_CFCFG) != 0,
+        return new Route.Walk(hw.ttbr()[cb], (sctlr & Registers.SCTLR_CFCFG) != 0, FaultReport.CONTEXT, cb,
                 at + " SCTLR.M=1 walk " + Tables.name(hw.ttbr()[cb]));
     }
 
     /** The routes of a v3 transaction of client {@code client} (0: the display). */
     public static List<Route> routesV3(SmmuV3 hw, int client) {
         if (!hw.smmuen()) {
-            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", false))
+            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", FaultReport.NONE))
                     : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
         }
         int ste = hw.ste(client);
         return switch (SmmuV3.steConfig(ste)) {
             case SmmuV3.STE_BYPASS -> List.of(new Route.Bypass("STE.Config=bypass"));
-            case SmmuV3.STE_S1_TRANS -> List.of(new Route.Walk(SmmuV3.steTable(ste), false,
+            case SmmuV3.STE_S1_TRANS -> List.of(new Route.Walk(SmmuV3.steTable(ste), false, FaultReport.EVENT, -1,
                     "STE.Config=S1 translate " + Tables.name(SmmuV3.steTable(ste))));
-            default -> List.of(new Route.Abort("STE.Config=abort", false));
+            default -> List.of(new Route.Abort("STE.Config=abort", FaultReport.NONE));
         };
     }
 
@@ -133,10 +144,10 @@ public final class Resolver {
      */
     public static List<Route> routesV3Unknown(SmmuV3 hw) {
         if (!hw.smmuen()) {
-            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", false))
+            return hw.gbpaAbort() ? List.of(new Route.Abort("CR0.SMMUEN=0 and GBPA.ABORT=1", FaultReport.NONE))
                     : List.of(new Route.Bypass("CR0.SMMUEN=0 and GBPA.ABORT=0"));
         }
-        return List.of(new Route.Abort("STE.Config=abort (no master of this stream ID)", false));
+        return List.of(new Route.Abort("STE.Config=abort (no master of this stream ID)", FaultReport.NONE));
     }
 
     /**
@@ -194,7 +205,7 @@ public final class Resolver {
         switch (r) {
             case Route.Abort a -> {
                 FetchOutcome o = abortOutcome(a, w);
-                out.putIfAbsent(o, new Witness(o, sid, w.iovaPage(), -1, a.why() + (o == FetchOutcome.FATAL
+                out.putIfAbsent(o, new Witness(o, sid, w.iovaPage(), -1, a.report(), a.bank(), a.why() + (o == FetchOutcome.FATAL
                         ? ": a global fault, which this firmware answers with a reset" : "")));
             }
             case Route.Bypass b -> {
@@ -202,7 +213,7 @@ public final class Resolver {
                         w.fbLoPage(), w.fbHiPage());
                 if (cov.outsidePage() >= 0) {
                     long iova = w.iovaPage() + cov.outsidePage();
-                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, iova, iova,
+                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, iova, iova, FaultReport.NONE, -1,
                             b.why() + ": PA = IOVA, outside the framebuffer"));
                 }
             }
@@ -210,20 +221,24 @@ public final class Resolver {
                 TableView t = tables.apply(wk.table());
                 if (t.garbage()) {
                     String why = wk.why() + GARBAGE;
-                    out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, why));
-                    out.putIfAbsent(FetchOutcome.HANG, new Witness(FetchOutcome.HANG, sid, w.iovaPage(), -1, why));
-                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, w.iovaPage(), -1, why));
+                    // a walk of rewritten pages: a translation fault the bank records, a walk that
+                    // never completes, or a leaf that lands anywhere (neither records anything)
+                    out.putIfAbsent(FetchOutcome.FAULT, new Witness(FetchOutcome.FAULT, sid, w.iovaPage(), -1, wk.report(), wk.bank(), why));
+                    out.putIfAbsent(FetchOutcome.HANG, new Witness(FetchOutcome.HANG, sid, w.iovaPage(), -1, FaultReport.NONE, wk.bank(), why));
+                    out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid, w.iovaPage(), -1,
+                            FaultReport.NONE, wk.bank(), why));
                     return;
                 }
                 Coverage cov = c.coverage(w.iovaPage(), w.pages(), t.ranges(), w.fbLoPage(), w.fbHiPage());
                 if (cov.unmappedPage() >= 0) {
                     FetchOutcome o = wk.stall() ? FetchOutcome.HANG : FetchOutcome.FAULT;
-                    out.putIfAbsent(o, new Witness(o, sid, w.iovaPage() + cov.unmappedPage(), -1,
+                    // a stalled fault is recorded in FSR all the same (SS set); the transaction waits
+                    out.putIfAbsent(o, new Witness(o, sid, w.iovaPage() + cov.unmappedPage(), -1, wk.report(), wk.bank(),
                             wk.why() + ": no leaf (context fault" + (wk.stall() ? ", stalled)" : ")")));
                 }
                 if (cov.outsidePage() >= 0) {
                     out.putIfAbsent(FetchOutcome.WRONG_PAGE, new Witness(FetchOutcome.WRONG_PAGE, sid,
-                            w.iovaPage() + cov.outsidePage(), cov.outsidePa(), wk.why() + ": leaf outside the framebuffer"));
+                            w.iovaPage() + cov.outsidePage(), cov.outsidePa(), FaultReport.NONE, wk.bank(), wk.why() + ": leaf outside the framebuffer"));
                 }
             }
         }

@@ -140,6 +140,40 @@ class KernelLogTest {
         assertEquals(1, log.dropped());
     }
 
+    /**
+     * A console that saw the kernel start again keeps the boot before it, whose end may be the
+     * symptom; a journal's separator keeps none (it says nothing of how a boot ended). The
+     * kernel's own ends of a boot (kernel/reboot.c, panic()) are read.
+     */
+    @Test
+    void aConsoleKeepsTheBootBeforeTheLast() {
+        KernelLog.Log console = KernelLog.read(new StringReader("""
+                [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x517f803c]
+                [    1.100000] arm-smmu 15000000.iommu: probing hardware configuration...
+                Format: Log Type - Time(microsec) - Message - Optional Info
+                S - QC_IMAGE_VERSION_STRING=BOOT.XF.2.0-00371-SDM850LZB-1
+                [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x517f803c]
+                [    0.000000] Linux version 6.12.38-arm64 (debian-kernel@lists.debian.org)
+                [    1.100000] arm-smmu 15000000.iommu: probing hardware configuration...
+                """));
+        assertEquals(List.of(KernelLog.Kind.SMMU_PROBE), console.previous().stream().map(KernelLog.Event::kind).toList());
+        assertEquals(2, console.previous().get(0).line());
+        assertEquals(List.of(KernelLog.Kind.LINUX_VERSION, KernelLog.Kind.SMMU_PROBE), console.events().stream().map(KernelLog.Event::kind).toList());
+        KernelLog.Log journal = KernelLog.read(new StringReader("""
+                Jul 20 10:00:01 c630 kernel: arm-smmu 15000000.iommu: probing hardware configuration...
+                -- Boot fedcba9876543210fedcba9876543210 --
+                Jul 20 11:00:01 c630 kernel: arm-smmu 15000000.iommu: probing hardware configuration...
+                """));
+        assertEquals(List.of(), journal.previous(), "a journal's separator: how the boot ended is not known");
+        List<KernelLog.Event> ends = read("""
+                [  100.000000] reboot: Restarting system
+                [  100.000000] reboot: Power down
+                [    3.000000] Kernel panic - not syncing: Asynchronous SError Interrupt
+                """);
+        assertEquals(List.of(KernelLog.Kind.REBOOT, KernelLog.Kind.REBOOT, KernelLog.Kind.PANIC), ends.stream().map(KernelLog.Event::kind).toList());
+        assertEquals("Asynchronous SError Interrupt", ends.get(2).detail());
+    }
+
     @Test
     void qcomsClampAndAFailedDirectMapping() {
         List<KernelLog.Event> e = read("""

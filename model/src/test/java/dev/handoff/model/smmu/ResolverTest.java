@@ -123,6 +123,50 @@ class ResolverTest {
         assertEquals(0x888, partly.get(FetchOutcome.FAULT).sid(), "the stream ID the SMR misses faults");
     }
 
+    /**
+     * What the SMMU records of each failure, which is what a kernel log can show: sGFSR for an
+     * unidentified stream, an S2CR FAULT or a bank beyond NUMCB; the bank's FSR (and which bank)
+     * for a walk fault, a stall, or a bank that faults stage 2; nothing for a bypass to the wrong
+     * page or a walk of rewritten pages that hangs or lands anywhere; an SMMUv3 walk is an event,
+     * its abort STE records none.
+     */
+    @Test
+    void eachFailureSaysHowTheSmmuRecordsIt() {
+        ConstraintAdapter c = new ConstraintAdapter();
+        IntFunction<TableView> none = id -> TableView.EMPTY;
+        Witness usf = Resolver.fetch(hw(Registers.SCR0_USFCFG), IDENTITY_WINDOW, none, c).get(FetchOutcome.FAULT);
+        assertEquals(FaultReport.GLOBAL, usf.report());
+        assertEquals(-1, usf.bank());
+        assertEquals(FaultReport.GLOBAL, Resolver.fetch(matched(0, Registers.s2cr(Registers.S2CR_TYPE_FAULT, 0, 0)), IDENTITY_WINDOW, none, c)
+                .get(FetchOutcome.FAULT).report());
+        assertEquals(FaultReport.GLOBAL, Resolver.fetch(matched(0, Registers.s2cr(Registers.S2CR_TYPE_TRANS, 9, 0)), IDENTITY_WINDOW, none, c)
+                .get(FetchOutcome.FAULT).report(), "cbndx beyond NUMCB: an invalid context fault is global");
+        SmmuV2 walking = matched(0, Registers.s2cr(Registers.S2CR_TYPE_TRANS, 2, 0)).withBank(2, Registers.cbar(1), Registers.SCTLR_M, Tables.FIRMWARE);
+        Witness ctx = Resolver.fetch(walking, IDENTITY_WINDOW, none, c).get(FetchOutcome.FAULT);
+        assertEquals(FaultReport.CONTEXT, ctx.report());
+        assertEquals(2, ctx.bank(), "the bank the stream's S2CR names");
+        Witness stalled = Resolver.fetch(walking.withSctlr(2, Registers.SCTLR_M | Registers.SCTLR_CFCFG), IDENTITY_WINDOW, none, c)
+                .get(FetchOutcome.HANG);
+        assertEquals(FaultReport.CONTEXT, stalled.report(), "a stalled fault is recorded in FSR before the bus waits");
+        Map<FetchOutcome, Witness> garbage = Resolver.fetch(walking, IDENTITY_WINDOW, id -> new TableView(List.of(), true), c);
+        assertEquals(FaultReport.CONTEXT, garbage.get(FetchOutcome.FAULT).report());
+        assertEquals(FaultReport.NONE, garbage.get(FetchOutcome.HANG).report(), "a walk that never completes records nothing");
+        assertEquals(FaultReport.NONE, garbage.get(FetchOutcome.WRONG_PAGE).report());
+        SmmuV2 s2fault = walking.withBank(2, Registers.cbar(Registers.CBAR_TYPE_S1_TRANS_S2_FAULT), Registers.SCTLR_M, 0);
+        Witness s2 = Resolver.fetch(s2fault, IDENTITY_WINDOW, none, c).get(FetchOutcome.FAULT);
+        assertEquals(FaultReport.CONTEXT, s2.report());
+        assertEquals(2, s2.bank());
+        Resolver.Window translated = new Resolver.Window(IDENTITY_WINDOW.streams(), 0x1000, 8, FB, FB + 8, false);
+        assertEquals(FaultReport.NONE, Resolver.fetch(matched(0, Registers.s2cr(Registers.S2CR_TYPE_BYPASS, 0, 0)), translated, none, c)
+                .get(FetchOutcome.WRONG_PAGE).report());
+        SmmuV3 v3 = SmmuV3.reset(1).withSmmuen(true);
+        assertEquals(FaultReport.NONE, assertInstanceOf(Resolver.Route.Abort.class, Resolver.routesV3Unknown(v3).get(0)).report(),
+                "an SMMUv3 abort STE aborts without an event");
+        Witness event = Resolver.fetch(v3.withSte(0, SmmuV3.ste(SmmuV3.STE_S1_TRANS, Tables.FIRMWARE)), IDENTITY_WINDOW, none, c)
+                .get(FetchOutcome.FAULT);
+        assertEquals(FaultReport.EVENT, event.report(), "an SMMUv3 walk fault is an event queue record");
+    }
+
     /** Random stream maps, banks and tables: the constraint-decided fetch equals the union of per-page answers. */
     @Test
     void prunedAgreesWithNaiveOnRandomConfigurations() {
