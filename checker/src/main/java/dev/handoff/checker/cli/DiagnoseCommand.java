@@ -261,10 +261,17 @@ final class DiagnoseCommand implements Callable<Integer> {
             // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
             policy = null;
             inferred.put(Knobs.KERNEL_VERSION, version != null ? version : Knobs.get(Knobs.KERNEL_VERSION, "").defaultValue());
-            for (KernelLog.Event e : events) {
-                if (e.kind() == KernelLog.Kind.COMMAND_LINE && java.util.Arrays.asList(e.detail().split("\\s+")).contains("clk_ignore_unused")) {
-                    inferred.put(Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes");
-                    read.add("kernel.clk-ignore-unused=yes from the command line");
+            for (KernelLog.Event e : phaseEvents) {
+                if (e.kind() == KernelLog.Kind.COMMAND_LINE) {
+                    commandLine(e.detail(), inferred, read);
+                }
+                if (e.kind() == KernelLog.Kind.DEFAULT_DOMAIN) {
+                    // iommu_subsys_init prints the global default (iommu.passthrough or the Kconfig default)
+                    String type = e.detail().equals("Passthrough") ? "identity" : e.detail().startsWith("Translated") ? "dma" : null;
+                    if (type != null) {
+                        inferred.put(Knobs.KERNEL_DEFAULT_DOMAIN, type);
+                        read.add(Knobs.KERNEL_DEFAULT_DOMAIN + "=" + type + " from the IOMMU core's \"Default domain type: " + e.detail() + "\"");
+                    }
                 }
             }
             if (first.iova() >= 0 && fb != null) {
@@ -316,6 +323,26 @@ final class DiagnoseCommand implements Callable<Integer> {
             throw new InputException(log + " does not exist");
         } catch (java.io.UncheckedIOException e) {
             throw new InputException(log + ": " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * What the kernel command line fixes: clk_ignore_unused, and arm-smmu.disable_bypass (a
+     * module parameter, bool: kstrtobool's y/n/1/0/on/off).
+     */
+    static void commandLine(String cmdline, Map<String, String> inferred, List<String> read) {
+        for (String word : cmdline.split("\\s+")) {
+            if (word.equals("clk_ignore_unused")) {
+                inferred.put(Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes");
+                read.add("kernel.clk-ignore-unused=yes from the command line");
+            } else if (word.startsWith("arm-smmu.disable_bypass=") || word.startsWith("arm_smmu.disable_bypass=")) {
+                String v = word.substring(word.indexOf('=') + 1).toLowerCase(Locale.ROOT);
+                String value = v.matches("y|yes|1|on|true") ? "yes" : v.matches("n|no|0|off|false") ? "no" : null;
+                if (value != null) {
+                    inferred.put(Knobs.KERNEL_DISABLE_BYPASS, value);
+                    read.add(Knobs.KERNEL_DISABLE_BYPASS + "=" + value + " from the command line (" + word + ")");
+                }
+            }
         }
     }
 
@@ -371,6 +398,11 @@ final class DiagnoseCommand implements Callable<Integer> {
                         e.get("write") == 1 ? "write to" : "read of", hex(e.get("address")), e.get("smmu") == 1 ? " (SMMU translation error)" : "");
                 case LINUX_VERSION -> "Linux " + e.detail();
                 case REBOOT -> "the kernel ends the boot: " + e.detail();
+                case DEFAULT_DOMAIN -> "the IOMMU core's default domain type: " + e.detail() + (e.get("cmdline") == 1 ? " (from the command line)" : "");
+                case QCOM_SOFT_WALK -> e.get("phys") == 0 ? "qcom's software walk of the faulting IOVA finds no entry in the kernel's table"
+                        : "qcom's software walk maps the faulting IOVA to " + hex(e.get("phys"));
+                case RESV_NOT_DIRECT -> "a DT reserved region at another IOVA (" + hex(e.get("start")) + "-" + hex(e.get("end"))
+                        + ") is reserved, not direct-mapped";
                 case PANIC -> "kernel panic: " + e.detail();
                 case COMMAND_LINE -> null;
                 case CONTEXT_FAULT_SID, GLOBAL_SYNDROME, V3_EVENT_WORD -> null;

@@ -233,7 +233,8 @@ class DiagnoseCliTest {
     void theLogSaysWhichKernelItIs(@TempDir Path dir) throws Exception {
         Path log = write(dir, "banner.log", """
                 [    0.000000] Linux version 6.6.15-arm64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP Debian 6.6.15-2
-                [    0.000000] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/nvme0n1p2 clk_ignore_unused pd_ignore_unused
+                [    0.000000] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/nvme0n1p2 clk_ignore_unused pd_ignore_unused arm-smmu.disable_bypass=0
+                [    0.300000] iommu: Default domain type: Passthrough (set via kernel command line)
                 """ + PROBE.lines().skip(1).collect(java.util.stream.Collectors.joining("\n", "", "\n")) + """
                 [    1.230000] arm-smmu 15000000.iommu: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow
                 """ + DRM);
@@ -243,8 +244,10 @@ class DiagnoseCliTest {
         assertEquals("6.6", root.get("inferred").get("kernel.version").asText());
         assertEquals("yes", root.get("inferred").get("kernel.clk-ignore-unused").asText());
         assertEquals("reported", root.get("inferred").get("fw.global-fault").asText(), "a printed global fault: the firmware did not reset");
-        assertEquals(4, root.get("fromTheLog").size(), "the banner, efifb, the command line, the printed global fault: "
-                + root.get("fromTheLog"));
+        assertEquals("no", root.get("inferred").get("kernel.disable-bypass").asText(), "arm-smmu.disable_bypass=0");
+        assertEquals("identity", root.get("inferred").get("kernel.default-domain").asText(), "the IOMMU core's default domain");
+        assertEquals(6, root.get("fromTheLog").size(), "the banner, efifb, the command line's two, the default domain, the printed"
+                + " global fault: " + root.get("fromTheLog"));
         JsonNode given = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--kernel", "6.12.38", "--format", "json").out());
         assertEquals("6.12", given.get("inferred").get("kernel.version").asText(), "--kernel wins over the banner, patch level dropped");
         assertEquals(ExitCode.USAGE, run("diagnose", log.toString(), "--kernel", "4.19").code());

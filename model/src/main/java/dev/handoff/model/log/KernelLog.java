@@ -106,7 +106,24 @@ public final class KernelLog {
          */
         REBOOT,
         /** panic(): "Kernel panic - not syncing: %s" (a boot that ended in a panic, which says why). */
-        PANIC
+        PANIC,
+        /**
+         * iommu_subsys_init: "iommu: Default domain type: %s%s" (6.1: "%s %s"); detail: the type
+         * as iommu_domain_type_str names it (Passthrough, Translated, Translated deferred), and
+         * cmdline = 1 when "(set via kernel command line)".
+         */
+        DEFAULT_DOMAIN,
+        /**
+         * qcom_smmu_context_fault with TBUs (arm-smmu-qcom-debug.c): "soft iova-to-phys=%pa" (phys:
+         * what the kernel's own page table gives for the faulting IOVA; 0 when it has no entry).
+         */
+        QCOM_SOFT_WALK,
+        /**
+         * of_iommu_get_resv_regions via iommu_resv_region_get_type: "treating non-direct mapping
+         * [%pr] -> [%pap-%pap] as reservation" (a DT iommu-addresses entry at another IOVA than the
+         * region's own address: reserved, not direct-mapped); start, end: the IOVA range.
+         */
+        RESV_NOT_DIRECT
     }
 
     /** A syslog or journal prefix up to "kernel: ". */
@@ -146,6 +163,11 @@ public final class KernelLog {
     private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
+    private static final Pattern DEFAULT_DOMAIN = Pattern.compile("^(?:iommu: )?Default domain type: (Passthrough|Translated deferred|Translated|"
+            + "Unmanaged|Blocked)\\s*(\\(set via kernel command line\\))?");
+    private static final Pattern SOFT_WALK = Pattern.compile("^soft iova-to-phys=(?:0x)?([0-9a-fA-F]+)");
+    private static final Pattern NOT_DIRECT = Pattern.compile(
+            "treating non-direct mapping \\[.*?\\] -> \\[(?:0x)?([0-9a-fA-F]+)-(?:0x)?([0-9a-fA-F]+)\\] as reservation");
     private static final Pattern REBOOTED = Pattern.compile("^reboot: (Restarting system|Power down|System halted)");
     private static final Pattern PANICKED = Pattern.compile("^Kernel panic - not syncing: (.*)$");
 
@@ -302,6 +324,19 @@ public final class KernelLog {
         if ((m = V3EVENT.matcher(msg)).find()) {
             f.put("event", hex(m.group(1)));
             return new Event(line, time, device, Kind.V3_EVENT, f, null, raw);
+        }
+        if ((m = DEFAULT_DOMAIN.matcher(msg)).find()) {
+            f.put("cmdline", m.group(2) != null ? 1L : 0L);
+            return new Event(line, time, null, Kind.DEFAULT_DOMAIN, f, m.group(1), raw);
+        }
+        if ((m = SOFT_WALK.matcher(msg)).find()) {
+            f.put("phys", hex(m.group(1)));
+            return new Event(line, time, device, Kind.QCOM_SOFT_WALK, f, null, raw);
+        }
+        if ((m = NOT_DIRECT.matcher(msg)).find()) {
+            f.put("start", hex(m.group(1)));
+            f.put("end", hex(m.group(2)));
+            return new Event(line, time, device, Kind.RESV_NOT_DIRECT, f, null, raw);
         }
         if ((m = REBOOTED.matcher(msg)).find()) {
             return new Event(line, time, null, Kind.REBOOT, f, m.group(1), raw);

@@ -174,6 +174,32 @@ class KernelLogTest {
         assertEquals("Asynchronous SError Interrupt", ends.get(2).detail());
     }
 
+    /**
+     * The IOMMU core's default domain (6.12 "%s%s", 6.1 "%s %s"), qcom's software walk after a
+     * context fault (arm-smmu-qcom-debug.c), of_iommu's non-direct reserved region.
+     */
+    @Test
+    void defaultDomainSoftwareWalkAndNonDirectRegions() {
+        List<KernelLog.Event> e = read("""
+                [    0.300000] iommu: Default domain type: Translated
+                [    0.300000] iommu: Default domain type: Passthrough (set via kernel command line)
+                <6>[    0.300000] iommu: Default domain type: Translated\u0020
+                [    5.000000] arm-smmu 15000000.iommu: soft iova-to-phys=0x0000000000000000
+                [    5.000001] arm-smmu 15000000.iommu: SOFTWARE TABLE WALK FAILED! Looks like 15000000.iommu accessed an unmapped address!
+                [    2.000000] msm_dpu ae01000.display-controller: treating non-direct mapping [mem 0x9d400000-0x9f7fffff] -> [0x60000000-0x623fffff] as reservation
+                """);
+        assertEquals(List.of(KernelLog.Kind.DEFAULT_DOMAIN, KernelLog.Kind.DEFAULT_DOMAIN, KernelLog.Kind.DEFAULT_DOMAIN,
+                KernelLog.Kind.QCOM_SOFT_WALK, KernelLog.Kind.RESV_NOT_DIRECT), e.stream().map(KernelLog.Event::kind).toList());
+        assertEquals("Translated", e.get(0).detail());
+        assertEquals(0, e.get(0).get("cmdline"));
+        assertEquals("Passthrough", e.get(1).detail());
+        assertEquals(1, e.get(1).get("cmdline"));
+        assertEquals(0, e.get(3).get("phys"));
+        assertEquals("ae01000.display-controller", e.get(4).device());
+        assertEquals(0x60000000L, e.get(4).get("start"));
+        assertEquals(0x623fffffL, e.get(4).get("end"));
+    }
+
     @Test
     void qcomsClampAndAFailedDirectMapping() {
         List<KernelLog.Event> e = read("""
