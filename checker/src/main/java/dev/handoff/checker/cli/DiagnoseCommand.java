@@ -3,6 +3,7 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.Reduction;
 import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Verdict;
 import dev.handoff.model.board.BoardFacts;
@@ -63,8 +64,9 @@ import java.util.concurrent.Callable;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the log shows no handoff fault (or no board was given to map it), or shows one the model cannot explain",
+            "0:the log shows no handoff fault (or no board was given to map it)",
             "10:a fault on a display's stream matches a handoff violation of the model",
+            "20:inconclusive: a display fault the model cannot explain, or faults the log does not say enough of (no stream ID, lines not decoded)",
             ExitCode.ROW_USAGE,
             "65:the log, the DTB or the IORT table cannot be read",
             ExitCode.ROW_INTERNAL,
@@ -94,7 +96,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** A fault the log shows, mapped onto the board. */
     record Fault(KernelLog.Event event, String kind, String smmu, long sid, long iova, long cb, String owner,
-                 boolean display, Boolean inFramebuffer, String phase, List<String> others) {
+                 boolean display, Boolean inFramebuffer, String phase, List<String> others, String note) {
     }
 
     /** A device path, marked when the DT disables it (the firmware may still have lit it). */
@@ -113,8 +115,18 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** Where in the handoff a failure falls, in the terms a log can show. */
     static final String DURING_SMMU_PROBE = "while arm-smmu probes (or the clients before the display)";
-    static final String DURING_DISPLAY_PROBE = "after the display's IOMMU probe, before its driver is up";
+    static final String DURING_DISPLAY_PROBE = "after the display's IOMMU probe, before its driver binds";
+    static final String DURING_DRIVER_BIND = "while the display driver binds, before its DRM device is registered";
     static final String AFTER_DRIVER = "after the display driver is up";
+
+    /**
+     * Whether a model failure's phase agrees with the log's: the same, or the display driver's
+     * binding where the log saw only the display's IOMMU group (a bind need print nothing).
+     */
+    static boolean agrees(String logPhase, String modelPhase) {
+        return logPhase == null || logPhase.equals(modelPhase)
+                || logPhase.equals(DURING_DISPLAY_PROBE) && modelPhase.equals(DURING_DRIVER_BIND);
+    }
 
     /**
      * The phase of the model's failure: the actor of the step before the failing fetch. A fault the
@@ -127,7 +139,10 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         dev.handoff.counterexamples.Trace.Step before = steps.get(steps.size() - 2);
         return switch (before.actor()) {
-            case "display-driver" -> AFTER_DRIVER;
+            // msm_drm_init: resets, the firmware framebuffer's removal and the driver's own domain come
+            // before drm_dev_register prints "Initialized"; the fbdev buffer and first modeset after it
+            case "display-driver" -> before.action().startsWith("pin_new_fb") || before.action().startsWith("first_modeset")
+                    ? AFTER_DRIVER : DURING_DRIVER_BIND;
             case "iommu-core" -> before.action().startsWith("display.") ? DURING_DISPLAY_PROBE : DURING_SMMU_PROBE;
             case "kernel-init" -> DURING_DISPLAY_PROBE;
             default -> DURING_SMMU_PROBE;
@@ -141,6 +156,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     static String logPhase(Fault f, List<KernelLog.Event> events, BoardFacts facts, String display) {
         int line = f.event().line();
         boolean drm = false;
+        boolean bound = false;
         boolean group = false;
         boolean probe = false;
         for (KernelLog.Event e : events) {
@@ -151,8 +167,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             group |= e.kind() == KernelLog.Kind.IOMMU_GROUP && facts != null && e.device() != null
                     && display.equals(nodeOf(facts, e.device()));
             probe |= e.kind() == KernelLog.Kind.SMMU_PROBE;
+            bound |= e.kind() == KernelLog.Kind.COMPONENT_BOUND && facts != null && display.equals(nodeOf(facts, e.device()));
         }
-        return drm ? AFTER_DRIVER : group ? DURING_DISPLAY_PROBE : probe ? DURING_SMMU_PROBE : null;
+        return drm ? AFTER_DRIVER : bound ? DURING_DRIVER_BIND : group ? DURING_DISPLAY_PROBE : probe ? DURING_SMMU_PROBE : null;
     }
 
     @Option(names = "--stopped", description = "The board hung or reset where the log ends (a serial console's last"
@@ -186,11 +203,16 @@ final class DiagnoseCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give --board FILE.dtb or --acpi IORT.bin, not both");
         }
         String version = null;
+        List<String> read = new ArrayList<>(); // what the log itself said about the kernel
         if (kernel != null) {
             version = supported(kernel);
+            if (version == null && nearest(kernel) != null) {
+                version = nearest(kernel);
+                read.add(between(kernel, version));
+            }
             if (version == null) {
-                throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " is not a version the model knows (allowed: "
-                        + String.join(", ", dev.handoff.model.scenario.KernelVersions.VERSIONS) + ", with or without a patch level)");
+                throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " is older than every version the model knows (allowed: "
+                        + String.join(", ", dev.handoff.model.scenario.KernelVersions.VERSIONS) + " and later ones, with or without a patch level)");
             }
         }
         if (traceOut != null && (Files.isDirectory(traceOut) || traceOut.getParent() != null && !Files.isDirectory(traceOut.getParent()))) {
@@ -199,8 +221,16 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         KernelLog.Log logRead = readLog();
         List<KernelLog.Event> events = logRead.events();
+        PrintWriter verbose = Verbosity.verbose(spec) && !Verbosity.quiet(spec) ? spec.commandLine().getErr() : null;
+        if (verbose != null) {
+            // what was decoded, line by line, as the reader understood it
+            for (KernelLog.Event e : events) {
+                verbose.printf(Locale.ROOT, "handoff: line %d: %s%s %s%s%n", e.line(), e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        e.device() == null ? "" : " [" + e.device() + "]", e.fields(), e.detail() == null ? "" : " " + e.detail());
+            }
+            verbose.flush();
+        }
         long dropped = logRead.dropped();
-        List<String> read = new ArrayList<>(); // what the log itself said about the kernel
         if (dropped > 0) {
             read.add(dropped + " earlier handoff line(s) left out: the log holds several boots (the last is read) or more than "
                     + KernelLog.MAX_EVENTS + " such lines");
@@ -208,8 +238,13 @@ final class DiagnoseCommand implements Callable<Integer> {
         for (KernelLog.Event e : events) {
             if (e.kind() == KernelLog.Kind.LINUX_VERSION && version == null) {
                 version = supported(e.detail());
-                read.add(version == null ? "Linux " + e.detail() + " is no version the model knows; 6.12 assumed (--kernel to choose)"
-                        : "kernel.version=" + version + " from the banner (Linux " + e.detail() + ")");
+                if (version == null && nearest(e.detail()) != null) {
+                    version = nearest(e.detail());
+                    read.add(between(e.detail(), version) + " (from the banner)");
+                } else {
+                    read.add(version == null ? "Linux " + e.detail() + " is older than every version the model knows; 6.12 assumed (--kernel to choose)"
+                            : "kernel.version=" + version + " from the banner (Linux " + e.detail() + ")");
+                }
             }
         }
         BoardFacts facts = dtb == null && iort == null ? null : BoardCommand.readFacts(dtb, iort);
@@ -235,7 +270,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                         : "the boot before the last ended after line " + last.line() + " during the handoff (arm-smmu probed,"
                         + " the display driver never came up) with no reboot or panic message: the board hung or reset");
                 Fault stop = new Fault(last, STOP, t.smmu().path(), -1, -1, -1, t.display().path(), true, null,
-                        "the log stops after line " + last.line(), List.of());
+                        "the log stops after line " + last.line(), List.of(), null);
                 faults = new ArrayList<>(faults);
                 faults.add(stop);
                 display = List.of(stop);
@@ -244,6 +279,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         List<Match> matches = new ArrayList<>();
         List<Match> predicted = List.of();
+        List<Explainer> explainers = List.of();
+        Set<String> undecided = new java.util.TreeSet<>();
         List<String> safe = List.of();
         String policy = null;
         Map<String, String> inferred = new LinkedHashMap<>();
@@ -282,7 +319,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 inferred.put(Knobs.FW_GLOBAL_FAULT, "reported");
                 read.add("fw.global-fault=reported: Linux printed a global fault, so the firmware did not reset on it");
             }
-            predicted = violations(platform, policy, inferred);
+            predicted = violations(platform, policy, inferred, verbose);
             matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
             String sid = hex(first.sid());
             long cb = first.cb();
@@ -291,28 +328,45 @@ final class DiagnoseCommand implements Callable<Integer> {
             String phase = logPhase(first, phaseEvents, facts, target.display().path());
             // the log's phase first, then its own stream, its bank, a stall or not as FSR says; then what
             // Linux's steps caused before what the firmware left
-            matches.sort(java.util.Comparator.comparing((Match m) -> phase != null && !m.phase().equals(phase))
+            matches.sort(java.util.Comparator.comparing((Match m) -> !agrees(phase, m.phase()))
                     .thenComparing(m -> first.sid() >= 0 && !m.witnessSid().equals(sid))
                     .thenComparing(m -> cb >= 0 && (m.bank() == null || m.bank() != cb))
                     .thenComparing(m -> first.kind().equals("context") && stalled != m.severity().equals(FetchOutcome.HANG.label()))
                     .thenComparing(m -> m.rootCause().startsWith("firmware")));
-            safe = safePolicies(platform, inferred);
+            safe = safePolicies(platform, inferred, verbose);
+            if (matches.isEmpty()) {
+                // what the log cannot show that would make the model show it
+                explainers = new ArrayList<>(explainers(platform, inferred, first, undecided, verbose));
+                explainers.sort(java.util.Comparator.comparing((Explainer x) -> !agrees(phase, x.match().phase())));
+                undecided.removeAll(explainers.stream().map(x -> x.knob() + "=" + x.value()).toList());
+            }
         }
+        if (logRead.undecoded() > 0) {
+            read.add(logRead.undecoded() + " line(s) speak of an SMMU fault in a form not decoded (a vendor tree's printer, or a"
+                    + " mangled copy), first " + logRead.undecodedSamples().get(0));
+        }
+        // a fault whose stream the log does not show, or fault lines not decoded: the log cannot say it is not the display's
+        boolean cannotTell = display.isEmpty() && facts != null
+                && (faults.stream().anyMatch(f -> f.sid() < 0 && !f.kind().equals("any")) || logRead.undecoded() > 0);
         String verdict = facts == null ? (faults.isEmpty() ? "no-handoff-fault" : "no-board")
-                : display.isEmpty() ? "no-handoff-fault" : matches.isEmpty() ? "unexplained" : "handoff-fault";
+                : display.isEmpty() ? (cannotTell ? "undetermined" : "no-handoff-fault") : matches.isEmpty() ? "unexplained" : "handoff-fault";
         PrintWriter out = spec.commandLine().getOut();
         if (traceOut != null && !matches.isEmpty()) {
             dev.handoff.counterexamples.TraceJson.write(matches.get(0).file(), traceOut);
             Verbosity.info(spec).println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {
-            out.println(RunReport.JSON.writeValueAsString(json(read, phaseEvents, facts, faults, verdict, policy, inferred, matches, predicted, safe, target)));
+            out.println(RunReport.JSON.writeValueAsString(json(read, phaseEvents, facts, faults, verdict, policy, inferred, matches, predicted, explainers, undecided, safe, target)));
         } else {
             read.forEach(x -> out.println("from the log: " + x));
-            text(out, phaseEvents, faults, verdict, policy, inferred, matches, predicted, safe, target, fb);
+            text(out, phaseEvents, faults, verdict, policy, inferred, matches, predicted, explainers, undecided, safe, target, fb);
         }
         out.flush();
-        return verdict.equals("handoff-fault") ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS;
+        return switch (verdict) {
+            case "handoff-fault" -> ExitCode.SAFETY_VIOLATED;
+            case "unexplained", "undetermined" -> ExitCode.INCONCLUSIVE;
+            default -> ExitCode.HOLDS;
+        };
     }
 
     private KernelLog.Log readLog() throws IOException {
@@ -398,6 +452,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                         e.get("write") == 1 ? "write to" : "read of", hex(e.get("address")), e.get("smmu") == 1 ? " (SMMU translation error)" : "");
                 case LINUX_VERSION -> "Linux " + e.detail();
                 case REBOOT -> "the kernel ends the boot: " + e.detail();
+                case COMPONENT_BOUND -> e.device() + " binds " + e.detail() + " (the display driver is binding)";
+                case SUPPRESSED -> e.get("count") + " more line(s) of " + e.detail() + " not printed (rate limit)";
                 case DEFAULT_DOMAIN -> "the IOMMU core's default domain type: " + e.detail() + (e.get("cmdline") == 1 ? " (from the command line)" : "");
                 case QCOM_SOFT_WALK -> e.get("phys") == 0 ? "qcom's software walk of the faulting IOVA finds no entry in the kernel's table"
                         : "qcom's software walk maps the faulting IOVA to " + hex(e.get("phys"));
@@ -425,7 +481,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                 return d.path();
             }
         }
-        return null;
+        List<String> byUnit = facts.devices().stream().map(BoardFacts.Device::path).filter(p -> sameUnit(device, p)).toList();
+        return byUnit.size() == 1 ? byUnit.get(0) : null;
     }
 
     /**
@@ -453,6 +510,39 @@ final class DiagnoseCommand implements Callable<Integer> {
         return dev.handoff.model.scenario.KernelVersions.VERSIONS.contains(m.group(1)) ? m.group(1) : null;
     }
 
+    /** The model's latest version not after a release ({@code 5.13.4} is read as 5.10), or null when it predates them all. */
+    static String nearest(String release) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) {
+            return null;
+        }
+        int given = Integer.parseInt(m.group(1)) * 1000 + Integer.parseInt(m.group(2));
+        String best = null;
+        for (String v : dev.handoff.model.scenario.KernelVersions.VERSIONS) {
+            String[] x = v.split("\\.");
+            if (Integer.parseInt(x[0]) * 1000 + Integer.parseInt(x[1]) <= given) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * What reading a release as the model's nearest earlier version leaves open: the mechanisms
+     * whose value changed between that version and the next the model knows.
+     */
+    static String between(String release, String version) {
+        List<String> versions = dev.handoff.model.scenario.KernelVersions.VERSIONS;
+        int i = versions.indexOf(version);
+        String next = i + 1 < versions.size() ? versions.get(i + 1) : null;
+        List<String> open = next == null ? List.of() : dev.handoff.model.scenario.KernelVersions.mechanisms().stream()
+                .filter(mech -> !mech.values().get(version).equals(mech.values().get(next)))
+                .map(dev.handoff.model.scenario.KernelVersions.Mechanism::knob).distinct().toList();
+        return "kernel.version=" + version + ": Linux " + release + " read as the model's nearest earlier version" + (next == null
+                ? "" : open.isEmpty() ? " (no mechanism the model knows changed before " + next + ")"
+                : "; these changed by " + next + " and may differ: " + String.join(", ", open));
+    }
+
     /** DRM drivers of the firmware's framebuffer: their initialisation is not the display driver's. */
     static final Set<String> FIRMWARE_DRM = Set.of("simpledrm", "ofdrm", "efidrm", "vesadrm");
 
@@ -478,8 +568,14 @@ final class DiagnoseCommand implements Callable<Integer> {
             switch (e.kind()) {
                 case CONTEXT_FAULT -> {
                     kind = "context";
-                    if (sid < 0 && i + 1 < events.size() && events.get(i + 1).kind() == KernelLog.Kind.CONTEXT_FAULT_SID) {
-                        sid = events.get(i + 1).get("sid");
+                    // 6.12's FSR line, or a vendor tree's "SID=" line, follows within the fault's own lines
+                    for (int k = i + 1; sid < 0 && k < events.size() && k <= i + 8; k++) {
+                        KernelLog.Kind next = events.get(k).kind();
+                        if (next == KernelLog.Kind.CONTEXT_FAULT_SID) {
+                            sid = events.get(k).get("sid");
+                        } else if (next != KernelLog.Kind.QCOM_SOFT_WALK) {
+                            break;
+                        }
                     }
                 }
                 case BLOCKED_STREAM -> kind = "global";
@@ -524,23 +620,36 @@ final class DiagnoseCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Tegra's display memory clients (tegra186.c and later: nvdisplayr, nvdisplayr1; tegra30 to tegra210: display0a ...). */
-    static boolean displayClient(String client) {
-        return client != null && (client.startsWith("nvdisplay") || client.startsWith("display"));
-    }
-
-    /** A Tegra memory-controller SMMU translation error, owned by the display when its client is one. */
-    private static Fault mcFault(KernelLog.Event e, BoardFacts facts, List<BoardPlatforms.Target> targets, long[] fb, int drmLine, double drmAt) {
-        BoardPlatforms.Target t = displayClient(e.detail()) && !targets.isEmpty() ? targets.get(0) : null;
-        long iova = e.get("address");
-        Boolean inFb = fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
+    /** Where a fault falls against the display driver's DRM initialisation, when the log has one. */
+    static String phase(KernelLog.Event e, int drmLine, double drmAt) {
+        if (drmLine == Integer.MAX_VALUE) {
+            return "the log shows no display driver coming up";
+        }
         String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
         if (!Double.isNaN(drmAt) && e.timed()) {
             phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
         }
+        return phase;
+    }
+
+    /** Tegra's display memory clients behind an ARM SMMU (tegra186.c and later: nvdisplayr, nvdisplayr1). */
+    static boolean displayClient(String client) {
+        return client != null && client.startsWith("nvdisplay");
+    }
+
+    /** A Tegra memory-controller SMMU translation error, owned by the display when its client is one. */
+    private static Fault mcFault(KernelLog.Event e, BoardFacts facts, List<BoardPlatforms.Target> targets, long[] fb, int drmLine, double drmAt) {
+        // Tegra186 and later name their display clients nvdisplay*, behind an ARM SMMU; Tegra30 to
+        // Tegra210's display0a and kin sit behind tegra-smmu, which is no ARM SMMU and not modelled
+        boolean older = e.detail() != null && e.detail().startsWith("display");
+        BoardPlatforms.Target t = displayClient(e.detail()) && !targets.isEmpty() ? targets.get(0) : null;
+        long iova = e.get("address");
+        Boolean inFb = fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
+        String phase = phase(e, drmLine, drmAt);
         // the memory controller does not say which SMMU fault it saw: a context or a global one
         return new Fault(e, "any", t == null ? null : t.smmu().path(), -1, iova, -1,
-                t == null ? "memory client " + e.detail() : t.display().path(), t != null, inFb, phase, List.of());
+                t == null ? "memory client " + e.detail() : t.display().path(), t != null, inFb, phase, List.of(),
+                older ? "memory client " + e.detail() + " is a Tegra30 to Tegra210 one, behind tegra-smmu (no ARM SMMU): not modelled" : null);
     }
 
     /** A fault line's stream mapped onto the board: the SMMU, the owner, the framebuffer, the phase. */
@@ -550,8 +659,21 @@ final class DiagnoseCommand implements Callable<Integer> {
         String owner = null;
         boolean display = false;
         List<String> owners = new ArrayList<>();
-        if (facts != null && e.device() != null) {
-            smmu = smmuOf(facts, e.device());
+        String note = null;
+        if (facts != null && e.device() == null && sid >= 0) {
+            // a line copied without its "arm-smmu DEVICE:" prefix: the SMMU whose clients use the stream ID
+            List<String> using = facts.smmus().stream().map(BoardFacts.Smmu::path).filter(p -> facts.devices().stream()
+                    .anyMatch(d -> d.streams().stream().anyMatch(st -> st.smmu().equals(p) && ((sid ^ st.sid()) & ~st.mask() & 0xffff) == 0)))
+                    .toList();
+            List<String> withDisplay = using.stream().filter(p -> targets.stream().anyMatch(t -> t.smmu().path().equals(p))).toList();
+            if (using.size() == 1 || withDisplay.size() == 1) {
+                smmu = using.size() == 1 ? using.get(0) : withDisplay.get(0);
+                note = "the line names no SMMU: taken as " + smmu + (using.size() == 1 ? ", the only one with a client of this stream ID"
+                        : ", the display's, one of " + using.size() + " whose clients use this stream ID");
+            }
+        }
+        if (facts != null && (e.device() != null || smmu != null)) {
+            smmu = smmu != null ? smmu : smmuOf(facts, e.device());
             if (smmu != null && sid >= 0) {
                 for (BoardFacts.Device d : facts.devices()) {
                     for (BoardFacts.Stream s : d.streams()) {
@@ -573,11 +695,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         String primary = owner;
         List<String> others = owners.stream().filter(o -> !o.equals(primary)).toList();
         Boolean inFb = iova < 0 || fb == null ? null : iova >= fb[0] && iova < fb[0] + fb[1];
-        String phase = e.line() < drmLine ? "before the display driver came up" : "after the display driver came up";
-        if (!Double.isNaN(drmAt) && e.timed()) {
-            phase += String.format(Locale.ROOT, " (%+.3f s)", e.time() - drmAt);
-        }
-        return new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase, others);
+        return new Fault(e, kind, smmu, sid, iova, e.get("cb"), owner, display, inFb, phase(e, drmLine, drmAt), others, note);
     }
 
     /** The SMMU node a dev_printk device name ({@code 15000000.iommu}) stands for: its unit address and name. */
@@ -592,36 +710,150 @@ final class DiagnoseCommand implements Callable<Integer> {
                 return s.path();
             }
         }
-        return null;
+        // another kernel's node name for the same unit (15000000.apps-smmu, ae00000.mdss): by its address, when only one has it
+        List<String> byUnit = facts.smmus().stream().map(BoardFacts.Smmu::path).filter(p -> sameUnit(device, p)).toList();
+        return byUnit.size() == 1 && facts.devices().stream().noneMatch(d -> sameUnit(device, d.path())) ? byUnit.get(0) : null;
+    }
+
+    /** Whether a platform device name's unit address ({@code ae00000} of {@code ae00000.mdss}) is the node's. */
+    static boolean sameUnit(String device, String path) {
+        int dot = device.indexOf('.');
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        int at = last.indexOf('@');
+        return dot > 0 && at > 0 && last.substring(at + 1).replaceFirst("^0+(?=.)", "")
+                .equalsIgnoreCase(device.substring(0, dot).replaceFirst("^0+(?=.)", ""));
+    }
+
+    /** Runs the model on every (policy, variant) side by side on all cores; null where the model refuses the scenario. */
+    static List<HandoffCheck.Outcome> runAll(Platform p, List<String> policies, List<Map<String, String>> variants, PrintWriter verbose) {
+        return runAll(p, policies, variants, ExplorationSettings.defaults().withWorkers(1), verbose);
+    }
+
+    /** As {@link #runAll(Platform, List, List, PrintWriter)} with the given settings for each run. */
+    static List<HandoffCheck.Outcome> runAll(Platform p, List<String> policies, List<Map<String, String>> variants,
+                                             ExplorationSettings settings, PrintWriter verbose) {
+        List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells = new ArrayList<>();
+        for (String policy : policies) {
+            for (Map<String, String> variant : variants) {
+                cells.add(() -> {
+                    try {
+                        return HandoffCheck.run(Scenario.of(p, policy, variant), List.of(), true, settings, SearchListener.NONE);
+                    } catch (ScenarioException e) {
+                        return null;
+                    }
+                });
+            }
+        }
+        if (verbose != null) {
+            verbose.printf(Locale.ROOT, "handoff: running the model: %d scenario(s) (%s × %d variant(s))%n", cells.size(),
+                    policies.size() == 1 ? (policies.get(0) == null ? "mainline" : policies.get(0)) : policies.size() + " policies", variants.size());
+            verbose.flush();
+        }
+        return SweepRunner.runAll(cells, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A single change to what the log cannot show under which the model shows the log's fault. */
+    record Explainer(String knob, String value, String knobKind, Match match) {
+    }
+
+    /** The states an explainer's run may reach before it is left undecided. */
+    static final long EXPLAINER_STATES = 50_000;
+
+    /** Knobs no explainer changes: the board says them (interface, SMMU version), or they are already varied or fixed by the log. */
+    static final Set<String> FIXED = Set.of(Knobs.KERNEL_VERSION, Knobs.FW_MAPPING, Knobs.FW_SMR, Knobs.FW_INTERFACE, Knobs.SMMU_VERSION);
+
+    /**
+     * For a fault no variant explains: each single knob change (firmware, hardware, the kernel's
+     * configuration and command line, a mechanism as another version or a vendor tree has it)
+     * under which some variant's violation shows as the fault. The firmware is taken to program
+     * the display's streams (fw.smr=match); fw.mapping as the log says, else both.
+     */
+    static List<Explainer> explainers(Platform p, Map<String, String> inferred, Fault fault, Set<String> undecided, PrintWriter verbose) {
+        List<Map<String, String>> variants = new ArrayList<>();
+        for (Map<String, String> v : variants(inferred)) {
+            if (v.get(Knobs.FW_SMR).equals("match")) {
+                variants.add(v);
+            }
+        }
+        List<Map<String, String>> changed = new ArrayList<>();
+        List<String[]> changes = new ArrayList<>();
+        for (dev.handoff.model.scenario.Knob k : Knobs.all()) {
+            if (FIXED.contains(k.name()) || inferred.containsKey(k.name())) {
+                continue;
+            }
+            for (String value : k.values()) {
+                for (Map<String, String> v : variants) {
+                    String now;
+                    try {
+                        now = Scenario.of(p, null, v).knob(k.name());
+                    } catch (ScenarioException e) {
+                        continue;
+                    }
+                    if (!value.equals(now)) {
+                        Map<String, String> c = new LinkedHashMap<>(v);
+                        c.put(k.name(), value);
+                        changed.add(c);
+                        changes.add(new String[] {k.name(), value, k.kind().name().toLowerCase(Locale.ROOT)});
+                    }
+                }
+            }
+        }
+        // a change may grow the model far past the log's own (every client live): each run is bounded,
+        // by states (deterministic, unlike time), and partial-order reduced (same verdicts)
+        List<HandoffCheck.Outcome> outcomes = runAll(p, java.util.Collections.singletonList(null), changed,
+                ExplorationSettings.defaults().withWorkers(1).withMaxStates(EXPLAINER_STATES).withReduction(Reduction.POR), verbose);
+        Map<String, Explainer> out = new LinkedHashMap<>();
+        for (int i = 0; i < changed.size(); i++) {
+            String[] c = changes.get(i);
+            if (outcomes.get(i) == null || out.containsKey(c[0] + "=" + c[1])) {
+                continue;
+            }
+            if (outcomes.get(i).verdict() == Verdict.INCONCLUSIVE && matches(outcomes.get(i), null, changed.get(i)).isEmpty()) {
+                undecided.add(c[0] + "=" + c[1]);
+                continue;
+            }
+            for (Match m : matches(outcomes.get(i), null, changed.get(i))) {
+                if (shows(m, fault)) {
+                    out.put(c[0] + "=" + c[1], new Explainer(c[0], c[1], c[2], m));
+                    break;
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
     }
 
     /** The model's violations of a display fetch, in every variant the log leaves open, each with its kind. */
-    private static List<Match> violations(Platform p, String policy, Map<String, String> inferred) {
+    private static List<Match> violations(Platform p, String policy, Map<String, String> inferred, PrintWriter verbose) {
+        List<Map<String, String>> variants = variants(inferred);
+        java.util.Iterator<HandoffCheck.Outcome> outcomes = runAll(p, java.util.Collections.singletonList(policy), variants, verbose).iterator();
         List<Match> out = new ArrayList<>();
-        for (Map<String, String> variant : variants(inferred)) {
-            HandoffCheck.Outcome o;
-            try {
-                o = HandoffCheck.run(Scenario.of(p, policy, variant), List.of(), true,
-                        ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
-            } catch (ScenarioException e) {
+        for (Map<String, String> variant : variants) {
+            HandoffCheck.Outcome o = outcomes.next();
+            if (o != null) {
+                out.addAll(matches(o, policy, variant));
+            }
+        }
+        return out;
+    }
+
+    /** One run's violations of a display fetch. */
+    static List<Match> matches(HandoffCheck.Outcome o, String policy, Map<String, String> variant) {
+        List<Match> out = new ArrayList<>();
+        for (HandoffCheck.PropertyOutcome po : o.properties()) {
+            if (po.verdict() != Verdict.VIOLATED) {
                 continue;
             }
-            for (HandoffCheck.PropertyOutcome po : o.properties()) {
-                if (po.verdict() != Verdict.VIOLATED) {
-                    continue;
+            // the shortest trace, and the shortest of the worst severity when that one is milder
+            for (dev.handoff.counterexamples.TraceFile f : po.files()) {
+                dev.handoff.counterexamples.Trace.WitnessInfo w = f.trace().witness();
+                FetchOutcome outcome = w == null ? null : FetchOutcome.ofLabel(w.outcome());
+                if (outcome == null) {
+                    continue; // not a display fetch (an untranslated other master, corrupted pages)
                 }
-                // the shortest trace, and the shortest of the worst severity when that one is milder
-                for (dev.handoff.counterexamples.TraceFile f : po.files()) {
-                    dev.handoff.counterexamples.Trace.WitnessInfo w = f.trace().witness();
-                    FetchOutcome outcome = w == null ? null : FetchOutcome.ofLabel(w.outcome());
-                    if (outcome == null) {
-                        continue; // not a display fetch (an untranslated other master, corrupted pages)
-                    }
-                    // how the SMMU records the failing fetch (global, context, event, none), and whether Linux prints it then
-                    out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), outcome.label(),
-                            w.report() == null ? "none" : w.report(), Boolean.TRUE.equals(w.logged()), w.bank(), w.sid(),
-                            modelPhase(f.trace()), f.rootCause(), f.explanation(), f));
-                }
+                // how the SMMU records the failing fetch (global, context, event, none), and whether Linux prints it then
+                out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), outcome.label(),
+                        w.report() == null ? "none" : w.report(), Boolean.TRUE.equals(w.logged()), w.bank(), w.sid(),
+                        modelPhase(f.trace()), f.rootCause(), f.explanation(), f));
             }
         }
         return out;
@@ -691,31 +923,26 @@ final class DiagnoseCommand implements Callable<Integer> {
             HandoffProperties.NO_CORRUPTION, HandoffProperties.NO_STREAM_MATCH_CONFLICT);
 
     /** The policies under which none of the display's safety properties is violated in any variant the log leaves open. */
-    private static List<String> safePolicies(Platform p, Map<String, String> inferred) {
-        List<String> out = new ArrayList<>();
+    private static List<String> safePolicies(Platform p, Map<String, String> inferred, PrintWriter verbose) {
+        List<String> candidates = new ArrayList<>();
         for (Policy policy : Policies.all()) {
             String desc = policy.settings().get(Knobs.FW_DESCRIPTION);
             String implied = desc == null ? null : Scenario.impliedInterface(desc);
-            if (implied != null && !implied.equals(p.knobDefaults().getOrDefault(Knobs.FW_INTERFACE, "dt"))) {
-                continue; // a board boots the way it is described (as 'handoff board' skips them)
+            if (implied == null || implied.equals(p.knobDefaults().getOrDefault(Knobs.FW_INTERFACE, "dt"))) {
+                candidates.add(policy.name()); // a board boots the way it is described (as 'handoff board' skips the others)
             }
+        }
+        List<Map<String, String>> variants = variants(inferred);
+        java.util.Iterator<HandoffCheck.Outcome> outcomes = runAll(p, candidates, variants, verbose).iterator();
+        List<String> out = new ArrayList<>();
+        for (String policy : candidates) {
             boolean safe = true;
-            for (Map<String, String> variant : variants(inferred)) {
-                HandoffCheck.Outcome o;
-                try {
-                    o = HandoffCheck.run(Scenario.of(p, policy.name(), variant), List.of(), true,
-                            ExplorationSettings.defaults().withWorkers(1), SearchListener.NONE);
-                } catch (ScenarioException e) {
-                    safe = false;
-                    break;
-                }
-                if (o.properties().stream().anyMatch(x -> x.verdict() == Verdict.VIOLATED && DISPLAY_PROPERTIES.contains(x.name()))) {
-                    safe = false;
-                    break;
-                }
+            for (int v = 0; v < variants.size(); v++) {
+                HandoffCheck.Outcome o = outcomes.next();
+                safe &= o != null && o.properties().stream().noneMatch(x -> x.verdict() == Verdict.VIOLATED && DISPLAY_PROPERTIES.contains(x.name()));
             }
             if (safe) {
-                out.add(policy.name());
+                out.add(policy);
             }
         }
         return out;
@@ -744,7 +971,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static void text(PrintWriter out, List<KernelLog.Event> events, List<Fault> faults, String verdict, String policy,
-                             Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
+                             Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<Explainer> explainers,
+                             Set<String> undecided, List<String> safe,
                              BoardPlatforms.Target target, long[] fb) {
         out.printf(Locale.ROOT, "read: %d handoff line(s), %d fault(s)%n", events.size(), faults.size());
         List<Moment> tl = timeline(events, null);
@@ -758,10 +986,24 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (fb != null) {
             out.printf(Locale.ROOT, "firmware framebuffer: %s + %s%n", hex(fb[0]), hex(fb[1]));
         }
+        // faults alike (kind, stream, owner, framebuffer, phase) are said once, with how many and where
+        Map<String, List<Fault>> alike = new LinkedHashMap<>();
         for (Fault f : faults) {
+            alike.computeIfAbsent(f.kind() + "|" + f.sid() + "|" + f.smmu() + "|" + f.owner() + "|" + f.inFramebuffer() + "|"
+                    + f.phase().replaceFirst(" \\(.*", ""), k -> new ArrayList<>()).add(f);
+        }
+        for (List<Fault> group : alike.values()) {
+            Fault f = group.get(0);
             if (f.kind().equals(STOP)) {
                 out.printf(Locale.ROOT, "  %s: the board hung or reset; %s prints nothing more%n", f.phase(), f.owner());
                 continue;
+            }
+            if (group.size() > 1) {
+                out.printf(Locale.ROOT, "  %d faults alike, lines %d to %d; the first:%n", group.size(), f.event().line(),
+                        group.get(group.size() - 1).event().line());
+            }
+            if (f.note() != null) {
+                out.println("  note: " + f.note());
             }
             out.printf(Locale.ROOT, "  line %d: %s fault, stream %s%s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
                     f.iova() < 0 ? "" : ", iova " + hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
@@ -772,6 +1014,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         switch (verdict) {
             case "no-board" -> out.println("diagnosis: give --board FILE.dtb (or --acpi IORT.bin) to map the stream IDs onto devices");
+            case "undetermined" -> out.println("diagnosis: undetermined: no decoded fault is on a display's stream, but the log does not"
+                    + " say enough to rule it out (a fault without its stream ID, or fault lines not decoded: see above)");
             case "no-handoff-fault" -> {
                 out.println("diagnosis: no handoff fault: " + (faults.isEmpty()
                         ? "the log has no SMMU fault" : "no fault is on the stream of a display the board enables"));
@@ -790,6 +1034,17 @@ final class DiagnoseCommand implements Callable<Integer> {
                 for (Match m : predicted) {
                     out.printf(Locale.ROOT, "    %s (%s on stream %s) in %s: %s%n      not this log's: %s%n", m.property(), m.severity(),
                             m.witnessSid(), m.variant(), m.rootCause(), whyNot(m, faults.stream().filter(Fault::display).findFirst().orElseThrow()));
+                }
+                out.println(explainers.isEmpty() ? "  no single change to what the log does not show (firmware, hardware, the kernel's"
+                        + " configuration, a mechanism as another kernel has it) makes the model show this fault"
+                        : "  the model shows this fault if one of these, which the log does not show, is so:");
+                for (Explainer x : explainers) {
+                    Match m = x.match();
+                    out.printf(Locale.ROOT, "    %s=%s (%s): %s (%s, %s%s, %s) in %s: %s%n", x.knob(), x.value(), x.knobKind(), m.property(),
+                            m.severity(), m.kind(), m.logged() ? " printed" : "", m.phase(), m.variant(), m.rootCause());
+                }
+                if (!undecided.isEmpty()) {
+                    out.printf(Locale.ROOT, "  left undecided (the model outgrew %,d states): %s%n", EXPLAINER_STATES, String.join(", ", undecided));
                 }
             }
             default -> {
@@ -812,8 +1067,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static ObjectNode json(List<String> read, List<KernelLog.Event> events, BoardFacts facts, List<Fault> faults, String verdict, String policy,
-                                   Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<String> safe,
-                                   BoardPlatforms.Target target) {
+                                   Map<String, String> inferred, List<Match> matches, List<Match> predicted, List<Explainer> explainers,
+                                   Set<String> undecided, List<String> safe, BoardPlatforms.Target target) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("lines", events.size());
@@ -852,6 +1107,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 o.put("inFramebuffer", f.inFramebuffer());
             }
             o.put("phase", f.phase());
+            o.put("note", f.note());
         }
         root.put("verdict", verdict);
         root.put("display", target == null ? null : target.display().path());
@@ -860,6 +1116,18 @@ final class DiagnoseCommand implements Callable<Integer> {
         inferred.forEach(inf::put);
         violations(root.putArray("matches"), matches);
         violations(root.putArray("predicted"), predicted);
+        ArrayNode ex = root.putArray("explainers");
+        for (Explainer x : explainers) {
+            ObjectNode o = ex.addObject();
+            o.put("knob", x.knob());
+            o.put("value", x.value());
+            o.put("knobKind", x.knobKind());
+            ArrayNode one = RunReport.JSON.createArrayNode();
+            violations(one, List.of(x.match()));
+            o.set("violation", one.get(0));
+        }
+        ArrayNode und = root.putArray("undecidedChanges");
+        undecided.forEach(und::add);
         ArrayNode rd = root.putArray("fromTheLog");
         read.forEach(rd::add);
         ArrayNode sp = root.putArray("safePolicies");

@@ -47,7 +47,7 @@ public final class HandoffCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Progress lines on standard error, as --progress.")
+            description = "Progress lines on standard error (what --progress shows, for the commands that have it; what diagnose reads and runs).")
     boolean verbose;
 
     @CommandLine.Spec

@@ -83,7 +83,7 @@ final class SweepRunner {
     }
 
     /** Runs the cells on {@code threads} threads and returns their outcomes in order; a failure is rethrown as is. */
-    private static List<HandoffCheck.Outcome> runAll(List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells,
+    static List<HandoffCheck.Outcome> runAll(List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells,
                                                      int threads) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(threads, cells.size())), r -> {

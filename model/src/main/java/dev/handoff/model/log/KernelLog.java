@@ -123,7 +123,17 @@ public final class KernelLog {
          * [%pr] -> [%pap-%pap] as reservation" (a DT iommu-addresses entry at another IOVA than the
          * region's own address: reserved, not direct-mapped); start, end: the IOVA range.
          */
-        RESV_NOT_DIRECT
+        RESV_NOT_DIRECT,
+        /**
+         * printk_ratelimit's "%s: %d callbacks suppressed" for a fault printer (arm_smmu_context_fault,
+         * arm_smmu_global_fault, ...): count more faults happened than were printed; detail: the function.
+         */
+        SUPPRESSED,
+        /**
+         * component_bind (drivers/base/component.c): "bound %s (ops %ps)", printed on the aggregate
+         * device (the MDSS) as each component (the DPU, the DSI) binds: the display driver is binding.
+         */
+        COMPONENT_BOUND
     }
 
     /** A syslog or journal prefix up to "kernel: ". */
@@ -132,7 +142,7 @@ public final class KernelLog {
      * What else tools put first: a level ({@code <3>}), dmesg -T's and other bracketed stamps,
      * dmesg --time-format iso, dmesg -x's facility and level, a serial capture's "10:01:02.123 -> ".
      */
-    private static final Pattern PREFIX = Pattern.compile("^\\s*(?:<\\d+>|\\[[^\\]\\d]{0,20}\\d[^\\]]{0,40}\\]\\s?"
+    private static final Pattern PREFIX = Pattern.compile("^\\s*(?:\uFEFF|\u00EF\u00BB\u00BF|(?:>[ \\t]?)+|<\\d+>|\\[[^\\]\\d]{0,20}\\d[^\\]]{0,40}\\]\\s?"
             + "|\\d{4}-\\d\\d-\\d\\dT\\S+\\s+|(?:kern|user|mail|daemon|auth|syslog|lpr|news|local\\d)\\s*:\\s*\\w+\\s*:\\s*"
             + "|\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?\\s*->\\s*)");
     /** The printk timestamp. */
@@ -140,11 +150,15 @@ public final class KernelLog {
     /** dev_printk's "driver device: ". */
     private static final Pattern DEV = Pattern.compile("^(\\S+) (\\S+?): (.*)$");
 
-    private static final Pattern CONTEXT = Pattern.compile(
-            "Unhandled context fault: fsr=0x([0-9a-fA-F]+), iova=0x([0-9a-fA-F]+), fsynr=0x([0-9a-fA-F]+)(?:, cbfrsynra=0x([0-9a-fA-F]+))?, cb=(\\d+)");
+    /** arm_smmu_print_context_fault_info and its relatives; the key=value pairs after it are read one by one. */
+    private static final Pattern CONTEXT = Pattern.compile("Unhandled context fault:");
+    private static final Pattern KEY_VALUE = Pattern.compile("\\b(\\w+)=(0[xX][0-9a-fA-F]+|\\d+)");
+    private static final java.util.Set<String> CONTEXT_KEYS = java.util.Set.of("fsr", "iova", "fsynr", "cbfrsynra", "cb", "sid");
+    /** Vendor trees (QCOM's msm-4.x arm-smmu) print the fault's stream on its own line: "SID=0x%x". */
+    private static final Pattern LONE_SID = Pattern.compile("^SID=0x([0-9a-fA-F]+)$");
     private static final Pattern FSR_SID = Pattern.compile("^FSR\\s+= ([0-9a-fA-F]{8}) \\[.*\\], SID=0x([0-9a-fA-F]+)");
     private static final Pattern BLOCKED = Pattern.compile("Blocked unknown Stream ID 0x([0-9a-fA-F]+)");
-    private static final Pattern GLOBAL = Pattern.compile("Unexpected global fault, this could be serious");
+    private static final Pattern GLOBAL = Pattern.compile("Unexpected global fault");
     private static final Pattern GSYN = Pattern.compile(
             "GFSR 0x([0-9a-fA-F]+), GFSYNR0 0x([0-9a-fA-F]+), GFSYNR1 0x([0-9a-fA-F]+), GFSYNR2 0x([0-9a-fA-F]+)");
     private static final Pattern PROBE = Pattern.compile("probing hardware configuration");
@@ -168,6 +182,8 @@ public final class KernelLog {
     private static final Pattern SOFT_WALK = Pattern.compile("^soft iova-to-phys=(?:0x)?([0-9a-fA-F]+)");
     private static final Pattern NOT_DIRECT = Pattern.compile(
             "treating non-direct mapping \\[.*?\\] -> \\[(?:0x)?([0-9a-fA-F]+)-(?:0x)?([0-9a-fA-F]+)\\] as reservation");
+    private static final Pattern SUPPRESSED_LINE = Pattern.compile("^(\\w*(?:smmu|iommu)\\w*): (\\d+) callbacks suppressed");
+    private static final Pattern BOUND = Pattern.compile("^bound (\\S+) \\(ops ");
     private static final Pattern REBOOTED = Pattern.compile("^reboot: (Restarting system|Power down|System halted)");
     private static final Pattern PANICKED = Pattern.compile("^Kernel panic - not syncing: (.*)$");
 
@@ -180,6 +196,11 @@ public final class KernelLog {
         java.util.ArrayDeque<Event> out = new java.util.ArrayDeque<>();
         List<Event> previous = List.of();
         long dropped = 0;
+        long undecoded = 0;
+        List<String> samples = new ArrayList<>();
+        Peeled pending = null;
+        int pendingLine = 0;
+        String pendingRaw = null;
         try (BufferedReader r = new BufferedReader(in)) {
             String raw;
             int n = 0;
@@ -197,20 +218,67 @@ public final class KernelLog {
                         continue;
                     }
                 }
-                Event e = parse(n, raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw);
-                if (e != null) {
-                    if (out.size() == MAX_EVENTS) {
-                        out.pollFirst();
-                        dropped++;
+                String cut = raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw;
+                Peeled p = peel(cut);
+                if (pending != null) {
+                    // a fault line a mailer or a hand wrapped: its second half is this line
+                    Event joined = decode(pendingLine, pending.time(), pending.msg() + " " + p.msg(), pendingRaw + "\n" + cut);
+                    Peeled half = pending;
+                    pending = null;
+                    if (joined != null) {
+                        dropped += add(out, joined);
+                        continue;
                     }
-                    out.add(e);
+                    Event alone = decode(pendingLine, half.time(), half.msg(), pendingRaw);
+                    if (alone != null) {
+                        dropped += add(out, alone);
+                    }
+                }
+                boolean faultish = FAULTISH.matcher(p.msg()).find();
+                if (faultish && p.msg().endsWith(",")) {
+                    pending = p;
+                    pendingLine = n;
+                    pendingRaw = cut;
+                    continue;
+                }
+                Event e = decode(n, p.time(), p.msg(), cut);
+                if (e != null) {
+                    dropped += add(out, e);
+                } else if (faultish && HEX_NUMBER.matcher(p.msg()).find()) {
+                    undecoded++;
+                    if (samples.size() < 3) {
+                        samples.add(n + ": " + p.msg());
+                    }
+                }
+            }
+            if (pending != null) {
+                Event alone = decode(pendingLine, pending.time(), pending.msg(), pendingRaw);
+                if (alone != null) {
+                    dropped += add(out, alone);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Log(new ArrayList<>(out), dropped, previous);
+        return new Log(new ArrayList<>(out), dropped, previous, undecoded, samples);
     }
+
+    /** Adds an event, dropping the earliest past {@value #MAX_EVENTS}; how many it dropped. */
+    private static int add(java.util.ArrayDeque<Event> out, Event e) {
+        int dropped = 0;
+        if (out.size() == MAX_EVENTS) {
+            out.pollFirst();
+            dropped = 1;
+        }
+        out.add(e);
+        return dropped;
+    }
+
+    private static final Pattern HEX_NUMBER = Pattern.compile("0x[0-9a-fA-F]+");
+
+    /** A line that speaks of an SMMU fault, decoded or not (counted as undecoded only with a number in it: not prose). */
+    private static final Pattern FAULTISH = Pattern.compile(
+            "(?i)context fault|global fault|GFSR|Stream ID|translation fault|smmu.*fault|fault.*smmu");
 
     /** journalctl's boot separator, or the first line a booting kernel prints. */
     private static final Pattern BOOT = Pattern.compile("^-- Boot [0-9a-f]+ --|Booting Linux on physical CPU");
@@ -224,16 +292,30 @@ public final class KernelLog {
      * @param previous the handoff lines of the boot before the last when a console saw the kernel
      *                 start again ("Booting Linux" after events), else empty: how it ended may be
      *                 the symptom (a board that resets while arm-smmu probes)
+     * @param undecoded        lines that speak of an SMMU fault in a form none of the kernel's
+     *                         format strings known here prints (a vendor tree's, a mangled copy)
+     * @param undecodedSamples the first few of them, "line: message"
      */
-    public record Log(List<Event> events, long dropped, List<Event> previous) {
+    public record Log(List<Event> events, long dropped, List<Event> previous, long undecoded, List<String> undecodedSamples) {
         public Log {
             events = List.copyOf(events);
             previous = List.copyOf(previous);
+            undecodedSamples = List.copyOf(undecodedSamples);
         }
     }
 
     /** One line's event, or null when the line does not bear on the handoff. */
     static Event parse(int line, String raw) {
+        Peeled p = peel(raw);
+        return decode(line, p.time(), p.msg(), raw);
+    }
+
+    /** A line's message with the tools' prefixes peeled off, and its printk timestamp (or NaN). */
+    record Peeled(double time, String msg) {
+    }
+
+    /** Peels the prefixes tools put before the message, in any order, a few at most. */
+    static Peeled peel(String raw) {
         String s = raw.replace("\r", "");
         double time = Double.NaN;
         // peel the prefixes tools put before the message, in any order, a few at most
@@ -256,8 +338,13 @@ public final class KernelLog {
                 }
             }
         }
+        return new Peeled(time, s.strip());
+    }
+
+    /** The event a peeled message says, or null. */
+    static Event decode(int line, double time, String message, String raw) {
         String device = null;
-        String msg = s.strip();
+        String msg = message;
         Matcher dm = DEV.matcher(msg);
         if (dm.matches() && !dm.group(1).endsWith(":") && !msg.startsWith("efifb:") && !msg.startsWith("[drm]")) {
             device = dm.group(2);
@@ -266,15 +353,30 @@ public final class KernelLog {
         Map<String, Long> f = new LinkedHashMap<>();
         Matcher m;
         if ((m = CONTEXT.matcher(msg)).find()) {
-            f.put("fsr", hex(m.group(1)));
-            f.put("iova", hex(m.group(2)));
-            f.put("fsynr", hex(m.group(3)));
-            if (m.group(4) != null) {
-                f.put("cbfrsynra", hex(m.group(4)));
-                f.put("sid", hex(m.group(4)) & 0xffff);
+            // every key=value the printer gave, in any order: mainline's fsr, iova, fsynr,
+            // cbfrsynra (the stream ID in its low 16 bits, 5.x+), cb; qcom_iommu's without
+            // cbfrsynra; vendor trees' own orders and a sid= (NVIDIA's "sid=17(0x11 - AFI)")
+            Matcher kv = KEY_VALUE.matcher(msg.substring(m.end()));
+            while (kv.find()) {
+                String key = kv.group(1).toLowerCase(java.util.Locale.ROOT);
+                if (CONTEXT_KEYS.contains(key) && !f.containsKey(key)) {
+                    String v = kv.group(2);
+                    f.put(key, v.startsWith("0x") || v.startsWith("0X") ? hex(v.substring(2)) : Long.parseLong(v));
+                }
             }
-            f.put("cb", Long.parseLong(m.group(5)));
+            if (!f.containsKey("cb")) {
+                return null; // every printer ends with (or carries) the bank: a line without it was cut
+            }
+            if (f.containsKey("cbfrsynra")) {
+                f.put("sid", f.get("cbfrsynra") & 0xffff);
+            } else if (f.containsKey("sid")) {
+                f.put("sid", f.get("sid") & 0xffff);
+            }
             return new Event(line, time, device, Kind.CONTEXT_FAULT, f, null, raw);
+        }
+        if ((m = LONE_SID.matcher(msg)).find()) {
+            f.put("sid", hex(m.group(1)) & 0xffff);
+            return new Event(line, time, device, Kind.CONTEXT_FAULT_SID, f, null, raw);
         }
         if ((m = FSR_SID.matcher(msg)).find()) {
             f.put("fsr", hex(m.group(1)));
@@ -337,6 +439,13 @@ public final class KernelLog {
             f.put("start", hex(m.group(1)));
             f.put("end", hex(m.group(2)));
             return new Event(line, time, device, Kind.RESV_NOT_DIRECT, f, null, raw);
+        }
+        if (device != null && (m = BOUND.matcher(msg)).find()) {
+            return new Event(line, time, device, Kind.COMPONENT_BOUND, f, m.group(1), raw);
+        }
+        if ((m = SUPPRESSED_LINE.matcher(msg)).find()) {
+            f.put("count", Long.parseLong(m.group(2)));
+            return new Event(line, time, null, Kind.SUPPRESSED, f, m.group(1), raw);
         }
         if ((m = REBOOTED.matcher(msg)).find()) {
             return new Event(line, time, null, Kind.REBOOT, f, m.group(1), raw);

@@ -200,6 +200,56 @@ class KernelLogTest {
         assertEquals(0x623fffffL, e.get(4).get("end"));
     }
 
+    /**
+     * Logs as people paste them: quoted ("> ", "> > "), behind a byte-order mark, fault lines a
+     * mailer or a hand wrapped (joined at the trailing comma); vendor trees' context-fault printers
+     * (NVIDIA's "sid=17(0x11 - AFI)", QCOM's msm-4.x order with its stream on a "SID=" line two
+     * lines on), qcom_iommu's without cbfrsynra; the rate limiter's count; component binding. A
+     * fault line nothing decodes is counted, prose that mentions a fault is not.
+     */
+    @Test
+    void pastedWrappedAndVendorLines() {
+        KernelLog.Log log = KernelLog.read(new StringReader("""
+                \uFEFF> > [    1.000000] arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x9d4bb500,\u0020
+                > > fsynr=0x170021, cbfrsynra=0xc88, cb=11
+                >>> [    6.296121] arm-smmu 12000000.iommu: Unexpected global fault, this
+                >>> could be serious
+                > arm-smmu 15000000.iommu: GFSR 0x80000002, GFSYNR0 0x00000000,
+                > \t\t\t GFSYNR1 0x00000781, GFSYNR2 0x00000000
+                arm-smmu 12000000.iommu: Unhandled context fault: iova=0x17fe0fe00, fsynr=0x220003, cb=21, sid=17(0x11 - AFI), pgd=25bec9003
+                [ 3440.122844] arm-smmu 15000000.apps-smmu: Unhandled context fault: iova=0xa09d70c8, fsr=0x40000402, fsynr=0x300003, cb=5
+                [ 3440.122926] arm-smmu 15000000.apps-smmu: soft iova-to-phys=0x0000000000000000
+                [ 3440.122986] arm-smmu 15000000.apps-smmu: SID=0x40
+                qcom-iommu 1e20000.iommu: Unhandled context fault: fsr=0x402, iova=0x00001000, fsynr=0x1, cb=3
+                arm_smmu_context_fault: 1697259 callbacks suppressed
+                [    4.502291] msm ae00000.mdss: bound ae01000.mdp (ops dpu_kms_ops [msm])
+                [    9.000000] arm-smmu 15000000.iommu: context fault on cb 0x5 at far 0xa09d70c8
+                if global faults are being delivered then context faults should be too
+                """));
+        List<KernelLog.Event> e = log.events();
+        assertEquals(List.of(KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.GLOBAL_FAULT, KernelLog.Kind.GLOBAL_SYNDROME,
+                KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.QCOM_SOFT_WALK, KernelLog.Kind.CONTEXT_FAULT_SID,
+                KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.SUPPRESSED, KernelLog.Kind.COMPONENT_BOUND), e.stream().map(KernelLog.Event::kind).toList());
+        assertEquals("15000000.iommu", e.get(0).device(), "quotes and the byte-order mark peeled");
+        assertEquals(1.0, e.get(0).time());
+        assertEquals(0xc88, e.get(0).get("sid"), "the wrapped half joined");
+        assertEquals(11, e.get(0).get("cb"));
+        assertEquals(1, e.get(0).line());
+        assertEquals(0x781, e.get(2).get("sid"), "the hand-wrapped syndrome joined");
+        assertEquals(0x11, e.get(3).get("sid"), "NVIDIA's decimal sid=");
+        assertEquals(21, e.get(3).get("cb"));
+        assertEquals(-1, e.get(4).get("sid"), "QCOM's msm-4.x: the stream comes on its own line");
+        assertEquals(0x40000402L, e.get(4).get("fsr"));
+        assertEquals(0x40, e.get(6).get("sid"));
+        assertEquals(-1, e.get(7).get("sid"), "qcom_iommu prints no stream");
+        assertEquals(3, e.get(7).get("cb"));
+        assertEquals(1697259, e.get(8).get("count"));
+        assertEquals("ae01000.mdp", e.get(9).detail());
+        assertEquals("ae00000.mdss", e.get(9).device());
+        assertEquals(1, log.undecoded(), "the vendor line, not the prose");
+        assertTrue(log.undecodedSamples().get(0).startsWith("14: "), log.undecodedSamples().toString());
+    }
+
     @Test
     void qcomsClampAndAFailedDirectMapping() {
         List<KernelLog.Event> e = read("""
