@@ -297,6 +297,34 @@ class DiagnoseCliTest {
         assertEquals("stop", RunReport.JSON.readTree(told.out()).get("faults").get(0).get("kind").asText());
     }
 
+    /**
+     * An ACPI machine: the SMMU prints as "arm-smmu.0.auto" (no DT node), the stream maps through
+     * the IORT's ID mappings onto the named component, and the display's stream blocked at the
+     * reset (no RMR preserves it) is the model's own fault of arm_smmu_device_reset, printed.
+     */
+    @Test
+    void anAcpiMachineMapsThroughItsIort(@TempDir Path dir) throws Exception {
+        Path iort = dir.resolve("iort.bin");
+        Files.write(iort, new dev.handoff.model.board.IortWriter().component("\\_SB_.MDSS", 0x880, 1)
+                .component("\\_SB_.UFS0", 0x100, 16).build());
+        Path log = write(dir, "acpi.log", """
+                [    0.600000] efifb: framebuffer at 0x80000000, using 8100k, total 8100k
+                [    1.100000] arm-smmu arm-smmu.0.auto: probing hardware configuration...
+                [    1.500000] arm-smmu arm-smmu.0.auto: Blocked unknown Stream ID 0x880; boot with "arm-smmu.disable_bypass=0" to allow
+                [    1.500001] arm-smmu arm-smmu.0.auto: \tGFSR 0x80000002, GFSYNR0 0x00000000, GFSYNR1 0x00000880, GFSYNR2 0x00000000
+                [    2.000000] arm-smmu arm-smmu.0.auto: Unhandled context fault: fsr=0x402, iova=0x00000000, fsynr=0x1, cbfrsynra=0x100, cb=1
+                """);
+        CliTest.Run r = run("diagnose", log.toString(), "--acpi", iort.toString(), "--format", "json");
+        assertEquals(ExitCode.SAFETY_VIOLATED, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("diagnose", root);
+        assertEquals("\\_SB_.MDSS", root.get("faults").get(0).get("owner").asText());
+        assertEquals("\\_SB_.UFS0", root.get("faults").get(1).get("owner").asText(), "0x100 of UFS0's sixteen IDs");
+        JsonNode best = root.get("matches").get(0);
+        assertEquals("global", best.get("kind").asText());
+        assertTrue(best.get("rootCause").asText().startsWith("arm-smmu reset"), best.toString());
+    }
+
     /** The banner fixes the version (patch level and all), the command line clk_ignore_unused; --kernel takes a patch level too. */
     @Test
     void theLogSaysWhichKernelItIs(@TempDir Path dir) throws Exception {
