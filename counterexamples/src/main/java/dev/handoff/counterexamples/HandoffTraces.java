@@ -49,7 +49,7 @@ public final class HandoffTraces {
             FaultReport report = x.report();
             w = new Trace.WitnessInfo(x.outcome().label(), hex(x.sid()), hex(x.iovaPage() * Platform.PAGE),
                     x.paPage() < 0 ? null : hex(x.paPage() * Platform.PAGE), report == null ? null : report.label(),
-                    x.bank() < 0 ? null : x.bank(), report == null ? null : logged(x, prev), x.path());
+                    x.bank() < 0 ? null : x.bank(), report == null ? null : logged(x, prev, linuxQueues(model, actions)), x.path());
         } else if (property.equals(HandoffProperties.ISOLATION) && model.untranslatedOtherStream(last) >= 0) {
             int sid = model.untranslatedOtherStream(last);
             w = new Trace.WitnessInfo("untranslated", hex(sid), null, null,
@@ -67,21 +67,38 @@ public final class HandoffTraces {
     }
 
     /**
-     * Whether Linux prints the failing transaction when it happens. A global fault is printed by
-     * arm_smmu_global_fault unless the firmware resets the machine on it; a context fault by
-     * arm_smmu_context_fault only on a bank whose interrupt Linux requested, which it does for
-     * the banks of its own domains (arm_smmu_init_domain_context, the bank taken in
-     * {@code context_map}); a firmware bank's fault stays latched in its FSR, unseen. An SMMUv3
-     * event is printed by arm_smmu_evtq_thread. [approximation: a fault pending before Linux
-     * requests the interrupt, printed late, is not modelled]
+     * Whether Linux prints the failing transaction when it happens.
+     * <ul>
+     * <li>A global fault: arm_smmu_global_fault prints any non-zero sGFSR, its interrupt requested
+     * in arm_smmu_device_probe before the reset; the fault raises it only with sCR0.GFIE set (the
+     * firmware's, or Linux's reset, which clears sGFSR first), and not where the firmware resets
+     * the machine on it.</li>
+     * <li>A context fault: arm_smmu_context_fault reads only its own domain's bank, its interrupt
+     * requested in arm_smmu_init_domain_context for a bank taken in {@code context_map}; a
+     * firmware bank's fault stays latched in its FSR, unseen, and arm_smmu_device_reset clears it.
+     * [not modelled: NVIDIA's multi-instance handler, which scans every bank]</li>
+     * <li>An SMMUv3 event: arm_smmu_evtq_thread prints it once Linux's reset has rewritten the
+     * queues and enabled the SMMU (v3.enable); events the firmware's queue took are never read.</li>
+     * </ul>
      */
-    static boolean logged(Witness x, HandoffState before) {
+    static boolean logged(Witness x, HandoffState before, boolean linuxQueues) {
         return switch (x.report()) {
-            case GLOBAL -> x.outcome() != FetchOutcome.FATAL;
+            case GLOBAL -> x.outcome() != FetchOutcome.FATAL
+                    && (before.v2().scr0() & dev.handoff.model.smmu.Registers.SCR0_GFIE) != 0;
             case CONTEXT -> x.bank() >= 0 && before.driver().contextMap().testBit(x.bank());
-            case EVENT -> true;
+            case EVENT -> linuxQueues;
             case NONE -> false;
         };
+    }
+
+    /** Whether Linux's SMMUv3 reset (its queues, SMMUEN) is among the steps taken. */
+    private static boolean linuxQueues(HandoffModel model, int[] actions) {
+        for (int a : actions) {
+            if (model.actions().get(a).name().endsWith("v3.enable")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String hex(long v) {

@@ -133,6 +133,16 @@ final class DiagnoseCommand implements Callable<Integer> {
      * firmware's own state raises is reported once arm-smmu's interrupts are requested, in its probe.
      */
     static String modelPhase(dev.handoff.counterexamples.Trace t) {
+        return modelPhase(t, null);
+    }
+
+    /**
+     * As {@link #modelPhase(dev.handoff.counterexamples.Trace)} for a kernel version: msm_mdss_reset
+     * runs in mdss_probe (msm_mdss_init), before the DPU exists to bind, like Tegra's hub reset;
+     * the firmware framebuffer's removal is msm_drm_kms_init's (drm_aperture_remove_framebuffers)
+     * in 6.12, but msm_fbdev_init's, after drm_dev_register, in 6.1 and before.
+     */
+    static String modelPhase(dev.handoff.counterexamples.Trace t, String version) {
         List<dev.handoff.counterexamples.Trace.Step> steps = t.steps();
         if (steps.size() < 2) {
             return DURING_SMMU_PROBE;
@@ -141,7 +151,10 @@ final class DiagnoseCommand implements Callable<Integer> {
         return switch (before.actor()) {
             // msm_drm_init: resets, the firmware framebuffer's removal and the driver's own domain come
             // before drm_dev_register prints "Initialized"; the fbdev buffer and first modeset after it
-            case "display-driver" -> before.action().startsWith("pin_new_fb") || before.action().startsWith("first_modeset")
+            case "display-driver" -> before.action().startsWith("mdss_reset") || before.action().startsWith("hub_reset")
+                    ? DURING_DISPLAY_PROBE
+                    : before.action().startsWith("pin_new_fb") || before.action().startsWith("first_modeset")
+                    || before.action().startsWith("remove_fw_fb") && version != null && nearestOrder(version) <= nearestOrder("6.1")
                     ? AFTER_DRIVER : DURING_DRIVER_BIND;
             case "iommu-core" -> before.action().startsWith("display.") ? DURING_DISPLAY_PROBE : DURING_SMMU_PROBE;
             case "kernel-init" -> DURING_DISPLAY_PROBE;
@@ -167,7 +180,11 @@ final class DiagnoseCommand implements Callable<Integer> {
             group |= e.kind() == KernelLog.Kind.IOMMU_GROUP && facts != null && e.device() != null
                     && display.equals(nodeOf(facts, e.device()));
             probe |= e.kind() == KernelLog.Kind.SMMU_PROBE;
-            bound |= e.kind() == KernelLog.Kind.COMPONENT_BOUND && facts != null && display.equals(nodeOf(facts, e.device()));
+            // component_bind prints on the aggregate device (msm's MDP/DPU, the display's child) and
+            // dpu_kms_hw_init prints its revision just before the own domain's attach
+            String node = facts == null || e.device() == null ? null : nodeOf(facts, e.device());
+            bound |= (e.kind() == KernelLog.Kind.COMPONENT_BOUND || e.kind() == KernelLog.Kind.DPU_REVISION)
+                    && (node == null || node.equals(display));
         }
         return drm ? AFTER_DRIVER : bound ? DURING_DRIVER_BIND : group ? DURING_DISPLAY_PROBE : probe ? DURING_SMMU_PROBE : null;
     }
@@ -293,7 +310,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 // the log says where the firmware's scanout is: the model's framebuffer is there
                 long[] e = efifb(events);
                 platform = platform.withFramebuffer(e[0], e[1]);
-                read.add(String.format(Locale.ROOT, "the firmware framebuffer at %s (%d KiB) from efifb", hex(e[0]), e[1] / 1024));
+                read.add(String.format(Locale.ROOT, "the firmware framebuffer at %s (%d KiB) from efifb or simplefb", hex(e[0]), e[1] / 1024));
             }
             // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
             policy = null;
@@ -403,7 +420,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     /** efifb's framebuffer (base, bytes) when the log has a plausible one, else null. */
     static long[] efifb(List<KernelLog.Event> events) {
         for (KernelLog.Event e : events) {
-            if (e.kind() == KernelLog.Kind.EFIFB && e.get("base") > 0 && e.get("bytes") > 0 && e.get("bytes") <= 1L << 30
+            if ((e.kind() == KernelLog.Kind.EFIFB || e.kind() == KernelLog.Kind.SIMPLEFB) && e.get("base") > 0 && e.get("bytes") > 0 && e.get("bytes") <= 1L << 30
                     && e.get("base") < 1L << 52) {
                 return new long[] {e.get("base"), e.get("bytes")};
             }
@@ -453,6 +470,9 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case LINUX_VERSION -> "Linux " + e.detail();
                 case REBOOT -> "the kernel ends the boot: " + e.detail();
                 case COMPONENT_BOUND -> e.device() + " binds " + e.detail() + " (the display driver is binding)";
+                case DPU_REVISION -> "msm's DPU reads its revision (" + hex(e.get("revision")) + "): its own domain is attached next";
+                case SIMPLEFB -> String.format(Locale.ROOT, "simplefb takes the firmware framebuffer at %s (%d KiB)", hex(e.get("base")), e.get("bytes") / 1024);
+                case TLB_SYNC_TIMEOUT -> "arm-smmu: a TLB sync timed out (the SMMU may be deadlocked)";
                 case SUPPRESSED -> e.get("count") + " more line(s) of " + e.detail() + " not printed (rate limit)";
                 case DEFAULT_DOMAIN -> "the IOMMU core's default domain type: " + e.detail() + (e.get("cmdline") == 1 ? " (from the command line)" : "");
                 case QCOM_SOFT_WALK -> e.get("phys") == 0 ? "qcom's software walk of the faulting IOVA finds no entry in the kernel's table"
@@ -508,6 +528,12 @@ final class DiagnoseCommand implements Callable<Integer> {
             return null;
         }
         return dev.handoff.model.scenario.KernelVersions.VERSIONS.contains(m.group(1)) ? m.group(1) : null;
+    }
+
+    /** A version's order (major × 1000 + minor). */
+    static int nearestOrder(String version) {
+        String[] x = version.split("\\.");
+        return Integer.parseInt(x[0]) * 1000 + Integer.parseInt(x[1].replaceAll("\\D.*", ""));
     }
 
     /** The model's latest version not after a release ({@code 5.13.4} is read as 5.10), or null when it predates them all. */
@@ -853,7 +879,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 // how the SMMU records the failing fetch (global, context, event, none), and whether Linux prints it then
                 out.add(new Match(policy == null ? "mainline" : policy, variant, po.name(), outcome.label(),
                         w.report() == null ? "none" : w.report(), Boolean.TRUE.equals(w.logged()), w.bank(), w.sid(),
-                        modelPhase(f.trace()), f.rootCause(), f.explanation(), f));
+                        modelPhase(f.trace(), variant.get(Knobs.KERNEL_VERSION)), f.rootCause(), f.explanation(), f));
             }
         }
         return out;

@@ -131,9 +131,22 @@ public final class KernelLog {
         SUPPRESSED,
         /**
          * component_bind (drivers/base/component.c): "bound %s (ops %ps)", printed on the aggregate
-         * device (the MDSS) as each component (the DPU, the DSI) binds: the display driver is binding.
+         * device (msm's MDP/DPU, a child of the MDSS) as each component (DSI, DP, the GPU) binds:
+         * the display driver is binding.
          */
-        COMPONENT_BOUND
+        COMPONENT_BOUND,
+        /**
+         * dpu_kms_hw_init: "dpu hardware revision:0x%x" (pr_info), just before _dpu_kms_mmu_init
+         * attaches msm's own domain: the display driver is binding.
+         */
+        DPU_REVISION,
+        /**
+         * simplefb_probe: "framebuffer at 0x%lx, 0x%x bytes" (dev_info): the firmware framebuffer a
+         * DT's simple-framebuffer node describes (base, bytes).
+         */
+        SIMPLEFB,
+        /** __arm_smmu_tlb_sync: "TLB sync timed out -- SMMU may be deadlocked" (a stalled SMMU). */
+        TLB_SYNC_TIMEOUT
     }
 
     /** A syslog or journal prefix up to "kernel: ". */
@@ -177,12 +190,16 @@ public final class KernelLog {
     private static final Pattern WORD = Pattern.compile("^0x([0-9a-fA-F]{16})$");
     private static final Pattern EFIFB = Pattern.compile("efifb: framebuffer at 0x([0-9a-fA-F]+), using (\\d+)k, total (\\d+)k");
     private static final Pattern DRM = Pattern.compile("\\[drm\\] Initialized (\\S+) .*?for (\\S+) on minor (\\d+)");
-    private static final Pattern DEFAULT_DOMAIN = Pattern.compile("^(?:iommu: )?Default domain type: (Passthrough|Translated deferred|Translated|"
-            + "Unmanaged|Blocked)\\s*(\\(set via kernel command line\\))?");
+    private static final Pattern DEFAULT_DOMAIN = Pattern.compile("^(?:iommu: )?Default domain type: (Passthrough|Translated|"
+            + "Unmanaged|Blocked|Platform)\\s*(\\(set via kernel command line\\))?");
     private static final Pattern SOFT_WALK = Pattern.compile("^soft iova-to-phys=(?:0x)?([0-9a-fA-F]+)");
     private static final Pattern NOT_DIRECT = Pattern.compile(
             "treating non-direct mapping \\[.*?\\] -> \\[(?:0x)?([0-9a-fA-F]+)-(?:0x)?([0-9a-fA-F]+)\\] as reservation");
-    private static final Pattern SUPPRESSED_LINE = Pattern.compile("^(\\w*(?:smmu|iommu)\\w*): (\\d+) callbacks suppressed");
+    /** ___ratelimit's "%s: %d callbacks suppressed", the name the printer's own (__func__): SMMU, IOMMU and memory-controller fault handlers. */
+    private static final Pattern SUPPRESSED_LINE = Pattern.compile("^(\\w*(?:smmu|iommu|_mc_)\\w*): (\\d+) callbacks suppressed");
+    private static final Pattern DPU_REV = Pattern.compile("dpu hardware revision:0x([0-9a-fA-F]+)");
+    private static final Pattern SIMPLE_FB = Pattern.compile("^framebuffer at 0x([0-9a-fA-F]+), 0x([0-9a-fA-F]+) bytes");
+    private static final Pattern TLB_TIMEOUT = Pattern.compile("TLB sync timed out -- SMMU may be deadlocked");
     private static final Pattern BOUND = Pattern.compile("^bound (\\S+) \\(ops ");
     private static final Pattern REBOOTED = Pattern.compile("^reboot: (Restarting system|Power down|System halted)");
     private static final Pattern PANICKED = Pattern.compile("^Kernel panic - not syncing: (.*)$");
@@ -439,6 +456,18 @@ public final class KernelLog {
             f.put("start", hex(m.group(1)));
             f.put("end", hex(m.group(2)));
             return new Event(line, time, device, Kind.RESV_NOT_DIRECT, f, null, raw);
+        }
+        if ((m = DPU_REV.matcher(msg)).find()) {
+            f.put("revision", hex(m.group(1)));
+            return new Event(line, time, device, Kind.DPU_REVISION, f, null, raw);
+        }
+        if (device != null && (m = SIMPLE_FB.matcher(msg)).find()) {
+            f.put("base", hex(m.group(1)));
+            f.put("bytes", hex(m.group(2)));
+            return new Event(line, time, device, Kind.SIMPLEFB, f, null, raw);
+        }
+        if (TLB_TIMEOUT.matcher(msg).find()) {
+            return new Event(line, time, device, Kind.TLB_SYNC_TIMEOUT, f, null, raw);
         }
         if (device != null && (m = BOUND.matcher(msg)).find()) {
             return new Event(line, time, device, Kind.COMPONENT_BOUND, f, m.group(1), raw);

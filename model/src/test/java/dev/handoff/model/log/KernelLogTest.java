@@ -223,13 +223,18 @@ class KernelLogTest {
                 qcom-iommu 1e20000.iommu: Unhandled context fault: fsr=0x402, iova=0x00001000, fsynr=0x1, cb=3
                 arm_smmu_context_fault: 1697259 callbacks suppressed
                 [    4.502291] msm ae00000.mdss: bound ae01000.mdp (ops dpu_kms_ops [msm])
+                [    4.510000] [drm:dpu_kms_hw_init:1108] dpu hardware revision:0x40000000
+                [    0.500000] simple-framebuffer 9d400000.framebuffer: framebuffer at 0x9d400000, 0x2400000 bytes
+                [    5.000000] arm-smmu 15000000.iommu: TLB sync timed out -- SMMU may be deadlocked
+                tegra30_mc_handle_irq: 12 callbacks suppressed
                 [    9.000000] arm-smmu 15000000.iommu: context fault on cb 0x5 at far 0xa09d70c8
                 if global faults are being delivered then context faults should be too
                 """));
         List<KernelLog.Event> e = log.events();
         assertEquals(List.of(KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.GLOBAL_FAULT, KernelLog.Kind.GLOBAL_SYNDROME,
                 KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.QCOM_SOFT_WALK, KernelLog.Kind.CONTEXT_FAULT_SID,
-                KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.SUPPRESSED, KernelLog.Kind.COMPONENT_BOUND), e.stream().map(KernelLog.Event::kind).toList());
+                KernelLog.Kind.CONTEXT_FAULT, KernelLog.Kind.SUPPRESSED, KernelLog.Kind.COMPONENT_BOUND, KernelLog.Kind.DPU_REVISION,
+                KernelLog.Kind.SIMPLEFB, KernelLog.Kind.TLB_SYNC_TIMEOUT, KernelLog.Kind.SUPPRESSED), e.stream().map(KernelLog.Event::kind).toList());
         assertEquals("15000000.iommu", e.get(0).device(), "quotes and the byte-order mark peeled");
         assertEquals(1.0, e.get(0).time());
         assertEquals(0xc88, e.get(0).get("sid"), "the wrapped half joined");
@@ -246,8 +251,11 @@ class KernelLogTest {
         assertEquals(1697259, e.get(8).get("count"));
         assertEquals("ae01000.mdp", e.get(9).detail());
         assertEquals("ae00000.mdss", e.get(9).device());
+        assertEquals(0x9d400000L, e.get(11).get("base"), "simplefb: the DT's firmware framebuffer");
+        assertEquals(0x2400000L, e.get(11).get("bytes"));
+        assertEquals("tegra30_mc_handle_irq", e.get(13).detail());
         assertEquals(1, log.undecoded(), "the vendor line, not the prose");
-        assertTrue(log.undecodedSamples().get(0).startsWith("14: "), log.undecodedSamples().toString());
+        assertTrue(log.undecodedSamples().get(0).startsWith("18: "), log.undecodedSamples().toString());
     }
 
     @Test
