@@ -227,6 +227,10 @@ final class DiagnoseCommand implements Callable<Integer> {
                 version = nearest(kernel);
                 read.add(between(kernel, version));
             }
+            if (version == null && !kernel.matches("\\d+\\.\\d+.*")) {
+                throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " is not a kernel version (allowed: "
+                        + String.join(", ", dev.handoff.model.scenario.KernelVersions.VERSIONS) + " and later ones, with or without a patch level)");
+            }
             if (version == null) {
                 throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " is older than every version the model knows (allowed: "
                         + String.join(", ", dev.handoff.model.scenario.KernelVersions.VERSIONS) + " and later ones, with or without a patch level)");
@@ -242,8 +246,11 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (verbose != null) {
             // what was decoded, line by line, as the reader understood it
             for (KernelLog.Event e : events) {
-                verbose.printf(Locale.ROOT, "handoff: line %d: %s%s %s%s%n", e.line(), e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                        e.device() == null ? "" : " [" + e.device() + "]", e.fields(), e.detail() == null ? "" : " " + e.detail());
+                StringBuilder fields = new StringBuilder();
+                e.fields().forEach((k, v) -> fields.append(' ').append(k).append('=').append(
+                        Set.of("cb", "banks", "groups", "mappings", "group", "minor", "count", "write", "smmu", "cmdline").contains(k) ? Long.toString(v) : hex(v)));
+                verbose.printf(Locale.ROOT, "handoff: line %d: %s%s%s%s%n", e.line(), e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        e.device() == null ? "" : " [" + e.device() + "]", fields, e.detail() == null ? "" : " " + e.detail());
             }
             verbose.flush();
         }
@@ -310,7 +317,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 // the log says where the firmware's scanout is: the model's framebuffer is there
                 long[] e = efifb(events);
                 platform = platform.withFramebuffer(e[0], e[1]);
-                read.add(String.format(Locale.ROOT, "the firmware framebuffer at %s (%d KiB) from efifb or simplefb", hex(e[0]), e[1] / 1024));
+                read.add(String.format(Locale.ROOT, "the firmware framebuffer at %s (%d KiB) from efifb, simplefb or its removal", hex(e[0]), e[1] / 1024));
             }
             // the kernel as it ships: the version's own settings and the knobs' defaults, no what-if preset
             policy = null;
@@ -318,6 +325,10 @@ final class DiagnoseCommand implements Callable<Integer> {
             for (KernelLog.Event e : phaseEvents) {
                 if (e.kind() == KernelLog.Kind.COMMAND_LINE) {
                     commandLine(e.detail(), inferred, read);
+                }
+                if (e.kind() == KernelLog.Kind.DISPLAY_MODULE && !inferred.containsKey(Knobs.KERNEL_DISPLAY_DRIVER)) {
+                    inferred.put(Knobs.KERNEL_DISPLAY_DRIVER, "module");
+                    read.add(Knobs.KERNEL_DISPLAY_DRIVER + "=module: the log's DRM lines carry the module's tag [" + e.detail() + "]");
                 }
                 if (e.kind() == KernelLog.Kind.DEFAULT_DOMAIN) {
                     // iommu_subsys_init prints the global default (iommu.passthrough or the Kconfig default)
@@ -328,13 +339,22 @@ final class DiagnoseCommand implements Callable<Integer> {
                     }
                 }
             }
-            if (first.iova() >= 0 && fb != null) {
-                inferred.put(Knobs.FW_MAPPING, Boolean.TRUE.equals(first.inFramebuffer()) ? "identity" : "translated");
+            if (display.stream().anyMatch(f -> f.iova() >= 0) && fb != null) {
+                // an IOVA inside the firmware framebuffer is its own PA: identity; a scanout may run past
+                // the size a log prints (efifb's visible part), so any one inside decides
+                inferred.put(Knobs.FW_MAPPING, display.stream().anyMatch(f -> Boolean.TRUE.equals(f.inFramebuffer())) ? "identity" : "translated");
             }
             if (events.stream().anyMatch(x -> x.kind() == KernelLog.Kind.BLOCKED_STREAM || x.kind() == KernelLog.Kind.GLOBAL_FAULT)) {
                 // arm_smmu_global_fault printed: the firmware let Linux see a global fault instead of resetting
                 inferred.put(Knobs.FW_GLOBAL_FAULT, "reported");
                 read.add("fw.global-fault=reported: Linux printed a global fault, so the firmware did not reset on it");
+            }
+            if ("absent".equals(platform.knobDefaults().get(Knobs.DISPLAY_RESET))) {
+                read.add("from the board: the display node has no 'resets', so its driver cannot stop the firmware's scanout when it"
+                        + " binds (display.reset=absent): the engine fetches through whatever domain it attaches");
+            }
+            if (stopped && !first.kind().equals(STOP)) {
+                read.add("--stopped ignored: the log shows a fault on the display's stream, which is diagnosed instead");
             }
             predicted = violations(platform, policy, inferred, verbose);
             matches = new ArrayList<>(predicted.stream().filter(m -> shows(m, first)).toList());
@@ -360,11 +380,12 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         if (logRead.undecoded() > 0) {
             read.add(logRead.undecoded() + " line(s) speak of an SMMU fault in a form not decoded (a vendor tree's printer, or a"
-                    + " mangled copy), first " + logRead.undecodedSamples().get(0));
+                    + " mangled copy), the first at line " + logRead.undecodedSamples().get(0));
         }
         // a fault whose stream the log does not show, or fault lines not decoded: the log cannot say it is not the display's
         boolean cannotTell = display.isEmpty() && facts != null
-                && (faults.stream().anyMatch(f -> f.sid() < 0 && !f.kind().equals("any")) || logRead.undecoded() > 0);
+                && (faults.stream().anyMatch(f -> f.sid() < 0 && !f.kind().equals("any")) || logRead.undecoded() > 0
+                || faults.stream().anyMatch(f -> f.note() != null && f.note().endsWith("not modelled")));
         String verdict = facts == null ? (faults.isEmpty() ? "no-handoff-fault" : "no-board")
                 : display.isEmpty() ? (cannotTell ? "undetermined" : "no-handoff-fault") : matches.isEmpty() ? "unexplained" : "handoff-fault";
         PrintWriter out = spec.commandLine().getOut();
@@ -387,14 +408,60 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private KernelLog.Log readLog() throws IOException {
-        try (Reader r = log.equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
-                : Files.newBufferedReader(Path.of(log), StandardCharsets.ISO_8859_1)) {
+        java.io.InputStream raw = null;
+        try {
+            raw = new java.io.BufferedInputStream(log.equals("-") ? System.in : Files.newInputStream(Path.of(log)), 1 << 16);
+            raw.mark(4096);
+            byte[] head = raw.readNBytes(4096);
+            raw.reset();
+            String what = notText(head);
+            if (what != null) {
+                throw new InputException((log.equals("-") ? "standard input" : log) + ": " + what);
+            }
+            Reader r = new InputStreamReader(raw, StandardCharsets.ISO_8859_1);
             return KernelLog.read(r);
         } catch (NoSuchFileException e) {
             throw new InputException(log + " does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InputException(log + ": permission denied");
+        } catch (java.io.IOException e) {
+            throw new InputException(log + ": " + (Files.isDirectory(Path.of(log)) ? "is a directory" : e.getMessage()));
         } catch (java.io.UncheckedIOException e) {
             throw new InputException(log + ": " + e.getCause().getMessage());
+        } finally {
+            if (raw != null && !log.equals("-")) {
+                raw.close();
+            }
         }
+    }
+
+    /**
+     * Why a log's first bytes are no kernel log text, or null: empty; gzip, xz, zstd or bzip2
+     * (decompress it first); UTF-16 (iconv it to UTF-8); mostly control bytes (a binary).
+     */
+    static String notText(byte[] head) {
+        if (head.length == 0) {
+            return "the log is empty";
+        }
+        int b0 = head[0] & 0xff;
+        int b1 = head.length > 1 ? head[1] & 0xff : -1;
+        if (b0 == 0x1f && b1 == 0x8b) {
+            return "gzip-compressed, not a text log (zcat it first)";
+        }
+        if (b0 == 0xfd && b1 == '7' || b0 == 0x28 && b1 == 0xb5 || b0 == 'B' && b1 == 'Z' && head.length > 2 && head[2] == 'h') {
+            return "compressed (xz, zstd or bzip2), not a text log (decompress it first)";
+        }
+        if (b0 == 0xff && b1 == 0xfe || b0 == 0xfe && b1 == 0xff) {
+            return "UTF-16 text (convert it: iconv -f UTF-16 -t UTF-8)";
+        }
+        int control = 0;
+        for (byte b : head) {
+            int c = b & 0xff;
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b) {
+                control++;
+            }
+        }
+        return control * 10 > head.length ? "mostly control bytes: a binary file, not a text log" : null;
     }
 
     /**
@@ -420,7 +487,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     /** efifb's framebuffer (base, bytes) when the log has a plausible one, else null. */
     static long[] efifb(List<KernelLog.Event> events) {
         for (KernelLog.Event e : events) {
-            if ((e.kind() == KernelLog.Kind.EFIFB || e.kind() == KernelLog.Kind.SIMPLEFB) && e.get("base") > 0 && e.get("bytes") > 0 && e.get("bytes") <= 1L << 30
+            if ((e.kind() == KernelLog.Kind.EFIFB || e.kind() == KernelLog.Kind.SIMPLEFB || e.kind() == KernelLog.Kind.FB_GENERIC) && e.get("base") > 0 && e.get("bytes") > 0 && e.get("bytes") <= 1L << 30
                     && e.get("base") < 1L << 52) {
                 return new long[] {e.get("base"), e.get("bytes")};
             }
@@ -473,6 +540,10 @@ final class DiagnoseCommand implements Callable<Integer> {
                 case DPU_REVISION -> "msm's DPU reads its revision (" + hex(e.get("revision")) + "): its own domain is attached next";
                 case SIMPLEFB -> String.format(Locale.ROOT, "simplefb takes the firmware framebuffer at %s (%d KiB)", hex(e.get("base")), e.get("bytes") / 1024);
                 case TLB_SYNC_TIMEOUT -> "arm-smmu: a TLB sync timed out (the SMMU may be deadlocked)";
+                case V3_EVENT_NAMED -> "SMMUv3 event " + e.detail() + ", stream " + hex(e.get("sid")) + ", iova " + hex(e.get("iova"));
+                case DISPLAY_MODULE -> null;
+                case FB_GENERIC -> String.format(Locale.ROOT, "the display driver removes the firmware framebuffer at %s (%d KiB)",
+                        hex(e.get("base")), e.get("bytes") / 1024);
                 case SUPPRESSED -> e.get("count") + " more line(s) of " + e.detail() + " not printed (rate limit)";
                 case DEFAULT_DOMAIN -> "the IOMMU core's default domain type: " + e.detail() + (e.get("cmdline") == 1 ? " (from the command line)" : "");
                 case QCOM_SOFT_WALK -> e.get("phys") == 0 ? "qcom's software walk of the faulting IOVA finds no entry in the kernel's table"
@@ -563,7 +634,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         String next = i + 1 < versions.size() ? versions.get(i + 1) : null;
         List<String> open = next == null ? List.of() : dev.handoff.model.scenario.KernelVersions.mechanisms().stream()
                 .filter(mech -> !mech.values().get(version).equals(mech.values().get(next)))
-                .map(dev.handoff.model.scenario.KernelVersions.Mechanism::knob).distinct().toList();
+                .map(mech -> mech.knob() != null ? mech.knob() : mech.what()).distinct().toList();
         return "kernel.version=" + version + ": Linux " + release + " read as the model's nearest earlier version" + (next == null
                 ? "" : open.isEmpty() ? " (no mechanism the model knows changed before " + next + ")"
                 : "; these changed by " + next + " and may differ: " + String.join(", ", open));
@@ -630,6 +701,17 @@ final class DiagnoseCommand implements Callable<Integer> {
                     long iova3 = V3_WALK_EVENTS.contains(e.get("event")) && words.size() > 2 ? words.get(2) : -1;
                     out.add(mapped(e, kind, sid, iova3, facts, targets, fb, drmLine, drmAt));
                     continue;
+                }
+                case V3_EVENT_NAMED -> {
+                    // 6.13's decoded line follows the four words: one fault, said twice
+                    boolean words = false;
+                    for (int k = Math.max(0, i - 6); k < i; k++) {
+                        words |= events.get(k).kind() == KernelLog.Kind.V3_EVENT;
+                    }
+                    if (words) {
+                        continue;
+                    }
+                    kind = Set.of("F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION").contains(e.detail()) ? "event" : "event-config";
                 }
                 case GLOBAL_FAULT -> {
                     if (i + 1 < events.size() && events.get(i + 1).kind() == KernelLog.Kind.GLOBAL_SYNDROME) {
@@ -1004,9 +1086,17 @@ final class DiagnoseCommand implements Callable<Integer> {
         List<Moment> tl = timeline(events, null);
         if (!tl.isEmpty()) {
             out.println("timeline:");
-            for (Moment m : tl) {
-                out.printf(Locale.ROOT, "  %s line %d: %s%n", Double.isNaN(m.time()) ? "          " : String.format(Locale.ROOT, "[%8.3f]", m.time()),
-                        m.line(), m.what());
+            // a run of faults alike (the same words but for the address) is said once, with its count and last line
+            for (int i = 0; i < tl.size(); i++) {
+                Moment m = tl.get(i);
+                String key = m.what().replaceAll("iova 0x[0-9a-f]+", "");
+                int j = i;
+                while (j + 1 < tl.size() && m.what().contains("fault") && tl.get(j + 1).what().replaceAll("iova 0x[0-9a-f]+", "").equals(key)) {
+                    j++;
+                }
+                out.printf(Locale.ROOT, "  %s line %d: %s%s%n", Double.isNaN(m.time()) ? "          " : String.format(Locale.ROOT, "[%8.3f]", m.time()),
+                        m.line(), m.what(), j > i ? String.format(Locale.ROOT, " (and %d more alike, to line %d)", j - i, tl.get(j).line()) : "");
+                i = j;
             }
         }
         if (fb != null) {
@@ -1033,9 +1123,10 @@ final class DiagnoseCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "  line %d: %s fault, stream %s%s%s: %s%s, %s%n", f.event().line(), f.kind(), hex(f.sid()),
                     f.iova() < 0 ? "" : ", iova " + hex(f.iova()), f.cb() >= 0 ? ", cb " + f.cb() : "",
-                    (f.owner() == null ? (f.smmu() == null ? "printed by an SMMU the board does not describe" : "no described device on " + f.smmu())
+                    (f.owner() == null ? (f.smmu() == null ? "printed by an SMMU the board does not describe" : f.sid() < 0
+                            ? "the line does not say which stream" : "no described device on " + f.smmu())
                             : f.owner()) + (f.others().isEmpty() ? "" : " (the stream ID also matches " + String.join(", ", f.others()) + ")"),
-                    f.inFramebuffer() == null ? "" : Boolean.TRUE.equals(f.inFramebuffer()) ? " (inside the framebuffer)" : " (outside the framebuffer)",
+                    f.inFramebuffer() == null || !f.display() ? "" : Boolean.TRUE.equals(f.inFramebuffer()) ? " (inside the framebuffer)" : " (outside the framebuffer)",
                     f.phase());
         }
         switch (verdict) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 import static dev.handoff.checker.cli.BoardCliTest.sharedDtb;
@@ -343,8 +344,8 @@ class DiagnoseCliTest {
         assertEquals("reported", root.get("inferred").get("fw.global-fault").asText(), "a printed global fault: the firmware did not reset");
         assertEquals("no", root.get("inferred").get("kernel.disable-bypass").asText(), "arm-smmu.disable_bypass=0");
         assertEquals("identity", root.get("inferred").get("kernel.default-domain").asText(), "the IOMMU core's default domain");
-        assertEquals(6, root.get("fromTheLog").size(), "the banner, efifb, the command line's two, the default domain, the printed"
-                + " global fault: " + root.get("fromTheLog"));
+        assertEquals(7, root.get("fromTheLog").size(), "the banner, efifb, the command line's two, the default domain, the printed"
+                + " global fault, the board's missing display reset: " + root.get("fromTheLog"));
         JsonNode given = RunReport.JSON.readTree(run("diagnose", log.toString(), "--board", c630, "--kernel", "6.12.38", "--format", "json").out());
         assertEquals("6.12", given.get("inferred").get("kernel.version").asText(), "--kernel wins over the banner, patch level dropped");
         assertEquals(ExitCode.USAGE, run("diagnose", log.toString(), "--kernel", "4.19").code());
@@ -352,6 +353,27 @@ class DiagnoseCliTest {
         assertEquals("5.10", between.get("inferred").get("kernel.version").asText(), "the nearest earlier version the model knows");
         assertTrue(between.get("fromTheLog").get(0).asText().contains("read as the model's nearest earlier version; these changed by 5.15"),
                 between.get("fromTheLog").toString());
+    }
+
+    /** A compressed, UTF-16, binary or empty log is refused (65), not read as a log without faults. */
+    @Test
+    void whatIsNoTextLogIsRefused(@TempDir Path dir) throws Exception {
+        Path gz = dir.resolve("dmesg.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(PROBE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Path utf16 = dir.resolve("utf16.log");
+        Files.write(utf16, ("\uFEFF" + PROBE).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        Path empty = write(dir, "empty.log", "");
+        Path binary = dir.resolve("bin.log");
+        Files.write(binary, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0x7f, 0x45, 0x4c, 0x46});
+        for (Path p : List.of(gz, utf16, empty, binary)) {
+            CliTest.Run r = run("diagnose", p.toString());
+            assertEquals(ExitCode.BAD_INPUT, r.code(), p + ": " + r.out());
+            assertEquals(1, r.err().trim().lines().count(), r.err());
+        }
+        assertTrue(run("diagnose", gz.toString()).err().contains("gzip-compressed"));
+        assertTrue(run("diagnose", utf16.toString()).err().contains("UTF-16"));
     }
 
     @Test

@@ -146,7 +146,22 @@ public final class KernelLog {
          */
         SIMPLEFB,
         /** __arm_smmu_tlb_sync: "TLB sync timed out -- SMMU may be deadlocked" (a stalled SMMU). */
-        TLB_SYNC_TIMEOUT
+        TLB_SYNC_TIMEOUT,
+        /**
+         * arm_smmu_decode_event (v6.13 and later, after the four words): "event: %s client: %s sid:
+         * %#x ssid: %#x iova: %#llx ipa: %#llx" (detail: the event's name; sid, iova).
+         */
+        V3_EVENT_NAMED,
+        /**
+         * A DRM debug line of a display driver built as a module ("[drm:msm_drm_register [msm]]"):
+         * detail, the module (msm, tegra_drm, hdlcd).
+         */
+        DISPLAY_MODULE,
+        /**
+         * 5.x fbmem's do_remove_conflicting_framebuffers: "checking generic (%llx %llx) vs hw (%llx
+         * %llx)": the firmware framebuffer's base and size (base, bytes), as the display driver removes it.
+         */
+        FB_GENERIC
     }
 
     /** A syslog or journal prefix up to "kernel: ". */
@@ -197,6 +212,10 @@ public final class KernelLog {
             "treating non-direct mapping \\[.*?\\] -> \\[(?:0x)?([0-9a-fA-F]+)-(?:0x)?([0-9a-fA-F]+)\\] as reservation");
     /** ___ratelimit's "%s: %d callbacks suppressed", the name the printer's own (__func__): SMMU, IOMMU and memory-controller fault handlers. */
     private static final Pattern SUPPRESSED_LINE = Pattern.compile("^(\\w*(?:smmu|iommu|_mc_)\\w*): (\\d+) callbacks suppressed");
+    private static final Pattern V3_NAMED = Pattern.compile(
+            "^event: (\\w+) client: \\S+ sid: 0x([0-9a-fA-F]+) ssid: \\S+ iova: 0x([0-9a-fA-F]+)");
+    private static final Pattern MODULE_TAG = Pattern.compile("^\\[drm:\\S+ \\[(msm|tegra_drm|hdlcd)\\]\\]");
+    private static final Pattern FB_CHECK = Pattern.compile("^checking generic \\(([0-9a-fA-F]+) ([0-9a-fA-F]+)\\) vs hw");
     private static final Pattern DPU_REV = Pattern.compile("dpu hardware revision:0x([0-9a-fA-F]+)");
     private static final Pattern SIMPLE_FB = Pattern.compile("^framebuffer at 0x([0-9a-fA-F]+), 0x([0-9a-fA-F]+) bytes");
     private static final Pattern TLB_TIMEOUT = Pattern.compile("TLB sync timed out -- SMMU may be deadlocked");
@@ -216,6 +235,7 @@ public final class KernelLog {
         long undecoded = 0;
         List<String> samples = new ArrayList<>();
         Peeled pending = null;
+        double lastTime = Double.NaN;
         int pendingLine = 0;
         String pendingRaw = null;
         try (BufferedReader r = new BufferedReader(in)) {
@@ -231,6 +251,7 @@ public final class KernelLog {
                     previous = boot.group().startsWith("-- Boot") ? List.of() : new ArrayList<>(out);
                     dropped += out.size();
                     out.clear();
+                    lastTime = Double.NaN;
                     if (boot.group().startsWith("-- Boot")) {
                         continue;
                     }
@@ -259,9 +280,18 @@ public final class KernelLog {
                     continue;
                 }
                 Event e = decode(n, p.time(), p.msg(), cut);
+                if (e != null && e.timed() && !Double.isNaN(lastTime) && lastTime - e.time() > 1.0 && !out.isEmpty()) {
+                    // printk time went back with no banner: another boot (or the same log pasted twice)
+                    previous = new ArrayList<>(out);
+                    dropped += out.size();
+                    out.clear();
+                }
+                if (e != null && e.timed()) {
+                    lastTime = e.time();
+                }
                 if (e != null) {
                     dropped += add(out, e);
-                } else if (faultish && HEX_NUMBER.matcher(p.msg()).find()) {
+                } else if (faultish && HEX_NUMBER.matcher(p.msg()).find() && !p.msg().contains(" stag: ")) {
                     undecoded++;
                     if (samples.size() < 3) {
                         samples.add(n + ": " + p.msg());
@@ -456,6 +486,19 @@ public final class KernelLog {
             f.put("start", hex(m.group(1)));
             f.put("end", hex(m.group(2)));
             return new Event(line, time, device, Kind.RESV_NOT_DIRECT, f, null, raw);
+        }
+        if ((m = V3_NAMED.matcher(msg)).find()) {
+            f.put("sid", hex(m.group(2)));
+            f.put("iova", hex(m.group(3)));
+            return new Event(line, time, device, Kind.V3_EVENT_NAMED, f, m.group(1), raw);
+        }
+        if ((m = MODULE_TAG.matcher(msg)).find()) {
+            return new Event(line, time, null, Kind.DISPLAY_MODULE, f, m.group(1), raw);
+        }
+        if ((m = FB_CHECK.matcher(msg)).find()) {
+            f.put("base", hex(m.group(1)));
+            f.put("bytes", hex(m.group(2)));
+            return new Event(line, time, null, Kind.FB_GENERIC, f, null, raw);
         }
         if ((m = DPU_REV.matcher(msg)).find()) {
             f.put("revision", hex(m.group(1)));

@@ -165,10 +165,17 @@ class KernelLogTest {
                 Jul 20 11:00:01 c630 kernel: arm-smmu 15000000.iommu: probing hardware configuration...
                 """));
         assertEquals(List.of(), journal.previous(), "a journal's separator: how the boot ended is not known");
+        KernelLog.Log twice = KernelLog.read(new StringReader("""
+                [    1.100000] arm-smmu 15000000.iommu: probing hardware configuration...
+                [    9.100000] [drm] Initialized msm 1.12.0 20130625 for ae01000.display-controller on minor 0
+                [    1.100000] arm-smmu 15000000.iommu: probing hardware configuration...
+                """));
+        assertEquals(1, twice.events().size(), "printk time going back with no banner starts another boot");
+        assertEquals(2, twice.previous().size());
         List<KernelLog.Event> ends = read("""
                 [  100.000000] reboot: Restarting system
                 [  100.000000] reboot: Power down
-                [    3.000000] Kernel panic - not syncing: Asynchronous SError Interrupt
+                [  101.000000] Kernel panic - not syncing: Asynchronous SError Interrupt
                 """);
         assertEquals(List.of(KernelLog.Kind.REBOOT, KernelLog.Kind.REBOOT, KernelLog.Kind.PANIC), ends.stream().map(KernelLog.Event::kind).toList());
         assertEquals("Asynchronous SError Interrupt", ends.get(2).detail());
@@ -186,7 +193,7 @@ class KernelLogTest {
                 <6>[    0.300000] iommu: Default domain type: Translated\u0020
                 [    5.000000] arm-smmu 15000000.iommu: soft iova-to-phys=0x0000000000000000
                 [    5.000001] arm-smmu 15000000.iommu: SOFTWARE TABLE WALK FAILED! Looks like 15000000.iommu accessed an unmapped address!
-                [    2.000000] msm_dpu ae01000.display-controller: treating non-direct mapping [mem 0x9d400000-0x9f7fffff] -> [0x60000000-0x623fffff] as reservation
+                [    6.000000] msm_dpu ae01000.display-controller: treating non-direct mapping [mem 0x9d400000-0x9f7fffff] -> [0x60000000-0x623fffff] as reservation
                 """);
         assertEquals(List.of(KernelLog.Kind.DEFAULT_DOMAIN, KernelLog.Kind.DEFAULT_DOMAIN, KernelLog.Kind.DEFAULT_DOMAIN,
                 KernelLog.Kind.QCOM_SOFT_WALK, KernelLog.Kind.RESV_NOT_DIRECT), e.stream().map(KernelLog.Event::kind).toList());
@@ -222,12 +229,12 @@ class KernelLogTest {
                 [ 3440.122986] arm-smmu 15000000.apps-smmu: SID=0x40
                 qcom-iommu 1e20000.iommu: Unhandled context fault: fsr=0x402, iova=0x00001000, fsynr=0x1, cb=3
                 arm_smmu_context_fault: 1697259 callbacks suppressed
-                [    4.502291] msm ae00000.mdss: bound ae01000.mdp (ops dpu_kms_ops [msm])
-                [    4.510000] [drm:dpu_kms_hw_init:1108] dpu hardware revision:0x40000000
-                [    0.500000] simple-framebuffer 9d400000.framebuffer: framebuffer at 0x9d400000, 0x2400000 bytes
-                [    5.000000] arm-smmu 15000000.iommu: TLB sync timed out -- SMMU may be deadlocked
+                [ 3441.502291] msm ae00000.mdss: bound ae01000.mdp (ops dpu_kms_ops [msm])
+                [ 3441.510000] [drm:dpu_kms_hw_init:1108] dpu hardware revision:0x40000000
+                [ 3441.600000] simple-framebuffer 9d400000.framebuffer: framebuffer at 0x9d400000, 0x2400000 bytes
+                [ 3442.000000] arm-smmu 15000000.iommu: TLB sync timed out -- SMMU may be deadlocked
                 tegra30_mc_handle_irq: 12 callbacks suppressed
-                [    9.000000] arm-smmu 15000000.iommu: context fault on cb 0x5 at far 0xa09d70c8
+                [ 3443.000000] arm-smmu 15000000.iommu: context fault on cb 0x5 at far 0xa09d70c8
                 if global faults are being delivered then context faults should be too
                 """));
         List<KernelLog.Event> e = log.events();
