@@ -834,18 +834,18 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** Runs the model on every (policy, variant) side by side on all cores; null where the model refuses the scenario. */
     static List<HandoffCheck.Outcome> runAll(Platform p, List<String> policies, List<Map<String, String>> variants, PrintWriter verbose) {
-        return runAll(p, policies, variants, ExplorationSettings.defaults().withWorkers(1), verbose);
+        return runAll(p, policies, variants, List.of(), ExplorationSettings.defaults().withWorkers(1), verbose);
     }
 
     /** As {@link #runAll(Platform, List, List, PrintWriter)} with the given settings for each run. */
     static List<HandoffCheck.Outcome> runAll(Platform p, List<String> policies, List<Map<String, String>> variants,
-                                             ExplorationSettings settings, PrintWriter verbose) {
+                                             List<String> properties, ExplorationSettings settings, PrintWriter verbose) {
         List<java.util.concurrent.Callable<HandoffCheck.Outcome>> cells = new ArrayList<>();
         for (String policy : policies) {
             for (Map<String, String> variant : variants) {
                 cells.add(() -> {
                     try {
-                        return HandoffCheck.run(Scenario.of(p, policy, variant), List.of(), true, settings, SearchListener.NONE);
+                        return HandoffCheck.run(Scenario.of(p, policy, variant), properties, true, settings, SearchListener.NONE);
                     } catch (ScenarioException e) {
                         return null;
                     }
@@ -908,7 +908,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         // a change may grow the model far past the log's own (every client live): each run is bounded,
         // by states (deterministic, unlike time), and partial-order reduced (same verdicts)
-        List<HandoffCheck.Outcome> outcomes = runAll(p, java.util.Collections.singletonList(null), changed,
+        List<HandoffCheck.Outcome> outcomes = runAll(p, java.util.Collections.singletonList(null), changed, List.of(),
                 ExplorationSettings.defaults().withWorkers(1).withMaxStates(EXPLAINER_STATES).withReduction(Reduction.POR), verbose);
         Map<String, Explainer> out = new LinkedHashMap<>();
         for (int i = 0; i < changed.size(); i++) {
@@ -1041,7 +1041,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             }
         }
         List<Map<String, String>> variants = variants(inferred);
-        java.util.Iterator<HandoffCheck.Outcome> outcomes = runAll(p, candidates, variants, verbose).iterator();
+        // verdicts only: the display's properties, each run stopped at its first violation
+        java.util.Iterator<HandoffCheck.Outcome> outcomes = runAll(p, candidates, variants, DISPLAY_PROPERTIES,
+                ExplorationSettings.defaults().withWorkers(1).withStopAtFirstViolation(true), verbose).iterator();
         List<String> out = new ArrayList<>();
         for (String policy : candidates) {
             boolean safe = true;
