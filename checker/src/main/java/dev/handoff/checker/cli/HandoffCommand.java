@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
             GraphCommand.class,
             DiagnoseCommand.class,
             BoardCommand.class,
+            CatalogueCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
             SchemaCommand.class,

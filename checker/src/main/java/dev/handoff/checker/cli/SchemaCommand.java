@@ -39,6 +39,7 @@ final class SchemaCommand implements Callable<Integer> {
         FILES.put("run", "handoff.run-1.schema.json");
         FILES.put("scenario", "scenario.schema.json");
         FILES.put("diagnose", "handoff.diagnose-1.schema.json");
+        FILES.put("catalogue", "handoff.catalogue-1.schema.json");
     }
 
     @Spec
