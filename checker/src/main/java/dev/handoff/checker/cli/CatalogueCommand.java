@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * checks one; a board that cannot be checked is counted by its reason, not hidden.
  */
 @Command(name = "catalogue",
-        header = "Checks every board of a set of device trees (directories, searched recursively, or files) in one run.",
+        header = "Checks every board of a set of device trees (directories or files) in one run.",
         mixinStandardHelpOptions = true,
         description = {
             "Reads every *.dtb under the given directories (and every file given), and for each board whose display sits"
