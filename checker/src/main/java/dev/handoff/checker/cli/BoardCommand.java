@@ -143,8 +143,8 @@ final class BoardCommand implements Callable<Integer> {
         List<String[]> skipped = new ArrayList<>();
         for (String p : List.copyOf(chosen)) {
             String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
-            String implied = desc == null ? null : dev.handoff.model.scenario.Scenario.impliedInterface(desc);
-            if (implied != null && !implied.equals(iface)) {
+            if (!Policies.fits(Policies.get(p, ""), iface)) {
+                String implied = dev.handoff.model.scenario.Scenario.impliedInterface(desc);
                 chosen.remove(p);
                 skipped.add(new String[] {p, "its fw.description=" + desc + " needs an " + implied.toUpperCase(Locale.ROOT)
                         + " boot; this board is described by " + (facts.acpi() ? "ACPI tables" : "a device tree")});

@@ -92,13 +92,7 @@ final class CatalogueCommand implements Callable<Integer> {
         List<Path> files = files();
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
-            for (Policy p : Policies.all()) {
-                String desc = p.settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
-                String implied = desc == null ? null : Scenario.impliedInterface(desc);
-                if (implied == null || implied.equals("dt")) {
-                    chosen.add(p.name());
-                }
-            }
+            Policies.applying("dt").stream().map(Policy::name).forEach(chosen::add);
         } else {
             policies.forEach(p -> chosen.add(Names.policy(p)));
         }

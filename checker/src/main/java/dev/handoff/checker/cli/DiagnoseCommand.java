@@ -1032,14 +1032,8 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     /** The policies under which none of the display's safety properties is violated in any variant the log leaves open. */
     private static List<String> safePolicies(Platform p, Map<String, String> inferred, PrintWriter verbose) {
-        List<String> candidates = new ArrayList<>();
-        for (Policy policy : Policies.all()) {
-            String desc = policy.settings().get(Knobs.FW_DESCRIPTION);
-            String implied = desc == null ? null : Scenario.impliedInterface(desc);
-            if (implied == null || implied.equals(p.knobDefaults().getOrDefault(Knobs.FW_INTERFACE, "dt"))) {
-                candidates.add(policy.name()); // a board boots the way it is described (as 'handoff board' skips the others)
-            }
-        }
+        // a board boots the way it is described (as 'handoff board' skips the others)
+        List<String> candidates = Policies.applying(p.knobDefaults().getOrDefault(Knobs.FW_INTERFACE, "dt")).stream().map(Policy::name).toList();
         List<Map<String, String>> variants = variants(inferred);
         // verdicts only: the display's properties, each run stopped at its first violation
         java.util.Iterator<HandoffCheck.Outcome> outcomes = runAll(p, candidates, variants, DISPLAY_PROPERTIES,

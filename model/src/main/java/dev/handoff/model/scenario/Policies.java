@@ -59,6 +59,22 @@ public final class Policies {
         ALL.put(name, new Policy(name, description, settings));
     }
 
+    /**
+     * The policies a board booted through {@code iface} (dt or acpi) can run: not those whose
+     * firmware description needs the other interface (an IORT RMR on a DTB board, iommu-addresses
+     * on an IORT board).
+     */
+    public static List<Policy> applying(String iface) {
+        return all().stream().filter(p -> fits(p, iface)).toList();
+    }
+
+    /** Whether a policy's firmware description fits a boot through {@code iface}. */
+    public static boolean fits(Policy p, String iface) {
+        String desc = p.settings().get(Knobs.FW_DESCRIPTION);
+        String implied = desc == null ? null : Scenario.impliedInterface(desc);
+        return implied == null || implied.equals(iface);
+    }
+
     public static List<Policy> all() {
         return List.copyOf(ALL.values());
     }
