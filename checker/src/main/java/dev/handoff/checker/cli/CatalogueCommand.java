@@ -170,7 +170,8 @@ final class CatalogueCommand implements Callable<Integer> {
         List<SweepRunner.Result> results = new ArrayList<>();
         for (BoardPlatforms.Target t : targets) {
             List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
-            results.add(SweepRunner.run((p, v) -> Scenario.of(t.platform(), p, v), chosen, varied, List.of(), true, false, 1,
+            // verdicts and severities only: a catalogue shows no trace (shrinking and explanation cost most of a cell)
+            results.add(SweepRunner.run((p, v) -> Scenario.of(t.platform(), p, v), chosen, varied, List.of(), true, false, 0,
                     settings, false, CellProgress.NONE, (label, o) -> { }));
         }
         return new Board(f, facts.model(), null, targets, results);

@@ -141,6 +141,8 @@ final class HandoffCheck {
 
     /**
      * @param countSaved count the states pruning saved (costly: {@link HandoffModel#statesSaved})
+     * @param counterexamples how many distinct counterexamples to build per violated property; 0
+     *                        builds none (verdicts and severities only: no trace is shrunk or explained)
      * @param crossCheck with a reduction, run unreduced as well and fail if a verdict differs
      * @throws CrossCheckException if the reduced and unreduced runs disagree
      */
@@ -211,7 +213,7 @@ final class HandoffCheck {
             }
         };
         ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness)
-                .withCounterexamples(counterexamples == 1 ? 1 : counterexamples * POOL), snapshot);
+                .withCounterexamples(counterexamples <= 1 ? 1 : counterexamples * POOL), snapshot);
         List<PropertyOutcome> out = new ArrayList<>();
         for (String n : names) {
             if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {
@@ -219,7 +221,7 @@ final class HandoffCheck {
                 int[] path = r.deadlock() != null ? r.deadlock().actions()
                         : unfinished.verdict() == Verdict.VIOLATED ? unfinished.paths().get(0).actions() : null;
                 Verdict v = path != null ? Verdict.VIOLATED : r.limitReached() ? Verdict.INCONCLUSIVE : Verdict.HOLDS;
-                out.add(new PropertyOutcome(n, v, path == null ? List.of() : List.of(Counterexamples.make(model, n, path))));
+                out.add(new PropertyOutcome(n, v, path == null || counterexamples == 0 ? List.of() : List.of(Counterexamples.make(model, n, path))));
                 continue;
             }
             PropertyResult p = r.property(n).orElseThrow();
@@ -232,7 +234,7 @@ final class HandoffCheck {
                     worst = o;
                     boolean shown = files.stream().anyMatch(f -> f.trace().witness() != null
                             && f.trace().witness().outcome().equals(o.label()));
-                    if (!shown && !sev.paths().isEmpty()) {
+                    if (!shown && !sev.paths().isEmpty() && counterexamples > 0) {
                         files.add(Counterexamples.make(model, n, sev.paths().get(0).actions()));
                     }
                     break;
