@@ -94,7 +94,7 @@ public final class HandoffTraces {
     /** Whether Linux's SMMUv3 reset (its queues, SMMUEN) is among the steps taken. */
     private static boolean linuxQueues(HandoffModel model, int[] actions) {
         for (int a : actions) {
-            if (model.actions().get(a).name().endsWith("v3.enable")) {
+            if (model.actions().get(a).name().equals(new dev.handoff.model.kernel.DriverStep.V3Enable().name())) {
                 return true;
             }
         }

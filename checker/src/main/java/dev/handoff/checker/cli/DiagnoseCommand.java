@@ -8,6 +8,7 @@ import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.checker.engine.Verdict;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.display.DisplayDriverStep;
 import dev.handoff.model.log.KernelLog;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Platform;
@@ -151,10 +152,10 @@ final class DiagnoseCommand implements Callable<Integer> {
         return switch (before.actor()) {
             // msm_drm_init: resets, the firmware framebuffer's removal and the driver's own domain come
             // before drm_dev_register prints "Initialized"; the fbdev buffer and first modeset after it
-            case "display-driver" -> before.action().startsWith("mdss_reset") || before.action().startsWith("hub_reset")
+            case "display-driver" -> is(before, new DisplayDriverStep.EngineReset()) || is(before, new DisplayDriverStep.HubReset())
                     ? DURING_DISPLAY_PROBE
-                    : before.action().startsWith("pin_new_fb") || before.action().startsWith("first_modeset")
-                    || before.action().startsWith("remove_fw_fb") && version != null && nearestOrder(version) <= nearestOrder("6.1")
+                    : is(before, new DisplayDriverStep.PinNewBuffer()) || is(before, new DisplayDriverStep.FirstModeset())
+                    || is(before, new DisplayDriverStep.RemoveFirmwareFb()) && version != null && nearestOrder(version) <= nearestOrder("6.1")
                     ? AFTER_DRIVER : DURING_DRIVER_BIND;
             case "iommu-core" -> before.action().startsWith("display.") ? DURING_DISPLAY_PROBE : DURING_SMMU_PROBE;
             case "kernel-init" -> DURING_DISPLAY_PROBE;
@@ -601,6 +602,11 @@ final class DiagnoseCommand implements Callable<Integer> {
         return dev.handoff.model.scenario.KernelVersions.VERSIONS.contains(m.group(1)) ? m.group(1) : null;
     }
 
+    /** Whether a trace step is the display driver's {@code step}. */
+    private static boolean is(dev.handoff.counterexamples.Trace.Step s, DisplayDriverStep step) {
+        return s.action().equals(step.name());
+    }
+
     /** A version's order (major × 1000 + minor). */
     static int nearestOrder(String version) {
         String[] x = version.split("\\.");
@@ -883,6 +889,15 @@ final class DiagnoseCommand implements Callable<Integer> {
                 variants.add(v);
             }
         }
+        // each variant's own knob values, once: a change is a value other than the variant's
+        List<Scenario> base = new ArrayList<>();
+        for (Map<String, String> v : variants) {
+            try {
+                base.add(Scenario.of(p, null, v));
+            } catch (ScenarioException e) {
+                base.add(null);
+            }
+        }
         List<Map<String, String>> changed = new ArrayList<>();
         List<String[]> changes = new ArrayList<>();
         for (dev.handoff.model.scenario.Knob k : Knobs.all()) {
@@ -890,14 +905,9 @@ final class DiagnoseCommand implements Callable<Integer> {
                 continue;
             }
             for (String value : k.values()) {
-                for (Map<String, String> v : variants) {
-                    String now;
-                    try {
-                        now = Scenario.of(p, null, v).knob(k.name());
-                    } catch (ScenarioException e) {
-                        continue;
-                    }
-                    if (!value.equals(now)) {
+                for (int i = 0; i < variants.size(); i++) {
+                    Map<String, String> v = variants.get(i);
+                    if (base.get(i) != null && !value.equals(base.get(i).knob(k.name()))) {
                         Map<String, String> c = new LinkedHashMap<>(v);
                         c.put(k.name(), value);
                         changed.add(c);
@@ -1053,21 +1063,23 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     private static void violations(ArrayNode into, List<Match> list) {
-        for (Match m : list) {
-            ObjectNode o = into.addObject();
-            o.put("policy", m.policy());
-            ObjectNode v = o.putObject("variant");
-            m.variant().forEach(v::put);
-            o.put("property", m.property());
-            o.put("severity", m.severity());
-            o.put("kind", m.kind());
-            o.put("logged", m.logged());
-            o.put("bank", m.bank());
-            o.put("sid", m.witnessSid());
-            o.put("phase", m.phase());
-            o.put("rootCause", m.rootCause());
-            o.put("explanation", m.explanation());
-        }
+        list.forEach(m -> violation(into.addObject(), m));
+    }
+
+    /** One violation as the schema's $defs/violation. */
+    private static void violation(ObjectNode o, Match m) {
+        o.put("policy", m.policy());
+        ObjectNode v = o.putObject("variant");
+        m.variant().forEach(v::put);
+        o.put("property", m.property());
+        o.put("severity", m.severity());
+        o.put("kind", m.kind());
+        o.put("logged", m.logged());
+        o.put("bank", m.bank());
+        o.put("sid", m.witnessSid());
+        o.put("phase", m.phase());
+        o.put("rootCause", m.rootCause());
+        o.put("explanation", m.explanation());
     }
 
     private static String hex(long v) {
@@ -1235,9 +1247,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             o.put("knob", x.knob());
             o.put("value", x.value());
             o.put("knobKind", x.knobKind());
-            ArrayNode one = RunReport.JSON.createArrayNode();
-            violations(one, List.of(x.match()));
-            o.set("violation", one.get(0));
+            violation(o.putObject("violation"), x.match());
         }
         ArrayNode und = root.putArray("undecidedChanges");
         undecided.forEach(und::add);

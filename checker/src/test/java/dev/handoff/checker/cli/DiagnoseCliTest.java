@@ -355,6 +355,25 @@ class DiagnoseCliTest {
                 between.get("fromTheLog").toString());
     }
 
+    /**
+     * The model's phase is the step before the failing fetch, as the kernel orders it: msm's MDSS
+     * reset is mdss_probe's (before the DPU binds), its own domain the binding's, the firmware
+     * framebuffer's removal the binding's in 6.12 but after drm_dev_register in 6.1, the fbdev
+     * buffer after it.
+     */
+    @Test
+    void theModelsPhaseFollowsTheKernelsOrder() {
+        java.util.function.BiFunction<String, String, String> phase = (action, version) -> DiagnoseCommand.modelPhase(
+                new dev.handoff.counterexamples.Trace("no-dma-fault", List.of(
+                        new dev.handoff.counterexamples.Trace.Step(1, "display-driver", action, "", List.of()),
+                        new dev.handoff.counterexamples.Trace.Step(2, "display-engine", "fetch(fault)", "", List.of())), null), version);
+        assertEquals(DiagnoseCommand.DURING_DISPLAY_PROBE, phase.apply("mdss_reset", "6.12"));
+        assertEquals(DiagnoseCommand.DURING_DRIVER_BIND, phase.apply("attach_own_domain.s2cr[0]", "6.12"));
+        assertEquals(DiagnoseCommand.DURING_DRIVER_BIND, phase.apply("remove_fw_fb", "6.12"));
+        assertEquals(DiagnoseCommand.AFTER_DRIVER, phase.apply("remove_fw_fb", "6.1"));
+        assertEquals(DiagnoseCommand.AFTER_DRIVER, phase.apply("pin_new_fb", "6.12"));
+    }
+
     /** A compressed, UTF-16, binary or empty log is refused (65), not read as a log without faults. */
     @Test
     void whatIsNoTextLogIsRefused(@TempDir Path dir) throws Exception {
