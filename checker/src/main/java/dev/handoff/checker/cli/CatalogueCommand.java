@@ -1,40 +1,52 @@
 package dev.handoff.checker.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.checker.cli.CatalogueData.Board;
+import dev.handoff.checker.cli.CatalogueData.Catalogue;
+import dev.handoff.checker.cli.CatalogueData.CellResult;
+import dev.handoff.checker.cli.CatalogueData.Plan;
+import dev.handoff.checker.cli.CatalogueData.Row;
 import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.checker.engine.SearchListener;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.scenario.KernelVersions;
+import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
 import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.ScenarioException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * {@code handoff catalogue DIR|FILE…}: every board of a kernel tree's DTBs in one run, the
  * regression gate for a kernel release or a SoC vendor. Each board is read and its displays'
- * matrices (policy × the firmware facts a DTB cannot state) are checked as {@code handoff board}
- * checks one; a board that cannot be checked is counted by its reason, not hidden.
+ * matrices (policy × the firmware facts a DTB cannot state, per kernel) are planned as
+ * {@code handoff board} plans one; then the distinct cells of every board run side by side on all
+ * cores (identical cells, as two DTBs of one board give, once), served from {@code --cache} when
+ * they were computed before, or only a shard's share of them ({@code --shard i/N}, combined by
+ * {@code handoff merge}). A board that cannot be checked is counted by its reason, not hidden.
  */
 @Command(name = "catalogue",
         header = "Checks every board of a set of device trees (directories or files) in one run.",
@@ -43,21 +55,27 @@ import java.util.stream.Stream;
             "Reads every *.dtb under the given directories (and every file given), and for each board whose display sits"
                 + " behind an ARM SMMU runs the matrix 'handoff board' runs: each policy that applies to a device-tree boot,"
                 + " times the firmware facts the DTB cannot state (--vary; default fw.mapping and fw.smr, less what the board"
-                + " fixes). Boards that cannot be checked are counted by reason (unreadable, no display controller, every"
-                + " display disabled, a display without iommus, behind an SMMU that is not an ARM SMMU or is disabled).",
-            "Output: text (a line per board and the summary), json (handoff.catalogue/1, 'handoff schema catalogue')"
-                + " or markdown (a summary table per policy and a row per board).",
+                + " fixes), under each --kernel. Boards that cannot be checked are counted by reason (unreadable, no display"
+                + " controller, every display disabled, a display without iommus, behind an SMMU that is not an ARM SMMU or"
+                + " is disabled).",
+            "Cells that are the same check (the same facts, knobs, kernel and handoff build) run once. --cache DIR keeps"
+                + " every decided cell for the next run (safe to share between concurrent shards). --shard i/N runs the"
+                + " i-th of N cost-balanced shares of the cells and writes a part; 'handoff merge' combines the N parts into"
+                + " exactly the report one unsharded run writes.",
+            "Output (--format): text (a line per display and the summary), json (handoff.catalogue/1, 'handoff schema"
+                + " catalogue'), markdown, junit (a test case per board and policy) or html (a self-contained page: a heat"
+                + " map of displays x policies coloured by the worst outcome, and each board's findings).",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the catalogue ran (its verdicts are in the report)",
             "20:some cell was inconclusive (a limit was reached first)",
             ExitCode.ROW_USAGE,
-            "65:no input file exists, or none is a readable DTB",
+            "65:no input file exists, or none is a readable DTB; --cache or --output cannot be written",
             ExitCode.ROW_INTERNAL,
         })
 final class CatalogueCommand implements Callable<Integer> {
-    static final String SCHEMA = "handoff.catalogue/1";
+    static final String PART_SCHEMA = "handoff.catalogue-part/1";
 
     @Spec
     CommandSpec spec;
@@ -73,61 +91,192 @@ final class CatalogueCommand implements Callable<Integer> {
             description = "Knobs the boards cannot fix; repeatable (default: fw.mapping, fw.smr, less what a board fixes).")
     List<String> vary = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--kernel", paramLabel = "VERSION", split = ",",
+            description = "Kernel versions to check each board under; repeatable or comma-separated (default: "
+                    + KernelVersions.DEFAULT + "; allowed: 5.10, 5.15, 6.1, 6.6, 6.12 and versions between).")
+    List<String> kernels = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json, markdown, junit or html. Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the report (or the shard's part) to FILE, atomically, instead of standard output.")
+    Path output;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Reuse and keep decided cells in DIR (one file per cell, keyed by what the check depends on"
+                    + " and the handoff build; atomic writes, safe to share between shards).")
+    Path cache;
+
+    @Option(names = "--shard", paramLabel = "i/N",
+            description = "Run only the i-th of N cost-balanced shares of the distinct cells (1 <= i <= N) and write a"
+                    + " part (JSON) for 'handoff merge'.")
+    String shard;
 
     @Mixin
     ExplorationOptions exploration;
 
-    /** One board: checked (its displays' results) or not (why). */
-    record Board(Path file, String model, String reason, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
-        boolean checked() {
-            return reason == null;
-        }
+    /** A cell to compute: its scenario, the key's text and an expected cost. */
+    record Job(Scenario scenario, String canonical, long cost) {
     }
 
     @Override
     public Integer call() throws IOException {
-        CheckOptions.requireFormat(spec, format, "text", "json", "markdown");
-        List<Path> files = files();
+        CheckOptions.requireFormat(spec, format, CatalogueReport.FORMATS.toArray(String[]::new));
+        Shards.Shard part = null;
+        if (shard != null) {
+            try {
+                part = Shards.Shard.parse(shard);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--format")) {
+                throw new ParameterException(spec.commandLine(), "--shard writes a part for 'handoff merge', which takes --format");
+            }
+        }
         List<String> chosen = new ArrayList<>();
         if (policies.isEmpty()) {
             Policies.applying("dt").stream().map(Policy::name).forEach(chosen::add);
         } else {
             policies.forEach(p -> chosen.add(Names.policy(p)));
         }
-        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary.stream().map(k -> { dev.handoff.model.scenario.Knobs.get(k, "--vary "); return k; }).toList();
+        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary.stream().map(k -> {
+            Knobs.get(k, "--vary ");
+            return k;
+        }).toList();
+        List<String> versions = new ArrayList<>();
+        for (String k : kernels.isEmpty() ? List.of(KernelVersions.DEFAULT) : kernels) {
+            String v = k.trim();
+            try {
+                KernelVersions.check(v, "--kernel ");
+            } catch (ScenarioException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!versions.contains(v)) {
+                versions.add(v);
+            }
+        }
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter err = Verbosity.info(spec);
         boolean progress = Verbosity.verbose(spec) || exploration.progress;
-        List<Board> boards = new ArrayList<>();
+        ResultCache store = cache == null ? null : ResultCache.open(cache);
         long start = System.nanoTime();
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            boards.add(board(f, chosen, knobs, settings));
-            if (progress) {
-                Board b = boards.get(boards.size() - 1);
-                err.printf(Locale.ROOT, "handoff: [%d/%d] %s: %s%n", i + 1, files.size(), f.getFileName(),
-                        b.checked() ? b.targets().size() + " display(s) checked" : "not checked (" + category(b.reason()) + ")");
-                err.flush();
-            }
+
+        List<Path> files = files();
+        Map<String, Job> jobs = new HashMap<>();
+        List<Board> boards = new ArrayList<>();
+        for (Path f : files) {
+            boards.add(board(f, chosen, knobs, versions, settings, jobs));
         }
-        if (boards.stream().noneMatch(b -> b.checked() || !b.reason().startsWith(UNREADABLE))) {
+        if (boards.stream().noneMatch(b -> b.checked() || !b.reason().startsWith(CatalogueData.UNREADABLE))) {
             throw new InputException("no readable DTB among " + files.size() + " file(s)");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        PrintWriter out = spec.commandLine().getOut();
-        switch (format) {
-            case "json" -> out.println(RunReport.JSON.writeValueAsString(json(boards, chosen, knobs)));
-            case "markdown" -> out.print(markdown(boards, chosen));
-            default -> text(out, boards, chosen);
+        Plan plan = new Plan(chosen, knobs, versions, boards);
+        List<String> unique = plan.uniqueKeys();
+        List<String> mine = unique;
+        if (part != null) {
+            List<List<Integer>> split = Shards.split(unique.stream().map(k -> jobs.get(k).cost()).toList(), part.count());
+            mine = split.get(part.index() - 1).stream().map(unique::get).toList();
         }
-        out.flush();
-        err.printf(Locale.ROOT, "handoff: %d board(s), %d checked, in %.1f s%n", boards.size(),
-                boards.stream().filter(Board::checked).count(), seconds);
+        err.printf(Locale.ROOT, "handoff: %d board(s), %d checked; %d cells, %d distinct%s; planned in %.1f s%n", boards.size(),
+                boards.stream().filter(Board::checked).count(), plan.cells(), unique.size(),
+                part == null ? "" : ", " + mine.size() + " in shard " + part, (System.nanoTime() - start) / 1e9);
         err.flush();
-        return boards.stream().filter(Board::checked).flatMap(b -> b.results().stream()).flatMap(r -> r.all().stream())
-                .anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+
+        Map<String, CellResult> results = run(mine, jobs, store, settings, progress, err);
+        PrintWriter out = spec.commandLine().getOut();
+        String text;
+        boolean inconclusive;
+        if (part != null) {
+            text = part(plan, part, results);
+            inconclusive = results.values().stream().anyMatch(c -> c.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE);
+        } else {
+            Catalogue c = new Catalogue(plan, results);
+            text = CatalogueReport.render(c, format);
+            inconclusive = c.anyInconclusive();
+        }
+        emit(spec, output, text, err);
+        err.printf(Locale.ROOT, "handoff: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        err.flush();
+        return inconclusive ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+    }
+
+    /** Writes the report to FILE atomically, or to standard output. */
+    static void emit(CommandSpec spec, Path output, String text, PrintWriter err) {
+        if (output != null) {
+            ReportFiles.write(output, text);
+            err.println("handoff: wrote " + output);
+        } else {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(text);
+            out.flush();
+        }
+    }
+
+    /** Computes (or takes from the cache) each key's result: the costliest first, on every worker. */
+    private static Map<String, CellResult> run(List<String> keys, Map<String, Job> jobs, ResultCache store, ExplorationSettings settings,
+                                               boolean progress, PrintWriter err) {
+        Map<String, CellResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> todo = new ArrayList<>();
+        for (String k : keys) {
+            CellResult r = store == null ? null : store.get(k);
+            if (r != null) {
+                results.put(k, r);
+            } else {
+                todo.add(k);
+            }
+        }
+        todo.sort(java.util.Comparator.comparing((String k) -> jobs.get(k).cost()).reversed());
+        if (store != null) {
+            err.printf(Locale.ROOT, "handoff: cache: %d of %d cell(s) found, %d to compute%s%n", keys.size() - todo.size(), keys.size(),
+                    todo.size(), store.unusable() == 0 ? "" : " (" + store.unusable() + " unusable entries ignored)");
+            err.flush();
+        }
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        long[] lastPrint = {start};
+        List<Callable<CellResult>> cells = new ArrayList<>();
+        for (String k : todo) {
+            Job j = jobs.get(k);
+            cells.add(() -> {
+                HandoffCheck.Outcome o = HandoffCheck.run(j.scenario(), List.of(), true, false, 0, settings.withWorkers(1),
+                        SearchListener.NONE, false);
+                CellResult r = CellResult.of(o);
+                results.put(k, r);
+                if (store != null) {
+                    store.put(k, j.canonical(), r);
+                }
+                int n = done.incrementAndGet();
+                if (progress) {
+                    synchronized (lastPrint) {
+                        long now = System.nanoTime();
+                        if (now - lastPrint[0] > 5_000_000_000L || n == todo.size()) {
+                            lastPrint[0] = now;
+                            double s = (now - start) / 1e9;
+                            err.printf(Locale.ROOT, "handoff: [%d/%d] cells computed, %.0f s%s%n", n, todo.size(), s,
+                                    n == todo.size() ? "" : String.format(Locale.ROOT, ", about %.0f s to go", s / n * (todo.size() - n)));
+                            err.flush();
+                        }
+                    }
+                }
+                return r;
+            });
+        }
+        SweepRunner.runAll(cells, settings.workers());
+        return results;
+    }
+
+    /** The part a shard writes: the plan (every shard's is the same) and its own cells' results. */
+    static String part(Plan plan, Shards.Shard part, Map<String, CellResult> results) throws IOException {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", PART_SCHEMA);
+        root.put("handoff", CellKeys.codeVersion());
+        root.putObject("shard").put("index", part.index()).put("count", part.count());
+        root.set("plan", plan.json());
+        ObjectNode rs = root.putObject("results");
+        new java.util.TreeMap<>(results).forEach((k, r) -> rs.set(k, r.json()));
+        return RunReport.JSON.writeValueAsString(root) + "\n";
     }
 
     /** Every DTB the inputs name, in path order; a missing input is a usage error. */
@@ -138,8 +287,11 @@ final class CatalogueCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), p + " does not exist");
             }
             if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
+                // a directory given as a symbolic link (or holding links) is followed; a loop is bad input
+                try (Stream<Path> walk = Files.walk(p, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
                     walk.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".dtb")).sorted().forEach(out::add);
+                } catch (java.io.UncheckedIOException e) {
+                    throw new InputException(p + ": cannot list it: " + e.getCause().getMessage());
                 }
             } else {
                 out.add(p);
@@ -151,160 +303,49 @@ final class CatalogueCommand implements Callable<Integer> {
         return out;
     }
 
-    static final String UNREADABLE = "unreadable: ";
-
-    /** A board read and checked, or the reason it was not. */
-    private Board board(Path f, List<String> chosen, List<String> knobs, ExplorationSettings settings) {
+    /** A board read and planned (its cells added to {@code jobs}), or the reason it cannot be checked. */
+    private Board board(Path f, List<String> chosen, List<String> knobs, List<String> versions, ExplorationSettings settings,
+                        Map<String, Job> jobs) {
         BoardFacts facts;
         try {
             facts = BoardCommand.readFacts(f, null);
         } catch (InputException | IOException e) {
-            return new Board(f, "", UNREADABLE + e.getMessage(), List.of(), List.of());
+            return new Board(f.toString(), "", CatalogueData.UNREADABLE + e.getMessage(), List.of());
         }
         List<BoardPlatforms.Target> targets;
         try {
             targets = BoardPlatforms.targets(facts);
         } catch (BoardPlatforms.NoMatrixException e) {
-            return new Board(f, facts.model(), e.getMessage(), List.of(), List.of());
+            return new Board(f.toString(), facts.model(), e.getMessage(), List.of());
         }
-        List<SweepRunner.Result> results = new ArrayList<>();
-        for (BoardPlatforms.Target t : targets) {
-            List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
-            // verdicts and severities only: a catalogue shows no trace (shrinking and explanation cost most of a cell)
-            results.add(SweepRunner.run((p, v) -> Scenario.of(t.platform(), p, v), chosen, varied, List.of(), true, false, 0,
-                    settings, false, CellProgress.NONE, (label, o) -> { }));
-        }
-        return new Board(f, facts.model(), null, targets, results);
-    }
-
-    /** The kind of reason a board was not checked, for counting. */
-    static String category(String reason) {
-        if (reason.startsWith(UNREADABLE)) {
-            return "unreadable";
-        }
-        if (reason.startsWith("no display controller")) {
-            return "no display controller";
-        }
-        if (reason.startsWith("every display controller is disabled")) {
-            return "every display disabled";
-        }
-        if (reason.contains("not an ARM SMMU")) {
-            return "display behind a non-ARM IOMMU";
-        }
-        if (reason.contains("which is disabled")) {
-            return "display behind a disabled SMMU";
-        }
-        if (reason.contains("has no iommus")) {
-            return "display without iommus";
-        }
-        return "other";
-    }
-
-    /** Boards not checked, by the kind of reason. */
-    static Map<String, Integer> skipped(List<Board> boards) {
-        Map<String, Integer> out = new TreeMap<>();
-        boards.stream().filter(b -> !b.checked()).forEach(b -> out.merge(category(b.reason()), 1, Integer::sum));
-        return out;
-    }
-
-    /** Per policy: checked displays on which it is safe in every variant, and on which it is not. */
-    static Map<String, int[]> perPolicy(List<Board> boards, List<String> chosen) {
-        Map<String, int[]> out = new LinkedHashMap<>();
-        chosen.forEach(p -> out.put(p, new int[2]));
-        for (Board b : boards) {
-            for (SweepRunner.Result r : b.results()) {
-                List<String> safe = r.safePolicies();
-                for (String p : r.policies()) {
-                    out.get(p)[safe.contains(p) ? 0 : 1]++;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String name(Board b) {
-        return b.file().getFileName().toString();
-    }
-
-    private static void text(PrintWriter out, List<Board> boards, List<String> chosen) {
-        for (Board b : boards) {
-            if (!b.checked()) {
-                out.printf(Locale.ROOT, "%s: not checked: %s%n", name(b), b.reason());
-                continue;
-            }
-            for (int i = 0; i < b.targets().size(); i++) {
-                List<String> safe = b.results().get(i).safePolicies();
-                out.printf(Locale.ROOT, "%s: %s: safe: %s%n", name(b), b.targets().get(i).display().path(),
-                        safe.isEmpty() ? "none" : String.join(", ", safe));
-            }
-        }
-        out.printf(Locale.ROOT, "boards: %d, checked: %d, not checked: %s%n", boards.size(), boards.stream().filter(Board::checked).count(),
-                skipped(boards));
-        perPolicy(boards, chosen).forEach((p, n) -> out.printf(Locale.ROOT, "  %-28s safe on %d display(s), unsafe on %d%n", p, n[0], n[1]));
-    }
-
-    private static String markdown(List<Board> boards, List<String> chosen) {
-        StringBuilder s = new StringBuilder("# handoff catalogue\n\n");
-        s.append(String.format(Locale.ROOT, "%d boards, %d checked.%n%n", boards.size(), boards.stream().filter(Board::checked).count()));
-        s.append("| policy | safe on | unsafe on |\n|---|---|---|\n");
-        perPolicy(boards, chosen).forEach((p, n) -> s.append("| ").append(p).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" |\n"));
-        s.append("\n| not checked because | boards |\n|---|---|\n");
-        skipped(boards).forEach((r, n) -> s.append("| ").append(r).append(" | ").append(n).append(" |\n"));
-        s.append("\n| board | display | safe policies |\n|---|---|---|\n");
-        for (Board b : boards) {
-            for (int i = 0; i < b.targets().size(); i++) {
-                List<String> safe = b.results().get(i).safePolicies();
-                s.append("| ").append(name(b)).append(" | `").append(b.targets().get(i).display().path()).append("` | ")
-                        .append(safe.isEmpty() ? "none" : String.join(", ", safe)).append(" |\n");
-            }
-        }
-        return s.toString();
-    }
-
-    private static ObjectNode json(List<Board> boards, List<String> chosen, List<String> knobs) {
-        ObjectNode root = RunReport.JSON.createObjectNode();
-        root.put("schema", SCHEMA);
-        ArrayNode pol = root.putArray("policies");
-        chosen.forEach(pol::add);
-        ArrayNode v = root.putArray("vary");
-        knobs.forEach(v::add);
-        ArrayNode bs = root.putArray("boards");
-        for (Board b : boards) {
-            ObjectNode o = bs.addObject();
-            o.put("file", b.file().toString());
-            o.put("model", b.model());
-            o.put("checked", b.checked());
-            o.put("reason", b.reason());
-            o.put("reasonKind", b.checked() ? null : category(b.reason()));
-            ArrayNode ds = o.putArray("displays");
-            for (int i = 0; i < b.targets().size(); i++) {
-                SweepRunner.Result r = b.results().get(i);
-                ObjectNode d = ds.addObject();
-                d.put("display", b.targets().get(i).display().path());
-                d.put("smmu", b.targets().get(i).smmu().path());
-                ArrayNode safe = d.putArray("safePolicies");
-                r.safePolicies().forEach(safe::add);
-                ArrayNode cells = d.putArray("cells");
-                for (String p : r.policies()) {
-                    for (Map.Entry<String, HandoffCheck.Outcome> c : r.grid().get(p).entrySet()) {
-                        ObjectNode cell = cells.addObject();
-                        cell.put("policy", p);
-                        cell.put("variant", c.getKey());
-                        cell.put("verdict", c.getValue().verdict().name());
-                        ArrayNode violated = cell.putArray("violated");
-                        c.getValue().properties().stream().filter(x -> x.verdict() == Verdict.VIOLATED)
-                                .forEach(x -> violated.add(x.severity() == null ? x.name() : x.name() + ":" + x.severity().label()));
+        String code = CellKeys.codeVersion();
+        List<Row> rows = new ArrayList<>();
+        Map<String, Job> found = new LinkedHashMap<>();
+        try {
+            for (BoardPlatforms.Target t : targets) {
+                List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
+                List<Map<String, String>> variants = SweepRunner.variants(varied);
+                List<String> labels = variants.stream().map(SweepRunner::label).toList();
+                for (String version : versions) {
+                    List<String> keys = new ArrayList<>();
+                    for (String p : chosen) {
+                        for (Map<String, String> v : variants) {
+                            Map<String, String> o = new LinkedHashMap<>(v);
+                            o.put(Knobs.KERNEL_VERSION, version);
+                            Scenario s = Scenario.of(t.platform(), p, o);
+                            String canonical = CellKeys.canonical(code, s, List.of(), settings);
+                            String key = CellKeys.key(canonical);
+                            keys.add(key);
+                            found.putIfAbsent(key, new Job(s, canonical, Shards.cost(s)));
+                        }
                     }
+                    rows.add(new Row(t.display().path(), t.smmu().path(), version, labels, keys));
                 }
             }
+        } catch (ScenarioException e) {
+            return new Board(f.toString(), facts.model(), "the model cannot take this board: " + e.getMessage(), List.of());
         }
-        ObjectNode sum = root.putObject("summary");
-        sum.put("boards", boards.size());
-        sum.put("checked", boards.stream().filter(Board::checked).count());
-        ObjectNode sk = sum.putObject("notChecked");
-        skipped(boards).forEach(sk::put);
-        ObjectNode pp = sum.putObject("perPolicy");
-        perPolicy(boards, chosen).forEach((p, n) -> pp.putObject(p).put("safe", n[0]).put("unsafe", n[1]));
-        return root;
+        found.forEach(jobs::putIfAbsent);
+        return new Board(f.toString(), facts.model(), null, rows);
     }
 }

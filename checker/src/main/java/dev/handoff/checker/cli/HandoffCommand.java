@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
             DiagnoseCommand.class,
             BoardCommand.class,
             CatalogueCommand.class,
+            MergeCommand.class,
             ReferenceCommand.class,
             BenchCommand.class,
             SchemaCommand.class,

@@ -40,13 +40,14 @@ final class SchemaCommand implements Callable<Integer> {
         FILES.put("scenario", "scenario.schema.json");
         FILES.put("diagnose", "handoff.diagnose-1.schema.json");
         FILES.put("catalogue", "handoff.catalogue-1.schema.json");
+        FILES.put("catalogue-part", "handoff.catalogue-part-1.schema.json");
     }
 
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "NAME", completionCandidates = Names.SchemaNames.class,
-            description = "check, sweep, board, trace, run or scenario.")
+            description = "One of: check, sweep, board, trace, run, scenario, diagnose, catalogue, catalogue-part.")
     String name;
 
     @Override

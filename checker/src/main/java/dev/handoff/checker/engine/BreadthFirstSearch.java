@@ -217,6 +217,8 @@ final class BreadthFirstSearch {
                 int enabled = 0;
                 if (scratch != null) {
                     enabled = ctx.stubborn.expand(words, off, scratch);
+                } else {
+                    model.expanding(words, off);
                 }
                 for (int a = 0; a < actions; a++) {
                     if (scratch != null) {
@@ -236,6 +238,7 @@ final class BreadthFirstSearch {
                         store(succ, fp, parent, a, depth + 1);
                     }
                 }
+                model.expanding(null, 0);
                 generated += scratch == null ? enabled : 0;
                 if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
                     ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));

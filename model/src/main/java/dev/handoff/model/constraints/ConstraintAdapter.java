@@ -79,7 +79,7 @@ public final class ConstraintAdapter {
         return queries.sum();
     }
 
-    /** Questions that needed the solver (cache misses). */
+    /** Questions not answered from the cache (each answered by listing IDs or by the solver). */
     public long solves() {
         return solves.sum();
     }
@@ -103,11 +103,73 @@ public final class ConstraintAdapter {
         }
         return caches.match.computeIfAbsent(new MatchKey(List.copyOf(entries), smrs), k -> {
             solves.increment();
+            List<MatchClass> listed = enumerateMatchClasses(k.entries(), smrRegs, ENUMERATE_LIMIT);
+            if (listed != null) {
+                return listed;
+            }
             return solveMatchClasses(k.entries(), smrRegs.clone());
         });
     }
 
-    private static List<MatchClass> solveMatchClasses(List<Integer> entries, int[] smrRegs) {
+    /**
+     * Sets of at most this many stream IDs are partitioned by listing them, the rest by the
+     * solver. Listing a few hundred IDs against 60 SMRs takes microseconds; the solver builds one
+     * model per class (a board's 27 masters make dozens of classes) and takes milliseconds, which
+     * was most of a Qualcomm catalogue cell's time. Both give the same classes, witnesses and
+     * order ({@code MatchClassesTest} compares them).
+     */
+    static final int ENUMERATE_LIMIT = 1024;
+
+    /**
+     * {@link #matchClasses} by listing: every ID of the entries, in the order the solver's search
+     * meets them (it fixes ID bit 0 first, then bit 1, ..., each to 0 before 1: ascending
+     * bit-reversed value); each ID whose match vector is new starts a class and is its witness.
+     * That is exactly the sequence of first solutions the solver returns, each excluding the
+     * vectors before it. Null when the entries name more than {@code limit} IDs.
+     */
+    static List<MatchClass> enumerateMatchClasses(List<Integer> entries, int[] smrRegs, int limit) {
+        java.util.BitSet ids = new java.util.BitSet(1 << ID_BITS);
+        int all = (1 << ID_BITS) - 1;
+        for (int e : entries) {
+            int mask = e >>> 16 & all;
+            if (Integer.bitCount(mask) > 20 || 1 << Integer.bitCount(mask) > limit) {
+                return null;
+            }
+            int base = e & all & ~mask;
+            // every submask of mask, from mask down to 0
+            for (int sub = mask; ; sub = (sub - 1) & mask) {
+                ids.set(base | sub);
+                if (sub == 0) {
+                    break;
+                }
+            }
+            if (ids.cardinality() > limit) {
+                return null;
+            }
+        }
+        int[] order = ids.stream().map(id -> Integer.reverse(id) >>> (32 - ID_BITS)).sorted()
+                .map(r -> Integer.reverse(r) >>> (32 - ID_BITS)).toArray();
+        List<MatchClass> out = new ArrayList<>();
+        java.util.Set<java.util.BitSet> seen = new java.util.HashSet<>();
+        for (int id : order) {
+            java.util.BitSet vector = new java.util.BitSet(smrRegs.length);
+            for (int n = 0; n < smrRegs.length; n++) {
+                int reg = smrRegs[n];
+                if (reg < 0 && ((id ^ reg) & ~(reg >>> 16) & all) == 0) {
+                    vector.set(n);
+                }
+            }
+            if (seen.add(vector)) {
+                out.add(new MatchClass(vector.stream().boxed().toList(), id));
+                if (smrRegs.length == 0) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<MatchClass> solveMatchClasses(List<Integer> entries, int[] smrRegs) {
         List<boolean[]> found = new ArrayList<>();
         List<MatchClass> out = new ArrayList<>();
         while (true) {

@@ -47,6 +47,15 @@ public interface PackedModel {
     boolean isTerminal(long[] state, int off);
 
     /**
+     * A hint from an engine: the calling thread is about to call {@link #next} for every action
+     * on the state at {@code state[off ..]}, whose words do not change until the next call of
+     * this method on the same thread; {@code null} ends the hint. A model may then skip telling
+     * that state from others on each call. The default ignores the hint.
+     */
+    default void expanding(long[] state, int off) {
+    }
+
+    /**
      * Rewrites the state at {@code state[off ..]} into the representative of its symmetry class,
      * for symmetry reduction. A model that overrides this promises that the symmetry is an
      * automorphism: the properties and {@link #isTerminal} give the same answer on every state of

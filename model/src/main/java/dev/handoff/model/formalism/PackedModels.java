@@ -157,8 +157,28 @@ public final class PackedModels {
             return String.valueOf(state(state, off));
         }
 
+        @Override
+        public void expanding(long[] state, int off) {
+            Decoded<S> d = last.get();
+            d.pinned = null;
+            if (state != null) {
+                state(state, off);
+                // state() left it in d unless it came from the ring: keep it in d either way
+                S s = produced.get().find(state, off);
+                if (s != null) {
+                    System.arraycopy(state, off, d.words, 0, words);
+                    d.state = s;
+                }
+                d.pinned = state;
+                d.pinnedOff = off;
+            }
+        }
+
         private S state(long[] src, int off) {
             Decoded<S> d = last.get();
+            if (d.pinned == src && d.pinnedOff == off) {
+                return d.state; // the state an engine is expanding (expanding()): no comparison
+            }
             if (d.state != null && Arrays.equals(d.words, 0, words, src, off, off + words)) {
                 return d.state; // the state being expanded: asked once per action
             }
@@ -166,6 +186,7 @@ public final class PackedModels {
             if (p != null) {
                 return p;
             }
+            d.pinned = null;
             System.arraycopy(src, off, d.words, 0, words);
             d.state = codec.decode(src, off);
             return d.state;
@@ -212,6 +233,9 @@ public final class PackedModels {
     private static final class Decoded<S> {
         final long[] words;
         S state;
+        /** The array (and offset) an engine said it is expanding, whose state {@link #state} is; null for none. */
+        long[] pinned;
+        int pinnedOff;
 
         Decoded(int words) {
             this.words = new long[words];

@@ -28,6 +28,18 @@ public record Master(String name, List<StreamEntry> streams, List<String> compat
                     + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
                     + "|allwinner,[a-z0-9-]+-display-engine|apple,display-pipe");
 
+    /**
+     * What the model reads of a master's compatibles, and nothing else: whether one names a
+     * display controller and whether the kernel's Qualcomm client table (at {@code kernelVersion})
+     * names one. The catalogue's cell key ({@code CellKeys}) holds these instead of the strings,
+     * so that two trees whose nodes differ only in names or unused compatibles share their
+     * checks: a new use of {@link #compatible()} in the model belongs here too.
+     */
+    public static String traits(List<String> compatible, String kernelVersion) {
+        boolean qcom = compatible.stream().anyMatch(c -> KernelVersions.isQcomClient(kernelVersion, c));
+        return (displayController(compatible) ? "display-controller" : "") + (qcom ? " qcom-client" : "");
+    }
+
     /** Whether one of the compatibles names a display controller ({@link #DISPLAY_COMPATIBLE}). */
     public static boolean displayController(List<String> compatible) {
         return compatible.stream().anyMatch(c -> DISPLAY_COMPATIBLE.matcher(c).matches());
