@@ -138,8 +138,12 @@ class CatalogueRecipesTest {
 
     @Test
     void kubernetesIndexedJob(@TempDir Path dir) throws Exception {
+        // the shards' Job and the merge Job are separate files: applied together, the merge would start before the parts exist
         List<JsonNode> docs = YAML.readValues(YAML.getFactory().createParser(REPO.resolve(".ci/recipes/k8s-catalogue-job.yaml").toFile()),
                 JsonNode.class).readAll();
+        assertEquals(1, docs.size(), "one Job per file");
+        JsonNode mergeJob = YAML.readTree(REPO.resolve(".ci/recipes/k8s-catalogue-merge-job.yaml").toFile());
+        assertEquals("Job", mergeJob.get("kind").asText());
         JsonNode job = docs.get(0).get("spec");
         assertEquals("Indexed", job.get("completionMode").asText());
         int n = job.get("completions").asInt();
@@ -159,7 +163,7 @@ class CatalogueRecipesTest {
                     "HANDOFF_CATALOGUE_ARGS", mine)), Files.readString(ws.resolve("job.log")));
         }
         assertTrue(Files.isDirectory(work.resolve("cache")), "the pods share the cells' cache");
-        JsonNode merge = docs.get(1).get("spec").get("template").get("spec").get("containers").get(0);
+        JsonNode merge = mergeJob.get("spec").get("template").get("spec").get("containers").get(0);
         assertEquals(0, sh(ws, merge.get("command").get(2).asText().replace("/work/", work + "/"), Map.of()),
                 Files.readString(ws.resolve("job.log")));
         String expected = unsharded(args.replaceAll("--cache \\S+", ""))
