@@ -19,7 +19,18 @@ public final class AtomicFiles {
     }
 
     public static void write(Path path, String text) throws IOException {
-        Path target = path.toAbsolutePath();
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            if (Files.isDirectory(path)) {
+                throw new IOException("is a directory");
+            }
+            // a device, a FIFO, /dev/stdout: written in place (renaming over it would replace it)
+            try (var out = Files.newOutputStream(path, StandardOpenOption.WRITE)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        // a symbolic link to a file: its target is replaced, the link stays
+        Path target = (Files.isSymbolicLink(path) && Files.exists(path) ? path.toRealPath() : path).toAbsolutePath();
         Path dir = target.getParent();
         if (dir != null) {
             Files.createDirectories(dir);

@@ -37,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code handoff catalogue DIR|FILE…}: every board of a kernel tree's DTBs in one run, the
@@ -93,7 +92,7 @@ final class CatalogueCommand implements Callable<Integer> {
 
     @Option(names = "--kernel", paramLabel = "VERSION", split = ",",
             description = "Kernel versions to check each board under; repeatable or comma-separated (default: "
-                    + KernelVersions.DEFAULT + "; allowed: 5.10, 5.15, 6.1, 6.6, 6.12 and versions between).")
+                    + KernelVersions.DEFAULT + "; allowed: 5.10, 5.15, 6.1, 6.6, 6.12).")
     List<String> kernels = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -139,17 +138,48 @@ final class CatalogueCommand implements Callable<Integer> {
         if (policies.isEmpty()) {
             Policies.applying("dt").stream().map(Policy::name).forEach(chosen::add);
         } else {
-            policies.forEach(p -> chosen.add(Names.policy(p)));
+            for (String p : policies) {
+                String name;
+                try {
+                    name = Names.policy(p);
+                } catch (InputException e) {
+                    throw new ParameterException(spec.commandLine(), "--policy: " + e.getMessage());
+                }
+                // every board a catalogue reads is a device-tree boot
+                if (!Policies.fits(Policies.get(name, ""), "dt")) {
+                    throw new ParameterException(spec.commandLine(), "--policy " + name + " needs an ACPI boot; a catalogue checks"
+                            + " device-tree boards (its policies: " + String.join(", ", Policies.applying("dt").stream().map(Policy::name).toList()) + ")");
+                }
+                if (!chosen.contains(name)) {
+                    chosen.add(name);
+                }
+            }
         }
-        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary.stream().map(k -> {
-            Knobs.get(k, "--vary ");
-            return k;
-        }).toList();
+        List<String> knobs = new ArrayList<>();
+        for (String k : vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary) {
+            try {
+                Knobs.get(k, "--vary ");
+            } catch (ScenarioException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (k.equals(Knobs.KERNEL_VERSION)) {
+                throw new ParameterException(spec.commandLine(), "--vary " + k + ": give the kernels with --kernel (e.g. --kernel 6.1,6.12),"
+                        + " which makes a row per display and kernel");
+            }
+            if (!knobs.contains(k)) {
+                knobs.add(k);
+            }
+        }
+        for (var o : new Object[][] {{"--cache", cache}, {"--output", output}}) {
+            if (o[1] != null && o[1].toString().isBlank()) {
+                throw new ParameterException(spec.commandLine(), o[0] + " needs a path (it was empty)");
+            }
+        }
         List<String> versions = new ArrayList<>();
         for (String k : kernels.isEmpty() ? List.of(KernelVersions.DEFAULT) : kernels) {
             String v = k.trim();
             try {
-                KernelVersions.check(v, "--kernel ");
+                KernelVersions.check(v, "--kernel: ");
             } catch (ScenarioException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -161,6 +191,7 @@ final class CatalogueCommand implements Callable<Integer> {
         PrintWriter err = Verbosity.info(spec);
         boolean progress = Verbosity.verbose(spec) || exploration.progress;
         ResultCache store = cache == null ? null : ResultCache.open(cache);
+        writable(output);
         long start = System.nanoTime();
 
         List<Path> files = files();
@@ -211,6 +242,37 @@ final class CatalogueCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.print(text);
             out.flush();
+            if (out.checkError()) {
+                throw new InputException("cannot write the report to standard output");
+            }
+        }
+    }
+
+    /** Fails now, before any work, when {@code output} cannot be written (its directory is made if missing). */
+    static void writable(Path output) {
+        if (output == null) {
+            return;
+        }
+        if (Files.isDirectory(output)) {
+            throw new InputException("-o " + output + ": is a directory");
+        }
+        if (Files.exists(output) && !Files.isRegularFile(output)) {
+            if (!Files.isWritable(output)) {
+                throw new InputException("-o " + output + ": not writable");
+            }
+            return;
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new InputException("-o " + output + ": cannot create its directory " + dir);
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".handoff-probe-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            throw new InputException("-o " + output + ": cannot write in " + dir);
         }
     }
 
@@ -234,6 +296,8 @@ final class CatalogueCommand implements Callable<Integer> {
             err.flush();
         }
         AtomicInteger done = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong costDone = new java.util.concurrent.atomic.AtomicLong();
+        long costAll = todo.stream().mapToLong(k -> jobs.get(k).cost()).sum();
         long start = System.nanoTime();
         long[] lastPrint = {start};
         List<Callable<CellResult>> cells = new ArrayList<>();
@@ -248,6 +312,7 @@ final class CatalogueCommand implements Callable<Integer> {
                     store.put(k, j.canonical(), r);
                 }
                 int n = done.incrementAndGet();
+                long c = costDone.addAndGet(j.cost());
                 if (progress) {
                     synchronized (lastPrint) {
                         long now = System.nanoTime();
@@ -255,7 +320,7 @@ final class CatalogueCommand implements Callable<Integer> {
                             lastPrint[0] = now;
                             double s = (now - start) / 1e9;
                             err.printf(Locale.ROOT, "handoff: [%d/%d] cells computed, %.0f s%s%n", n, todo.size(), s,
-                                    n == todo.size() ? "" : String.format(Locale.ROOT, ", about %.0f s to go", s / n * (todo.size() - n)));
+                                    n == todo.size() ? "" : String.format(Locale.ROOT, ", about %.0f s to go", s / c * (costAll - c)));
                             err.flush();
                         }
                     }
@@ -279,28 +344,61 @@ final class CatalogueCommand implements Callable<Integer> {
         return RunReport.JSON.writeValueAsString(root) + "\n";
     }
 
-    /** Every DTB the inputs name, in path order; a missing input is a usage error. */
+    /**
+     * Every DTB the inputs name, each once, in path order: directories searched recursively,
+     * symbolic links followed (a loop is skipped with a warning), a *.dtb link to nothing kept (it
+     * is counted as unreadable); a missing input is bad input.
+     */
     private List<Path> files() throws IOException {
-        List<Path> out = new ArrayList<>();
+        java.util.LinkedHashMap<Path, Path> out = new java.util.LinkedHashMap<>();
+        PrintWriter err = Verbosity.info(spec);
         for (Path p : inputs) {
             if (!Files.exists(p)) {
-                throw new ParameterException(spec.commandLine(), p + " does not exist");
+                throw new InputException(p + ": no such file or directory");
             }
             if (Files.isDirectory(p)) {
-                // a directory given as a symbolic link (or holding links) is followed; a loop is bad input
-                try (Stream<Path> walk = Files.walk(p, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-                    walk.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".dtb")).sorted().forEach(out::add);
-                } catch (java.io.UncheckedIOException e) {
-                    throw new InputException(p + ": cannot list it: " + e.getCause().getMessage());
-                }
+                List<Path> found = new ArrayList<>();
+                Files.walkFileTree(p, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                        new java.nio.file.SimpleFileVisitor<>() {
+                            @Override
+                            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                                if (f.getFileName().toString().endsWith(".dtb") && !a.isDirectory()) {
+                                    found.add(f);
+                                }
+                                return java.nio.file.FileVisitResult.CONTINUE;
+                            }
+
+                            @Override
+                            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                                if (e instanceof java.nio.file.FileSystemLoopException) {
+                                    err.println("handoff: warning: " + f + ": a symbolic link loop, skipped");
+                                } else if (f.getFileName().toString().endsWith(".dtb")) {
+                                    found.add(f);
+                                } else {
+                                    err.println("handoff: warning: " + f + ": cannot read it (" + e.getMessage() + "), skipped");
+                                }
+                                return java.nio.file.FileVisitResult.CONTINUE;
+                            }
+                        });
+                found.stream().sorted().forEach(f -> out.putIfAbsent(key(f), f));
             } else {
-                out.add(p);
+                out.putIfAbsent(key(p), p);
             }
         }
+        err.flush();
         if (out.isEmpty()) {
             throw new InputException("no *.dtb under " + String.join(", ", inputs.stream().map(Path::toString).toList()));
         }
-        return out;
+        return new ArrayList<>(out.values());
+    }
+
+    /** The file an input names, to check each once (given twice, or by two paths). */
+    private static Path key(Path f) {
+        try {
+            return f.toRealPath();
+        } catch (IOException e) {
+            return f.toAbsolutePath().normalize();
+        }
     }
 
     /** A board read and planned (its cells added to {@code jobs}), or the reason it cannot be checked. */

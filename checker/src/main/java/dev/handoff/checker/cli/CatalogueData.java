@@ -30,11 +30,17 @@ final class CatalogueData {
             violated = List.copyOf(violated);
         }
 
+        /**
+         * A cell's result. A search that stopped at a limit (states, time, memory) or left a
+         * property undecided is INCONCLUSIVE even with violations found: the violations it lists
+         * and their worst severities may be fewer and milder than the whole space has.
+         */
         static CellResult of(HandoffCheck.Outcome o) {
             List<String> v = new ArrayList<>();
             o.properties().stream().filter(x -> x.verdict() == Verdict.VIOLATED)
                     .forEach(x -> v.add(x.severity() == null ? x.name() : x.name() + ":" + x.severity().label()));
-            return new CellResult(o.verdict(), v);
+            boolean complete = o.stopReason() == null && o.properties().stream().noneMatch(x -> x.verdict() == Verdict.INCONCLUSIVE);
+            return new CellResult(complete ? o.verdict() : Verdict.INCONCLUSIVE, v);
         }
 
         /** The worst severity among the violations, or null (no violation, or none with a severity). */
@@ -77,7 +83,7 @@ final class CatalogueData {
                 }
                 out.add(x.asText());
             }
-            if ((v == Verdict.VIOLATED) == out.isEmpty()) {
+            if (v != Verdict.INCONCLUSIVE && (v == Verdict.VIOLATED) == out.isEmpty()) {
                 throw new InputException(where + ": verdict " + v + " with " + out.size() + " violated propert" + (out.size() == 1 ? "y" : "ies"));
             }
             return new CellResult(v, out);

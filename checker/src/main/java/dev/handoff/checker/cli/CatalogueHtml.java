@@ -21,14 +21,14 @@ import static dev.handoff.checker.cli.CatalogueReport.xml;
  * by reason, and each board's findings (which variants break which properties).
  */
 final class CatalogueHtml {
-    /** A heat-map class: its CSS name, label and background colour (exact, so a screenshot can be checked). */
+    /** A heat-map class, mildest first: its CSS name, label and background colour (exact, so a screenshot can be checked). */
     enum Shade {
         SAFE("safe", "safe in every variant", "#1b9e4b"),
+        VIOLATED("violated", "worst: violated without a fetch severity (isolation, corruption, liveness)", "#3f51b5"),
         WRONG_PAGE("wrong-page", "worst: reads the wrong page", "#f2c12e"),
         FAULT("fault", "worst: a reported fault", "#f07f1a"),
         HANG("hang", "worst: the bus hangs", "#d7301f"),
         FATAL("fatal", "worst: the machine resets", "#7a0177"),
-        VIOLATED("violated", "violated (no fetch severity: isolation, corruption, liveness)", "#3f51b5"),
         INCONCLUSIVE("inconclusive", "not decided (a limit was reached)", "#00838f");
 
         final String css;
@@ -89,17 +89,9 @@ final class CatalogueHtml {
         };
     }
 
-    /** Worse is higher: safe 0, violated without severity 1, wrong page 2, fault 3, hang 4, fatal 5, not decided 6. */
+    /** Worse is higher: the declaration order (safe, violated without severity, wrong page, fault, hang, fatal, not decided). */
     private static int rank(Shade s) {
-        return switch (s) {
-            case SAFE -> 0;
-            case VIOLATED -> 1;
-            case WRONG_PAGE -> 2;
-            case FAULT -> 3;
-            case HANG -> 4;
-            case FATAL -> 5;
-            case INCONCLUSIVE -> 6;
-        };
+        return s.ordinal();
     }
 
     static String render(Catalogue c) {
@@ -152,9 +144,15 @@ final class CatalogueHtml {
         h.append("</tbody>\n</table>\n<h2>Per policy</h2>\n<table id=\"policies\">\n<tr><th>policy</th><th>safe on</th><th>unsafe on</th></tr>\n");
         c.perPolicy().forEach((p, n) -> h.append("<tr><td>").append(xml(p)).append("</td><td>").append(n[0]).append("</td><td>").append(n[1])
                 .append("</td></tr>\n"));
-        h.append("</table>\n<h2>Not checked</h2>\n<table id=\"skipped\">\n<tr><th>because</th><th>boards</th></tr>\n");
-        c.skipped().forEach((r, n) -> h.append("<tr><td>").append(xml(r)).append("</td><td>").append(n).append("</td></tr>\n"));
-        h.append("</table>\n<details><summary>each board not checked, with its reason</summary>\n<ul>\n");
+        h.append("</table>\n<h2>Not checked</h2>\n");
+        if (c.skipped().isEmpty()) {
+            h.append("<p>Every board was checked.</p>\n");
+        } else {
+            h.append("<table id=\"skipped\">\n<tr><th>because</th><th>boards</th></tr>\n");
+            c.skipped().forEach((r, n) -> h.append("<tr><td>").append(xml(r)).append("</td><td>").append(n).append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
+        h.append("<details><summary>each board not checked, with its reason</summary>\n<ul>\n");
         for (Board b : c.plan().boards()) {
             if (!b.checked()) {
                 h.append("<li>").append(xml(b.name())).append(": ").append(xml(b.reason())).append("</li>\n");

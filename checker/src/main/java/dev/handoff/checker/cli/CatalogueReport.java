@@ -52,8 +52,12 @@ final class CatalogueReport {
                 s.append(String.format(Locale.ROOT, "%s: %s: safe: %s%n", b.name(), rowName(c, r), safe.isEmpty() ? "none" : String.join(", ", safe)));
             }
         }
-        s.append(String.format(Locale.ROOT, "boards: %d, checked: %d, not checked: %s%n", c.plan().boards().size(), c.checked(), c.skipped()));
-        c.perPolicy().forEach((p, n) -> s.append(String.format(Locale.ROOT, "  %-28s safe on %d display(s), unsafe on %d%n", p, n[0], n[1])));
+        List<String> skipped = new ArrayList<>();
+        c.skipped().forEach((r, n) -> skipped.add(n + " " + r));
+        s.append(String.format(Locale.ROOT, "boards: %d, checked: %d, not checked: %s%n", c.plan().boards().size(), c.checked(),
+                skipped.isEmpty() ? "none" : String.join(", ", skipped)));
+        int width = c.plan().policies().stream().mapToInt(String::length).max().orElse(0);
+        c.perPolicy().forEach((p, n) -> s.append(String.format(Locale.ROOT, "  %-" + width + "s  safe on %d display(s), unsafe on %d%n", p, n[0], n[1])));
         return s.toString();
     }
 
@@ -63,13 +67,16 @@ final class CatalogueReport {
                 String.join(", ", c.plan().kernels())));
         s.append("| policy | safe on | unsafe on |\n|---|---|---|\n");
         c.perPolicy().forEach((p, n) -> s.append("| ").append(p).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" |\n"));
-        s.append("\n| not checked because | boards |\n|---|---|\n");
-        c.skipped().forEach((r, n) -> s.append("| ").append(r).append(" | ").append(n).append(" |\n"));
+        if (!c.skipped().isEmpty()) {
+            s.append("\n| not checked because | boards |\n|---|---|\n");
+            c.skipped().forEach((r, n) -> s.append("| ").append(r).append(" | ").append(n).append(" |\n"));
+        }
         s.append("\n| board | display | safe policies |\n|---|---|---|\n");
         for (Board b : c.plan().boards()) {
             for (Row r : b.rows()) {
                 List<String> safe = c.safePolicies(r);
-                s.append("| ").append(b.name()).append(" | `").append(rowName(c, r)).append("` | ")
+                s.append("| ").append(b.name()).append(" | `").append(r.display()).append('`')
+                        .append(c.plan().kernels().size() > 1 ? " @ " + r.kernel() : "").append(" | ")
                         .append(safe.isEmpty() ? "none" : String.join(", ", safe)).append(" |\n");
             }
         }

@@ -58,6 +58,10 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CheckOptions.requireFormat(spec, format, CatalogueReport.FORMATS.toArray(String[]::new));
+        if (output != null && output.toString().isBlank()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output needs a path (it was empty)");
+        }
+        CatalogueCommand.writable(output);
         Catalogue c = merge(parts);
         CatalogueCommand.emit(spec, output, CatalogueReport.render(c, format), Verbosity.info(spec));
         return c.anyInconclusive() ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
@@ -131,6 +135,9 @@ final class MergeCommand implements Callable<Integer> {
     }
 
     private static JsonNode read(Path f) {
+        if (Files.isDirectory(f)) {
+            throw new InputException(f + ": is a directory (give the part files, e.g. DIR/part-*.json)");
+        }
         if (!Files.isRegularFile(f)) {
             throw new InputException(f + ": no such file");
         }

@@ -39,8 +39,9 @@ final class Shards {
     /**
      * The expected cost of a cell, from its scenario alone (so that every shard computes the same
      * split): the square of the masters the model runs. Over the Debian 6.12 catalogue's 3,900
-     * distinct cells a cell's time grows with its masters about so (JFR and per-cell times: 14 ms
-     * with one master, 70 ms with 14, 380 ms with 27), each master adding probe steps and stream
+     * distinct cells a cell's time grows with its masters about so (per-cell times measured before
+     * the speed-ups of issue 12: 14 ms with one master, 70 ms with 14, 380 ms with 27; the shares
+     * of a 4-way split of that catalogue then took 82 to 111 s of CPU), each master adding probe steps and stream
      * entries every fetch and isolation check walks.
      */
     static long cost(dev.handoff.model.scenario.Scenario s) {

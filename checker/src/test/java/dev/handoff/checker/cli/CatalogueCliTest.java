@@ -62,7 +62,7 @@ class CatalogueCliTest {
     @Test
     void noBoardsIsAnError(@TempDir Path dir) throws Exception {
         assertEquals(ExitCode.USAGE, run("catalogue").code());
-        assertEquals(ExitCode.USAGE, run("catalogue", dir.resolve("nope").toString()).code());
+        assertEquals(ExitCode.BAD_INPUT, run("catalogue", dir.resolve("nope").toString()).code(), "a missing input, as the help says");
         CliTest.Run empty = run("catalogue", dir.toString());
         assertEquals(ExitCode.BAD_INPUT, empty.code());
         assertTrue(empty.err().contains("no *.dtb under"), empty.err());

@@ -268,6 +268,62 @@ class CatalogueShardTest {
         assertEquals(catalogue("--format", "json").out(), m.out());
     }
 
+    /**
+     * A search stopped by a limit is inconclusive (exit 20) even where it found violations, and is
+     * never cached: a later unlimited run computes it whole.
+     */
+    @Test
+    void aLimitedCellIsInconclusiveAndNotCached(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run limited = run("catalogue", c630, "--policy", "stock", "--vary", "fw.mapping", "--max-states", "50",
+                "--cache", cache.toString(), "--format", "json");
+        assertEquals(ExitCode.INCONCLUSIVE, limited.code(), limited.err());
+        JsonNode cell = RunReport.JSON.readTree(limited.out()).get("boards").get(0).get("displays").get(0).get("cells").get(0);
+        assertEquals("INCONCLUSIVE", cell.get("verdict").asText());
+        assertTrue(!Files.exists(cache) || entries(cache).isEmpty(), "nothing cached");
+        CliTest.Run whole = run("catalogue", c630, "--policy", "stock", "--vary", "fw.mapping", "--cache", cache.toString(), "--format", "json");
+        assertEquals(ExitCode.HOLDS, whole.code(), whole.err());
+        assertTrue(whole.err().contains("cache: 0 of 2 cell(s) found"), whole.err());
+    }
+
+    /** Arguments a catalogue cannot honour are usage errors naming what to do instead; inputs are read each once. */
+    @Test
+    void badArgumentsAndOddInputs(@TempDir Path dir) throws Exception {
+        String c630 = sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run vk = run("catalogue", c630, "--vary", "kernel.version");
+        assertEquals(ExitCode.USAGE, vk.code());
+        assertTrue(vk.err().contains("give the kernels with --kernel"), vk.err());
+        CliTest.Run acpi = run("catalogue", c630, "--policy", "rmr-identity");
+        assertEquals(ExitCode.USAGE, acpi.code());
+        assertTrue(acpi.err().contains("--policy rmr-identity needs an ACPI boot"), acpi.err());
+        assertEquals(ExitCode.USAGE, run("catalogue", c630, "--vary", "fw.bogus").code());
+        assertEquals(ExitCode.USAGE, run("catalogue", c630, "--policy", "bogus").code());
+        assertEquals(ExitCode.USAGE, run("catalogue", c630, "--cache", "").code());
+        assertEquals(ExitCode.BAD_INPUT, run("catalogue", dir.resolve("nope.dtb").toString()).code());
+        // -o where nothing can be written fails before any work
+        CliTest.Run proc = run("catalogue", c630, "--policy", "stock", "-o", "/proc/handoff-report.json");
+        assertEquals(ExitCode.BAD_INPUT, proc.code());
+        assertTrue(proc.err().trim().startsWith("handoff: -o /proc/handoff-report.json: cannot"), proc.err());
+        // a directory with a symbolic link loop and the same board twice (given and found)
+        Path d = dir.resolve("boards");
+        Files.createDirectories(d);
+        Files.createSymbolicLink(d.resolve("loop"), d);
+        Files.copy(Path.of(c630), d.resolve("c630.dtb"));
+        CliTest.Run r = run("catalogue", d.toString(), d.resolve("c630.dtb").toString(), "--policy", "stock", "--vary", "fw.mapping");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        assertTrue(r.err().contains("a symbolic link loop, skipped"), r.err());
+        assertTrue(r.out().contains("boards: 1, checked: 1, not checked: none"), r.out());
+        // a symbolic link as -o: its target is replaced, the link stays
+        Path target = dir.resolve("target.txt");
+        Files.writeString(target, "old");
+        Path link = dir.resolve("link.txt");
+        Files.createSymbolicLink(link, target);
+        assertEquals(ExitCode.HOLDS, run("catalogue", c630, "--policy", "stock", "--vary", "fw.mapping", "-o", link.toString()).code());
+        assertTrue(Files.isSymbolicLink(link), "the link stays");
+        assertTrue(Files.readString(target).contains("boards: 1, checked: 1"), Files.readString(target));
+    }
+
     static List<Path> entries(Path cache) throws Exception {
         try (Stream<Path> w = Files.walk(cache)) {
             return w.filter(f -> f.toString().endsWith(".json") && !f.getFileName().toString().startsWith(".")).sorted().toList();
