@@ -203,7 +203,17 @@ final class CatalogueCommand implements Callable<Integer> {
         if (boards.stream().noneMatch(b -> b.checked() || !b.reason().startsWith(CatalogueData.UNREADABLE))) {
             throw new InputException("no readable DTB among " + files.size() + " file(s)");
         }
-        Plan plan = new Plan(chosen, knobs, versions, boards);
+        List<String> limits = new ArrayList<>();
+        if (exploration.maxStates != null) {
+            limits.add("--max-states " + exploration.maxStates);
+        }
+        if (exploration.timeLimit != null) {
+            limits.add("--time-limit " + exploration.timeLimit);
+        }
+        if (exploration.memory != null) {
+            limits.add("--memory " + exploration.memory);
+        }
+        Plan plan = new Plan(chosen, knobs, versions, String.join(" ", limits), boards);
         List<String> unique = plan.uniqueKeys();
         List<String> mine = unique;
         if (part != null) {

@@ -118,8 +118,16 @@ final class CatalogueData {
         }
     }
 
-    /** What a run checks. */
-    record Plan(List<String> policies, List<String> vary, List<String> kernels, List<Board> boards) {
+    /**
+     * What a run checks. {@code limits} are the search limits the run was given ("" for none):
+     * not part of a cell's key (a limited cell is inconclusive and never cached), but shards of
+     * one run must share them.
+     */
+    record Plan(List<String> policies, List<String> vary, List<String> kernels, String limits, List<Board> boards) {
+        Plan(List<String> policies, List<String> vary, List<String> kernels, List<Board> boards) {
+            this(policies, vary, kernels, "", boards);
+        }
+
         Plan {
             policies = List.copyOf(policies);
             vary = List.copyOf(vary);
@@ -143,6 +151,7 @@ final class CatalogueData {
             strings(o.putArray("policies"), policies);
             strings(o.putArray("vary"), vary);
             strings(o.putArray("kernels"), kernels);
+            o.put("limits", limits);
             ArrayNode bs = o.putArray("boards");
             for (Board b : boards) {
                 ObjectNode bo = bs.addObject();
@@ -174,7 +183,8 @@ final class CatalogueData {
                 String reason = b.path("reason").isNull() ? null : text(b, "reason", where);
                 boards.add(new Board(text(b, "file", where), text(b, "model", where), reason, rows));
             }
-            Plan p = new Plan(strings(o, "policies", where), strings(o, "vary", where), strings(o, "kernels", where), boards);
+            Plan p = new Plan(strings(o, "policies", where), strings(o, "vary", where), strings(o, "kernels", where),
+                    text(o, "limits", where), boards);
             for (Board b : p.boards()) {
                 for (Row r : b.rows()) {
                     if (r.keys().size() != p.policies().size() * r.variants().size()) {
@@ -206,6 +216,13 @@ final class CatalogueData {
                 }
             }
             return out;
+        }
+
+        /** How reports name a board: its file name, or the file as given where two boards share the name. */
+        String name(Board b) {
+            String n = b.name();
+            long same = plan.boards().stream().filter(o -> o.name().equals(n)).count();
+            return same > 1 ? b.file() : n;
         }
 
         boolean anyInconclusive() {

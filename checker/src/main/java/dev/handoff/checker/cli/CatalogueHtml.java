@@ -127,7 +127,7 @@ final class CatalogueHtml {
         for (int bi = 0; bi < boards.size(); bi++) {
             Board b = boards.get(bi);
             for (Row r : b.rows()) {
-                h.append("<tr><td><a href=\"#b").append(bi).append("\">").append(xml(b.name())).append("</a></td><td>")
+                h.append("<tr><td><a href=\"#b").append(bi).append("\">").append(xml(c.name(b))).append("</a></td><td>")
                         .append(xml(CatalogueReport.rowName(c, r))).append("</td>");
                 for (int p = 0; p < policies.size(); p++) {
                     Shade s = shade(c, r, p);
@@ -155,7 +155,7 @@ final class CatalogueHtml {
         h.append("<details><summary>each board not checked, with its reason</summary>\n<ul>\n");
         for (Board b : c.plan().boards()) {
             if (!b.checked()) {
-                h.append("<li>").append(xml(b.name())).append(": ").append(xml(b.reason())).append("</li>\n");
+                h.append("<li>").append(xml(c.name(b))).append(": ").append(xml(b.reason())).append("</li>\n");
             }
         }
         h.append("</ul>\n</details>\n<h2>Findings per board</h2>\n");
@@ -164,7 +164,7 @@ final class CatalogueHtml {
             if (!b.checked()) {
                 continue;
             }
-            h.append("<details id=\"b").append(bi).append("\"><summary>").append(xml(b.name())).append(" (").append(xml(b.model()))
+            h.append("<details id=\"b").append(bi).append("\"><summary>").append(xml(c.name(b))).append(" (").append(xml(b.model()))
                     .append(")</summary>\n");
             for (Row r : b.rows()) {
                 List<String> safe = c.safePolicies(r);

@@ -44,12 +44,12 @@ final class CatalogueReport {
         StringBuilder s = new StringBuilder();
         for (Board b : c.plan().boards()) {
             if (!b.checked()) {
-                s.append(String.format(Locale.ROOT, "%s: not checked: %s%n", b.name(), b.reason()));
+                s.append(String.format(Locale.ROOT, "%s: not checked: %s%n", c.name(b), b.reason()));
                 continue;
             }
             for (Row r : b.rows()) {
                 List<String> safe = c.safePolicies(r);
-                s.append(String.format(Locale.ROOT, "%s: %s: safe: %s%n", b.name(), rowName(c, r), safe.isEmpty() ? "none" : String.join(", ", safe)));
+                s.append(String.format(Locale.ROOT, "%s: %s: safe: %s%n", c.name(b), rowName(c, r), safe.isEmpty() ? "none" : String.join(", ", safe)));
             }
         }
         List<String> skipped = new ArrayList<>();
@@ -75,7 +75,7 @@ final class CatalogueReport {
         for (Board b : c.plan().boards()) {
             for (Row r : b.rows()) {
                 List<String> safe = c.safePolicies(r);
-                s.append("| ").append(b.name()).append(" | `").append(r.display()).append('`')
+                s.append("| ").append(c.name(b)).append(" | `").append(r.display()).append('`')
                         .append(c.plan().kernels().size() > 1 ? " @ " + r.kernel() : "").append(" | ")
                         .append(safe.isEmpty() ? "none" : String.join(", ", safe)).append(" |\n");
             }
@@ -153,7 +153,7 @@ final class CatalogueReport {
             int f = 0;
             int e = 0;
             int s = 0;
-            String cls = "catalogue." + b.name().replaceAll("\\.dtb$", "");
+            String cls = "catalogue." + c.name(b).replaceAll("\\.dtb$", "");
             if (!b.checked()) {
                 t = 1;
                 s = 1;
@@ -189,7 +189,7 @@ final class CatalogueReport {
                         .append(xml(bad.size() + " cell(s) " + (inconclusive ? "not decided or unsafe" : "unsafe") + ": " + bad.get(0)))
                         .append("\">").append(xml(String.join("\n", bad))).append("</").append(tag).append(">\n    </testcase>\n");
             }
-            body.append("  <testsuite name=\"").append(xml(b.name())).append("\" tests=\"").append(t).append("\" failures=\"").append(f)
+            body.append("  <testsuite name=\"").append(xml(c.name(b))).append("\" tests=\"").append(t).append("\" failures=\"").append(f)
                     .append("\" errors=\"").append(e).append("\" skipped=\"").append(s).append("\">\n").append(suite).append("  </testsuite>\n");
             tests += t;
             failures += f;

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         description = {
             "Reads the N part files 'handoff catalogue --shard i/N' wrote (in any order) and writes the report an"
                 + " unsharded run with the same arguments writes, byte for byte, in --format. The parts must come from"
-                + " one run: the same handoff build, inputs, policies, knobs and kernels, the same N, each index once.",
+                + " one run: the same handoff build, inputs, policies, knobs, kernels and limits, the same N, each index once.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -102,7 +102,7 @@ final class MergeCommand implements Callable<Integer> {
                     throw new InputException(where + ": shard " + i + "/" + n + ", but " + seen.values().iterator().next() + " is of " + count);
                 }
                 if (!planJson.equals(root.path("plan"))) {
-                    throw new InputException(where + ": its plan (inputs, policies, knobs, kernels) differs from "
+                    throw new InputException(where + ": its plan (inputs, policies, knobs, kernels, limits) differs from "
                             + seen.values().iterator().next() + "'s: the shards of one run take the same arguments");
                 }
             }

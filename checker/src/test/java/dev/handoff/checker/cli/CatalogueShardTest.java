@@ -118,7 +118,13 @@ class CatalogueShardTest {
                 "--vary", "fw.mapping", "--shard", "2/2", "-o", other.toString()).code());
         CliTest.Run foreign = run("merge", a.toString(), other.toString());
         assertEquals(ExitCode.BAD_INPUT, foreign.code());
-        assertTrue(foreign.err().contains("its plan (inputs, policies, knobs, kernels) differs"), foreign.err());
+        assertTrue(foreign.err().contains("its plan (inputs, policies, knobs, kernels, limits) differs"), foreign.err());
+        // the same arguments but a state limit: its cells are inconclusive, and the parts are not one run's
+        Path limited = dir.resolve("limited.json");
+        assertEquals(ExitCode.HOLDS, catalogue("--shard", "2/2", "--max-states", "10000000", "-o", limited.toString()).code());
+        CliTest.Run mixed = run("merge", a.toString(), limited.toString());
+        assertEquals(ExitCode.BAD_INPUT, mixed.code());
+        assertTrue(mixed.err().contains("its plan (inputs, policies, knobs, kernels, limits) differs"), mixed.err());
         // a cut part, a part whose result was edited away, a report that is not a part
         Path cut = dir.resolve("cut.json");
         String text = Files.readString(b);
@@ -314,6 +320,12 @@ class CatalogueShardTest {
         assertEquals(ExitCode.HOLDS, r.code(), r.err());
         assertTrue(r.err().contains("a symbolic link loop, skipped"), r.err());
         assertTrue(r.out().contains("boards: 1, checked: 1, not checked: none"), r.out());
+        // two boards of one name in two directories: the reports name them by path
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Files.copy(Path.of(c630), other.resolve("c630.dtb"));
+        CliTest.Run two = run("catalogue", d.toString(), other.toString(), "--policy", "stock", "--vary", "fw.mapping");
+        assertTrue(two.out().contains(d.resolve("c630.dtb") + ": ") && two.out().contains(other.resolve("c630.dtb") + ": "), two.out());
         // a symbolic link as -o: its target is replaced, the link stays
         Path target = dir.resolve("target.txt");
         Files.writeString(target, "old");
