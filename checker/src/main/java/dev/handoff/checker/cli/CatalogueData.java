@@ -240,6 +240,28 @@ final class CatalogueData {
             return out;
         }
 
+        /**
+         * Per policy: how many rows (display × kernel) reach each worst outcome over their
+         * variants, worst first, only the outcomes that occur ({@link CatalogueHtml.Shade} labels).
+         */
+        Map<String, Map<String, Integer>> worstPerPolicy() {
+            Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+            for (int p = 0; p < plan.policies().size(); p++) {
+                Map<CatalogueHtml.Shade, Integer> n = new java.util.EnumMap<>(CatalogueHtml.Shade.class);
+                for (Board b : plan.boards()) {
+                    for (Row r : b.rows()) {
+                        n.merge(CatalogueHtml.shade(this, r, p), 1, Integer::sum);
+                    }
+                }
+                Map<String, Integer> m = new LinkedHashMap<>();
+                List<CatalogueHtml.Shade> order = new ArrayList<>(n.keySet());
+                java.util.Collections.reverse(order);
+                order.forEach(s -> m.put(s.css, n.get(s)));
+                out.put(plan.policies().get(p), m);
+            }
+            return out;
+        }
+
         /** Per policy: rows (display × kernel) on which it is safe in every variant, and on which it is not. */
         Map<String, int[]> perPolicy() {
             Map<String, int[]> out = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import dev.handoff.checker.engine.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A catalogue's reports, each a pure function of the plan and the results (no times, no paths
@@ -57,7 +58,9 @@ final class CatalogueReport {
         s.append(String.format(Locale.ROOT, "boards: %d, checked: %d, not checked: %s%n", c.plan().boards().size(), c.checked(),
                 skipped.isEmpty() ? "none" : String.join(", ", skipped)));
         int width = c.plan().policies().stream().mapToInt(String::length).max().orElse(0);
-        c.perPolicy().forEach((p, n) -> s.append(String.format(Locale.ROOT, "  %-" + width + "s  safe on %d display(s), unsafe on %d%n", p, n[0], n[1])));
+        Map<String, Map<String, Integer>> worst = c.worstPerPolicy();
+        c.perPolicy().forEach((p, n) -> s.append(String.format(Locale.ROOT, "  %-" + width + "s  safe on %d display(s), unsafe on %d%s%n", p, n[0], n[1],
+                n[1] == 0 ? "" : " (worst: " + worstText(worst.get(p)) + ")")));
         return s.toString();
     }
 
@@ -65,8 +68,10 @@ final class CatalogueReport {
         StringBuilder s = new StringBuilder("# handoff catalogue\n\n");
         s.append(String.format(Locale.ROOT, "%d boards, %d checked (kernel %s).%n%n", c.plan().boards().size(), c.checked(),
                 String.join(", ", c.plan().kernels())));
-        s.append("| policy | safe on | unsafe on |\n|---|---|---|\n");
-        c.perPolicy().forEach((p, n) -> s.append("| ").append(p).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" |\n"));
+        s.append("| policy | safe on | unsafe on | worst outcome on each display |\n|---|---|---|---|\n");
+        Map<String, Map<String, Integer>> worst = c.worstPerPolicy();
+        c.perPolicy().forEach((p, n) -> s.append("| ").append(p).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ")
+                .append(worstText(worst.get(p))).append(" |\n"));
         if (!c.skipped().isEmpty()) {
             s.append("\n| not checked because | boards |\n|---|---|\n");
             c.skipped().forEach((r, n) -> s.append("| ").append(r).append(" | ").append(n).append(" |\n"));
@@ -128,7 +133,12 @@ final class CatalogueReport {
         ObjectNode sk = sum.putObject("notChecked");
         c.skipped().forEach(sk::put);
         ObjectNode pp = sum.putObject("perPolicy");
-        c.perPolicy().forEach((p, n) -> pp.putObject(p).put("safe", n[0]).put("unsafe", n[1]));
+        Map<String, Map<String, Integer>> worst = c.worstPerPolicy();
+        c.perPolicy().forEach((p, n) -> {
+            ObjectNode o = pp.putObject(p).put("safe", n[0]).put("unsafe", n[1]);
+            ObjectNode w = o.putObject("worst");
+            worst.get(p).forEach(w::put);
+        });
         try {
             return RunReport.JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -198,6 +208,13 @@ final class CatalogueReport {
         // junit-10.xsd (Jenkins' dialect, what GitLab and Surefire read) has no skipped count on <testsuites>
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"handoff catalogue\" tests=\"" + tests + "\" failures=\""
                 + failures + "\" errors=\"" + errors + "\">\n" + body + "</testsuites>\n";
+    }
+
+    /** "fatal 4, wrong-page 3": each worst outcome and on how many displays, worst first. */
+    static String worstText(Map<String, Integer> worst) {
+        List<String> parts = new ArrayList<>();
+        worst.forEach((k, v) -> parts.add(k + " " + v));
+        return String.join(", ", parts);
     }
 
     /** XML/HTML text and attribute escaping; characters XML 1.0 forbids become U+FFFD. */

@@ -53,9 +53,19 @@ class CatalogueCliTest {
         assertTrue(displays >= dtbs, "every checked board has a display");
         for (JsonNode p : root.get("summary").get("perPolicy")) {
             assertEquals(displays, p.get("safe").asInt() + p.get("unsafe").asInt());
+            // each display's worst outcome, counted once: the counts add up, and "safe" is the safe count
+            int worst = 0;
+            for (JsonNode n : p.get("worst")) {
+                worst += n.asInt();
+            }
+            assertEquals(displays, worst, p.toString());
+            assertEquals(p.get("safe").asInt(), p.get("worst").path("safe").asInt(0), p.toString());
         }
+        CliTest.Run text = run("catalogue", boards.toString(), "--policy", "fw-quiesce", "--vary", "fw.mapping");
+        assertTrue(text.out().matches("(?s).*\\n  fw-quiesce  safe on \\d+ display\\(s\\), unsafe on \\d+ \\(worst: [a-z-]+ \\d+.*"), text.out());
         CliTest.Run md = run("catalogue", boards.toString(), "--policy", "fw-quiesce", "--format", "markdown");
         assertTrue(md.out().contains("| fw-quiesce | "), md.out());
+        assertTrue(md.out().contains("| policy | safe on | unsafe on | worst outcome on each display |"), md.out());
         assertTrue(md.out().contains("| sdm850-lenovo-yoga-c630.dtb | `/soc@0/display-subsystem@ae00000` | "), md.out());
     }
 
