@@ -58,7 +58,10 @@ final class ClientSymmetry {
             }
             // what the kernel checks of a mask is only whether it fits smr_mask_mask, which is 0 or
             // 0x7fff (arm_smmu_test_smr_masks read back, or not run): zero or not is the shape
-            String shape = m.streams().stream().map(e -> e.mask() == 0 ? "0" : "m").toList().toString();
+            // and what its compatibles mean to the kernel: a Qualcomm client gets an identity
+            // default domain (ArmSmmuImpl.Qcom#defDomainType), another none, so the two are never swapped
+            String shape = m.streams().stream().map(e -> e.mask() == 0 ? "0" : "m").toList()
+                    + dev.handoff.model.scenario.Master.traits(m.compatible(), c.scenario().knob(dev.handoff.model.scenario.Knobs.KERNEL_VERSION));
             byShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(m.index());
         }
         List<int[]> classes = new ArrayList<>();
