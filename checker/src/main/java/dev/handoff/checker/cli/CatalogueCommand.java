@@ -1,6 +1,5 @@
 package dev.handoff.checker.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.cli.CatalogueData.Board;
 import dev.handoff.checker.cli.CatalogueData.Catalogue;
@@ -444,7 +443,10 @@ final class CatalogueCommand implements Callable<Integer> {
                             String canonical = CellKeys.canonical(code, s, List.of(), settings);
                             String key = CellKeys.key(canonical);
                             keys.add(key);
-                            found.putIfAbsent(key, new Job(s, canonical, Shards.cost(s)));
+                            if (!jobs.containsKey(key)) {
+                                // the expected cost derives the model's config: once per distinct cell
+                                found.computeIfAbsent(key, k -> new Job(s, canonical, Shards.cost(s)));
+                            }
                         }
                     }
                     rows.add(new Row(t.display().path(), t.smmu().path(), version, labels, keys));

@@ -143,6 +143,36 @@ class ReportConsumersTest {
         assertTrue(r.out().length() < 1024 * 1024, "under GitHub's step summary limit");
     }
 
+    /** The catalogue's markdown, as GitHub's step summary reads it: the per-policy table and a row per display, nothing else a table. */
+    @Test
+    void catalogueMarkdownTablesParse() {
+        CliTest.Run r = run(CatalogueShardTest.args("--format", "markdown").toArray(String[]::new));
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        Node doc = Parser.builder().extensions(List.of(TablesExtension.create())).build().parse(r.out());
+        List<TableBlock> tables = new ArrayList<>();
+        doc.accept(new AbstractVisitor() {
+            @Override
+            public void visit(CustomBlock b) {
+                if (b instanceof TableBlock t) {
+                    tables.add(t);
+                }
+            }
+        });
+        assertEquals(2, tables.size(), "the policies and the displays (every shared board is checked: no reasons table)");
+        String policies = text(tables.get(0));
+        assertTrue(policies.contains("fw-quiesce") && policies.contains("qcom-bypass") && policies.contains("worst outcome"), policies);
+        String displays = text(tables.get(1));
+        assertTrue(displays.contains("sdm850-lenovo-yoga-c630.dtb"), displays);
+        // a row per checked display: one each, Tegra186's three heads
+        Node body = tables.get(1).getLastChild();
+        assertTrue(body instanceof org.commonmark.ext.gfm.tables.TableBody, "a table body");
+        int rows = 0;
+        for (Node n = body.getFirstChild(); n != null; n = n.getNext()) {
+            rows++;
+        }
+        assertEquals(7, rows, displays);
+    }
+
     @Test
     void markdownStaysUnderItsBudgetAndSaysWhatItLeftOut() {
         CliTest.Run r = run("sweep", "--policy", "stock", "--format", "markdown");

@@ -161,17 +161,17 @@ public final class PackedModels {
         public void expanding(long[] state, int off) {
             Decoded<S> d = last.get();
             d.pinned = null;
-            if (state != null) {
-                state(state, off);
-                // state() left it in d unless it came from the ring: keep it in d either way
-                S s = produced.get().find(state, off);
-                if (s != null) {
-                    System.arraycopy(state, off, d.words, 0, words);
-                    d.state = s;
-                }
-                d.pinned = state;
-                d.pinnedOff = off;
+            if (state == null) {
+                return;
             }
+            if (d.state == null || !Arrays.equals(d.words, 0, words, state, off, off + words)) {
+                // a successor produced earlier is taken from the ring, anything else decoded: either way it goes in d
+                S s = produced.get().find(state, off);
+                System.arraycopy(state, off, d.words, 0, words);
+                d.state = s != null ? s : codec.decode(state, off);
+            }
+            d.pinned = state;
+            d.pinnedOff = off;
         }
 
         private S state(long[] src, int off) {
