@@ -69,6 +69,31 @@ public final class Replayer {
     }
 
     /**
+     * Re-executes a trace's actions, by actor and action name, on another model (the scenario
+     * with some knobs changed) without comparing the recorded changes: whether the same steps
+     * are a run of that model and still end in a state that violates the trace's property. The
+     * fix search uses it to test whether a counterexample survives a change.
+     */
+    public static Result reexecute(HandoffModel model, Trace trace) {
+        HandoffState s = model.initialStates().get(0);
+        for (Trace.Step step : trace.steps()) {
+            int a = model.actionIndex(step.actor(), step.action());
+            if (a < 0) {
+                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
+                        "the model of this scenario has no such action");
+            }
+            HandoffState n = model.next(s, a);
+            if (n == null) {
+                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
+                        "the action is not enabled in the state the previous steps reached");
+            }
+            s = n;
+        }
+        return Violations.violated(model, trace.property(), s) ? new Result.Reproduced(trace.property(), Violations.kind(trace.property()))
+                : new Result.NoViolation(trace.property());
+    }
+
+    /**
      * The fields that differ between two states given as {@link StateFields#sections}, in field
      * order; a section that is the same map in both is skipped unread.
      */

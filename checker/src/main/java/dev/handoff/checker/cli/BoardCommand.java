@@ -23,8 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code handoff board FILE.dtb} (or {@code --acpi IORT.bin}): a real board's facts, findings and what-if matrix. */
@@ -79,6 +81,32 @@ final class BoardCommand implements Callable<Integer> {
                     + " with no name, unless at least one policy does.")
     List<String> requireSafe;
 
+    @Option(names = "--fix", description = "Search for the cheapest changes (device tree, firmware, kernel) under which every"
+            + " chosen property holds in every variant, prove each, and print a device tree overlay and diff for the"
+            + " device-tree ones. The kernel is taken as it is (no policy).")
+    boolean fix;
+
+    @Option(names = "--fix-for", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class,
+            description = "As --fix, with POLICY's kernel fixed: the smallest board change (device tree, firmware) that makes POLICY safe.")
+    String fixFor;
+
+    @Option(names = "--fixes", paramLabel = "N", defaultValue = "3",
+            description = "With --fix: report up to N fixes, the cheapest first, then each next cheapest that contains no earlier one."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int fixes;
+
+    @Option(names = "--fix-budget", paramLabel = "N", defaultValue = "300",
+            description = "With --fix: stop after model checking N candidates (exit 20 if no fix was found). Default: ${DEFAULT-VALUE}.")
+    int fixBudget;
+
+    @Option(names = "--cost", paramLabel = "CHANGE=N", description = "With --fix: the cost of a change (repeatable; ids as"
+            + " the search lists them, kernel.version for every version; 1 to 1000).")
+    Map<String, Integer> costs = new LinkedHashMap<>();
+
+    @Option(names = "--fix-out", paramLabel = "PREFIX", description = "With --fix: write each fix's overlay to PREFIX.fixN.dtso"
+            + " and its diff to PREFIX.fixN.diff (N counts the fixes, per display when there are several).")
+    String fixOut;
+
     @Mixin
     ScenarioOptions scenario;
 
@@ -128,6 +156,9 @@ final class BoardCommand implements Callable<Integer> {
         }
         if (scenario.platform != null) {
             throw new ParameterException(spec.commandLine(), "--platform does not apply to board: the board's file is its platform");
+        }
+        if (fix || fixFor != null) {
+            return fix(gate);
         }
         List<String> required = requireSafe == null ? null : requireSafe.stream().map(Names::policy).toList();
         BoardFacts facts = readFacts(dtb, iort);
@@ -226,6 +257,142 @@ final class BoardCommand implements Callable<Integer> {
         }
         return results.stream().flatMap(r -> r.all().stream()).anyMatch(o -> o.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE)
                 ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
+    }
+
+    /** {@code --fix} / {@code --fix-for}: the fix search per display. */
+    private int fix(FailOn gate) throws java.io.IOException {
+        if (fix && fixFor != null) {
+            throw new ParameterException(spec.commandLine(), "give --fix or --fix-for POLICY, not both");
+        }
+        CheckOptions.requireFormat(spec, format, "text", "json");
+        if (gate != null || requireSafe != null || !policies.isEmpty() || traceOut != null) {
+            throw new ParameterException(spec.commandLine(), "--fail-on, --require-safe, --policy and --trace-out do not apply to"
+                    + " --fix (it answers with fixes; --fix-for names the policy)");
+        }
+        if (fixes < 1 || fixes > 100) {
+            throw new ParameterException(spec.commandLine(), "--fixes: " + fixes + " is out of range (allowed: 1 to 100)");
+        }
+        if (fixBudget < 1) {
+            throw new ParameterException(spec.commandLine(), "--fix-budget: " + fixBudget + " is out of range (at least 1)");
+        }
+        for (Map.Entry<String, Integer> e : costs.entrySet()) {
+            if (!dev.handoff.model.fix.FixSpace.DEFAULT_COSTS.containsKey(e.getKey())) {
+                throw new ParameterException(spec.commandLine(), "--cost: \"" + e.getKey() + "\" is not a change (known: "
+                        + String.join(", ", dev.handoff.model.fix.FixSpace.DEFAULT_COSTS.keySet()) + ")");
+            }
+            if (e.getValue() == null || e.getValue() < 1 || e.getValue() > 1000) {
+                throw new ParameterException(spec.commandLine(), "--cost: " + e.getKey() + "=" + e.getValue()
+                        + " is out of range (allowed: 1 to 1000)");
+            }
+        }
+        String policy = fixFor == null ? null : Names.policy(fixFor);
+        java.nio.file.Path dir = null;
+        try {
+            dev.handoff.model.board.Fdt fdt = null;
+            java.nio.file.Path blob = null;
+            BoardFacts facts;
+            try {
+                if (iort != null) {
+                    facts = IortReader.read(iort);
+                } else {
+                    blob = dtb;
+                    if (DtsCompiler.isSource(dtb)) {
+                        dir = java.nio.file.Files.createTempDirectory("handoff-dts");
+                        blob = DtsCompiler.compile(dtb, dir);
+                    } else if (!java.nio.file.Files.isRegularFile(dtb)) {
+                        throw new InputException(dtb + " does not exist");
+                    } else if (java.nio.file.Files.size(dtb) > DeviceTreeReader.MAX_BYTES) {
+                        throw new InputException(dtb + ": " + java.nio.file.Files.size(dtb) + " bytes is larger than any device tree (limit "
+                                + DeviceTreeReader.MAX_BYTES + ")");
+                    }
+                    fdt = dev.handoff.model.board.Fdt.parse(dtb.toString(), java.nio.file.Files.readAllBytes(blob));
+                    facts = DeviceTreeReader.facts(dtb.toString(), fdt);
+                }
+            } catch (BoardInputException e) {
+                throw new InputException(e.getMessage());
+            }
+            if (policy != null && !Policies.fits(Policies.get(policy, ""), facts.acpi() ? "acpi" : "dt")) {
+                throw new ParameterException(spec.commandLine(), "--fix-for " + policy + ": its fw.description needs "
+                        + (facts.acpi() ? "a device tree" : "an ACPI") + " boot; " + facts.source() + " is described by "
+                        + (facts.acpi() ? "ACPI tables" : "a device tree"));
+            }
+            List<BoardPlatforms.Target> targets;
+            try {
+                targets = BoardPlatforms.targets(facts);
+            } catch (BoardPlatforms.NoMatrixException e) {
+                spec.commandLine().getErr().println("handoff: nothing to fix on " + facts.source() + ": " + e.getMessage());
+                return ExitCode.BAD_INPUT;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = Verbosity.info(spec);
+            boolean talk = exploration.progress || Verbosity.verbose(spec) || ProgressPrinter.interactive();
+            BoardFix.Options opt = new BoardFix.Options(policy, vary, Names.properties(check.properties), !check.noPruning,
+                    exploration.settings(ExplorationSettings.defaults()), fixes, fixBudget, costs);
+            List<BoardFix.Outcome> outcomes = new ArrayList<>();
+            for (BoardPlatforms.Target t : targets) {
+                outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, opt, line -> {
+                    if (talk) {
+                        err.println("handoff: " + line);
+                        err.flush();
+                    }
+                }));
+            }
+            if (fixOut != null) {
+                writeOverlays(outcomes);
+            }
+            if (format.equals("json")) {
+                ObjectNode root = RunReport.JSON.createObjectNode();
+                root.put("schema", "handoff.fix/1");
+                root.put("file", facts.source());
+                root.put("model", facts.model());
+                ArrayNode props = root.putArray("properties");
+                opt.properties().forEach(props::add);
+                ArrayNode ds = root.putArray("displays");
+                outcomes.forEach(o -> ds.add(BoardFix.json(o)));
+                out.println(RunReport.JSON.writeValueAsString(root));
+            } else {
+                out.println("board: " + facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")"));
+                out.println("properties: " + String.join(", ", opt.properties()));
+                outcomes.forEach(o -> BoardFix.text(out, o));
+            }
+            out.flush();
+            boolean allFixed = outcomes.stream().allMatch(o -> !o.result().fixes().isEmpty());
+            if (allFixed) {
+                return ExitCode.HOLDS;
+            }
+            return outcomes.stream().anyMatch(o -> o.result().fixes().isEmpty() && o.result().stopped() != null)
+                    ? ExitCode.INCONCLUSIVE : ExitCode.SAFETY_VIOLATED;
+        } finally {
+            if (dir != null) {
+                try (var files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : files.toList()) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    private void writeOverlays(List<BoardFix.Outcome> outcomes) throws java.io.IOException {
+        for (int d = 0; d < outcomes.size(); d++) {
+            BoardFix.Outcome o = outcomes.get(d);
+            for (int i = 0; i < o.overlays().size(); i++) {
+                BoardFix.OverlayCheck oc = o.overlays().get(i);
+                if (oc == null) {
+                    continue;
+                }
+                String stem = fixOut + (outcomes.size() > 1 ? ".display" + (d + 1) : "") + ".fix" + (i + 1);
+                java.nio.file.Path dtso = java.nio.file.Path.of(stem + ".dtso");
+                dev.handoff.counterexamples.AtomicFiles.write(dtso, oc.dtso());
+                Verbosity.info(spec).println("handoff: wrote " + dtso);
+                if (oc.diff() != null) {
+                    java.nio.file.Path diff = java.nio.file.Path.of(stem + ".diff");
+                    dev.handoff.counterexamples.AtomicFiles.write(diff, oc.diff());
+                    Verbosity.info(spec).println("handoff: wrote " + diff);
+                }
+            }
+        }
     }
 
     /**

@@ -1,0 +1,428 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.checker.engine.Verdict;
+import dev.handoff.model.board.BoardFacts;
+import dev.handoff.model.board.BoardInputException;
+import dev.handoff.model.board.BoardOverlay;
+import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.board.DeviceTreeReader;
+import dev.handoff.model.board.Fdt;
+import dev.handoff.model.fix.FixSpace;
+import dev.handoff.model.scenario.Platform;
+import dev.handoff.model.scenario.Policies;
+import dev.handoff.model.scenario.Scenario;
+import dev.handoff.model.scenario.ScenarioException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code handoff board --fix} / {@code --fix-for POLICY}: the fix search for each display of a
+ * board, the device-tree fixes turned into an overlay and a diff, both checked with the Device
+ * Tree Compiler's tools when they are installed, and the fixes re-checked on the patched blob.
+ */
+final class BoardFix {
+    /** One display's search and, per fix, its overlay check. */
+    record Outcome(BoardPlatforms.Target target, String policy, List<String> varied, FixSearch.Result result,
+                   List<OverlayCheck> overlays) {
+    }
+
+    /**
+     * A device-tree fix's overlay and how it was checked.
+     *
+     * @param status    "verified" when dtc compiled it, fdtoverlay applied it and the patched blob
+     *                  reads as the board the search checked; else why not
+     * @param confirmed the patched blob's own matrix: every cell holds (null when not run)
+     */
+    record OverlayCheck(String dtso, String diff, String status, Boolean confirmed, List<HandoffCheck.Outcome> rerun) {
+    }
+
+    /** What the search needs from the command. */
+    record Options(String policy, List<String> vary, List<String> properties, boolean pruning, ExplorationSettings settings,
+                   int fixes, int budget, Map<String, Integer> costs) {
+    }
+
+    private BoardFix() {
+    }
+
+    /** Runs the search for one display. {@code fdt}/{@code blob} are null for an IORT board. */
+    static Outcome search(BoardFacts facts, Fdt fdt, Path blob, BoardPlatforms.Target t, ScenarioOptions scenario,
+                          Options opt, java.util.function.Consumer<String> progress) {
+        BoardOverlay overlay = fdt == null ? null : new BoardOverlay(fdt, facts, t.display().path());
+        List<String> knobs = opt.vary().isEmpty() ? List.of("fw.mapping", "fw.smr") : opt.vary();
+        List<String> varied = opt.vary().isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
+        Set<String> pinned = new LinkedHashSet<>(scenario.overrides().keySet());
+        pinned.addAll(scenario.file().knobs().keySet());
+        if (opt.policy() != null) {
+            pinned.addAll(Policies.get(opt.policy(), "").settings().keySet());
+        }
+        // a knob the user or the policy fixes is not a variant
+        varied = varied.stream().filter(k -> !pinned.contains(k)).toList();
+        List<Map<String, String>> variants = SweepRunner.variants(varied);
+        Map<Set<String>, Platform> platforms = new HashMap<>();
+        platforms.put(Set.of(), t.platform());
+        List<Scenario> base = new ArrayList<>();
+        for (Map<String, String> v : variants) {
+            base.add(scenario.scenario(t.platform(), opt.policy(), v));
+        }
+        FixSpace space;
+        try {
+            space = FixSpace.build(new FixSpace.Context(t.platform(), overlay, facts.acpi(), base, pinned, opt.policy() == null,
+                    opt.costs()));
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+        FixSearch.Scenarios of = (c, v) -> {
+            Set<String> dt = space.deviceTree(c);
+            Platform p = platforms.computeIfAbsent(dt, k -> patched(overlay, facts, t, k));
+            return scenarioFor(scenario, p, opt, v, space.knobs(c, false));
+        };
+        FixSearch.Result r = new FixSearch(space, variants, of, opt.properties(), opt.pruning(), opt.settings(), opt.fixes(),
+                opt.budget(), progress).run();
+        List<OverlayCheck> overlays = new ArrayList<>();
+        for (FixSearch.Fix f : r.fixes()) {
+            Set<String> dt = space.deviceTree(f.candidate());
+            overlays.add(dt.isEmpty() || overlay == null ? null
+                    : verify(overlay, facts, blob, t, dt, scenario, opt, variants, space.knobs(f.candidate(), false),
+                    platforms.get(dt), header(facts, t, space, f)));
+        }
+        return new Outcome(t, opt.policy(), varied, r, overlays);
+    }
+
+    /** The candidate's scenario: the patched platform, the variant minus what the patched board now states, the changes. */
+    private static Scenario scenarioFor(ScenarioOptions scenario, Platform p, Options opt, Map<String, String> variant,
+                                        Map<String, String> changes) {
+        Map<String, String> k = new LinkedHashMap<>();
+        variant.forEach((name, value) -> {
+            if (!opt.vary().isEmpty() || !p.knobDefaults().containsKey(name)) {
+                k.put(name, value);
+            }
+        });
+        k.putAll(changes);
+        try {
+            return scenario.scenario(p, opt.policy(), k);
+        } catch (InputException e) {
+            throw new ScenarioException(e.getMessage());
+        }
+    }
+
+    /** The platform the board has after device-tree changes, read from patched facts as from a patched blob. */
+    private static Platform patched(BoardOverlay overlay, BoardFacts facts, BoardPlatforms.Target t, Set<String> dt) {
+        BoardFacts f = overlay.patch(dt);
+        return BoardPlatforms.targets(f).stream().filter(x -> x.display().path().equals(t.display().path())).findFirst()
+                .orElseThrow().platform();
+    }
+
+    private static List<String> header(BoardFacts facts, BoardPlatforms.Target t, FixSpace space, FixSearch.Fix f) {
+        List<String> h = new ArrayList<>();
+        h.add("handoff board --fix: " + Path.of(facts.source()).getFileName() + ", display " + t.display().path());
+        for (FixSpace.Choice c : space.chosen(f.candidate())) {
+            h.add(c.id() + " (cost " + c.cost() + ")" + (space.deviceTree(f.candidate()).contains(c.id()) ? "" : ": not a device-tree change,"
+                    + " make it too"));
+        }
+        h.add("dtc -@ -I dts -O dtb -o fix.dtbo fix.dtso && fdtoverlay -i board.dtb -o board-fixed.dtb fix.dtbo");
+        return h;
+    }
+
+    /** The overlay of a fix's device-tree changes, compiled, applied and re-checked when the tools are here. */
+    static OverlayCheck verify(BoardOverlay overlay, BoardFacts facts, Path blob, BoardPlatforms.Target t, Set<String> dt,
+                               ScenarioOptions scenario, Options opt, List<Map<String, String>> variants,
+                               Map<String, String> changes, Platform expected, List<String> header) {
+        String dtso = overlay.overlay(dt, header);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("handoff-fix");
+            Path src = dir.resolve("fix.dtso");
+            Files.writeString(src, dtso, StandardCharsets.UTF_8);
+            String[] r = run(dir, DtsCompiler.command(), "-@", "-q", "-I", "dts", "-O", "dtb", "-o", "fix.dtbo", "fix.dtso");
+            if (r == null) {
+                return new OverlayCheck(dtso, null, "not checked: dtc is not installed (apt-get install device-tree-compiler)", null, List.of());
+            }
+            if (!r[0].equals("0")) {
+                return new OverlayCheck(dtso, null, "dtc rejected the overlay: " + firstLine(r[1]), null, List.of());
+            }
+            Path base = dir.resolve("board.dtb");
+            Files.copy(blob, base);
+            r = run(dir, "fdtoverlay", "-i", "board.dtb", "-o", "fixed.dtb", "fix.dtbo");
+            if (r == null) {
+                return new OverlayCheck(dtso, null, "compiled with dtc; not applied: fdtoverlay is not installed", null, List.of());
+            }
+            if (!r[0].equals("0")) {
+                return new OverlayCheck(dtso, null, "fdtoverlay could not apply the overlay: " + firstLine(r[1]), null, List.of());
+            }
+            Path fixed = dir.resolve("fixed.dtb");
+            String diff = diff(dir, Path.of(facts.source()).getFileName().toString());
+            BoardFacts after;
+            try {
+                after = DeviceTreeReader.read(fixed);
+            } catch (BoardInputException e) {
+                return new OverlayCheck(dtso, diff, "the patched blob cannot be read: " + e.getMessage(), null, List.of());
+            }
+            Platform p = BoardPlatforms.targets(after).stream().filter(x -> x.display().path().equals(t.display().path()))
+                    .findFirst().map(BoardPlatforms.Target::platform).orElse(null);
+            if (p == null) {
+                return new OverlayCheck(dtso, diff, "the patched blob no longer has display " + t.display().path(), false, List.of());
+            }
+            String same = samePlatform(expected, p);
+            List<HandoffCheck.Outcome> rerun = new ArrayList<>();
+            Set<String> seen = new LinkedHashSet<>();
+            for (Map<String, String> v : variants) {
+                Scenario s = scenarioFor(scenario, p, opt, v, changes);
+                if (seen.add(s.knobs().toString())) {
+                    rerun.add(HandoffCheck.run(s, opt.properties(), opt.pruning(), false, 1, opt.settings().withWorkers(1),
+                            SearchListener.NONE, false));
+                }
+            }
+            boolean holds = rerun.stream().allMatch(o -> o.verdict() == Verdict.HOLDS);
+            return new OverlayCheck(dtso, diff, same == null ? "verified: dtc compiled it, fdtoverlay applied it, and the patched"
+                    + " blob reads as the board the search checked" : "applied, but the patched blob differs from the searched board: "
+                    + same, holds, rerun);
+        } catch (IOException e) {
+            return new OverlayCheck(dtso, null, "not checked: " + e.getMessage(), null, List.of());
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /** Null when the two platforms are the same model input, else the first difference. */
+    static String samePlatform(Platform a, Platform b) {
+        if (!a.knobDefaults().equals(b.knobDefaults())) {
+            return "knobs " + a.knobDefaults() + " vs " + b.knobDefaults();
+        }
+        if (a.framebufferPa() != b.framebufferPa() || a.framebufferBytes() != b.framebufferBytes()) {
+            return "scanout differs";
+        }
+        if (!a.displayStreams().equals(b.displayStreams()) || !a.masters().equals(b.masters())) {
+            return "stream IDs differ";
+        }
+        return null;
+    }
+
+    /** The unified diff of the decompiled blobs, or null when dtc cannot decompile them. */
+    private static String diff(Path dir, String name) throws IOException {
+        String[] a = run(dir, DtsCompiler.command(), "-q", "-I", "dtb", "-O", "dts", "-o", "board.dts", "board.dtb");
+        String[] b = run(dir, DtsCompiler.command(), "-q", "-I", "dtb", "-O", "dts", "-o", "fixed.dts", "fixed.dtb");
+        if (a == null || b == null || !a[0].equals("0") || !b[0].equals("0")) {
+            return null;
+        }
+        List<String> before = Files.readAllLines(dir.resolve("board.dts"));
+        List<String> after = Files.readAllLines(dir.resolve("fixed.dts"));
+        String stem = name.replaceAll("\\.dtb$|\\.dts$", "");
+        List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("a/" + stem + ".dts", "b/" + stem + ".dts", before,
+                DiffUtils.diff(before, after), 3);
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** {exit code, output}, or null when the program is not installed. */
+    private static String[] run(Path dir, String... cmd) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return null;
+        }
+        try {
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readNBytes(256 * 1024);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new String[] {"timeout", cmd[0] + " did not finish within 60 s"};
+            }
+            return new String[] {Integer.toString(p.exitValue()), new String(out, StandardCharsets.UTF_8)};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + cmd[0] + " ran");
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().filter(l -> !l.isBlank()).findFirst().orElse("(no message)");
+    }
+
+    private static void deleteAll(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    // ---------------------------------------------------------------- rendering
+
+    static void text(PrintWriter out, Outcome o) {
+        FixSearch.Result r = o.result();
+        FixSpace space = r.space();
+        FixSearch.Stats st = r.stats();
+        out.println();
+        out.println("fix search for display " + o.target().display().path() + ": "
+                + (o.policy() == null ? "the kernel as it is (no policy)" : "policy " + o.policy() + " (its kernel is fixed)")
+                + "; variants: " + (o.varied().isEmpty() ? "none" : String.join(" x ", o.varied())));
+        out.printf(Locale.ROOT, "  space: %d change(s), %,d candidates%s%n", space.dimensions().size(), st.space(),
+                st.allowed() >= 0 && st.allowed() != st.space() ? String.format(Locale.ROOT, " (%,d meet the requirements)", st.allowed()) : "");
+        for (FixSpace.Dimension d : space.dimensions()) {
+            List<String> cs = d.choices().stream().skip(1).map(c -> c.id() + " (" + c.cost() + ")").toList();
+            out.println("    [" + d.kind().label() + "] " + String.join(", ", cs));
+        }
+        space.requirements().forEach(q -> out.println("    " + q.choice() + " needs " + q.needs() + ": " + q.why()));
+        space.notOffered().forEach(n -> out.println("    not offered: " + n.change() + ": " + n.why()));
+        out.printf(Locale.ROOT, "  searched: %d candidate(s) model checked (%d cells), %d ruled out by %d counterexample"
+                        + " families, %d certified by replay, %d box(es) too wide; %d replays, %.1f s%n",
+                st.checked(), st.cells(), st.ruledOut(), st.families(), st.certified(), st.gaps(), st.replays(), st.seconds());
+        if (r.stopped() != null) {
+            out.println("  stopped: " + r.stopped());
+        }
+        if (r.fixes().isEmpty()) {
+            out.println("  no fix in this space" + (r.residual() == null ? "" : ": the cheapest candidate still fails, "
+                    + r.residual().summary()));
+            return;
+        }
+        for (int i = 0; i < r.fixes().size(); i++) {
+            FixSearch.Fix f = r.fixes().get(i);
+            List<FixSpace.Choice> chosen = space.chosen(f.candidate());
+            out.println();
+            if (chosen.isEmpty()) {
+                out.println("  already safe: every property holds in every variant with nothing changed");
+            } else {
+                out.println("  fix " + (i + 1) + " (cost " + f.cost() + (i == 0 ? ", the cheapest" : "") + "):");
+            }
+            for (FixSpace.Choice c : chosen) {
+                FixSpace.Dimension d = space.dimensions().stream().filter(x -> x.choices().contains(c)).findFirst().orElseThrow();
+                out.println("    [" + d.kind().label() + "] " + c.id() + " (cost " + c.cost() + "): " + c.what());
+                FixSearch.Refutation w = f.without().get(c.id());
+                out.println("      closes: " + (w != null ? "without it, " + w.summary() : partner(space, f, c)));
+            }
+            long states = f.proof().stream().mapToLong(x -> x.stats().distinctStates()).sum();
+            out.printf(Locale.ROOT, "    proof: %d variant(s) x %d propert%s hold (%,d states)%n", f.proof().size(),
+                    o.result().fixes().isEmpty() ? 0 : f.proof().isEmpty() ? 0 : f.proof().get(0).properties().size(),
+                    f.proof().isEmpty() || f.proof().get(0).properties().size() == 1 ? "y" : "ies", states);
+            OverlayCheck oc = o.overlays().get(i);
+            if (oc != null) {
+                out.println("    overlay: " + oc.status());
+                if (oc.confirmed() != null) {
+                    out.println("    the patched blob's matrix: " + (oc.confirmed() ? "every property holds in every variant"
+                            : "NOT SAFE: " + oc.rerun().stream().filter(x -> x.verdict() != Verdict.HOLDS).map(HandoffReports::cell).toList()));
+                }
+                oc.dtso().lines().forEach(l -> out.println("      | " + l));
+                if (oc.diff() != null) {
+                    out.println("    diff against the decompiled blob:");
+                    oc.diff().lines().forEach(l -> out.println("      " + l));
+                }
+            }
+        }
+    }
+
+    /** For a change the rest of the fix cannot go without (a requirement): which and why. */
+    private static String partner(FixSpace space, FixSearch.Fix f, FixSpace.Choice c) {
+        List<String> ids = space.chosen(f.candidate()).stream().map(FixSpace.Choice::id).toList();
+        for (FixSpace.Requirement q : space.requirements()) {
+            if (q.needs().equals(c.id()) && ids.contains(q.choice())) {
+                return "goes with " + q.choice() + " (" + q.why() + ")";
+            }
+        }
+        return "goes with the rest of this fix";
+    }
+
+    static ObjectNode json(Outcome o) {
+        FixSearch.Result r = o.result();
+        FixSpace space = r.space();
+        ObjectNode n = RunReport.JSON.createObjectNode();
+        n.put("display", o.target().display().path());
+        if (o.policy() == null) {
+            n.putNull("policy");
+        } else {
+            n.put("policy", o.policy());
+        }
+        ArrayNode vary = n.putArray("vary");
+        o.varied().forEach(vary::add);
+        ArrayNode dims = n.putArray("changes");
+        for (FixSpace.Dimension d : space.dimensions()) {
+            for (FixSpace.Choice c : d.choices().subList(1, d.choices().size())) {
+                ObjectNode x = dims.addObject();
+                x.put("id", c.id()).put("kind", d.kind().label()).put("cost", c.cost()).put("what", c.what());
+                ObjectNode k = x.putObject("knobs");
+                c.knobs().forEach(k::put);
+            }
+        }
+        ArrayNode req = n.putArray("requirements");
+        space.requirements().forEach(q -> req.addObject().put("change", q.choice()).put("needs", q.needs()).put("why", q.why()));
+        ArrayNode no = n.putArray("notOffered");
+        space.notOffered().forEach(q -> no.addObject().put("change", q.change()).put("why", q.why()));
+        FixSearch.Stats st = r.stats();
+        ObjectNode s = n.putObject("search");
+        s.put("space", st.space()).put("allowed", st.allowed()).put("checked", st.checked()).put("cells", st.cells())
+                .put("families", st.families()).put("ruledOut", st.ruledOut()).put("certifiedByReplay", st.certified()).put("boxesTooWide", st.gaps())
+                .put("replays", st.replays()).put("seconds", Math.round(st.seconds() * 1000) / 1000.0);
+        if (r.stopped() == null) {
+            s.putNull("stopped");
+        } else {
+            s.put("stopped", r.stopped());
+        }
+        ArrayNode fixes = n.putArray("fixes");
+        for (int i = 0; i < r.fixes().size(); i++) {
+            FixSearch.Fix f = r.fixes().get(i);
+            ObjectNode x = fixes.addObject();
+            x.put("cost", f.cost());
+            ArrayNode ch = x.putArray("changes");
+            for (FixSpace.Choice c : space.chosen(f.candidate())) {
+                ObjectNode y = ch.addObject().put("id", c.id()).put("cost", c.cost());
+                FixSearch.Refutation w = f.without().get(c.id());
+                if (w == null) {
+                    y.putNull("without");
+                } else {
+                    y.putObject("without").put("property", w.property()).put("severity", w.severity() == null ? null : w.severity().text())
+                            .put("variant", SweepRunner.label(w.variant())).put("rootCause", w.trace().rootCause());
+                }
+            }
+            ArrayNode proof = x.putArray("proof");
+            for (HandoffCheck.Outcome p : f.proof()) {
+                proof.add(HandoffReports.checkJson(p));
+            }
+            OverlayCheck oc = o.overlays().get(i);
+            if (oc != null) {
+                ObjectNode ov = x.putObject("overlay");
+                ov.put("dtso", oc.dtso()).put("status", oc.status());
+                if (oc.diff() == null) {
+                    ov.putNull("diff");
+                } else {
+                    ov.put("diff", oc.diff());
+                }
+                if (oc.confirmed() == null) {
+                    ov.putNull("patchedBoardSafe");
+                } else {
+                    ov.put("patchedBoardSafe", oc.confirmed());
+                }
+            }
+        }
+        if (r.residual() == null) {
+            n.putNull("residual");
+        } else {
+            n.putObject("residual").put("property", r.residual().property()).put("variant", SweepRunner.label(r.residual().variant()))
+                    .put("rootCause", r.residual().trace().rootCause());
+        }
+        return n;
+    }
+}

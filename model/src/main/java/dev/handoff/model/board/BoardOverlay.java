@@ -1,0 +1,345 @@
+package dev.handoff.model.board;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The device-tree changes a fix may make to one display of a board, each as two things that
+ * must agree: the facts the board would have after it (what the search checks) and a fragment
+ * of a device tree overlay ({@code .dtso}) that makes it (what the engineer applies). The
+ * overlay targets nodes by path and names base nodes by their phandle values, so it applies
+ * with {@code fdtoverlay} to this very blob whether or not it was built with symbols.
+ *
+ * <ul>
+ *   <li>{@link #RESETS}: {@code resets = <&dispcc DISP_CC_MDSS_CORE_BCR>} on the MDSS node
+ *       ({@code msm_mdss_reset}, 6.12 drivers/gpu/drm/msm/msm_mdss.c, asserts it for 20 ms when
+ *       the driver binds);</li>
+ *   <li>{@link #SPLASH}: a {@code no-map} reserved-memory region over the whole scanout (a new
+ *       node, or the overlapping region grown and made no-map: the under-reservation case);</li>
+ *   <li>{@link #IOMMU_ADDRESSES}: the display's {@code memory-region} links that region and the
+ *       region gets an {@code iommu-addresses} entry for the display equal to its {@code reg}
+ *       ({@code of_iommu_get_resv_regions} then makes it IOMMU_RESV_DIRECT).</li>
+ * </ul>
+ */
+public final class BoardOverlay {
+    public static final String RESETS = "dt.resets";
+    public static final String SPLASH = "dt.splash";
+    public static final String IOMMU_ADDRESSES = "dt.iommu-addresses";
+
+    /**
+     * Display clock controllers whose reset map has DISP_CC_MDSS_CORE_BCR (6.12
+     * drivers/clk/qcom/dispcc-{qcm2290,sc7180,sc8280xp,sm4450,sm6375,sm8250,sm8450,sm8550,x1e80100}.c);
+     * its index is 0 in every dt-bindings header that defines it. sdm845's dispcc has none
+     * (qcom,dispcc-sdm845.h defines only DISP_CC_MDSS_RSCC_BCR).
+     */
+    static final Set<String> DISPCC_CORE_BCR = Set.of("qcom,qcm2290-dispcc", "qcom,sc7180-dispcc", "qcom,sc8280xp-dispcc0",
+            "qcom,sc8280xp-dispcc1", "qcom,sm4450-dispcc", "qcom,sm6375-dispcc", "qcom,sc8180x-dispcc", "qcom,sm8150-dispcc",
+            "qcom,sm8250-dispcc", "qcom,sm8350-dispcc", "qcom,sm8450-dispcc", "qcom,sar2130p-dispcc", "qcom,sm8550-dispcc",
+            "qcom,sm8650-dispcc", "qcom,x1e80100-dispcc");
+    static final int DISP_CC_MDSS_CORE_BCR = 0;
+    static final String LABEL = "handoff_splash";
+
+    private final Fdt fdt;
+    private final BoardFacts facts;
+    private final BoardFacts.Device display;
+    private final DtNode displayNode;
+    private final DtNode reservedMemory;
+    /** The scanout, page-aligned: {base, end}; null when the tree does not say where it is. */
+    private final long[] scanout;
+
+    public BoardOverlay(Fdt fdt, BoardFacts facts, String displayPath) {
+        this.fdt = fdt;
+        this.facts = facts;
+        this.display = facts.devices().stream().filter(d -> d.path().equals(displayPath)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no device " + displayPath));
+        this.displayNode = fdt.find(displayPath);
+        this.reservedMemory = fdt.find("/reserved-memory");
+        long[] fb = BoardPlatforms.framebuffer(facts, display);
+        if (fb != null && fb[0] >= 0 && fb[1] > 0 && fb[1] <= BoardPlatforms.MAX_FB_BYTES && fb[0] <= (1L << 52)) {
+            long page = 4096;
+            long base = fb[0] & ~(page - 1);
+            scanout = new long[] {base, (fb[0] + fb[1] + page - 1) & ~(page - 1)};
+        } else {
+            scanout = null;
+        }
+    }
+
+    /** The display clock controller whose MDSS core reset {@link #RESETS} names, or null. */
+    DtNode resetProvider() {
+        for (DtNode n : fdt.nodes()) {
+            if (n.has("#reset-cells") && n.cell("#reset-cells", 0) == 1 && n.has("phandle")
+                    && n.compatible().stream().anyMatch(DISPCC_CORE_BCR::contains) && n.enabled()) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code change} cannot be made on this board, or null when it can. */
+    public String whyNot(String change) {
+        switch (change) {
+            case RESETS -> {
+                if (display.hasResets()) {
+                    return display.path() + " already has resets";
+                }
+                if (display.compatible().stream().noneMatch(c -> c.startsWith("qcom,") && c.endsWith("-mdss"))) {
+                    return "only the msm driver resets the engine through the node's resets (msm_mdss_reset);"
+                            + " tegra-dc's reset is mandatory, hdlcd stops the engine by register";
+                }
+                if (resetProvider() == null) {
+                    List<String> cc = fdt.nodes().stream().filter(n -> n.has("#reset-cells")
+                            && n.compatible().stream().anyMatch(c -> c.contains("dispcc"))).map(DtNode::path).toList();
+                    return cc.isEmpty() ? "the tree has no display clock controller with resets"
+                            : String.join(", ", cc) + " provides no DISP_CC_MDSS_CORE_BCR (sdm845's dispcc has only the"
+                            + " RSCC reset): the SoC offers no MDSS core reset line to name";
+                }
+                return null;
+            }
+            case SPLASH -> {
+                if (scanout == null) {
+                    return "the tree does not say where the splash is (no simple-framebuffer, no display memory-region)";
+                }
+                if (BoardPlatforms.coveredByNoMap(facts, scanout[0], scanout[1] - scanout[0])) {
+                    return "the scanout is already inside no-map memory";
+                }
+                if (reservedMemory == null) {
+                    return "the tree has no /reserved-memory node";
+                }
+                return cellsFit(reservedMemory, splashRange()) ? null : "the splash does not fit /reserved-memory's cells";
+            }
+            case IOMMU_ADDRESSES -> {
+                if (scanout == null) {
+                    return "the tree does not say where the splash is (no simple-framebuffer, no display memory-region)";
+                }
+                if (reservedMemory == null) {
+                    return "the tree has no /reserved-memory node";
+                }
+                if (displayNode == null || !displayNode.has("phandle")) {
+                    return display.path() + " has no phandle for the entry to name (label it in the DTS)";
+                }
+                if (coveringRegion() == null && whyNot(SPLASH) != null) {
+                    return "no single reserved region holds the scanout, and none can be added: " + whyNot(SPLASH);
+                }
+                BoardFacts.Region r = coveringRegion();
+                String path = r != null ? r.path() : (String) splashRange()[0];
+                DtNode node = fdt.find(path);
+                if (node != null && !display.memoryRegions().contains(path) && !node.has("phandle")) {
+                    return path + " has no phandle for the display's memory-region to name (label it in the DTS)";
+                }
+                return null;
+            }
+            default -> throw new IllegalArgumentException(change);
+        }
+    }
+
+    /** Whether {@link #IOMMU_ADDRESSES} needs {@link #SPLASH} too (no region holds the scanout alone). */
+    public boolean addressesNeedSplash() {
+        return coveringRegion() == null;
+    }
+
+    /** The no-map region with a reg holding the whole scanout, or null. */
+    private BoardFacts.Region coveringRegion() {
+        if (scanout == null) {
+            return null;
+        }
+        for (BoardFacts.Region r : facts.regions()) {
+            if (r.noMap() && r.base() >= 0 && r.base() <= scanout[0] && r.base() + r.size() >= scanout[1]
+                    && r.path().startsWith("/reserved-memory/")) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** A region with a reg overlapping the scanout (an under-sized or mapped splash region), or null. */
+    private BoardFacts.Region overlapping() {
+        for (BoardFacts.Region r : facts.regions()) {
+            if (r.base() >= 0 && r.size() > 0 && r.base() < scanout[1] && r.base() + r.size() > scanout[0]
+                    && r.path().startsWith("/reserved-memory/")) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** {path, base, size} of the region {@link #SPLASH} leaves: the overlapping one grown, or a new node. */
+    private Object[] splashRange() {
+        BoardFacts.Region o = overlapping();
+        if (o != null) {
+            long base = Math.min(o.base(), scanout[0]);
+            long end = Math.max(o.base() + o.size(), scanout[1]);
+            return new Object[] {o.path(), base, end - base};
+        }
+        return new Object[] {"/reserved-memory/splash@" + Long.toHexString(scanout[0]), scanout[0], scanout[1] - scanout[0]};
+    }
+
+    private static boolean cellsFit(DtNode parent, Object[] range) {
+        int ac = parent.addressCells();
+        int sc = parent.sizeCells();
+        long base = (Long) range[1];
+        long size = (Long) range[2];
+        return ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 && (ac == 2 || base + size <= 0xffff_ffffL) && (sc == 2 || size <= 0xffff_ffffL);
+    }
+
+    /** The facts the board has after {@code changes} (a subset of the three), as the reader would read them. */
+    public BoardFacts patch(Set<String> changes) {
+        List<BoardFacts.Device> devices = new ArrayList<>();
+        List<BoardFacts.Region> regions = new ArrayList<>(facts.regions());
+        String regionPath = null;
+        if (changes.contains(SPLASH)) {
+            Object[] s = splashRange();
+            regionPath = (String) s[0];
+            BoardFacts.Region grown = new BoardFacts.Region(regionPath, (Long) s[1], (Long) s[2], true, List.of(), List.of());
+            int at = indexOf(regions, regionPath);
+            if (at >= 0) {
+                BoardFacts.Region old = regions.get(at);
+                regions.set(at, new BoardFacts.Region(regionPath, grown.base(), grown.size(), true, old.iommuAddresses(), old.rmrStreams()));
+            } else {
+                regions.add(grown);
+            }
+        }
+        if (changes.contains(IOMMU_ADDRESSES)) {
+            if (regionPath == null) {
+                regionPath = coveringRegion().path();
+            }
+            int at = indexOf(regions, regionPath);
+            BoardFacts.Region r = regions.get(at);
+            // the overlay replaces the property: this display's old entries go, other devices' stay
+            List<BoardFacts.IommuAddress> ia = new ArrayList<>(r.iommuAddresses().stream()
+                    .filter(a -> !a.device().equals(display.path())).toList());
+            ia.add(new BoardFacts.IommuAddress(display.path(), r.base(), r.size()));
+            regions.set(at, new BoardFacts.Region(r.path(), r.base(), r.size(), r.noMap(), ia, r.rmrStreams()));
+        }
+        for (BoardFacts.Device d : facts.devices()) {
+            if (d == display) {
+                List<String> mr = new ArrayList<>(d.memoryRegions());
+                if (changes.contains(IOMMU_ADDRESSES) && !mr.contains(regionPath)) {
+                    mr.add(regionPath);
+                }
+                d = new BoardFacts.Device(d.path(), d.compatible(), d.role(), d.enabled(), d.streams(), mr,
+                        d.hasResets() || changes.contains(RESETS));
+            }
+            devices.add(d);
+        }
+        return new BoardFacts(facts.source(), facts.model(), facts.acpi(), facts.smmus(), devices, regions,
+                facts.framebuffers(), facts.findings());
+    }
+
+    private static int indexOf(List<BoardFacts.Region> regions, String path) {
+        for (int i = 0; i < regions.size(); i++) {
+            if (regions.get(i).path().equals(path)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The overlay source making {@code changes}: {@code /dts-v1/; /plugin/;}, a comment per
+     * change, one fragment per target node. Compile with {@code dtc -@ -I dts -O dtb}, apply with
+     * {@code fdtoverlay -i BASE.dtb -o OUT.dtb OVERLAY.dtbo}.
+     */
+    public String overlay(Set<String> changes, List<String> header) {
+        StringBuilder sb = new StringBuilder("/dts-v1/;\n/plugin/;\n\n");
+        header.forEach(h -> sb.append("// ").append(h).append('\n'));
+        sb.append('\n');
+        List<String> displayProps = new ArrayList<>();
+        if (changes.contains(RESETS)) {
+            DtNode p = resetProvider();
+            displayProps.add("resets = <" + hex(p.cell("phandle", 0)) + " " + hex(DISP_CC_MDSS_CORE_BCR) + ">; /* &"
+                    + p.path() + " (" + p.compatible().get(0) + "), DISP_CC_MDSS_CORE_BCR */");
+        }
+        String regionPath = null;
+        boolean newNode = false;
+        List<String> regionProps = new ArrayList<>();
+        long[] range = null;
+        if (changes.contains(SPLASH)) {
+            Object[] s = splashRange();
+            regionPath = (String) s[0];
+            newNode = fdt.find(regionPath) == null;
+            range = new long[] {(Long) s[1], (Long) s[2]};
+            regionProps.add("reg = <" + cells(range[0], reservedMemory.addressCells()) + " " + cells(range[1], reservedMemory.sizeCells())
+                    + ">;");
+            regionProps.add("no-map;");
+        }
+        if (changes.contains(IOMMU_ADDRESSES)) {
+            if (regionPath == null) {
+                BoardFacts.Region r = coveringRegion();
+                regionPath = r.path();
+                range = new long[] {r.base(), r.size()};
+            }
+            long self = displayNode.cell("phandle", 0);
+            StringBuilder others = new StringBuilder();
+            DtNode existing = fdt.find(regionPath);
+            if (existing != null) {
+                long[] c = existing.cells("iommu-addresses");
+                int stride = 1 + reservedMemory.addressCells() + reservedMemory.sizeCells();
+                for (int i = 0; i + stride <= c.length; i += stride) {
+                    if (c[i] != self) {
+                        for (int k = 0; k < stride; k++) {
+                            others.append(hex(c[i + k])).append(' ');
+                        }
+                    }
+                }
+            }
+            regionProps.add("iommu-addresses = <" + others + hex(self) + " "
+                    + cells(range[0], reservedMemory.addressCells()) + " " + cells(range[1], reservedMemory.sizeCells())
+                    + ">; /* &" + display.path() + ": IOVA = PA, the region's reg (IOMMU_RESV_DIRECT) */");
+            boolean listed = display.memoryRegions().contains(regionPath);
+            if (!listed) {
+                List<String> refs = new ArrayList<>();
+                for (long ph : displayNode.cells("memory-region")) {
+                    refs.add(hex(ph));
+                }
+                refs.add(newNode ? "&" + LABEL : hex(fdt.find(regionPath).cell("phandle", 0)));
+                displayProps.add("memory-region = <" + String.join(" ", refs) + ">;");
+            }
+        }
+        if (regionPath != null) {
+            if (newNode) {
+                sb.append("&{/reserved-memory} {\n\t").append(LABEL).append(": ")
+                        .append(regionPath.substring(regionPath.lastIndexOf('/') + 1)).append(" {\n");
+                regionProps.forEach(p -> sb.append("\t\t").append(p).append('\n'));
+                sb.append("\t};\n};\n\n");
+            } else {
+                fragment(sb, regionPath, regionProps);
+            }
+        }
+        if (!displayProps.isEmpty()) {
+            fragment(sb, display.path(), displayProps);
+        }
+        return sb.toString();
+    }
+
+    /** Every node the overlay changes (for reading the diff). */
+    public Set<String> touched(Set<String> changes) {
+        Set<String> out = new LinkedHashSet<>();
+        if (changes.contains(RESETS)) {
+            out.add(display.path());
+        }
+        if (changes.contains(SPLASH)) {
+            out.add((String) splashRange()[0]);
+        }
+        if (changes.contains(IOMMU_ADDRESSES)) {
+            out.add(display.path());
+        }
+        return out;
+    }
+
+    private static void fragment(StringBuilder sb, String path, List<String> props) {
+        sb.append("&{").append(path).append("} {\n");
+        props.forEach(p -> sb.append('\t').append(p).append('\n'));
+        sb.append("};\n\n");
+    }
+
+    private static String cells(long v, int n) {
+        return n == 2 ? hex(v >>> 32) + " " + hex(v & 0xffff_ffffL) : hex(v);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v).toLowerCase(Locale.ROOT);
+    }
+}
