@@ -269,22 +269,7 @@ final class BoardCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--fail-on, --require-safe, --policy and --trace-out do not apply to"
                     + " --fix (it answers with fixes; --fix-for names the policy)");
         }
-        if (fixes < 1 || fixes > 100) {
-            throw new ParameterException(spec.commandLine(), "--fixes: " + fixes + " is out of range (allowed: 1 to 100)");
-        }
-        if (fixBudget < 1) {
-            throw new ParameterException(spec.commandLine(), "--fix-budget: " + fixBudget + " is out of range (at least 1)");
-        }
-        for (Map.Entry<String, Integer> e : costs.entrySet()) {
-            if (!dev.handoff.model.fix.FixSpace.DEFAULT_COSTS.containsKey(e.getKey())) {
-                throw new ParameterException(spec.commandLine(), "--cost: \"" + e.getKey() + "\" is not a change (known: "
-                        + String.join(", ", dev.handoff.model.fix.FixSpace.DEFAULT_COSTS.keySet()) + ")");
-            }
-            if (e.getValue() == null || e.getValue() < 1 || e.getValue() > 1000) {
-                throw new ParameterException(spec.commandLine(), "--cost: " + e.getKey() + "=" + e.getValue()
-                        + " is out of range (allowed: 1 to 1000)");
-            }
-        }
+        BoardFix.validate(spec, costs, fixes, fixBudget);
         String policy = fixFor == null ? null : Names.policy(fixFor);
         java.nio.file.Path dir = null;
         try {
@@ -356,12 +341,7 @@ final class BoardCommand implements Callable<Integer> {
                 outcomes.forEach(o -> BoardFix.text(out, o));
             }
             out.flush();
-            boolean allFixed = outcomes.stream().allMatch(o -> !o.result().fixes().isEmpty());
-            if (allFixed) {
-                return ExitCode.HOLDS;
-            }
-            return outcomes.stream().anyMatch(o -> o.result().fixes().isEmpty() && o.result().stopped() != null)
-                    ? ExitCode.INCONCLUSIVE : ExitCode.SAFETY_VIOLATED;
+            return BoardFix.exitCode(outcomes);
         } finally {
             if (dir != null) {
                 try (var files = java.nio.file.Files.list(dir)) {

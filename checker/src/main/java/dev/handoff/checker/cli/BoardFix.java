@@ -41,8 +41,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BoardFix {
     /** One display's search and, per fix, its overlay check. */
-    record Outcome(BoardPlatforms.Target target, String policy, List<String> varied, FixSearch.Result result,
-                   List<OverlayCheck> overlays) {
+    record Outcome(String display, String policy, List<String> varied, FixSearch.Result result, List<OverlayCheck> overlays) {
     }
 
     /**
@@ -61,6 +60,35 @@ final class BoardFix {
     }
 
     private BoardFix() {
+    }
+
+    /** The fix options' checks: one-line usage errors. */
+    static void validate(picocli.CommandLine.Model.CommandSpec spec, Map<String, Integer> costs, int fixes, int budget) {
+        for (Map.Entry<String, Integer> e : costs.entrySet()) {
+            if (!FixSpace.DEFAULT_COSTS.containsKey(e.getKey())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cost: \"" + e.getKey()
+                        + "\" is not a change (known: " + String.join(", ", FixSpace.DEFAULT_COSTS.keySet()) + ")");
+            }
+            if (e.getValue() == null || e.getValue() < 1 || e.getValue() > 1000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cost: " + e.getKey() + "=" + e.getValue()
+                        + " is out of range (allowed: 1 to 1000)");
+            }
+        }
+        if (fixes < 1 || fixes > 100) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fixes: " + fixes + " is out of range (allowed: 1 to 100)");
+        }
+        if (budget < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fix-budget: " + budget + " is out of range (at least 1)");
+        }
+    }
+
+    /** 0 when every display has a fix (or is safe), 20 when the search stopped before finding one, else 10. */
+    static int exitCode(List<Outcome> outcomes) {
+        if (outcomes.stream().allMatch(o -> !o.result().fixes().isEmpty())) {
+            return ExitCode.HOLDS;
+        }
+        return outcomes.stream().anyMatch(o -> o.result().fixes().isEmpty() && o.result().stopped() != null)
+                ? ExitCode.INCONCLUSIVE : ExitCode.SAFETY_VIOLATED;
     }
 
     /** Runs the search for one display. {@code fdt}/{@code blob} are null for an IORT board. */
@@ -104,7 +132,46 @@ final class BoardFix {
                     : verify(overlay, facts, blob, t, dt, scenario, opt, variants, space.knobs(f.candidate(), false),
                     platforms.get(dt), header(facts, t, space, f)));
         }
-        return new Outcome(t, opt.policy(), varied, r, overlays);
+        return new Outcome(t.display().path(), opt.policy(), varied, r, overlays);
+    }
+
+    /**
+     * {@code handoff check --fix}: the search on a platform preset or scenario file, whose board
+     * facts are offered as knob changes (no device tree to patch). The variants are {@code --vary}'s.
+     */
+    static Outcome search(Platform platform, ScenarioOptions scenario, Options opt, java.util.function.Consumer<String> progress) {
+        Set<String> pinned = new LinkedHashSet<>(scenario.overrides().keySet());
+        pinned.addAll(scenario.file().knobs().keySet());
+        if (opt.policy() != null) {
+            pinned.addAll(Policies.get(opt.policy(), "").settings().keySet());
+        }
+        List<String> varied = opt.vary().stream().filter(k -> !pinned.contains(k)).toList();
+        List<Map<String, String>> variants = SweepRunner.variants(varied);
+        List<Scenario> base = new ArrayList<>();
+        for (Map<String, String> v : variants) {
+            base.add(scenario.scenario(platform, opt.policy(), v));
+        }
+        boolean acpi = base.get(0).is(dev.handoff.model.scenario.Knobs.FW_INTERFACE, "acpi");
+        FixSpace space;
+        try {
+            space = FixSpace.build(new FixSpace.Context(platform, null, acpi, base, pinned, opt.policy() == null, opt.costs()));
+        } catch (ScenarioException e) {
+            throw new InputException(e.getMessage());
+        }
+        FixSearch.Scenarios of = (c, v) -> {
+            Map<String, String> k = new LinkedHashMap<>(v);
+            k.putAll(space.knobs(c));
+            try {
+                return scenario.scenario(platform, opt.policy(), k);
+            } catch (InputException e) {
+                throw new ScenarioException(e.getMessage());
+            }
+        };
+        FixSearch.Result r = new FixSearch(space, variants, of, opt.properties(), opt.pruning(), opt.settings(), opt.fixes(),
+                opt.budget(), progress).run();
+        List<OverlayCheck> none = new ArrayList<>();
+        r.fixes().forEach(f -> none.add(null));
+        return new Outcome(platform.name(), opt.policy(), varied, r, none);
     }
 
     /** The candidate's scenario: the patched platform, the variant minus what the patched board now states, the changes. */
@@ -278,7 +345,7 @@ final class BoardFix {
         FixSpace space = r.space();
         FixSearch.Stats st = r.stats();
         out.println();
-        out.println("fix search for display " + o.target().display().path() + ": "
+        out.println("fix search for " + (o.display().startsWith("/") ? "display " : "platform ") + o.display() + ": "
                 + (o.policy() == null ? "the kernel as it is (no policy)" : "policy " + o.policy() + " (its kernel is fixed)")
                 + "; variants: " + (o.varied().isEmpty() ? "none" : String.join(" x ", o.varied())));
         out.printf(Locale.ROOT, "  space: %d change(s), %,d candidates%s%n", space.dimensions().size(), st.space(),
@@ -350,7 +417,7 @@ final class BoardFix {
         FixSearch.Result r = o.result();
         FixSpace space = r.space();
         ObjectNode n = RunReport.JSON.createObjectNode();
-        n.put("display", o.target().display().path());
+        n.put("display", o.display());
         if (o.policy() == null) {
             n.putNull("policy");
         } else {

@@ -49,6 +49,24 @@ final class CheckCommand implements Callable<Integer> {
                     + " in place of .json; replay it with 'handoff replay'.")
     java.nio.file.Path traceOut;
 
+    @Option(names = "--fix", description = "Search for the cheapest changes (board facts, firmware, kernel) under which"
+            + " every chosen property holds in every --vary variant, and prove them (see 'handoff board --fix').")
+    boolean fix;
+
+    @Option(names = "--vary", paramLabel = "KNOB", completionCandidates = Names.KnobNames.class,
+            description = "With --fix: a knob the fix must hold under every value of; repeatable.")
+    List<String> vary = new java.util.ArrayList<>();
+
+    @Option(names = "--fixes", paramLabel = "N", defaultValue = "3", description = "With --fix: report up to N fixes. Default: ${DEFAULT-VALUE}.")
+    int fixes;
+
+    @Option(names = "--fix-budget", paramLabel = "N", defaultValue = "300",
+            description = "With --fix: stop after model checking N candidates. Default: ${DEFAULT-VALUE}.")
+    int fixBudget;
+
+    @Option(names = "--cost", paramLabel = "CHANGE=N", description = "With --fix: the cost of a change (repeatable).")
+    Map<String, Integer> costs = new java.util.LinkedHashMap<>();
+
     @Mixin
     ReportFiles reports;
 
@@ -57,6 +75,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (fix) {
+            return fix();
+        }
+        if (!vary.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vary applies to --fix (use 'handoff sweep' for a matrix)");
+        }
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit", "mermaid", "svg");
         FailOn gate = check.failOn(spec, FailOn.ANY);
         Scenario s = scenario.scenario(policy, Map.of());
@@ -96,5 +120,47 @@ final class CheckCommand implements Callable<Integer> {
     /** Each violated property's shortest counterexample, in property order. */
     static List<dev.handoff.counterexamples.Trace> violations(HandoffCheck.Outcome o) {
         return o.properties().stream().filter(p -> p.file() != null).map(p -> p.file().trace()).toList();
+    }
+
+    private int fix() throws Exception {
+        CheckOptions.requireFormat(spec, format, "text", "json");
+        if (check.failOn(spec, null) != null || traceOut != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fail-on and --trace-out do not apply to --fix");
+        }
+        BoardFix.validate(spec, costs, fixes, fixBudget);
+        for (String k : vary) {
+            try {
+                dev.handoff.model.scenario.Knobs.get(k, "--vary: ");
+            } catch (dev.handoff.model.scenario.ScenarioException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        String p = policy != null ? Names.policy(policy) : scenario.file().policy();
+        BoardFix.Options opt = new BoardFix.Options(p, vary, Names.properties(check.properties), !check.noPruning,
+                exploration.settings(ExplorationSettings.defaults()), fixes, fixBudget, costs);
+        PrintWriter err = Verbosity.info(spec);
+        boolean talk = exploration.progress || Verbosity.verbose(spec) || ProgressPrinter.interactive();
+        BoardFix.Outcome o = BoardFix.search(scenario.platform(scenario.file()), scenario, opt, line -> {
+            if (talk) {
+                err.println("handoff: " + line);
+                err.flush();
+            }
+        });
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            com.fasterxml.jackson.databind.node.ObjectNode root = RunReport.JSON.createObjectNode();
+            root.put("schema", "handoff.fix/1");
+            root.putNull("file");
+            root.put("model", o.display());
+            com.fasterxml.jackson.databind.node.ArrayNode props = root.putArray("properties");
+            opt.properties().forEach(props::add);
+            root.putArray("displays").add(BoardFix.json(o));
+            out.println(RunReport.JSON.writeValueAsString(root));
+        } else {
+            out.println("properties: " + String.join(", ", opt.properties()));
+            BoardFix.text(out, o);
+        }
+        out.flush();
+        return BoardFix.exitCode(List.of(o));
     }
 }

@@ -237,4 +237,22 @@ class BoardFixTest {
         assertTrue(r.out().contains("fix 1 (cost 1, the cheapest):"), r.out());
         assertEquals(dtc(), Files.exists(dir.resolve("out.fix1.diff")));
     }
+
+    /** check --fix on a platform preset: board facts as knob changes, the variants --vary names, a proven fix. */
+    @Test
+    void checkFixOnAPreset() throws Exception {
+        CliTest.Run r = run("check", "--platform", "c630", "--fix", "--vary", "fw.mapping", "--set", "fw.smr=match",
+                "--property", "no-dma-fault", "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode d = RunReport.JSON.readTree(r.out()).get("displays").get(0);
+        assertEquals("c630", d.get("display").asText());
+        assertEquals("[\"fw.mapping\"]", d.get("vary").toString());
+        proven(d);
+        for (JsonNode f : d.get("fixes")) {
+            boolean pins = changes(f).contains("fw.identity-mapping") || changes(f).contains("board.iommu-addresses");
+            assertEquals(pins ? 1 : 2, f.get("proof").size(), "both firmware mappings unless the fix pins it: " + changes(f));
+        }
+        CliTest.Run noFix = run("check", "--platform", "c630", "--vary", "fw.mapping");
+        assertEquals(ExitCode.USAGE, noFix.code(), noFix.err());
+    }
 }
