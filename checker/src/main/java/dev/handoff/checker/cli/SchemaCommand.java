@@ -41,13 +41,14 @@ final class SchemaCommand implements Callable<Integer> {
         FILES.put("diagnose", "handoff.diagnose-1.schema.json");
         FILES.put("catalogue", "handoff.catalogue-1.schema.json");
         FILES.put("catalogue-part", "handoff.catalogue-part-1.schema.json");
+        FILES.put("fix", "handoff.fix-1.schema.json");
     }
 
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "NAME", completionCandidates = Names.SchemaNames.class,
-            description = "One of: check, sweep, board, trace, run, scenario, diagnose, catalogue, catalogue-part.")
+            description = "One of: check, sweep, board, trace, run, scenario, diagnose, catalogue, catalogue-part, fix.")
     String name;
 
     @Override

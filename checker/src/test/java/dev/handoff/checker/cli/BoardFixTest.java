@@ -80,6 +80,7 @@ class BoardFixTest {
         assertEquals(ExitCode.HOLDS, r.code(), r.err() + r.out());
         JsonNode root = RunReport.JSON.readTree(r.out());
         assertEquals("handoff.fix/1", root.get("schema").asText());
+        SchemaConsumersTest.valid("fix", root);
         return root.get("displays").get(0);
     }
 
@@ -244,6 +245,7 @@ class BoardFixTest {
         CliTest.Run r = run("check", "--platform", "c630", "--fix", "--vary", "fw.mapping", "--set", "fw.smr=match",
                 "--property", "no-dma-fault", "--format", "json");
         assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        SchemaConsumersTest.valid("fix", RunReport.JSON.readTree(r.out()));
         JsonNode d = RunReport.JSON.readTree(r.out()).get("displays").get(0);
         assertEquals("c630", d.get("display").asText());
         assertEquals("[\"fw.mapping\"]", d.get("vary").toString());
