@@ -491,7 +491,8 @@ final class BoardCommand implements Callable<Integer> {
         if (!f.regions().isEmpty()) {
             out.println("reserved memory:");
             for (BoardFacts.Region r : f.regions()) {
-                out.printf(Locale.ROOT, "  %s  0x%x + 0x%x%s%s%n", r.path(), r.base(), r.size(), r.noMap() ? "  no-map" : "",
+                out.printf(Locale.ROOT, "  %s  0x%x + 0x%x%s%s%n", r.path(), r.base(), r.size(),
+                        (r.noMap() ? "  no-map" : "") + (r.reusable() ? "  reusable" : ""),
                         r.iommuAddresses().isEmpty() ? "" : "  iommu-addresses " + r.iommuAddresses().size());
             }
         }
@@ -576,6 +577,7 @@ final class BoardCommand implements Callable<Integer> {
             o.put("dynamic", r.base() < 0);
             o.put("size", r.size());
             o.put("noMap", r.noMap());
+            o.put("reusable", r.reusable());
             ArrayNode ia = o.putArray("iommuAddresses");
             for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
                 ObjectNode x = ia.addObject();

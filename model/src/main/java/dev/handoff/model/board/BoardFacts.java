@@ -39,12 +39,23 @@ public record BoardFacts(String source, String model, boolean acpi, List<Smmu> s
     }
 
     /**
-     * A {@code /reserved-memory} child, or an IORT RMR memory range.
+     * A {@code /reserved-memory} child, a {@code /memreserve/} entry, or an IORT RMR memory range.
      *
+     * @param reusable   {@code reusable} (a CMA pool: its pages go to the page allocator as movable)
      * @param rmrStreams for an RMR: the stream IDs its ID mappings name (empty for DT regions)
      */
-    public record Region(String path, long base, long size, boolean noMap, List<IommuAddress> iommuAddresses,
+    public record Region(String path, long base, long size, boolean noMap, boolean reusable, List<IommuAddress> iommuAddresses,
                          List<Stream> rmrStreams) {
+        /**
+         * Whether the kernel keeps the page allocator off it: a region with a {@code reg} that is
+         * not {@code reusable} is taken out of memblock at boot, {@code no-map} or not
+         * ({@code early_init_dt_reserve_memory}, 6.12 drivers/of/of_reserved_mem.c:141-156:
+         * memblock_mark_nomap or memblock_reserve), as are {@code /memreserve/} entries and RMRs.
+         */
+        public boolean reserved() {
+            return base >= 0 && size > 0 && !reusable;
+        }
+
         public Region {
             iommuAddresses = List.copyOf(iommuAddresses);
             rmrStreams = List.copyOf(rmrStreams);

@@ -21,13 +21,19 @@ import java.util.Set;
  *       node, or the overlapping region grown and made no-map: the under-reservation case);</li>
  *   <li>{@link #IOMMU_ADDRESSES}: the display's {@code memory-region} links that region and the
  *       region gets an {@code iommu-addresses} entry for the display equal to its {@code reg}
- *       ({@code of_iommu_get_resv_regions} then makes it IOMMU_RESV_DIRECT).</li>
+ *       ({@code of_iommu_get_resv_regions} then makes it IOMMU_RESV_DIRECT);</li>
+ *   <li>{@link #STREAMS}: another client's {@code iommus} entries that match one of the display's
+ *       stream IDs are dropped ({@code arm_smmu_find_sme}, 6.12 arm-smmu.c:1018-1058, reuses an
+ *       entry that contains the new one, so the two share a stream-match entry, and refuses a
+ *       partial overlap with -EINVAL); other displays (Tegra's heads share an ID by design) are
+ *       left alone.</li>
  * </ul>
  */
 public final class BoardOverlay {
     public static final String RESETS = "dt.resets";
     public static final String SPLASH = "dt.splash";
     public static final String IOMMU_ADDRESSES = "dt.iommu-addresses";
+    public static final String STREAMS = "dt.streams";
 
     /**
      * Display clock controllers whose reset map has DISP_CC_MDSS_CORE_BCR (6.12
@@ -40,6 +46,12 @@ public final class BoardOverlay {
             "qcom,sm8250-dispcc", "qcom,sm8350-dispcc", "qcom,sm8450-dispcc", "qcom,sar2130p-dispcc", "qcom,sm8550-dispcc",
             "qcom,sm8650-dispcc", "qcom,x1e80100-dispcc");
     static final int DISP_CC_MDSS_CORE_BCR = 0;
+    /** msm_mdss's match table (6.12 drivers/gpu/drm/msm/msm_mdss.c:710-730): the nodes msm_mdss_reset runs for. */
+    static final Set<String> MSM_MDSS = Set.of("qcom,mdss", "qcom,msm8998-mdss", "qcom,qcm2290-mdss", "qcom,sdm670-mdss",
+            "qcom,sdm845-mdss", "qcom,sc7180-mdss", "qcom,sc7280-mdss", "qcom,sc8180x-mdss", "qcom,sc8280xp-mdss",
+            "qcom,sm6115-mdss", "qcom,sm6125-mdss", "qcom,sm6350-mdss", "qcom,sm6375-mdss", "qcom,sm7150-mdss",
+            "qcom,sm8150-mdss", "qcom,sm8250-mdss", "qcom,sm8350-mdss", "qcom,sm8450-mdss", "qcom,sm8550-mdss",
+            "qcom,sm8650-mdss", "qcom,x1e80100-mdss");
     static final String LABEL = "handoff_splash";
 
     private final Fdt fdt;
@@ -67,15 +79,35 @@ public final class BoardOverlay {
         }
     }
 
-    /** The display clock controller whose MDSS core reset {@link #RESETS} names, or null. */
+    /**
+     * The display clock controller whose MDSS core reset {@link #RESETS} names, or null: among
+     * the enabled ones with DISP_CC_MDSS_CORE_BCR, the one the display's own power-domains or
+     * clocks name (sc8280xp's second MDSS takes dispcc1's), else the only one in the tree.
+     */
     DtNode resetProvider() {
+        List<DtNode> candidates = new ArrayList<>();
         for (DtNode n : fdt.nodes()) {
             if (n.has("#reset-cells") && n.cell("#reset-cells", 0) == 1 && n.has("phandle")
                     && n.compatible().stream().anyMatch(DISPCC_CORE_BCR::contains) && n.enabled()) {
-                return n;
+                candidates.add(n);
             }
         }
-        return null;
+        if (displayNode != null) {
+            for (String[] prop : new String[][] {{"power-domains", "#power-domain-cells"}, {"clocks", "#clock-cells"}}) {
+                long[] c = displayNode.cells(prop[0]);
+                for (int i = 0; i < c.length; ) {
+                    DtNode p = fdt.byPhandle(c[i]);
+                    if (p == null) {
+                        break;
+                    }
+                    if (candidates.contains(p)) {
+                        return p;
+                    }
+                    i += 1 + (int) p.cell(prop[1], 0);
+                }
+            }
+        }
+        return candidates.size() == 1 ? candidates.get(0) : null;
     }
 
     /** Why {@code change} cannot be made on this board, or null when it can. */
@@ -85,14 +117,17 @@ public final class BoardOverlay {
                 if (display.hasResets()) {
                     return display.path() + " already has resets";
                 }
-                if (display.compatible().stream().noneMatch(c -> c.startsWith("qcom,") && c.endsWith("-mdss"))) {
+                if (display.compatible().stream().noneMatch(MSM_MDSS::contains)) {
                     return "only the msm driver resets the engine through the node's resets (msm_mdss_reset);"
                             + " tegra-dc's reset is mandatory, hdlcd stops the engine by register";
                 }
                 if (resetProvider() == null) {
                     List<String> cc = fdt.nodes().stream().filter(n -> n.has("#reset-cells")
                             && n.compatible().stream().anyMatch(c -> c.contains("dispcc"))).map(DtNode::path).toList();
+                    long withCore = fdt.nodes().stream().filter(n -> n.compatible().stream().anyMatch(DISPCC_CORE_BCR::contains)).count();
                     return cc.isEmpty() ? "the tree has no display clock controller with resets"
+                            : withCore > 1 ? "several display clock controllers have DISP_CC_MDSS_CORE_BCR and the display's"
+                            + " power-domains and clocks name none of them"
                             : String.join(", ", cc) + " provides no DISP_CC_MDSS_CORE_BCR (sdm845's dispcc has only the"
                             + " RSCC reset): the SoC offers no MDSS core reset line to name";
                 }
@@ -102,13 +137,27 @@ public final class BoardOverlay {
                 if (scanout == null) {
                     return "the tree does not say where the splash is (no simple-framebuffer, no display memory-region)";
                 }
-                if (BoardPlatforms.coveredByNoMap(facts, scanout[0], scanout[1] - scanout[0])) {
-                    return "the scanout is already inside no-map memory";
+                if (BoardPlatforms.coveredByReserved(facts, scanout[0], scanout[1] - scanout[0])) {
+                    return "the scanout is already inside reserved memory";
                 }
                 if (reservedMemory == null) {
                     return "the tree has no /reserved-memory node";
                 }
-                return cellsFit(reservedMemory, splashRange()) ? null : "the splash does not fit /reserved-memory's cells";
+                BoardFacts.Region o = overlapping();
+                if (o != null && o.reusable()) {
+                    return o.path() + " is reusable (a CMA pool) and overlaps the scanout: a region cannot be both reusable and"
+                            + " no-map (fix the DTS)";
+                }
+                Object[] grown = splashRange();
+                for (BoardFacts.Region r : facts.regions()) {
+                    long b = (Long) grown[1];
+                    long e = b + (Long) grown[2];
+                    if (!r.path().equals(grown[0]) && r.base() >= 0 && r.size() > 0 && r.base() < e && r.base() + r.size() > b) {
+                        return "the grown splash region would overlap " + r.path() + ": a no-map region over memory already"
+                                + " reserved fails with -EBUSY and is not reserved at all (early_init_dt_reserve_memory)";
+                    }
+                }
+                return cellsFit(reservedMemory, grown) ? null : "the splash does not fit /reserved-memory's cells";
             }
             case IOMMU_ADDRESSES -> {
                 if (scanout == null) {
@@ -120,6 +169,16 @@ public final class BoardOverlay {
                 if (displayNode == null || !displayNode.has("phandle")) {
                     return display.path() + " has no phandle for the entry to name (label it in the DTS)";
                 }
+                if (DmaBus.translates(fdt, displayNode)) {
+                    return "a bus on the display's DMA path has dma-ranges: the entry's address is translated"
+                            + " (of_translate_dma_region); write it by hand";
+                }
+                DtNode bus = DmaBus.parent(fdt, displayNode);
+                int na = bus == null ? 1 : DmaBus.addressCells(bus);
+                int ns = bus == null ? 1 : DmaBus.sizeCells(bus);
+                if (na < 1 || na > 2 || ns < 1 || ns > 2 || (na == 1 && scanout[1] > 0xffff_ffffL)) {
+                    return "the display's DMA parent has " + na + " address and " + ns + " size cells: the splash does not fit";
+                }
                 if (coveringRegion() == null && whyNot(SPLASH) != null) {
                     return "no single reserved region holds the scanout, and none can be added: " + whyNot(SPLASH);
                 }
@@ -129,10 +188,91 @@ public final class BoardOverlay {
                 if (node != null && !display.memoryRegions().contains(path) && !node.has("phandle")) {
                     return path + " has no phandle for the display's memory-region to name (label it in the DTS)";
                 }
+                if (!display.memoryRegions().isEmpty() && !display.memoryRegions().contains(path)) {
+                    return display.path() + "'s memory-region already names " + String.join(", ", display.memoryRegions())
+                            + " (the MDSS binding allows one region, mdss-common.yaml); the splash region is " + path;
+                }
+                return null;
+            }
+            case STREAMS -> {
+                List<DtNode> clients = overlappingClients();
+                if (clients.isEmpty()) {
+                    return "no other client's iommus entry matches a display stream ID";
+                }
+                for (DtNode n : clients) {
+                    long[][] keep = keptEntries(n);
+                    if (keep == null) {
+                        return n.path() + "'s iommus cannot be read entry by entry";
+                    }
+                    if (keep.length == 0) {
+                        return "every iommus entry of " + n.path() + " matches a display stream ID: an overlay cannot"
+                                + " delete the property (fix the DTS)";
+                    }
+                }
                 return null;
             }
             default -> throw new IllegalArgumentException(change);
         }
+    }
+
+    /** Whether a stream entry of another device matches one of the display's IDs on the display's SMMU. */
+    private boolean overlapsDisplay(BoardFacts.Stream x) {
+        for (BoardFacts.Stream d : display.streams()) {
+            if (d.smmu().equals(x.smmu()) && ((d.sid() ^ x.sid()) & ~(d.mask() | x.mask()) & 0x7fff) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Enabled non-display clients with an entry that matches a display stream ID. */
+    private List<DtNode> overlappingClients() {
+        List<DtNode> out = new ArrayList<>();
+        for (BoardFacts.Device d : facts.devices()) {
+            if (d != display && d.enabled() && !d.role().equals("display") && d.streams().stream().anyMatch(this::overlapsDisplay)) {
+                DtNode n = fdt.find(d.path());
+                if (n != null) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A node's iommus entries (phandle and its #iommu-cells specifier) that match no display
+     * stream ID, as raw cells; null when an entry cannot be split.
+     */
+    private long[][] keptEntries(DtNode n) {
+        long[] c = n.cells("iommus");
+        List<long[]> keep = new ArrayList<>();
+        BoardFacts.Device dev = facts.devices().stream().filter(x -> x.path().equals(n.path())).findFirst().orElse(null);
+        int k = 0;
+        for (int i = 0; i < c.length; ) {
+            DtNode smmu = fdt.byPhandle(c[i]);
+            if (smmu == null) {
+                return null;
+            }
+            int cells = (int) smmu.cell("#iommu-cells", -1);
+            if (cells < 0 || i + 1 + cells > c.length) {
+                return null;
+            }
+            long[] entry = java.util.Arrays.copyOfRange(c, i, i + 1 + cells);
+            // the reader lists an entry per specifier in this order; match it to its fact
+            boolean drop = false;
+            if (dev != null && k < dev.streams().size()) {
+                drop = overlapsDisplay(dev.streams().get(k));
+            }
+            if (!drop) {
+                keep.add(entry);
+            }
+            k++;
+            i += 1 + cells;
+        }
+        if (dev == null || k != dev.streams().size()) {
+            return null;
+        }
+        return keep.toArray(new long[0][]);
     }
 
     /** Whether {@link #IOMMU_ADDRESSES} needs {@link #SPLASH} too (no region holds the scanout alone). */
@@ -140,13 +280,13 @@ public final class BoardOverlay {
         return coveringRegion() == null;
     }
 
-    /** The no-map region with a reg holding the whole scanout, or null. */
+    /** The reserved region with a reg holding the whole scanout, or null. */
     private BoardFacts.Region coveringRegion() {
         if (scanout == null) {
             return null;
         }
         for (BoardFacts.Region r : facts.regions()) {
-            if (r.noMap() && r.base() >= 0 && r.base() <= scanout[0] && r.base() + r.size() >= scanout[1]
+            if (r.reserved() && r.base() <= scanout[0] && r.base() + r.size() >= scanout[1]
                     && r.path().startsWith("/reserved-memory/")) {
                 return r;
             }
@@ -192,11 +332,12 @@ public final class BoardOverlay {
         if (changes.contains(SPLASH)) {
             Object[] s = splashRange();
             regionPath = (String) s[0];
-            BoardFacts.Region grown = new BoardFacts.Region(regionPath, (Long) s[1], (Long) s[2], true, List.of(), List.of());
+            BoardFacts.Region grown = new BoardFacts.Region(regionPath, (Long) s[1], (Long) s[2], true, false, List.of(), List.of());
             int at = indexOf(regions, regionPath);
             if (at >= 0) {
                 BoardFacts.Region old = regions.get(at);
-                regions.set(at, new BoardFacts.Region(regionPath, grown.base(), grown.size(), true, old.iommuAddresses(), old.rmrStreams()));
+                regions.set(at, new BoardFacts.Region(regionPath, grown.base(), grown.size(), true, false, old.iommuAddresses(),
+                        old.rmrStreams()));
             } else {
                 regions.add(grown);
             }
@@ -211,9 +352,13 @@ public final class BoardOverlay {
             List<BoardFacts.IommuAddress> ia = new ArrayList<>(r.iommuAddresses().stream()
                     .filter(a -> !a.device().equals(display.path())).toList());
             ia.add(new BoardFacts.IommuAddress(display.path(), r.base(), r.size()));
-            regions.set(at, new BoardFacts.Region(r.path(), r.base(), r.size(), r.noMap(), ia, r.rmrStreams()));
+            regions.set(at, new BoardFacts.Region(r.path(), r.base(), r.size(), r.noMap(), r.reusable(), ia, r.rmrStreams()));
         }
         for (BoardFacts.Device d : facts.devices()) {
+            if (changes.contains(STREAMS) && d != display && d.enabled() && !d.role().equals("display")) {
+                d = new BoardFacts.Device(d.path(), d.compatible(), d.role(), d.enabled(),
+                        d.streams().stream().filter(x -> !overlapsDisplay(x)).toList(), d.memoryRegions(), d.hasResets());
+            }
             if (d == display) {
                 List<String> mr = new ArrayList<>(d.memoryRegions());
                 if (changes.contains(IOMMU_ADDRESSES) && !mr.contains(regionPath)) {
@@ -272,22 +417,31 @@ public final class BoardOverlay {
                 range = new long[] {r.base(), r.size()};
             }
             long self = displayNode.cell("phandle", 0);
+            DtNode bus = DmaBus.parent(fdt, displayNode);
+            int na = bus == null ? 1 : DmaBus.addressCells(bus);
+            int ns = bus == null ? 1 : DmaBus.sizeCells(bus);
+            // the property is replaced: keep every cell but the display's own entries, walked as
+            // of_iommu_get_resv_regions walks them for the display (no kept cell is its phandle)
             StringBuilder others = new StringBuilder();
             DtNode existing = fdt.find(regionPath);
             if (existing != null) {
                 long[] c = existing.cells("iommu-addresses");
-                int stride = 1 + reservedMemory.addressCells() + reservedMemory.sizeCells();
-                for (int i = 0; i + stride <= c.length; i += stride) {
-                    if (c[i] != self) {
-                        for (int k = 0; k < stride; k++) {
-                            others.append(hex(c[i + k])).append(' ');
-                        }
+                java.util.Set<Integer> own = new java.util.HashSet<>();
+                for (long[] e : DmaBus.entries(fdt, displayNode, c)) {
+                    for (int k = 0; k < 1 + na + ns; k++) {
+                        own.add((int) e[2] + k);
+                    }
+                }
+                for (int i = 0; i < c.length; i++) {
+                    if (!own.contains(i)) {
+                        others.append(hex(c[i])).append(' ');
                     }
                 }
             }
             regionProps.add("iommu-addresses = <" + others + hex(self) + " "
-                    + cells(range[0], reservedMemory.addressCells()) + " " + cells(range[1], reservedMemory.sizeCells())
-                    + ">; /* &" + display.path() + ": IOVA = PA, the region's reg (IOMMU_RESV_DIRECT) */");
+                    + cells(range[0], na) + " " + cells(range[1], ns)
+                    + ">; /* &" + display.path() + ": IOVA = PA, the region's reg (IOMMU_RESV_DIRECT), in the cells of the"
+                    + " display's DMA parent */");
             boolean listed = display.memoryRegions().contains(regionPath);
             if (!listed) {
                 List<String> refs = new ArrayList<>();
@@ -311,6 +465,18 @@ public final class BoardOverlay {
         if (!displayProps.isEmpty()) {
             fragment(sb, display.path(), displayProps);
         }
+        if (changes.contains(STREAMS)) {
+            for (DtNode n : overlappingClients()) {
+                List<String> cells = new ArrayList<>();
+                for (long[] e : keptEntries(n)) {
+                    for (long v : e) {
+                        cells.add(hex(v));
+                    }
+                }
+                fragment(sb, n.path(), List.of("iommus = <" + String.join(" ", cells) + ">; /* the entries matching a display"
+                        + " stream ID dropped */"));
+            }
+        }
         return sb.toString();
     }
 
@@ -325,6 +491,9 @@ public final class BoardOverlay {
         }
         if (changes.contains(IOMMU_ADDRESSES)) {
             out.add(display.path());
+        }
+        if (changes.contains(STREAMS)) {
+            overlappingClients().forEach(n -> out.add(n.path()));
         }
         return out;
     }

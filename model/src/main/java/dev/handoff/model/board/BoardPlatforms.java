@@ -132,10 +132,10 @@ public final class BoardPlatforms {
             notes.add("framebuffer not described: a representative 8 MiB at " + hex(DEFAULT_FB_PA) + " is used");
             fb = new long[] {DEFAULT_FB_PA, DEFAULT_FB_BYTES};
         } else {
-            boolean covered = coveredByNoMap(f, fb[0], fb[1]);
+            boolean covered = coveredByReserved(f, fb[0], fb[1]);
             knobs.put(Knobs.FW_FRAMEBUFFER, covered ? "reserved" : "unreserved");
             notes.add("fw.framebuffer=" + (covered ? "reserved" : "unreserved") + ": the scanout at " + hex(fb[0]) + " is "
-                    + (covered ? "" : "not ") + "inside a no-map region");
+                    + (covered ? "" : "not ") + "inside reserved memory");
         }
         long base = fb[0] & ~(Platform.PAGE - 1);
         long size = ((fb[0] + fb[1] + Platform.PAGE - 1) & ~(Platform.PAGE - 1)) - base;
@@ -223,8 +223,9 @@ public final class BoardPlatforms {
      * {@code fw.mapping=identity}; else one at another IOVA gives {@code fw.mapping=translated} (the
      * kernel only reserves it); else a zero-length one gives the length {@code zero}; a same-IOVA
      * entry of another length, or one in a region without {@code reg}, reserves the splash's own
-     * address and maps nothing: described as nothing. The IOVA cells are read with the
-     * reserved-memory node's cells, not translated through the device's {@code dma-ranges}.
+     * address and maps nothing: described as nothing. The entries are those the reader took for the display as the kernel walks the property
+     * for it ({@link DmaBus#entries}: the display's DMA parent's cells, translated through
+     * dma-ranges).
      */
     static void iommuAddresses(BoardFacts f, BoardFacts.Device d, Map<String, String> knobs, List<String> notes) {
         String direct = null;
@@ -292,14 +293,18 @@ public final class BoardPlatforms {
         return null;
     }
 
-    static boolean coveredByNoMap(BoardFacts f, long base, long size) {
+    /**
+     * Whether reserved memory covers {@code [base, base + size)}: regions the page allocator never
+     * gets ({@link BoardFacts.Region#reserved}: {@code no-map} or not, unless {@code reusable}).
+     */
+    static boolean coveredByReserved(BoardFacts f, long base, long size) {
         long at = base;
         long end = base + size;
         boolean progress = true;
         while (at < end && progress) {
             progress = false;
             for (BoardFacts.Region r : f.regions()) {
-                if (r.noMap() && r.base() <= at && r.base() + r.size() > at) {
+                if (r.reserved() && r.base() <= at && r.base() + r.size() > at) {
                     at = r.base() + r.size();
                     progress = true;
                 }

@@ -186,35 +186,61 @@ public final class DeviceTreeReader {
         return new long[] {base, size};
     }
 
+    /**
+     * The {@code /reserved-memory} children and the {@code /memreserve/} entries. A region's
+     * {@code iommu-addresses} entries are read per device that lists the region in its
+     * {@code memory-region}, as {@code of_iommu_get_resv_regions} reads them for that device
+     * ({@link DmaBus#entries}: the device's DMA parent's cells, translated through dma-ranges);
+     * entries naming devices that do not link the region, which the kernel never reads, are
+     * listed as written, each in its device's cells.
+     */
     private static List<BoardFacts.Region> regions(Fdt fdt, List<BoardFacts.Finding> findings) {
         List<BoardFacts.Region> out = new ArrayList<>();
         DtNode rm = fdt.find("/reserved-memory");
-        if (rm == null) {
-            return out;
-        }
-        int ac = rm.addressCells();
-        int sc = rm.sizeCells();
-        for (DtNode r : rm.children()) {
+        for (DtNode r : rm == null ? List.<DtNode>of() : rm.children()) {
             long[] reg = reg(r);
             List<BoardFacts.IommuAddress> ia = new ArrayList<>();
             long[] c = r.cells("iommu-addresses");
-            int stride = 1 + ac + sc;
-            if (ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2) {
-                for (int i = 0; i + stride <= c.length; i += stride) {
+            if (c.length > 0) {
+                long ph = r.cell("phandle", -1);
+                List<DtNode> linked = new ArrayList<>();
+                for (DtNode n : fdt.nodes()) {
+                    for (long x : n.cells("memory-region")) {
+                        if (x == ph && ph >= 0 && !linked.contains(n)) {
+                            linked.add(n);
+                        }
+                    }
+                }
+                for (DtNode dev : linked) {
+                    for (long[] e : DmaBus.entries(fdt, dev, c)) {
+                        ia.add(new BoardFacts.IommuAddress(dev.path(), e[0], e[1]));
+                    }
+                }
+                for (int i = 0; i < c.length; ) {
                     DtNode dev = fdt.byPhandle(c[i]);
-                    long iova = 0;
-                    for (int k = 0; k < ac; k++) {
-                        iova = iova << 32 | c[i + 1 + k];
+                    if (dev == null) {
+                        break;
                     }
-                    long size = 0;
-                    for (int k = 0; k < sc; k++) {
-                        size = size << 32 | c[i + 1 + ac + k];
+                    DtNode bus = DmaBus.parent(fdt, dev);
+                    int na = bus == null ? 1 : DmaBus.addressCells(bus);
+                    int ns = bus == null ? 1 : DmaBus.sizeCells(bus);
+                    if (na < 1 || na > 2 || ns < 0 || ns > 2 || i + 1 + na + ns > c.length) {
+                        break;
                     }
-                    ia.add(new BoardFacts.IommuAddress(dev == null ? "phandle 0x" + Long.toHexString(c[i]) : dev.path(), iova, size));
+                    if (!linked.contains(dev)) {
+                        ia.add(new BoardFacts.IommuAddress(dev.path(), DmaBus.read(c, i + 1, na), DmaBus.read(c, i + 1 + na, ns)));
+                    }
+                    i += 1 + na + ns;
                 }
             }
-            out.add(new BoardFacts.Region(r.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1], r.has("no-map"), ia,
-                    List.of()));
+            out.add(new BoardFacts.Region(r.path(), reg == null ? -1 : reg[0], reg == null ? 0 : reg[1], r.has("no-map"),
+                    r.has("reusable"), ia, List.of()));
+        }
+        for (Fdt.Reservation m : fdt.reservations()) {
+            if (m.size() > 0) {
+                out.add(new BoardFacts.Region("/memreserve/ 0x" + Long.toHexString(m.address()), m.address(), m.size(), false,
+                        false, List.of(), List.of()));
+            }
         }
         return out;
     }
@@ -241,7 +267,7 @@ public final class DeviceTreeReader {
                                  List<BoardFacts.Finding> findings) {
         List<long[]> noMap = new ArrayList<>();
         for (BoardFacts.Region r : regions) {
-            if (r.noMap() && r.base() >= 0 && r.size() > 0) {
+            if (r.reserved()) {
                 noMap.add(new long[] {r.base(), r.base() + r.size()});
             }
             for (BoardFacts.IommuAddress a : r.iommuAddresses()) {
@@ -344,7 +370,8 @@ public final class DeviceTreeReader {
         long exposed = size - covered;
         if (exposed > 0) {
             findings.add(new BoardFacts.Finding("scanout-exposed", what + ": " + exposed + " of " + size + " bytes of the live"
-                    + " scanout at " + hex(base) + " are not inside a reserved no-map region (H1)"));
+                    + " scanout at " + hex(base) + " are not inside reserved memory (a reserved-memory region with reg that is"
+                    + " not reusable, or /memreserve/; H1)"));
         }
     }
 

@@ -52,6 +52,8 @@ public final class FdtWriter {
     }
 
     public final Node root = new Node("");
+    /** The memory reservation block ({@code /memreserve/}): {address, size} pairs. */
+    public final java.util.List<long[]> reservations = new ArrayList<>();
 
     public byte[] build() {
         ByteArrayOutputStream strings = new ByteArrayOutputStream();
@@ -62,12 +64,15 @@ public final class FdtWriter {
         byte[] st = struct.toByteArray();
         byte[] str = strings.toByteArray();
         int offRsv = 40;
-        int offStruct = offRsv + 16;
+        int offStruct = offRsv + 16 * (reservations.size() + 1);
         int offStrings = offStruct + st.length;
         int total = offStrings + str.length;
         ByteBuffer b = ByteBuffer.allocate(total);
         b.putInt(Fdt.MAGIC).putInt(total).putInt(offStruct).putInt(offStrings).putInt(offRsv).putInt(17).putInt(16)
                 .putInt(0).putInt(str.length).putInt(st.length);
+        for (long[] r : reservations) {
+            b.putLong(r[0]).putLong(r[1]);
+        }
         b.putLong(0).putLong(0);
         b.put(st).put(str);
         return b.array();

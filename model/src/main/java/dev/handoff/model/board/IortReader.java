@@ -155,7 +155,7 @@ public final class IortReader {
                     }
                     String kind = (flags & 1) != 0 ? "remapping permitted (IOMMU_RESV_DIRECT_RELAXABLE)" : "IOMMU_RESV_DIRECT";
                     regions.add(new BoardFacts.Region("IORT RMR@0x" + Integer.toHexString(off) + "[" + k + "] " + kind,
-                            base, len, true, List.of(), streams));
+                            base, len, true, false, List.of(), streams));
                 }
                 continue;
             }

@@ -55,11 +55,12 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         }
 
         public boolean asIs() {
-            return cost == 0 && knobs.isEmpty();
+            return id.equals(AS_IS_ID);
         }
     }
 
-    static final Choice AS_IS = new Choice("as-is", "as it is", 0, Map.of());
+    static final String AS_IS_ID = "as-is";
+    static final Choice AS_IS = new Choice(AS_IS_ID, "as it is", 0, Map.of());
 
     /** One thing to change; choice 0 leaves it as it is. */
     public record Dimension(String name, Kind kind, List<Choice> choices) {
@@ -84,6 +85,7 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         m.put(BoardOverlay.RESETS, 1);
         m.put(BoardOverlay.SPLASH, 1);
         m.put(BoardOverlay.IOMMU_ADDRESSES, 2);
+        m.put(BoardOverlay.STREAMS, 1);
         m.put("board.reset", 1);
         m.put("board.splash", 1);
         m.put("board.iommu-addresses", 2);
@@ -129,15 +131,20 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         if (c.board() != null && !c.acpi()) {
             BoardOverlay o = c.board();
             b.dt(BoardOverlay.RESETS, o, "add resets = <&dispcc DISP_CC_MDSS_CORE_BCR> to the display node:"
-                    + " msm_mdss_reset asserts it for 20 ms when the driver binds, stopping the engine",
+                    + " msm_mdss_reset asserts it for 20 ms at MDSS probe (after the IOMMU default-domain attach, before"
+                    + " the display driver's own domain), stopping the engine",
                     Map.of(Knobs.DISPLAY_RESET, "present"));
-            b.dt(BoardOverlay.SPLASH, o, "reserve the whole scanout as no-map reserved memory (grow the splash region,"
-                    + " or add one): the page allocator can no longer hand out pages the engine scans",
+            b.dt(BoardOverlay.SPLASH, o, "reserve the whole scanout as no-map reserved memory (grow the overlapping"
+                    + " region, or add one): the page allocator can no longer hand out pages the engine scans",
                     Map.of(Knobs.FW_FRAMEBUFFER, "reserved"));
             b.dt(BoardOverlay.IOMMU_ADDRESSES, o, "link the display to the splash region (memory-region) and give the"
                     + " region an iommu-addresses entry for the display equal to its reg: the kernel maps it 1:1"
-                    + " (IOMMU_RESV_DIRECT) in the display's domain before the attach",
+                    + " (IOMMU_RESV_DIRECT) into a DMA default domain before the attach (an IDENTITY default domain, as"
+                    + " the qcom MDSS gets, needs no map; the display driver's own domain never gets it)",
                     Map.of(Knobs.FW_DESCRIPTION, "iommu-addresses", Knobs.FW_MAPPING, "identity"));
+            b.dt(BoardOverlay.STREAMS, o, "drop from the other clients' iommus the entries that match a display stream ID:"
+                    + " arm_smmu_find_sme makes a contained entry share the display's stream-match entry and refuses a"
+                    + " partial overlap", Map.of());
             if (b.has(BoardOverlay.IOMMU_ADDRESSES) && o.addressesNeedSplash()) {
                 b.requires(BoardOverlay.IOMMU_ADDRESSES, BoardOverlay.SPLASH, "the entry needs a region that holds the scanout");
             }
@@ -237,7 +244,7 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
 
         void dt(String id, BoardOverlay o, String what, Map<String, String> knobs) {
             String no = o.whyNot(id);
-            if (no == null) {
+            if (no == null && !knobs.isEmpty()) {
                 no = why(knobs);
             }
             if (no != null) {
