@@ -205,7 +205,7 @@ final class BoardFix {
             h.add(c.id() + " (cost " + c.cost() + ")" + (space.deviceTree(f.candidate()).contains(c.id()) ? "" : ": not a device-tree change,"
                     + " make it too"));
         }
-        h.add("dtc -@ -I dts -O dtb -o fix.dtbo fix.dtso && fdtoverlay -i board.dtb -o board-fixed.dtb fix.dtbo");
+        h.add("dtc -q -I dts -O dtb -o fix.dtbo fix.dtso && fdtoverlay -i board.dtb -o board-fixed.dtb fix.dtbo");
         return h;
     }
 
@@ -219,7 +219,7 @@ final class BoardFix {
             dir = Files.createTempDirectory("handoff-fix");
             Path src = dir.resolve("fix.dtso");
             Files.writeString(src, dtso, StandardCharsets.UTF_8);
-            String[] r = run(dir, DtsCompiler.command(), "-@", "-q", "-I", "dts", "-O", "dtb", "-o", "fix.dtbo", "fix.dtso");
+            String[] r = run(dir, DtsCompiler.command(), "-q", "-I", "dts", "-O", "dtb", "-o", "fix.dtbo", "fix.dtso");
             if (r == null) {
                 return new OverlayCheck(dtso, null, "not checked: dtc is not installed (apt-get install device-tree-compiler)", null, List.of());
             }

@@ -127,8 +127,8 @@ class BoardFixTest {
         JsonNode first = d.get("fixes").get(0);
         assertEquals(List.of("dt.resets"), changes(first));
         assertEquals(1, first.get("cost").asInt());
-        assertTrue(first.get("overlay").get("dtso").asText().contains("&{/soc@0/display-subsystem@ae00000} {\n\tresets = <0x3 0x0>;"),
-                first.get("overlay").get("dtso").asText());
+        assertTrue(first.get("overlay").get("dtso").asText().contains("\t\ttarget-path = \"/soc@0/display-subsystem@ae00000\";\n"
+                + "\t\t__overlay__ {\n\t\t\tresets = <0x3 0x0>;"), first.get("overlay").get("dtso").asText());
         JsonNode without = first.get("changes").get(0).get("without");
         assertEquals("no-dma-fault", without.get("property").asText());
         assertTrue(without.get("rootCause").asText().contains("attach_own_domain"), without.toString());
@@ -145,7 +145,8 @@ class BoardFixTest {
         JsonNode first = d.get("fixes").get(0);
         assertEquals(List.of("dt.splash"), changes(first));
         String dtso = first.get("overlay").get("dtso").asText();
-        assertTrue(dtso.contains("&{/reserved-memory/splash@9c000000} {\n\treg = <0x0 0x9c000000 0x0 0x7e9000>;\n\tno-map;"), dtso);
+        assertTrue(dtso.contains("target-path = \"/reserved-memory/splash@9c000000\";\n\t\t__overlay__ {\n"
+                + "\t\t\treg = <0x0 0x9c000000 0x0 0x7e9000>;\n\t\t\tno-map;"), dtso);
         assertEquals("no-corruption", first.get("changes").get(0).get("without").get("property").asText());
         overlayChecked(first);
         if (dtc()) {
@@ -256,5 +257,31 @@ class BoardFixTest {
         }
         CliTest.Run noFix = run("check", "--platform", "c630", "--vary", "fw.mapping");
         assertEquals(ExitCode.USAGE, noFix.code(), noFix.err());
+    }
+
+    /** No /reserved-memory at all: the overlay creates it with the root's cells, and the patched blob is safe. */
+    @Test
+    void aTreeWithoutReservedMemoryGetsOne(@TempDir Path dir) throws Exception {
+        FdtWriter w = new FdtWriter();
+        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "crafted bare").cells("interrupt-parent", 1);
+        w.root.child("interrupt-controller@17a00000").cells("#interrupt-cells", 3).flag("interrupt-controller").cells("phandle", 1);
+        w.root.child("chosen").child("framebuffer@9c000000").str("compatible", "simple-framebuffer")
+                .cells("reg", 0, 0x9c000000L, 0, 0x7e9000).cells("width", 1920).cells("height", 1080).cells("stride", 7680)
+                .str("format", "a8r8g8b8");
+        FdtWriter.Node soc = w.root.child("soc@0").cells("#address-cells", 2).cells("#size-cells", 2);
+        soc.child("iommu@15000000").str("compatible", "qcom,sc7180-smmu-500", "arm,mmu-500").cells("#iommu-cells", 2)
+                .cells("#global-interrupts", 1).cells("interrupts", 0, 65, 4, 0, 96, 4, 0, 97, 4, 0, 98, 4, 0, 99, 4).cells("phandle", 2);
+        soc.child("display-subsystem@ae00000").str("compatible", "qcom,sc7180-mdss").cells("iommus", 2, 0x800, 0x2)
+                .cells("resets", 1, 0);
+        Path b = dir.resolve("bare.dtb");
+        Files.write(b, w.build());
+        JsonNode d = fix(b.toString(), "--fix", "--set", "fw.smr=match", "--set", "fw.mapping=identity", "--property", "no-corruption",
+                "--fixes", "1");
+        proven(d);
+        JsonNode first = d.get("fixes").get(0);
+        assertEquals(List.of("dt.splash"), changes(first));
+        String dtso = first.get("overlay").get("dtso").asText();
+        assertTrue(dtso.contains("target-path = \"/\";") && dtso.contains("reserved-memory {\n\t\t\t\t#address-cells = <2>;"), dtso);
+        overlayChecked(first);
     }
 }

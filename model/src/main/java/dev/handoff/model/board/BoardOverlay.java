@@ -140,9 +140,6 @@ public final class BoardOverlay {
                 if (BoardPlatforms.coveredByReserved(facts, scanout[0], scanout[1] - scanout[0])) {
                     return "the scanout is already inside reserved memory";
                 }
-                if (reservedMemory == null) {
-                    return "the tree has no /reserved-memory node";
-                }
                 BoardFacts.Region o = overlapping();
                 if (o != null && o.reusable()) {
                     return o.path() + " is reusable (a CMA pool) and overlaps the scanout: a region cannot be both reusable and"
@@ -157,17 +154,15 @@ public final class BoardOverlay {
                                 + " reserved fails with -EBUSY and is not reserved at all (early_init_dt_reserve_memory)";
                     }
                 }
-                return cellsFit(reservedMemory, grown) ? null : "the splash does not fit /reserved-memory's cells";
+                return cellsFit(reservedMemory == null ? fdt.root() : reservedMemory, grown) ? null
+                        : "the splash does not fit /reserved-memory's cells";
             }
             case IOMMU_ADDRESSES -> {
                 if (scanout == null) {
                     return "the tree does not say where the splash is (no simple-framebuffer, no display memory-region)";
                 }
-                if (reservedMemory == null) {
-                    return "the tree has no /reserved-memory node";
-                }
-                if (displayNode == null || !displayNode.has("phandle")) {
-                    return display.path() + " has no phandle for the entry to name (label it in the DTS)";
+                if (displayNode == null) {
+                    return display.path() + " is not in the tree";
                 }
                 if (DmaBus.translates(fdt, displayNode)) {
                     return "a bus on the display's DMA path has dma-ranges: the entry's address is translated"
@@ -184,10 +179,6 @@ public final class BoardOverlay {
                 }
                 BoardFacts.Region r = coveringRegion();
                 String path = r != null ? r.path() : (String) splashRange()[0];
-                DtNode node = fdt.find(path);
-                if (node != null && !display.memoryRegions().contains(path) && !node.has("phandle")) {
-                    return path + " has no phandle for the display's memory-region to name (label it in the DTS)";
-                }
                 if (!display.memoryRegions().isEmpty() && !display.memoryRegions().contains(path)) {
                     return display.path() + "'s memory-region already names " + String.join(", ", display.memoryRegions())
                             + " (the MDSS binding allows one region, mdss-common.yaml); the splash region is " + path;
@@ -384,30 +375,36 @@ public final class BoardOverlay {
 
     /**
      * The overlay source making {@code changes}: {@code /dts-v1/; /plugin/;}, a comment per
-     * change, one fragment per target node. Compile with {@code dtc -@ -I dts -O dtb}, apply with
-     * {@code fdtoverlay -i BASE.dtb -o OUT.dtb OVERLAY.dtbo}.
+     * change, one fragment per target node ({@code target-path}). A base node the overlay must
+     * name but that has no phandle gets one: its fragment's {@code __overlay__} carries a label,
+     * and fdtoverlay merges the phandle dtc gives it into the target and fixes every reference.
+     * Compile with {@code dtc -q -I dts -O dtb}, apply with {@code fdtoverlay -i BASE.dtb -o OUT.dtb
+     * OVERLAY.dtbo}.
      */
     public String overlay(Set<String> changes, List<String> header) {
         StringBuilder sb = new StringBuilder("/dts-v1/;\n/plugin/;\n\n");
         header.forEach(h -> sb.append("// ").append(h).append('\n'));
         sb.append('\n');
-        List<String> displayProps = new ArrayList<>();
+        java.util.Map<String, List<String>> props = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+        String root = null; // a new /reserved-memory with its splash child, when the tree has none
         if (changes.contains(RESETS)) {
             DtNode p = resetProvider();
-            displayProps.add("resets = <" + hex(p.cell("phandle", 0)) + " " + hex(DISP_CC_MDSS_CORE_BCR) + ">; /* &"
-                    + p.path() + " (" + p.compatible().get(0) + "), DISP_CC_MDSS_CORE_BCR */");
+            props.computeIfAbsent(display.path(), k -> new ArrayList<>()).add("resets = <" + hex(p.cell("phandle", 0)) + " "
+                    + hex(DISP_CC_MDSS_CORE_BCR) + ">; /* &" + p.path() + " (" + p.compatible().get(0) + "), DISP_CC_MDSS_CORE_BCR */");
         }
         String regionPath = null;
         boolean newNode = false;
         List<String> regionProps = new ArrayList<>();
         long[] range = null;
+        int rac = reservedMemory == null ? rootCells()[0] : reservedMemory.addressCells();
+        int rsc = reservedMemory == null ? rootCells()[1] : reservedMemory.sizeCells();
         if (changes.contains(SPLASH)) {
             Object[] s = splashRange();
             regionPath = (String) s[0];
             newNode = fdt.find(regionPath) == null;
             range = new long[] {(Long) s[1], (Long) s[2]};
-            regionProps.add("reg = <" + cells(range[0], reservedMemory.addressCells()) + " " + cells(range[1], reservedMemory.sizeCells())
-                    + ">;");
+            regionProps.add("reg = <" + cells(range[0], rac) + " " + cells(range[1], rsc) + ">;");
             regionProps.add("no-map;");
         }
         if (changes.contains(IOMMU_ADDRESSES)) {
@@ -416,10 +413,16 @@ public final class BoardOverlay {
                 regionPath = r.path();
                 range = new long[] {r.base(), r.size()};
             }
-            long self = displayNode.cell("phandle", 0);
             DtNode bus = DmaBus.parent(fdt, displayNode);
             int na = bus == null ? 1 : DmaBus.addressCells(bus);
             int ns = bus == null ? 1 : DmaBus.sizeCells(bus);
+            String self;
+            if (displayNode.has("phandle")) {
+                self = hex(displayNode.cell("phandle", 0));
+            } else {
+                labels.put(display.path(), "handoff_display");
+                self = "&handoff_display";
+            }
             // the property is replaced: keep every cell but the display's own entries, walked as
             // of_iommu_get_resv_regions walks them for the display (no kept cell is its phandle)
             StringBuilder others = new StringBuilder();
@@ -438,46 +441,89 @@ public final class BoardOverlay {
                     }
                 }
             }
-            regionProps.add("iommu-addresses = <" + others + hex(self) + " "
-                    + cells(range[0], na) + " " + cells(range[1], ns)
-                    + ">; /* &" + display.path() + ": IOVA = PA, the region's reg (IOMMU_RESV_DIRECT), in the cells of the"
+            regionProps.add("iommu-addresses = <" + others + self + " " + cells(range[0], na) + " " + cells(range[1], ns)
+                    + ">; /* " + display.path() + ": IOVA = PA, the region's reg (IOMMU_RESV_DIRECT), in the cells of the"
                     + " display's DMA parent */");
-            boolean listed = display.memoryRegions().contains(regionPath);
-            if (!listed) {
+            if (!display.memoryRegions().contains(regionPath)) {
                 List<String> refs = new ArrayList<>();
                 for (long ph : displayNode.cells("memory-region")) {
                     refs.add(hex(ph));
                 }
-                refs.add(newNode ? "&" + LABEL : hex(fdt.find(regionPath).cell("phandle", 0)));
-                displayProps.add("memory-region = <" + String.join(" ", refs) + ">;");
+                if (newNode) {
+                    refs.add("&" + LABEL);
+                } else if (existing.has("phandle")) {
+                    refs.add(hex(existing.cell("phandle", 0)));
+                } else {
+                    labels.put(regionPath, "handoff_region");
+                    refs.add("&handoff_region");
+                }
+                props.computeIfAbsent(display.path(), k -> new ArrayList<>()).add("memory-region = <" + String.join(" ", refs) + ">;");
             }
         }
         if (regionPath != null) {
             if (newNode) {
-                sb.append("&{/reserved-memory} {\n\t").append(LABEL).append(": ")
-                        .append(regionPath.substring(regionPath.lastIndexOf('/') + 1)).append(" {\n");
-                regionProps.forEach(p -> sb.append("\t\t").append(p).append('\n'));
-                sb.append("\t};\n};\n\n");
+                // the new region as lines, one tab per level below the fragment's __overlay__
+                List<String> node = new ArrayList<>();
+                node.add(LABEL + ": " + regionPath.substring(regionPath.lastIndexOf('/') + 1) + " {");
+                regionProps.forEach(x -> node.add("\t" + x));
+                node.add("};");
+                if (reservedMemory == null) {
+                    // the binding: #address-cells and #size-cells as the root's, and ranges
+                    List<String> rm = new ArrayList<>(List.of("reserved-memory {", "\t#address-cells = <" + rac + ">;",
+                            "\t#size-cells = <" + rsc + ">;", "\tranges;", ""));
+                    node.forEach(x -> rm.add("\t" + x));
+                    rm.add("};");
+                    root = String.join("\n", rm);
+                } else {
+                    props.computeIfAbsent("/reserved-memory", k -> new ArrayList<>()).add(String.join("\n", node));
+                }
             } else {
-                fragment(sb, regionPath, regionProps);
+                props.computeIfAbsent(regionPath, k -> new ArrayList<>()).addAll(regionProps);
             }
-        }
-        if (!displayProps.isEmpty()) {
-            fragment(sb, display.path(), displayProps);
         }
         if (changes.contains(STREAMS)) {
             for (DtNode n : overlappingClients()) {
-                List<String> cells = new ArrayList<>();
+                List<String> c = new ArrayList<>();
                 for (long[] e : keptEntries(n)) {
                     for (long v : e) {
-                        cells.add(hex(v));
+                        c.add(hex(v));
                     }
                 }
-                fragment(sb, n.path(), List.of("iommus = <" + String.join(" ", cells) + ">; /* the entries matching a display"
-                        + " stream ID dropped */"));
+                props.computeIfAbsent(n.path(), k -> new ArrayList<>()).add("iommus = <" + String.join(" ", c)
+                        + ">; /* the entries matching a display stream ID dropped */");
             }
         }
+        // a labelled fragment must exist even when it only names the node
+        labels.keySet().forEach(path -> props.computeIfAbsent(path, k -> new ArrayList<>()));
+        sb.append("/ {\n");
+        int k = 0;
+        java.util.Map<String, List<String>> fragments = new java.util.LinkedHashMap<>();
+        if (root != null) {
+            fragments.put("/", List.of(root));
+        }
+        fragments.putAll(props);
+        for (java.util.Map.Entry<String, List<String>> e : fragments.entrySet()) {
+            sb.append("\tfragment@").append(k++).append(" {\n\t\ttarget-path = \"").append(e.getKey()).append("\";\n\t\t");
+            String label = labels.get(e.getKey());
+            if (label != null) {
+                sb.append(label).append(": ");
+            }
+            sb.append("__overlay__ {\n");
+            for (String x : e.getValue()) {
+                for (String line : x.split("\n", -1)) {
+                    sb.append(line.isEmpty() ? "" : "\t\t\t" + line).append('\n');
+                }
+            }
+            sb.append("\t\t};\n\t};\n");
+        }
+        sb.append("};\n");
         return sb.toString();
+    }
+
+    /** The root's #address-cells and #size-cells (the binding's cells for a new /reserved-memory). */
+    private int[] rootCells() {
+        DtNode r = fdt.root();
+        return new int[] {(int) r.cell("#address-cells", 2), (int) r.cell("#size-cells", 1)};
     }
 
     /** Every node the overlay changes (for reading the diff). */
@@ -496,12 +542,6 @@ public final class BoardOverlay {
             overlappingClients().forEach(n -> out.add(n.path()));
         }
         return out;
-    }
-
-    private static void fragment(StringBuilder sb, String path, List<String> props) {
-        sb.append("&{").append(path).append("} {\n");
-        props.forEach(p -> sb.append('\t').append(p).append('\n'));
-        sb.append("};\n\n");
     }
 
     private static String cells(long v, int n) {

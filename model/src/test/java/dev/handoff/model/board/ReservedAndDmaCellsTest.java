@@ -103,7 +103,8 @@ class ReservedAndDmaCellsTest {
         BoardFacts grown = plain.patch(Set.of(BoardOverlay.SPLASH));
         assertEquals("reserved", BoardPlatforms.targets(grown).get(0).platform().knobDefaults().get("fw.framebuffer"));
         assertTrue(plain.overlay(Set.of(BoardOverlay.SPLASH), List.of()).contains(
-                "&{/reserved-memory/framebuffer@9d400000} {\n\treg = <0x0 0x9d400000 0x0 0x7e9000>;\n\tno-map;\n};"),
+                "target-path = \"/reserved-memory/framebuffer@9d400000\";\n\t\t__overlay__ {\n"
+                        + "\t\t\treg = <0x0 0x9d400000 0x0 0x7e9000>;\n\t\t\tno-map;\n\t\t};"),
                 plain.overlay(Set.of(BoardOverlay.SPLASH), List.of()));
     }
 
@@ -140,5 +141,53 @@ class ReservedAndDmaCellsTest {
         rm.child("splash@9d400000").cells("reg", 0, 0x9d400000L, 0, 0x800000).flag("no-map").cells("phandle", 6);
         BoardOverlay o = new BoardOverlay(Fdt.parse("t", w.build()), facts(w), "/soc@0/display-subsystem@ae00000");
         assertTrue(o.whyNot(BoardOverlay.IOMMU_ADDRESSES).contains("allows one region"), o.whyNot(BoardOverlay.IOMMU_ADDRESSES));
+    }
+
+    static boolean tools() {
+        try {
+            return new ProcessBuilder("dtc", "--version").start().waitFor() == 0
+                    && new ProcessBuilder("fdtoverlay", "--help").start().waitFor() >= 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static String run(java.nio.file.Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    /**
+     * A display and a splash region without phandles: the overlay labels their fragments, and
+     * fdtoverlay gives both phandles and fixes the references; the patched blob reads as the
+     * patched facts (a direct entry for the display).
+     */
+    @Test
+    void nodesWithoutPhandlesAreNamedThroughTheirFragments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        FdtWriter w = board();
+        FdtWriter.Node rm = child(w.root, "reserved-memory");
+        rm.children.removeIf(n -> n.name.startsWith("framebuffer"));
+        rm.child("cont-splash@9d400000").cells("reg", 0, 0x9d400000L, 0, 0x800000).flag("no-map");
+        FdtWriter.Node mdss = child(child(w.root, "soc@0"), "display-subsystem");
+        mdss.props.remove("phandle");
+        mdss.props.remove("memory-region");
+        BoardFacts f = facts(w);
+        BoardOverlay o = new BoardOverlay(Fdt.parse("t", w.build()), f, "/soc@0/display-subsystem@ae00000");
+        assertNull(o.whyNot(BoardOverlay.IOMMU_ADDRESSES));
+        String dtso = o.overlay(Set.of(BoardOverlay.IOMMU_ADDRESSES), List.of());
+        assertTrue(dtso.contains("handoff_display: __overlay__") && dtso.contains("handoff_region: __overlay__")
+                && dtso.contains("memory-region = <&handoff_region>;") && dtso.contains("iommu-addresses = <&handoff_display 0x0 0x9d400000"),
+                dtso);
+        var expected = BoardPlatforms.targets(o.patch(Set.of(BoardOverlay.IOMMU_ADDRESSES))).get(0).platform().knobDefaults();
+        assertEquals("identity", expected.get("fw.mapping"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(tools(), "dtc and fdtoverlay");
+        java.nio.file.Files.write(dir.resolve("b.dtb"), w.build());
+        java.nio.file.Files.writeString(dir.resolve("f.dtso"), dtso);
+        run(dir, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "f.dtbo", "f.dtso");
+        run(dir, "fdtoverlay", "-i", "b.dtb", "-o", "p.dtb", "f.dtbo");
+        var actual = BoardPlatforms.targets(DeviceTreeReader.read(dir.resolve("p.dtb"))).get(0).platform().knobDefaults();
+        assertEquals(expected, actual);
     }
 }
