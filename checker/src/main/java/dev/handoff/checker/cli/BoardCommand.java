@@ -42,10 +42,12 @@ import java.util.concurrent.Callable;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the matrix ran (and, with --require-safe, every required policy is safe)",
+            "0:the matrix ran (and, with --require-safe, every required policy is safe); --fix: every display has a fix"
+                    + " or needs none",
             "10:--require-safe: a named policy is not safe in every variant, or (no names) no policy is;"
-                    + " --fail-on: a cell violates a property at that level (11 for a deadlock)",
-            ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
+                    + " --fail-on: a cell violates a property at that level (11 for a deadlock); --fix: no candidate in the"
+                    + " space is safe",
+            ExitCode.ROW_INCONCLUSIVE + "; --fix: the budget or a limit stopped the search before a fix", ExitCode.ROW_USAGE,
             "65:the file cannot be read, or the board has nothing handoff can check (the facts are still printed)",
             ExitCode.ROW_INTERNAL,
         })
@@ -90,18 +92,8 @@ final class BoardCommand implements Callable<Integer> {
             description = "As --fix, with POLICY's kernel fixed: the smallest board change (device tree, firmware) that makes POLICY safe.")
     String fixFor;
 
-    @Option(names = "--fixes", paramLabel = "N", defaultValue = "3",
-            description = "With --fix: report up to N fixes, the cheapest first, then each next cheapest that contains no earlier one."
-                    + " Default: ${DEFAULT-VALUE}.")
-    int fixes;
-
-    @Option(names = "--fix-budget", paramLabel = "N", defaultValue = "300",
-            description = "With --fix: stop after model checking N candidates (exit 20 if no fix was found). Default: ${DEFAULT-VALUE}.")
-    int fixBudget;
-
-    @Option(names = "--cost", paramLabel = "CHANGE=N", description = "With --fix: the cost of a change (repeatable; ids as"
-            + " the search lists them, kernel.version for every version; 1 to 1000).")
-    Map<String, Integer> costs = new LinkedHashMap<>();
+    @Mixin
+    FixOptions fixOptions;
 
     @Option(names = "--fix-out", paramLabel = "PREFIX", description = "With --fix: write each fix's overlay to PREFIX.fixN.dtso"
             + " and its diff to PREFIX.fixN.diff (N counts the fixes, per display when there are several).")
@@ -157,6 +149,7 @@ final class BoardCommand implements Callable<Integer> {
         if (scenario.platform != null) {
             throw new ParameterException(spec.commandLine(), "--platform does not apply to board: the board's file is its platform");
         }
+        FixOptions.requireFix(spec, fix || fixFor != null, "--fix-out");
         if (fix || fixFor != null) {
             return fix(gate);
         }
@@ -185,7 +178,14 @@ final class BoardCommand implements Callable<Integer> {
             throw new InputException("no chosen policy applies to " + facts.source() + ": "
                     + String.join("; ", skipped.stream().map(x -> x[0] + " (" + x[1] + ")").toList()));
         }
-        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr") : vary;
+        for (String k : vary) {
+            if (scenario.overrides().containsKey(k)) {
+                throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
+            }
+        }
+        // by default the knobs --set fixes are not varied (their columns would show values the cells do not have)
+        List<String> knobs = vary.isEmpty() ? List.of("fw.mapping", "fw.smr").stream()
+                .filter(k -> !scenario.overrides().containsKey(k)).toList() : vary;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<BoardPlatforms.Target> targets;
@@ -264,13 +264,27 @@ final class BoardCommand implements Callable<Integer> {
         if (fix && fixFor != null) {
             throw new ParameterException(spec.commandLine(), "give --fix or --fix-for POLICY, not both");
         }
-        CheckOptions.requireFormat(spec, format, "text", "json");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "--format " + format + " does not apply to --fix (allowed with --fix: text, json)");
+        }
         if (gate != null || requireSafe != null || !policies.isEmpty() || traceOut != null) {
             throw new ParameterException(spec.commandLine(), "--fail-on, --require-safe, --policy and --trace-out do not apply to"
                     + " --fix (it answers with fixes; --fix-for names the policy)");
         }
-        BoardFix.validate(spec, costs, fixes, fixBudget);
-        String policy = fixFor == null ? null : Names.policy(fixFor);
+        Map<String, Integer> costs = fixOptions.costs(spec, iort == null);
+        java.util.Set<String> forbidden = fixOptions.forbidden(spec, iort == null);
+        String policy;
+        try {
+            policy = fixFor == null ? null : Names.policy(fixFor);
+        } catch (InputException e) {
+            throw new ParameterException(spec.commandLine(), "--fix-for: " + e.getMessage());
+        }
+        if (fixOut != null) {
+            java.nio.file.Path parent = java.nio.file.Path.of(fixOut).toAbsolutePath().getParent();
+            if (parent == null || !java.nio.file.Files.isDirectory(parent) || !java.nio.file.Files.isWritable(parent)) {
+                throw new ParameterException(spec.commandLine(), "--fix-out: " + parent + " is not a writable directory");
+            }
+        }
         java.nio.file.Path dir = null;
         try {
             dev.handoff.model.board.Fdt fdt = null;
@@ -305,14 +319,14 @@ final class BoardCommand implements Callable<Integer> {
             try {
                 targets = BoardPlatforms.targets(facts);
             } catch (BoardPlatforms.NoMatrixException e) {
-                spec.commandLine().getErr().println("handoff: nothing to fix on " + facts.source() + ": " + e.getMessage());
+                spec.commandLine().getErr().println("handoff: cannot search for a fix on " + facts.source() + ": " + e.getMessage());
                 return ExitCode.BAD_INPUT;
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = Verbosity.info(spec);
             boolean talk = exploration.progress || Verbosity.verbose(spec) || ProgressPrinter.interactive();
             BoardFix.Options opt = new BoardFix.Options(policy, vary, Names.properties(check.properties), !check.noPruning,
-                    exploration.settings(ExplorationSettings.defaults()), fixes, fixBudget, costs);
+                    exploration.settings(ExplorationSettings.defaults()), fixOptions.fixes, fixOptions.budget, costs, forbidden);
             List<BoardFix.Outcome> outcomes = new ArrayList<>();
             for (BoardPlatforms.Target t : targets) {
                 outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, opt, line -> {
@@ -337,6 +351,8 @@ final class BoardCommand implements Callable<Integer> {
                 out.println(RunReport.JSON.writeValueAsString(root));
             } else {
                 out.println("board: " + facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")"));
+                out.println("findings:" + (facts.findings().isEmpty() ? " none" : ""));
+                facts.findings().forEach(x -> out.println("  [" + x.kind() + "] " + x.message()));
                 out.println("properties: " + String.join(", ", opt.properties()));
                 outcomes.forEach(o -> BoardFix.text(out, o));
             }

@@ -56,29 +56,17 @@ final class BoardFix {
 
     /** What the search needs from the command. */
     record Options(String policy, List<String> vary, List<String> properties, boolean pruning, ExplorationSettings settings,
-                   int fixes, int budget, Map<String, Integer> costs) {
+                   int fixes, int budget, Map<String, Integer> costs, Set<String> forbidden) {
     }
 
     private BoardFix() {
     }
 
-    /** The fix options' checks: one-line usage errors. */
-    static void validate(picocli.CommandLine.Model.CommandSpec spec, Map<String, Integer> costs, int fixes, int budget) {
-        for (Map.Entry<String, Integer> e : costs.entrySet()) {
-            if (!FixSpace.DEFAULT_COSTS.containsKey(e.getKey())) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cost: \"" + e.getKey()
-                        + "\" is not a change (known: " + String.join(", ", FixSpace.DEFAULT_COSTS.keySet()) + ")");
+    private static void pinKernelKnobs(List<String> varied, Set<String> pinned) {
+        for (String k : varied) {
+            if (dev.handoff.model.scenario.Knobs.get(k, "").kind() == dev.handoff.model.scenario.Knob.Kind.KERNEL) {
+                pinned.add(k);
             }
-            if (e.getValue() == null || e.getValue() < 1 || e.getValue() > 1000) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cost: " + e.getKey() + "=" + e.getValue()
-                        + " is out of range (allowed: 1 to 1000)");
-            }
-        }
-        if (fixes < 1 || fixes > 100) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fixes: " + fixes + " is out of range (allowed: 1 to 100)");
-        }
-        if (budget < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fix-budget: " + budget + " is out of range (at least 1)");
         }
     }
 
@@ -102,8 +90,10 @@ final class BoardFix {
         if (opt.policy() != null) {
             pinned.addAll(Policies.get(opt.policy(), "").settings().keySet());
         }
-        // a knob the user or the policy fixes is not a variant
+        // a knob the user or the policy fixes is not a variant; a varied kernel knob is one the fix
+        // must hold under every value of, so no change may set it
         varied = varied.stream().filter(k -> !pinned.contains(k)).toList();
+        pinKernelKnobs(varied, pinned);
         List<Map<String, String>> variants = SweepRunner.variants(varied);
         Map<Set<String>, Platform> platforms = new HashMap<>();
         platforms.put(Set.of(), t.platform());
@@ -114,7 +104,7 @@ final class BoardFix {
         FixSpace space;
         try {
             space = FixSpace.build(new FixSpace.Context(t.platform(), overlay, facts.acpi(), base, pinned, opt.policy() == null,
-                    opt.costs()));
+                    opt.costs(), opt.forbidden()));
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }
@@ -146,6 +136,7 @@ final class BoardFix {
             pinned.addAll(Policies.get(opt.policy(), "").settings().keySet());
         }
         List<String> varied = opt.vary().stream().filter(k -> !pinned.contains(k)).toList();
+        pinKernelKnobs(varied, pinned);
         List<Map<String, String>> variants = SweepRunner.variants(varied);
         List<Scenario> base = new ArrayList<>();
         for (Map<String, String> v : variants) {
@@ -154,7 +145,8 @@ final class BoardFix {
         boolean acpi = base.get(0).is(dev.handoff.model.scenario.Knobs.FW_INTERFACE, "acpi");
         FixSpace space;
         try {
-            space = FixSpace.build(new FixSpace.Context(platform, null, acpi, base, pinned, opt.policy() == null, opt.costs()));
+            space = FixSpace.build(new FixSpace.Context(platform, null, acpi, base, pinned, opt.policy() == null, opt.costs(),
+                    opt.forbidden()));
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }
@@ -356,15 +348,23 @@ final class BoardFix {
         }
         space.requirements().forEach(q -> out.println("    " + q.choice() + " needs " + q.needs() + ": " + q.why()));
         space.notOffered().forEach(n -> out.println("    not offered: " + n.change() + ": " + n.why()));
-        out.printf(Locale.ROOT, "  searched: %d candidate(s) model checked (%d cells), %d ruled out by %d counterexample"
-                        + " families, %d certified by replay, %d box(es) too wide; %d replays, %.1f s%n",
-                st.checked(), st.cells(), st.ruledOut(), st.families(), st.certified(), st.gaps(), st.replays(), st.seconds());
+        out.printf(Locale.ROOT, "  searched: %d candidate%s model checked (%d cells); %s ruled out by %d counterexample famil%s"
+                        + " without a check; %d cheaper candidate%s re-checked by replaying their family's counterexample"
+                        + " before a fix was reported%s; %d replays, %.1f s%n",
+                st.checked(), st.checked() == 1 ? "" : "s", st.cells(), st.ruledOut() < 0 ? "more" : Long.toString(st.ruledOut()),
+                st.families(), st.families() == 1 ? "y" : "ies", st.certified(), st.certified() == 1 ? "" : "s",
+                st.gaps() == 0 ? "" : " (" + st.gaps() + " a family wrongly covered, model checked instead)", st.replays(), st.seconds());
         if (r.stopped() != null) {
             out.println("  stopped: " + r.stopped());
         }
         if (r.fixes().isEmpty()) {
-            out.println("  no fix in this space" + (r.residual() == null ? "" : ": the cheapest candidate still fails, "
-                    + r.residual().summary()));
+            if (r.stopped() != null) {
+                out.println("  no fix found before the search stopped" + (r.residual() == null ? ""
+                        : "; the last candidate checked fails: " + r.residual().summary()));
+            } else {
+                out.println("  no fix in this space: every candidate fails" + (r.residual() == null ? ""
+                        : "; the cheapest one: " + r.residual().summary()));
+            }
             return;
         }
         for (int i = 0; i < r.fixes().size(); i++) {
@@ -400,6 +400,27 @@ final class BoardFix {
                 }
             }
         }
+        if (r.exhausted() && r.fixes().size() < 100 && !space.chosen(r.fixes().get(0).candidate()).isEmpty()) {
+            out.println();
+            out.println("  no other fix: every other safe candidate changes all that a fix above changes");
+        }
+        common(space, r.fixes()).forEach(d -> out.println("  every fix changes " + d + ": --forbid " + d
+                + " shows what remains without it"));
+    }
+
+    /** The dimensions every fix changes (when there are fixes that change something). */
+    static List<String> common(FixSpace space, List<FixSearch.Fix> fixes) {
+        List<String> out = new ArrayList<>();
+        if (fixes.isEmpty() || space.chosen(fixes.get(0).candidate()).isEmpty()) {
+            return out;
+        }
+        for (int d = 0; d < space.dimensions().size(); d++) {
+            final int k = d;
+            if (fixes.stream().allMatch(f -> f.candidate()[k] != 0)) {
+                out.add(space.dimensions().get(d).name());
+            }
+        }
+        return out;
     }
 
     /** For a change the rest of the fix cannot go without (a requirement): which and why. */

@@ -57,15 +57,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "With --fix: a knob the fix must hold under every value of; repeatable.")
     List<String> vary = new java.util.ArrayList<>();
 
-    @Option(names = "--fixes", paramLabel = "N", defaultValue = "3", description = "With --fix: report up to N fixes. Default: ${DEFAULT-VALUE}.")
-    int fixes;
-
-    @Option(names = "--fix-budget", paramLabel = "N", defaultValue = "300",
-            description = "With --fix: stop after model checking N candidates. Default: ${DEFAULT-VALUE}.")
-    int fixBudget;
-
-    @Option(names = "--cost", paramLabel = "CHANGE=N", description = "With --fix: the cost of a change (repeatable).")
-    Map<String, Integer> costs = new java.util.LinkedHashMap<>();
+    @Mixin
+    FixOptions fixOptions;
 
     @Mixin
     ReportFiles reports;
@@ -75,6 +68,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FixOptions.requireFix(spec, fix);
         if (fix) {
             return fix();
         }
@@ -123,11 +117,15 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private int fix() throws Exception {
-        CheckOptions.requireFormat(spec, format, "text", "json");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format " + format
+                    + " does not apply to --fix (allowed with --fix: text, json)");
+        }
         if (check.failOn(spec, null) != null || traceOut != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fail-on and --trace-out do not apply to --fix");
         }
-        BoardFix.validate(spec, costs, fixes, fixBudget);
+        Map<String, Integer> costs = fixOptions.costs(spec, false);
+        java.util.Set<String> forbidden = fixOptions.forbidden(spec, false);
         for (String k : vary) {
             try {
                 dev.handoff.model.scenario.Knobs.get(k, "--vary: ");
@@ -137,7 +135,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         String p = policy != null ? Names.policy(policy) : scenario.file().policy();
         BoardFix.Options opt = new BoardFix.Options(p, vary, Names.properties(check.properties), !check.noPruning,
-                exploration.settings(ExplorationSettings.defaults()), fixes, fixBudget, costs);
+                exploration.settings(ExplorationSettings.defaults()), fixOptions.fixes, fixOptions.budget, costs, forbidden);
         PrintWriter err = Verbosity.info(spec);
         boolean talk = exploration.progress || Verbosity.verbose(spec) || ProgressPrinter.interactive();
         BoardFix.Outcome o = BoardFix.search(scenario.platform(scenario.file()), scenario, opt, line -> {

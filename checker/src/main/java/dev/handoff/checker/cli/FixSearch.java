@@ -50,10 +50,18 @@ final class FixSearch {
 
     /** Why a candidate fails: a variant, the violated property and its counterexample. */
     record Refutation(Map<String, String> variant, String property, FetchLabel severity, TraceFile trace) {
+        /** What the counterexample's own fetch ends in (fault, hang, ...), or null. */
+        String outcome() {
+            return trace == null || trace.trace().witness() == null ? null : trace.trace().witness().outcome();
+        }
+
         String summary() {
             String key = trace == null ? null : trace.rootCause();
-            return property + (severity == null ? "" : " (" + severity.text() + ")") + " in " + SweepRunner.label(variant)
-                    + (key == null || key.isEmpty() ? "" : ": " + key);
+            String out = outcome();
+            String sev = severity == null ? out : out == null || out.equals(severity.text()) ? severity.text()
+                    : out + "; worst reachable: " + severity.text();
+            return property + (sev == null ? "" : " (" + sev + ")")
+                    + (variant.isEmpty() ? "" : " in " + SweepRunner.label(variant)) + (key == null || key.isEmpty() ? "" : ": " + key);
         }
     }
 
@@ -102,7 +110,7 @@ final class FixSearch {
      * @param residual   when no fix was found: the last counterexample of the cheapest candidate
      * @param stopped    why the search stopped early (check budget, inconclusive cells), or null
      */
-    record Result(FixSpace space, List<Fix> fixes, Refutation residual, String stopped, Stats stats) {
+    record Result(FixSpace space, List<Fix> fixes, Refutation residual, String stopped, boolean exhausted, Stats stats) {
     }
 
     private final FixSpace space;
@@ -148,9 +156,11 @@ final class FixSearch {
         Refutation residual = null;
         String stopped = null;
         List<Fix> fixes = new ArrayList<>();
+        boolean exhausted = false;
         while (fixes.size() < maxFixes) {
             int[] c = cheapest(n);
             if (c == null) {
+                exhausted = true;
                 break;
             }
             if (checked >= maxChecks) {
@@ -179,7 +189,7 @@ final class FixSearch {
                     inconclusive.entrySet().stream().limit(3).map(e -> e.getValue()).toList());
         }
         long cellsRun = cells.size();
-        return new Result(space, fixes, fixes.isEmpty() ? residual : null, stopped,
+        return new Result(space, fixes, fixes.isEmpty() ? residual : null, stopped, exhausted,
                 new Stats(space.size(), countAllowed(), checked, cellsRun, families.size(), ruledOut(), replays, certified, gaps,
                         (System.nanoTime() - t0) / 1e9));
     }
@@ -265,12 +275,15 @@ final class FixSearch {
         }
     }
 
-    /** Rules out every candidate that makes all of fix {@code s}'s changes (not minimal). */
+    /**
+     * Rules out every candidate that changes every dimension fix {@code s} changes, whatever the
+     * choices (not minimal; and another version of the same change is the same fix, not another).
+     */
     private static void superset(Model m, IntVar[] x, int[] s) {
         List<Constraint> escape = new ArrayList<>();
         for (int d = 0; d < x.length; d++) {
             if (s[d] != 0) {
-                escape.add(m.arithm(x[d], "!=", s[d]));
+                escape.add(m.arithm(x[d], "=", 0));
             }
         }
         if (escape.isEmpty()) {

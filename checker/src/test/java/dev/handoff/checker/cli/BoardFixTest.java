@@ -217,7 +217,23 @@ class BoardFixTest {
         assertEquals(ExitCode.USAGE, both.code(), both.err());
         CliTest.Run cost = run("board", b.toString(), "--fix", "--cost", "dt.nothing=2");
         assertEquals(ExitCode.USAGE, cost.code(), cost.err());
-        assertTrue(cost.err().contains("--cost: \"dt.nothing\" is not a change (known: dt.resets"), cost.err());
+        assertTrue(cost.err().contains("--cost: \"dt.nothing\" is not a change of a board (known: dt.resets"), cost.err());
+        CliTest.Run notKv = run("board", b.toString(), "--fix", "--cost", "fw.quiesce");
+        assertEquals(ExitCode.USAGE, notKv.code(), notKv.err());
+        assertTrue(notKv.err().contains("--cost: \"fw.quiesce\" is not CHANGE=N"), notKv.err());
+        CliTest.Run without = run("board", b.toString(), "--fixes", "2");
+        assertEquals(ExitCode.USAGE, without.code(), without.err());
+        assertTrue(without.err().contains("--fixes applies to --fix"), without.err());
+        CliTest.Run forbid = run("board", b.toString(), "--fix", "--forbid", "kernel.version=4.19");
+        assertEquals(ExitCode.USAGE, forbid.code(), forbid.err());
+        CliTest.Run out = run("board", b.toString(), "--fix", "--fix-out", dir.resolve("small.dtb").resolve("x").toString());
+        assertEquals(ExitCode.USAGE, out.code(), out.err());
+        assertTrue(out.err().contains("is not a writable directory"), out.err());
+        CliTest.Run policy = run("board", b.toString(), "--fix-for", "nosuch");
+        assertEquals(ExitCode.USAGE, policy.code(), policy.err());
+        CliTest.Run checkDt = run("check", "--platform", "c630", "--fix", "--cost", "dt.splash=2");
+        assertEquals(ExitCode.USAGE, checkDt.code(), checkDt.err());
+        assertTrue(checkDt.err().contains("known: board.reset"), checkDt.err());
         CliTest.Run range = run("board", b.toString(), "--fix", "--cost", "dt.splash=0");
         assertEquals(ExitCode.USAGE, range.code(), range.err());
         CliTest.Run fmt = run("board", b.toString(), "--fix", "--format", "junit");
@@ -283,5 +299,21 @@ class BoardFixTest {
         String dtso = first.get("overlay").get("dtso").asText();
         assertTrue(dtso.contains("target-path = \"/\";") && dtso.contains("reserved-memory {\n\t\t\t\t#address-cells = <2>;"), dtso);
         overlayChecked(first);
+    }
+
+    /**
+     * A varied kernel knob is one the fix must hold under every value of: no kernel.version change
+     * is offered, every fix is proven on every version; --forbid leaves a change out.
+     */
+    @Test
+    void aVariedKernelIsNotChangedAndForbiddenChangesAreLeftOut() throws Exception {
+        JsonNode d = fix(BoardCliTest.sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString(), "--fix", "--vary", "kernel.version",
+                "--set", "fw.smr=match", "--set", "fw.mapping=identity", "--property", "no-dma-fault", "--forbid", "fw.quiesce",
+                "--fixes", "1");
+        for (JsonNode c : d.get("changes")) {
+            assertFalse(c.get("id").asText().startsWith("kernel.version") || c.get("id").asText().equals("fw.quiesce"), c.toString());
+        }
+        proven(d);
+        assertEquals(5, d.get("fixes").get(0).get("proof").size(), "every kernel version: " + changes(d.get("fixes").get(0)));
     }
 }

@@ -123,13 +123,14 @@ public final class BoardOverlay {
                 }
                 if (resetProvider() == null) {
                     List<String> cc = fdt.nodes().stream().filter(n -> n.has("#reset-cells")
-                            && n.compatible().stream().anyMatch(c -> c.contains("dispcc"))).map(DtNode::path).toList();
+                            && n.compatible().stream().anyMatch(c -> c.contains("dispcc")))
+                            .map(n -> n.path() + " (" + String.join(", ", n.compatible()) + ")").toList();
                     long withCore = fdt.nodes().stream().filter(n -> n.compatible().stream().anyMatch(DISPCC_CORE_BCR::contains)).count();
                     return cc.isEmpty() ? "the tree has no display clock controller with resets"
                             : withCore > 1 ? "several display clock controllers have DISP_CC_MDSS_CORE_BCR and the display's"
                             + " power-domains and clocks name none of them"
-                            : String.join(", ", cc) + " provides no DISP_CC_MDSS_CORE_BCR (sdm845's dispcc has only the"
-                            + " RSCC reset): the SoC offers no MDSS core reset line to name";
+                            : String.join(", ", cc) + " has no DISP_CC_MDSS_CORE_BCR in 6.12's reset maps"
+                            + " (drivers/clk/qcom/dispcc-*.c): the SoC offers no MDSS core reset line to name";
                 }
                 return null;
             }

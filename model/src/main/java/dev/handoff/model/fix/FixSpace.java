@@ -110,9 +110,14 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
      * @param pinned    knobs the user's --set or the named policy fixes: no change touches them
      * @param kernel    offer kernel changes (not for --fix-for POLICY, which fixes the kernel)
      * @param costs     cost overrides by id
+     * @param forbidden changes left out (a choice id, or a dimension's name for all its choices)
      */
     public record Context(Platform platform, BoardOverlay board, boolean acpi, List<Scenario> base, Set<String> pinned,
-                          boolean kernel, Map<String, Integer> costs) {
+                          boolean kernel, Map<String, Integer> costs, Set<String> forbidden) {
+        public Context(Platform platform, BoardOverlay board, boolean acpi, List<Scenario> base, Set<String> pinned,
+                       boolean kernel, Map<String, Integer> costs) {
+            this(platform, board, acpi, base, pinned, kernel, costs, Set.of());
+        }
     }
 
     public static FixSpace build(Context c) {
@@ -206,7 +211,46 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         } else {
             b.notOffered.add(new NotOffered("kernel changes", "the policy fixes the kernel"));
         }
-        return new FixSpace(b.dims, b.requirements, b.notOffered);
+        return forbid(new FixSpace(b.dims, b.requirements, b.notOffered), c.forbidden());
+    }
+
+    /**
+     * The space without the forbidden changes: their choices go, a dimension left with none but
+     * "as it is" goes, and so does a change that needs a forbidden one.
+     */
+    static FixSpace forbid(FixSpace s, Set<String> forbidden) {
+        if (forbidden.isEmpty()) {
+            return s;
+        }
+        Set<String> gone = new java.util.HashSet<>();
+        for (Dimension d : s.dimensions()) {
+            for (Choice ch : d.choices()) {
+                if (!ch.asIs() && (forbidden.contains(ch.id()) || forbidden.contains(d.name()))) {
+                    gone.add(ch.id());
+                }
+            }
+        }
+        List<NotOffered> notOffered = new ArrayList<>(s.notOffered());
+        gone.forEach(id -> notOffered.add(new NotOffered(id, "--forbid")));
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (Requirement r : s.requirements()) {
+                if (gone.contains(r.needs()) && gone.add(r.choice())) {
+                    notOffered.add(new NotOffered(r.choice(), "it needs " + r.needs() + ", which is left out"));
+                    more = true;
+                }
+            }
+        }
+        List<Dimension> dims = new ArrayList<>();
+        for (Dimension d : s.dimensions()) {
+            List<Choice> keep = d.choices().stream().filter(ch -> !gone.contains(ch.id())).toList();
+            if (keep.size() > 1) {
+                dims.add(new Dimension(d.name(), d.kind(), keep));
+            }
+        }
+        List<Requirement> reqs = s.requirements().stream().filter(r -> !gone.contains(r.choice())).toList();
+        return new FixSpace(dims, reqs, notOffered);
     }
 
     private static final class Builder {

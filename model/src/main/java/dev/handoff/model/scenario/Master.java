@@ -25,7 +25,7 @@ public record Master(String name, List<StreamEntry> streams, List<String> compat
      */
     public static final Pattern DISPLAY_COMPATIBLE = Pattern.compile(
             "qcom,(?:[a-z0-9]+-)?mdss|qcom,mdp[45]|qcom,[a-z0-9]+-dpu|nvidia,tegra[0-9]+-dc"
-                    + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
+                    + "|arm,mali-d[0-9]+|arm,hdlcd|rockchip,[a-z0-9]+-vop(?!-grf)[a-z0-9-]*|mediatek,mt[0-9]+-disp-ovl|fsl,imx[0-9a-z]+-(?:dcss|lcdif)"
                     + "|allwinner,[a-z0-9-]+-display-engine|apple,display-pipe");
 
     /**

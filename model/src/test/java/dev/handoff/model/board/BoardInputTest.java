@@ -173,4 +173,12 @@ class BoardInputTest {
         old.revision = 3;
         assertTrue(IortReader.parse("i.bin", old.build()).findings().stream().anyMatch(x -> x.kind().equals("rmr-revision")));
     }
+
+    /** A display controller is recognised by compatible; a VOP's general register file (a syscon) is not one. */
+    @Test
+    void aVopRegisterFileIsNotADisplay() {
+        assertTrue(dev.handoff.model.scenario.Master.displayController(List.of("rockchip,rk3588-vop")));
+        assertTrue(dev.handoff.model.scenario.Master.displayController(List.of("rockchip,rk3399-vop-big")));
+        assertTrue(!dev.handoff.model.scenario.Master.displayController(List.of("rockchip,rk3588-vop-grf", "syscon")));
+    }
 }

@@ -128,7 +128,8 @@ class ReservedAndDmaCellsTest {
         child(sdm845.root, "soc@0").child("clock-controller@af00000").str("compatible", "qcom,sdm845-dispcc")
                 .cells("#reset-cells", 1).cells("phandle", 10);
         BoardOverlay no = new BoardOverlay(Fdt.parse("t", sdm845.build()), facts(sdm845), "/soc@0/display-subsystem@ae00000");
-        assertTrue(no.whyNot(BoardOverlay.RESETS).contains("provides no DISP_CC_MDSS_CORE_BCR"), no.whyNot(BoardOverlay.RESETS));
+        assertTrue(no.whyNot(BoardOverlay.RESETS).contains("(qcom,sdm845-dispcc) has no DISP_CC_MDSS_CORE_BCR"),
+                no.whyNot(BoardOverlay.RESETS));
     }
 
     /** The MDSS binding allows one memory-region: an entry is not added by linking a second region. */
