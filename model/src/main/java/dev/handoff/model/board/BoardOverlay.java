@@ -165,9 +165,13 @@ public final class BoardOverlay {
                 if (displayNode == null) {
                     return display.path() + " is not in the tree";
                 }
-                if (DmaBus.translates(fdt, displayNode)) {
-                    return "a bus on the display's DMA path has dma-ranges: the entry's address is translated"
-                            + " (of_translate_dma_region); write it by hand";
+                long[] target = coveringRegion() != null ? new long[] {coveringRegion().base(), coveringRegion().size()}
+                        : new long[] {(Long) splashRange()[1], (Long) splashRange()[2]};
+                Long first = DmaBus.translate(fdt, displayNode, target[0]);
+                Long last = DmaBus.translate(fdt, displayNode, target[0] + target[1] - 1);
+                if (first == null || last == null || first != target[0] || last != target[0] + target[1] - 1) {
+                    return "the display's DMA path translates the splash's address (dma-ranges that are not 1:1 there:"
+                            + " of_translate_dma_region); write the entry by hand";
                 }
                 DtNode bus = DmaBus.parent(fdt, displayNode);
                 int na = bus == null ? 1 : DmaBus.addressCells(bus);

@@ -83,6 +83,13 @@ class ReservedAndDmaCellsTest {
         assertEquals("identity", k.get("fw.mapping"), "0x1d400000 on the bus is 0x9d400000 on the CPU side: the reg");
         BoardOverlay o = new BoardOverlay(Fdt.parse("t", w.build()), facts(w), "/soc@0/bus@ae00000/display-subsystem@ae00000");
         assertTrue(o.whyNot(BoardOverlay.IOMMU_ADDRESSES).contains("dma-ranges"), o.whyNot(BoardOverlay.IOMMU_ADDRESSES));
+        FdtWriter identity = narrowBus(4, 0x9d400000L, 0x800000);
+        child(child(identity.root, "soc@0"), "bus@").cells("dma-ranges", 0x0, 0x0, 0x0, 0xffffffffL);
+        BoardOverlay same = new BoardOverlay(Fdt.parse("t", identity.build()), facts(identity),
+                "/soc@0/bus@ae00000/display-subsystem@ae00000");
+        assertEquals("identity", BoardPlatforms.targets(facts(identity)).get(0).platform().knobDefaults().get("fw.mapping"));
+        assertTrue(same.whyNot(BoardOverlay.IOMMU_ADDRESSES) == null || !same.whyNot(BoardOverlay.IOMMU_ADDRESSES).contains("dma-ranges"),
+                "1:1 dma-ranges translate nothing: " + same.whyNot(BoardOverlay.IOMMU_ADDRESSES));
     }
 
     /** Growing a region over another reserved one would fail with -EBUSY (and leave it unreserved); a CMA pool cannot be no-map. */
