@@ -329,7 +329,7 @@ final class BoardCommand implements Callable<Integer> {
                     exploration.settings(ExplorationSettings.defaults()), fixOptions.fixes, fixOptions.budget, costs, forbidden);
             List<BoardFix.Outcome> outcomes = new ArrayList<>();
             for (BoardPlatforms.Target t : targets) {
-                outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, opt, line -> {
+                outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, opt, List.copyOf(outcomes), line -> {
                     if (talk) {
                         err.println("handoff: " + line);
                         err.flush();
@@ -375,7 +375,7 @@ final class BoardCommand implements Callable<Integer> {
             BoardFix.Outcome o = outcomes.get(d);
             for (int i = 0; i < o.overlays().size(); i++) {
                 BoardFix.OverlayCheck oc = o.overlays().get(i);
-                if (oc == null) {
+                if (oc == null || o.sameAs() != null) {
                     continue;
                 }
                 String stem = fixOut + (outcomes.size() > 1 ? ".display" + (d + 1) : "") + ".fix" + (i + 1);

@@ -41,7 +41,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class BoardFix {
     /** One display's search and, per fix, its overlay check. */
-    record Outcome(String display, String policy, List<String> varied, FixSearch.Result result, List<OverlayCheck> overlays) {
+    /**
+     * @param sameAs the display whose search this one repeats (the same model input in every
+     *               variant and no device-tree change to make: Tegra's heads), or null
+     */
+    record Outcome(String display, String policy, List<String> varied, FixSearch.Result result, List<OverlayCheck> overlays,
+                   String sameAs, String modelKey) {
+        Outcome(String display, String policy, List<String> varied, FixSearch.Result result, List<OverlayCheck> overlays) {
+            this(display, policy, varied, result, overlays, null, null);
+        }
     }
 
     /**
@@ -81,7 +89,7 @@ final class BoardFix {
 
     /** Runs the search for one display. {@code fdt}/{@code blob} are null for an IORT board. */
     static Outcome search(BoardFacts facts, Fdt fdt, Path blob, BoardPlatforms.Target t, ScenarioOptions scenario,
-                          Options opt, java.util.function.Consumer<String> progress) {
+                          Options opt, List<Outcome> earlier, java.util.function.Consumer<String> progress) {
         BoardOverlay overlay = fdt == null ? null : new BoardOverlay(fdt, facts, t.display().path());
         List<String> knobs = opt.vary().isEmpty() ? List.of("fw.mapping", "fw.smr") : opt.vary();
         List<String> varied = opt.vary().isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
@@ -108,6 +116,20 @@ final class BoardFix {
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }
+        // a display whose model input equals an earlier one's in every variant (cell keys: names
+        // aside) and that has no device-tree change to make gets that display's answer
+        String modelKey = null;
+        if (space.dimensions().stream().noneMatch(d -> d.kind() == FixSpace.Kind.DEVICE_TREE)) {
+            StringBuilder k = new StringBuilder(space.dimensions() + "|" + space.requirements());
+            base.forEach(b -> k.append(CellKeys.canonical("", b, opt.properties(), opt.settings())));
+            modelKey = k.toString();
+            for (Outcome o : earlier) {
+                if (modelKey.equals(o.modelKey())) {
+                    progress.accept("display " + t.display().path() + ": the same model input as " + o.display());
+                    return new Outcome(t.display().path(), opt.policy(), varied, o.result(), o.overlays(), o.display(), modelKey);
+                }
+            }
+        }
         FixSearch.Scenarios of = (c, v) -> {
             Set<String> dt = space.deviceTree(c);
             Platform p = platforms.computeIfAbsent(dt, k -> patched(overlay, facts, t, k));
@@ -122,7 +144,7 @@ final class BoardFix {
                     : verify(overlay, facts, blob, t, dt, scenario, opt, variants, space.knobs(f.candidate(), false),
                     platforms.get(dt), header(facts, t, space, f)));
         }
-        return new Outcome(t.display().path(), opt.policy(), varied, r, overlays);
+        return new Outcome(t.display().path(), opt.policy(), varied, r, overlays, null, modelKey);
     }
 
     /**
@@ -337,6 +359,12 @@ final class BoardFix {
         FixSpace space = r.space();
         FixSearch.Stats st = r.stats();
         out.println();
+        if (o.sameAs() != null) {
+            out.println();
+            out.println("fix search for display " + o.display() + ": the same model input as display " + o.sameAs()
+                    + " in every variant, and no device-tree change to make: its answer above holds here");
+            return;
+        }
         out.println("fix search for " + (o.display().startsWith("/") ? "display " : "platform ") + o.display() + ": "
                 + (o.policy() == null ? "the kernel as it is (no policy)" : "policy " + o.policy() + " (its kernel is fixed)")
                 + "; variants: " + (o.varied().isEmpty() ? "none" : String.join(" x ", o.varied())));
@@ -439,6 +467,9 @@ final class BoardFix {
         FixSpace space = r.space();
         ObjectNode n = RunReport.JSON.createObjectNode();
         n.put("display", o.display());
+        if (o.sameAs() != null) {
+            n.put("sameAs", o.sameAs());
+        }
         if (o.policy() == null) {
             n.putNull("policy");
         } else {

@@ -316,4 +316,21 @@ class BoardFixTest {
         proven(d);
         assertEquals(5, d.get("fixes").get(0).get("proof").size(), "every kernel version: " + changes(d.get("fixes").get(0)));
     }
+
+    /** Tegra's heads: the same model input in every variant and no DT change, so the first head's answer is the others'. */
+    @Test
+    void identicalHeadsShareOneSearch() throws Exception {
+        CliTest.Run r = run("board", BoardCliTest.sharedDtb("tegra186-p2771-0000.dtb").toString(), "--fix", "--property",
+                "no-dma-fault", "--fixes", "1", "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("fix", root);
+        JsonNode ds = root.get("displays");
+        assertEquals(3, ds.size());
+        assertFalse(ds.get(0).has("sameAs"));
+        for (int i = 1; i < 3; i++) {
+            assertEquals(ds.get(0).get("display").asText(), ds.get(i).get("sameAs").asText());
+            assertEquals(ds.get(0).get("fixes").toString(), ds.get(i).get("fixes").toString());
+        }
+    }
 }
