@@ -39,6 +39,10 @@ import java.util.concurrent.Callable;
                 + "scanout's reservation; what it cannot say (fw.mapping, fw.smr by default) is varied. It ends with "
                 + "the policies that keep the display safe in every variant. Exit 65 (after the facts) when no matrix "
                 + "can be run.",
+            "With --fix it searches instead for the cheapest changes (device tree, firmware, kernel) under which every "
+                + "chosen property holds in every variant, proves each, and prints the device-tree ones as an overlay and a "
+                + "diff, compiled with dtc, applied with fdtoverlay and re-checked on the patched blob when they are installed; "
+                + "--fix-for POLICY keeps POLICY's kernel and changes only the board.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
