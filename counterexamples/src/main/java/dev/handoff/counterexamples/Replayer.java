@@ -45,16 +45,11 @@ public final class Replayer {
             return new Result.Diverged(0, "initial state", diff);
         }
         for (Trace.Step step : f.trace().steps()) {
-            int a = model.actionIndex(step.actor(), step.action());
-            if (a < 0) {
-                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
-                        "the model of this scenario has no such action");
+            Object next = advance(model, s, step);
+            if (next instanceof Result.Diverged d) {
+                return d;
             }
-            HandoffState n = model.next(s, a);
-            if (n == null) {
-                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
-                        "the action is not enabled in the state the previous steps reached");
-            }
+            HandoffState n = (HandoffState) next;
             List<Map<String, String>> after = StateFields.sections(model, n, s, fields);
             String d = compareChanges(step.changes(), changes(fields, after));
             if (d != null) {
@@ -77,20 +72,25 @@ public final class Replayer {
     public static Result reexecute(HandoffModel model, Trace trace) {
         HandoffState s = model.initialStates().get(0);
         for (Trace.Step step : trace.steps()) {
-            int a = model.actionIndex(step.actor(), step.action());
-            if (a < 0) {
-                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
-                        "the model of this scenario has no such action");
+            Object next = advance(model, s, step);
+            if (next instanceof Result.Diverged d) {
+                return d;
             }
-            HandoffState n = model.next(s, a);
-            if (n == null) {
-                return new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
-                        "the action is not enabled in the state the previous steps reached");
-            }
-            s = n;
+            s = (HandoffState) next;
         }
         return Violations.violated(model, trace.property(), s) ? new Result.Reproduced(trace.property(), Violations.kind(trace.property()))
                 : new Result.NoViolation(trace.property());
+    }
+
+    /** The state after the step's action (by actor and name), or the {@link Result.Diverged} saying why there is none. */
+    private static Object advance(HandoffModel model, HandoffState s, Trace.Step step) {
+        int a = model.actionIndex(step.actor(), step.action());
+        if (a < 0) {
+            return new Result.Diverged(step.index(), step.actor() + ": " + step.action(), "the model of this scenario has no such action");
+        }
+        HandoffState n = model.next(s, a);
+        return n != null ? n : new Result.Diverged(step.index(), step.actor() + ": " + step.action(),
+                "the action is not enabled in the state the previous steps reached");
     }
 
     /**

@@ -275,6 +275,8 @@ final class BoardCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--fail-on, --require-safe, --policy and --trace-out do not apply to"
                     + " --fix (it answers with fixes; --fix-for names the policy)");
         }
+        FixOptions.refuseWithFix(spec, "--junit-out", "--markdown-out");
+        FixOptions.checkVary(spec, vary, scenario.overrides().keySet());
         Map<String, Integer> costs = fixOptions.costs(spec, iort == null);
         java.util.Set<String> forbidden = fixOptions.forbidden(spec, iort == null);
         String policy;
@@ -511,7 +513,8 @@ final class BoardCommand implements Callable<Integer> {
         if (!f.regions().isEmpty()) {
             out.println("reserved memory:");
             for (BoardFacts.Region r : f.regions()) {
-                out.printf(Locale.ROOT, "  %s  0x%x + 0x%x%s%s%n", r.path(), r.base(), r.size(),
+                out.printf(Locale.ROOT, "  %s  %s%s%s%n", r.path(), r.base() < 0 ? "placed at boot (no reg)"
+                                : String.format(Locale.ROOT, "0x%x + 0x%x", r.base(), r.size()),
                         (r.noMap() ? "  no-map" : "") + (r.reusable() ? "  reusable" : ""),
                         r.iommuAddresses().isEmpty() ? "" : "  iommu-addresses " + r.iommuAddresses().size());
             }

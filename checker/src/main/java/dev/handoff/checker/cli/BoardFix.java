@@ -376,10 +376,10 @@ final class BoardFix {
         }
         space.requirements().forEach(q -> out.println("    " + q.choice() + " needs " + q.needs() + ": " + q.why()));
         space.notOffered().forEach(n -> out.println("    not offered: " + n.change() + ": " + n.why()));
-        out.printf(Locale.ROOT, "  searched: %d candidate%s model checked (%d cells); %s ruled out by %d counterexample famil%s"
+        out.printf(Locale.ROOT, "  searched: %d candidate%s model checked (%d cell%s); %s ruled out by %d counterexample famil%s"
                         + " without a check; %d cheaper candidate%s re-checked by replaying their family's counterexample"
                         + " before a fix was reported%s; %d replays, %.1f s%n",
-                st.checked(), st.checked() == 1 ? "" : "s", st.cells(), st.ruledOut() < 0 ? "more" : Long.toString(st.ruledOut()),
+                st.checked(), st.checked() == 1 ? "" : "s", st.cells(), st.cells() == 1 ? "" : "s", st.ruledOut() < 0 ? "more" : Long.toString(st.ruledOut()),
                 st.families(), st.families() == 1 ? "y" : "ies", st.certified(), st.certified() == 1 ? "" : "s",
                 st.gaps() == 0 ? "" : " (" + st.gaps() + " a family wrongly covered, model checked instead)", st.replays(), st.seconds());
         if (r.stopped() != null) {
@@ -439,7 +439,7 @@ final class BoardFix {
     /** The dimensions every fix changes (when there are fixes that change something). */
     static List<String> common(FixSpace space, List<FixSearch.Fix> fixes) {
         List<String> out = new ArrayList<>();
-        if (fixes.isEmpty() || space.chosen(fixes.get(0).candidate()).isEmpty()) {
+        if (fixes.isEmpty() || space.chosen(fixes.get(0).candidate()).isEmpty() || space.dimensions().size() < 2) {
             return out;
         }
         for (int d = 0; d < space.dimensions().size(); d++) {

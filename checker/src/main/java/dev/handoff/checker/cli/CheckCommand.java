@@ -126,13 +126,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         Map<String, Integer> costs = fixOptions.costs(spec, false);
         java.util.Set<String> forbidden = fixOptions.forbidden(spec, false);
-        for (String k : vary) {
-            try {
-                dev.handoff.model.scenario.Knobs.get(k, "--vary: ");
-            } catch (dev.handoff.model.scenario.ScenarioException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
+        FixOptions.refuseWithFix(spec, "--junit-out", "--markdown-out");
+        FixOptions.checkVary(spec, vary, scenario.overrides().keySet());
         String p = policy != null ? Names.policy(policy) : scenario.file().policy();
         BoardFix.Options opt = new BoardFix.Options(p, vary, Names.properties(check.properties), !check.noPruning,
                 exploration.settings(ExplorationSettings.defaults()), fixOptions.fixes, fixOptions.budget, costs, forbidden);

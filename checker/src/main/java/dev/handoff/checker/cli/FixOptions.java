@@ -49,6 +49,30 @@ final class FixOptions {
         }
     }
 
+    /** Refuses options the fix search does not write (the matrix's report files). */
+    static void refuseWithFix(CommandSpec spec, String... names) {
+        for (String n : names) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(n)) {
+                throw new ParameterException(spec.commandLine(), n + " does not apply to --fix (its reports: --format text or json,"
+                        + " --fix-out for overlays)");
+            }
+        }
+    }
+
+    /** Every --vary knob is a knob, and none is also fixed by --set. */
+    static void checkVary(CommandSpec spec, List<String> vary, Set<String> set) {
+        for (String k : vary) {
+            try {
+                dev.handoff.model.scenario.Knobs.get(k, "--vary: ");
+            } catch (dev.handoff.model.scenario.ScenarioException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (set.contains(k)) {
+                throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
+            }
+        }
+    }
+
     /** The change ids this command's space can hold: a DTB board's device-tree changes, or a preset's board facts. */
     private static Set<String> ids(boolean board) {
         Set<String> out = new LinkedHashSet<>();
@@ -65,11 +89,15 @@ final class FixOptions {
         Set<String> known = ids(board);
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String kv : costs) {
-            int eq = kv.indexOf('=');
+            int eq = kv.lastIndexOf('=');
             if (eq <= 0 || eq == kv.length() - 1) {
                 throw new ParameterException(spec.commandLine(), "--cost: \"" + kv + "\" is not CHANGE=N (for example fw.quiesce=10)");
             }
             String id = kv.substring(0, eq);
+            if (id.startsWith("kernel.version=")) {
+                throw new ParameterException(spec.commandLine(), "--cost: \"" + kv + "\": a cost is set for every kernel version at"
+                        + " once (kernel.version=N; newer versions cost one less)");
+            }
             if (!known.contains(id)) {
                 throw new ParameterException(spec.commandLine(), "--cost: \"" + id + "\" is not a change " + (board ? "of a board"
                         : "on a platform preset or scenario") + " (known: " + String.join(", ", known) + ")");
@@ -78,7 +106,8 @@ final class FixOptions {
             try {
                 n = Integer.parseInt(kv.substring(eq + 1).trim());
             } catch (NumberFormatException e) {
-                n = -1;
+                throw new ParameterException(spec.commandLine(), "--cost: " + kv + ": \"" + kv.substring(eq + 1)
+                        + "\" is not a number (allowed: 1 to 1000)");
             }
             if (n < 1 || n > 1000) {
                 throw new ParameterException(spec.commandLine(), "--cost: " + kv + " is out of range (allowed: 1 to 1000)");

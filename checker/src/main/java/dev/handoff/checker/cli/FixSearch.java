@@ -134,6 +134,10 @@ final class FixSearch {
     private int replays;
     private long certified;
     private int gaps;
+    /** System.nanoTime() past which no candidate is started (--time-limit bounds the whole search). */
+    private final long deadline;
+    /** Why certification stopped the search, or null. */
+    private String stopReason;
     /** The variant that failed last: tried first (the same hazard usually survives the next candidate). */
     private int firstVariant;
 
@@ -148,6 +152,16 @@ final class FixSearch {
         this.maxFixes = maxFixes;
         this.maxChecks = maxChecks;
         this.progress = progress;
+        this.deadline = settings.timeLimit() == null ? Long.MAX_VALUE : System.nanoTime() + settings.timeLimit().toNanos();
+    }
+
+    /**
+     * A candidate no cheaper fix is known to beat could not be decided (a search limit): a
+     * costlier fix found after it would not be known to be the cheapest, so the search stops.
+     */
+    private String undecided(int[] c) {
+        return "candidate " + ids(c) + " (cost " + space.cost(c) + ") could not be decided: " + inconclusive.get(key(c))
+                + "; a costlier fix would not be known to be the cheapest (raise --max-states, --time-limit or --memory)";
     }
 
     Result run() {
@@ -164,12 +178,23 @@ final class FixSearch {
                 break;
             }
             if (checked >= maxChecks) {
-                stopped = "the check budget (" + maxChecks + " candidates) ran out";
+                stopped = "the check budget (" + maxChecks + " candidate" + (maxChecks == 1 ? "" : "s") + ") ran out";
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                stopped = "the time limit (--time-limit " + settings.timeLimit().toSeconds() + "s) ran out";
                 break;
             }
             Refutation r = check(c);
-            if (r == null && !inconclusive.containsKey(key(c))) {
+            if (inconclusive.containsKey(key(c))) {
+                stopped = undecided(c);
+                break;
+            }
+            if (r == null) {
                 List<int[]> cheaper = certify(c);
+                if (cheaper == null) {
+                    break;
+                }
                 if (!cheaper.isEmpty()) {
                     // a box was too wide: the cheapest candidate it hid is the fix
                     c = cheaper.get(0);
@@ -184,9 +209,8 @@ final class FixSearch {
                 families.add(generalise(c, r));
             }
         }
-        if (!inconclusive.isEmpty() && stopped == null) {
-            stopped = inconclusive.size() + " candidate(s) could not be decided (a search limit): " + String.join("; ",
-                    inconclusive.entrySet().stream().limit(3).map(e -> e.getValue()).toList());
+        if (stopped == null && stopReason != null) {
+            stopped = stopReason;
         }
         long cellsRun = cells.size();
         return new Result(space, fixes, fixes.isEmpty() ? residual : null, stopped, exhausted,
@@ -333,10 +357,7 @@ final class FixSearch {
         Solver solver = m.getSolver();
         long k = 0;
         while (solver.solve()) {
-            int[] y = new int[x.length];
-            for (int d = 0; d < y.length; d++) {
-                y[d] = x[d].getValue();
-            }
+            int[] y = values(x);
             if (!modelChecked.contains(key(y)) && families.stream().anyMatch(f -> f.contains(y))) {
                 k++;
             }
@@ -454,7 +475,8 @@ final class FixSearch {
     /**
      * Certifies that no candidate cheaper than {@code fix} (and containing no earlier fix) is
      * safe: each one a box ruled out must reproduce its box's counterexample, else it is model
-     * checked. Returns the safe ones found that way, cheapest first (empty when every box held).
+     * checked. Returns the safe ones found that way, cheapest first (empty when every box held), or
+     * null when one could not be decided or the time ran out (the search stops: {@link #stopReason}).
      */
     private List<int[]> certify(int[] fix) {
         int limit = space.cost(fix);
@@ -472,10 +494,7 @@ final class FixSearch {
         solver.setSearch(Search.inputOrderLBSearch(x));
         List<int[]> hidden = new ArrayList<>();
         while (solver.solve()) {
-            int[] y = new int[fix.length];
-            for (int d = 0; d < y.length; d++) {
-                y[d] = x[d].getValue();
-            }
+            int[] y = values(x);
             if (!refuted.containsKey(key(y)) && !inconclusive.containsKey(key(y))) {
                 hidden.add(y);
             }
@@ -489,11 +508,20 @@ final class FixSearch {
                 continue;
             }
             gaps++;
+            if (System.nanoTime() > deadline) {
+                stopReason = "the time limit (--time-limit " + settings.timeLimit().toSeconds() + "s) ran out while certifying "
+                        + ids(fix);
+                return null;
+            }
             progress.accept("a box was too wide for " + ids(y) + ": checking it");
             Refutation r = check(y);
+            if (inconclusive.containsKey(key(y))) {
+                stopReason = undecided(y);
+                return null;
+            }
             if (r != null) {
                 families.add(generalise(y, r));
-            } else if (!inconclusive.containsKey(key(y))) {
+            } else {
                 safe.add(y);
             }
         }
@@ -525,6 +553,14 @@ final class FixSearch {
     String ids(int[] c) {
         List<String> out = space.chosen(c).stream().map(FixSpace.Choice::id).toList();
         return out.isEmpty() ? "nothing changed" : String.join(" + ", out);
+    }
+
+    private static int[] values(IntVar[] x) {
+        int[] y = new int[x.length];
+        for (int d = 0; d < y.length; d++) {
+            y[d] = x[d].getValue();
+        }
+        return y;
     }
 
     private static String key(int[] c) {

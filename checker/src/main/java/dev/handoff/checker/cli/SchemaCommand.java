@@ -17,15 +17,19 @@ import java.util.concurrent.Callable;
 @Command(name = "schema",
         header = "Prints the JSON Schema of a document handoff reads or writes.", mixinStandardHelpOptions = true,
         description = {
-            "Prints the JSON Schema (draft 2020-12) of a document handoff writes or reads; the same files are in",
-            "the repository's schemas/ directory. The output schemas refer to each other by relative $ref",
-            "(check to trace, sweep and board to check): load them together. NAME is one of:",
-            "  check     handoff.check/2   check --format json",
-            "  sweep     handoff.sweep/2   sweep --format json",
-            "  board     handoff.board/2   board --format json",
-            "  trace     handoff.trace/1   --trace-out files (replay, show)",
-            "  run       handoff.run/1     reference --format json",
-            "  scenario  a scenario file (--scenario), for editors: every platform, policy, knob and value",
+            "Prints the JSON Schema (draft 2020-12) of a document handoff writes or reads; the same files are in "
+                + "the repository's schemas/ directory. The output schemas refer to each other by relative $ref "
+                + "(check to trace; sweep, board and fix to check): load them together. NAME is one of:",
+            "%n  check           handoff.check/2            check --format json"
+                + "%n  sweep           handoff.sweep/2            sweep --format json"
+                + "%n  board           handoff.board/2            board --format json"
+                + "%n  trace           handoff.trace/1            --trace-out files (replay, show)"
+                + "%n  run             handoff.run/1              reference --format json"
+                + "%n  scenario        a scenario file (--scenario), for editors: every platform, policy, knob and value"
+                + "%n  diagnose        handoff.diagnose/1         diagnose --format json"
+                + "%n  catalogue       handoff.catalogue/1        catalogue --format json, merge --format json"
+                + "%n  catalogue-part  handoff.catalogue-part/1   catalogue --shard i/N (read by merge)"
+                + "%n  fix             handoff.fix/1              board --fix / check --fix --format json",
         })
 final class SchemaCommand implements Callable<Integer> {
     /** Schema names and the resource each is read from (null: generated). */

@@ -231,6 +231,17 @@ class BoardFixTest {
         assertTrue(out.err().contains("is not a writable directory"), out.err());
         CliTest.Run policy = run("board", b.toString(), "--fix-for", "nosuch");
         assertEquals(ExitCode.USAGE, policy.code(), policy.err());
+        CliTest.Run version = run("board", b.toString(), "--fix", "--cost", "kernel.version=6.6=1");
+        assertEquals(ExitCode.USAGE, version.code(), version.err());
+        assertTrue(version.err().contains("a cost is set for every kernel version at once"), version.err());
+        CliTest.Run nan = run("board", b.toString(), "--fix", "--cost", "fw.quiesce=abc");
+        assertTrue(nan.code() == ExitCode.USAGE && nan.err().contains("\"abc\" is not a number"), nan.err());
+        CliTest.Run junit = run("board", b.toString(), "--fix", "--junit-out", dir.resolve("j.xml").toString());
+        assertEquals(ExitCode.USAGE, junit.code(), junit.err());
+        CliTest.Run vary = run("board", b.toString(), "--fix", "--vary", "nosuch.knob");
+        assertEquals(ExitCode.USAGE, vary.code(), vary.err());
+        CliTest.Run both2 = run("board", b.toString(), "--fix", "--vary", "fw.mapping", "--set", "fw.mapping=identity");
+        assertEquals(ExitCode.USAGE, both2.code(), both2.err());
         CliTest.Run checkDt = run("check", "--platform", "c630", "--fix", "--cost", "dt.splash=2");
         assertEquals(ExitCode.USAGE, checkDt.code(), checkDt.err());
         assertTrue(checkDt.err().contains("known: board.reset"), checkDt.err());
@@ -332,5 +343,15 @@ class BoardFixTest {
             assertEquals(ds.get(0).get("display").asText(), ds.get(i).get("sameAs").asText());
             assertEquals(ds.get(0).get("fixes").toString(), ds.get(i).get("fixes").toString());
         }
+    }
+
+    /** A candidate a search limit leaves undecided stops the search (exit 20): no costlier fix would be known to be the cheapest. */
+    @Test
+    void anUndecidedCandidateStopsTheSearch(@TempDir Path dir) throws Exception {
+        Path b = board(dir, "small.dtb", true, 0x100000, -1);
+        CliTest.Run r = run("board", b.toString(), "--fix", "--max-states", "10", "--property", "no-corruption");
+        assertEquals(ExitCode.INCONCLUSIVE, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("could not be decided") && r.out().contains("--max-states 10"), r.out());
+        assertTrue(r.out().contains("no fix found before the search stopped"), r.out());
     }
 }

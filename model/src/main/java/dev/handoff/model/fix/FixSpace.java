@@ -222,16 +222,24 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         if (forbidden.isEmpty()) {
             return s;
         }
-        Set<String> gone = new java.util.HashSet<>();
+        Set<String> gone = new LinkedHashSet<>();
+        Set<String> matched = new java.util.HashSet<>();
         for (Dimension d : s.dimensions()) {
             for (Choice ch : d.choices()) {
                 if (!ch.asIs() && (forbidden.contains(ch.id()) || forbidden.contains(d.name()))) {
                     gone.add(ch.id());
+                    matched.add(forbidden.contains(ch.id()) ? ch.id() : d.name());
                 }
             }
         }
         List<NotOffered> notOffered = new ArrayList<>(s.notOffered());
         gone.forEach(id -> notOffered.add(new NotOffered(id, "--forbid")));
+        for (String f : forbidden) {
+            if (!matched.contains(f)) {
+                notOffered.add(new NotOffered(f, "--forbid names no change this space holds (it is not offered here,"
+                        + " or it is how things already are)"));
+            }
+        }
         boolean more = true;
         while (more) {
             more = false;
@@ -279,7 +287,7 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         String why(Map<String, String> knobs) {
             for (String k : knobs.keySet()) {
                 if (c.pinned().contains(k)) {
-                    return k + " is fixed (by the policy or --set)";
+                    return k + " is fixed (by --set, --kernel, the scenario file, the policy, or --vary of a kernel knob)";
                 }
             }
             boolean changes = c.base().stream().anyMatch(s -> knobs.entrySet().stream().anyMatch(e -> !s.is(e.getKey(), e.getValue())));
@@ -309,7 +317,8 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
 
         void version() {
             if (c.pinned().contains(Knobs.KERNEL_VERSION)) {
-                notOffered.add(new NotOffered("kernel.version", "the version is fixed (by the policy or --set)"));
+                notOffered.add(new NotOffered("kernel.version", "the version is fixed (by --set, --kernel, the scenario file,"
+                        + " the policy, or --vary kernel.version)"));
                 return;
             }
             String base = c.base().get(0).knob(Knobs.KERNEL_VERSION);
