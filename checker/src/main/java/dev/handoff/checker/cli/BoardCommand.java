@@ -377,6 +377,9 @@ final class BoardCommand implements Callable<Integer> {
     }
 
     private void writeOverlays(List<BoardFix.Outcome> outcomes) throws java.io.IOException {
+        if (outcomes.stream().allMatch(o -> o.overlays().stream().allMatch(java.util.Objects::isNull))) {
+            Verbosity.info(spec).println("handoff: --fix-out: no fix makes a device-tree change; nothing written");
+        }
         for (int d = 0; d < outcomes.size(); d++) {
             BoardFix.Outcome o = outcomes.get(d);
             for (int i = 0; i < o.overlays().size(); i++) {
