@@ -93,7 +93,8 @@ final class BoardCommand implements Callable<Integer> {
     boolean fix;
 
     @Option(names = "--fix-for", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class,
-            description = "As --fix, with POLICY's kernel fixed: the smallest board change (device tree, firmware) that makes POLICY safe.")
+            description = "As --fix, with POLICY's kernel fixed: the smallest board change (device tree, firmware) that makes POLICY safe;"
+                    + " 'all': for every preset the board can run, whether it is safe as the board is or its cheapest board change.")
     String fixFor;
 
     @Mixin
@@ -279,11 +280,12 @@ final class BoardCommand implements Callable<Integer> {
         FixOptions.checkVary(spec, vary, scenario.overrides().keySet());
         Map<String, Integer> costs = fixOptions.costs(spec, iort == null);
         java.util.Set<String> forbidden = fixOptions.forbidden(spec, iort == null);
+        boolean every = "all".equals(fixFor);
         String policy;
         try {
-            policy = fixFor == null ? null : Names.policy(fixFor);
+            policy = fixFor == null || every ? null : Names.policy(fixFor);
         } catch (InputException e) {
-            throw new ParameterException(spec.commandLine(), "--fix-for: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--fix-for: " + e.getMessage() + " (or all)");
         }
         if (fixOut != null) {
             java.nio.file.Path parent = java.nio.file.Path.of(fixOut).toAbsolutePath().getParent();
@@ -334,13 +336,25 @@ final class BoardCommand implements Callable<Integer> {
             BoardFix.Options opt = new BoardFix.Options(policy, vary, Names.properties(check.properties), !check.noPruning,
                     exploration.settings(ExplorationSettings.defaults()), fixOptions.fixes, fixOptions.budget, costs, forbidden);
             List<BoardFix.Outcome> outcomes = new ArrayList<>();
-            for (BoardPlatforms.Target t : targets) {
-                outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, opt, List.copyOf(outcomes), line -> {
-                    if (talk) {
-                        err.println("handoff: " + line);
-                        err.flush();
-                    }
-                }));
+            // --fix-for all: every preset the board can run, the cheapest board change each (unless --fixes says more)
+            List<String> runs = new ArrayList<>();
+            if (every) {
+                Policies.applying(facts.acpi() ? "acpi" : "dt").forEach(p -> runs.add(p.name()));
+            } else {
+                runs.add(policy);
+            }
+            int perPolicy = every && !spec.commandLine().getParseResult().hasMatchedOption("--fixes") ? 1 : fixOptions.fixes;
+            for (String p : runs) {
+                BoardFix.Options o = new BoardFix.Options(p, opt.vary(), opt.properties(), opt.pruning(), opt.settings(), perPolicy,
+                        opt.budget(), opt.costs(), opt.forbidden());
+                for (BoardPlatforms.Target t : targets) {
+                    outcomes.add(BoardFix.search(facts, fdt, blob, t, scenario, o, List.copyOf(outcomes), line -> {
+                        if (talk) {
+                            err.println("handoff: " + (every ? p + ": " : "") + line);
+                            err.flush();
+                        }
+                    }));
+                }
             }
             if (fixOut != null) {
                 writeOverlays(outcomes);
@@ -360,10 +374,15 @@ final class BoardCommand implements Callable<Integer> {
                 out.println("findings:" + (facts.findings().isEmpty() ? " none" : ""));
                 facts.findings().forEach(x -> out.println("  [" + x.kind() + "] " + x.message()));
                 out.println("properties: " + String.join(", ", opt.properties()));
-                outcomes.forEach(o -> BoardFix.text(out, o));
+                if (every) {
+                    BoardFix.summary(out, targets.stream().map(t -> t.display().path()).toList(), outcomes);
+                } else {
+                    outcomes.forEach(o -> BoardFix.text(out, o));
+                }
             }
             out.flush();
-            return BoardFix.exitCode(outcomes);
+            return every ? BoardFix.exitCodeAll(targets.stream().map(t -> t.display().path()).toList(), outcomes)
+                    : BoardFix.exitCode(outcomes);
         } finally {
             if (dir != null) {
                 try (var files = java.nio.file.Files.list(dir)) {

@@ -78,6 +78,48 @@ final class BoardFix {
         }
     }
 
+    /**
+     * {@code --fix-for all}: per display, a line per preset: safe as the board is, its cheapest
+     * board change, or none in the space (or the search stopped).
+     */
+    static void summary(PrintWriter out, List<String> displays, List<Outcome> outcomes) {
+        for (String d : displays) {
+            out.println();
+            out.println("display " + d + ": each preset with its kernel as it is, and the cheapest board change that makes it safe");
+            int w = outcomes.stream().filter(o -> o.display().equals(d)).mapToInt(o -> o.policy().length()).max().orElse(6);
+            for (Outcome o : outcomes) {
+                if (!o.display().equals(d)) {
+                    continue;
+                }
+                FixSearch.Result r = o.result();
+                String answer;
+                if (!r.fixes().isEmpty() && r.space().chosen(r.fixes().get(0).candidate()).isEmpty()) {
+                    answer = "safe as the board is";
+                } else if (!r.fixes().isEmpty()) {
+                    FixSearch.Fix f = r.fixes().get(0);
+                    answer = "cost " + f.cost() + ": " + String.join(" + ", r.space().chosen(f.candidate()).stream()
+                            .map(FixSpace.Choice::id).toList());
+                } else if (r.stopped() != null) {
+                    answer = "undecided: " + r.stopped();
+                } else {
+                    answer = "no board change in the space" + (r.residual() == null ? "" : " (cheapest: " + r.residual().summary() + ")");
+                }
+                out.printf(Locale.ROOT, "  %-" + w + "s  %s%n", o.policy(), answer);
+            }
+        }
+        out.println();
+        out.println("(--fix-for POLICY prints a policy's fixes with their proof and overlay)");
+    }
+
+    /** --fix-for all: 0 when every display has a preset that is safe or can be made safe, 20 when a search stopped, else 10. */
+    static int exitCodeAll(List<String> displays, List<Outcome> outcomes) {
+        boolean all = displays.stream().allMatch(d -> outcomes.stream().anyMatch(o -> o.display().equals(d) && !o.result().fixes().isEmpty()));
+        if (all) {
+            return ExitCode.HOLDS;
+        }
+        return outcomes.stream().anyMatch(o -> o.result().stopped() != null) ? ExitCode.INCONCLUSIVE : ExitCode.SAFETY_VIOLATED;
+    }
+
     /** 0 when every display has a fix (or is safe), 20 when the search stopped before finding one, else 10. */
     static int exitCode(List<Outcome> outcomes) {
         if (outcomes.stream().allMatch(o -> !o.result().fixes().isEmpty())) {

@@ -354,4 +354,29 @@ class BoardFixTest {
         assertTrue(r.out().contains("could not be decided") && r.out().contains("--max-states 10"), r.out());
         assertTrue(r.out().contains("no fix found before the search stopped"), r.out());
     }
+
+    /** --fix-for all: every preset the board can run, safe as it is or with its cheapest board change; no kernel change anywhere. */
+    @Test
+    void fixForAllAnswersEveryPreset() throws Exception {
+        String dtb = BoardCliTest.sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString();
+        CliTest.Run r = run("board", dtb, "--fix-for", "all", "--property", "no-dma-fault", "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode root = RunReport.JSON.readTree(r.out());
+        SchemaConsumersTest.valid("fix", root);
+        List<String> policies = new ArrayList<>();
+        for (JsonNode d : root.get("displays")) {
+            policies.add(d.get("policy").asText());
+            for (JsonNode c : d.get("changes")) {
+                assertFalse(c.get("kind").asText().equals("kernel"), d.get("policy") + ": " + c);
+            }
+            assertTrue(d.get("fixes").size() <= 1, "one fix per preset unless --fixes says more");
+            if (d.get("policy").asText().equals("fw-quiesce")) {
+                assertEquals(List.of(), changes(d.get("fixes").get(0)), "fw-quiesce quiesces already");
+            }
+        }
+        assertEquals(dev.handoff.model.scenario.Policies.applying("dt").stream().map(dev.handoff.model.scenario.Policy::name).toList(),
+                policies);
+        CliTest.Run text = run("board", dtb, "--fix-for", "all", "--property", "no-dma-fault");
+        assertTrue(text.out().contains("  fw-quiesce ") && text.out().contains("safe as the board is"), text.out());
+    }
 }
