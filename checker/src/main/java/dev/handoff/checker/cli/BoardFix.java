@@ -453,9 +453,19 @@ final class BoardFix {
                 out.println("      closes: " + (w != null ? "without it, " + w.summary() : partner(space, f, c)));
             }
             long states = f.proof().stream().mapToLong(x -> x.stats().distinctStates()).sum();
-            out.printf(Locale.ROOT, "    proof: %d variant(s) x %d propert%s hold (%,d states)%n", f.proof().size(),
-                    o.result().fixes().isEmpty() ? 0 : f.proof().isEmpty() ? 0 : f.proof().get(0).properties().size(),
-                    f.proof().isEmpty() || f.proof().get(0).properties().size() == 1 ? "y" : "ies", states);
+            out.printf(Locale.ROOT, "    proof: %d variant%s x %d propert%s hold (%,d states)%s%n", f.proof().size(),
+                    f.proof().size() == 1 ? "" : "s", f.proof().isEmpty() ? 0 : f.proof().get(0).properties().size(),
+                    f.proof().isEmpty() || f.proof().get(0).properties().size() == 1 ? "y" : "ies", states,
+                    o.varied().isEmpty() ? "" : ":");
+            if (!o.varied().isEmpty()) {
+                // the re-run matrix: each variant's cell with the fix applied (a knob the fix sets shows its value)
+                for (HandoffCheck.Outcome p : f.proof()) {
+                    Map<String, String> v = new LinkedHashMap<>();
+                    o.varied().forEach(k -> v.put(k, p.scenario().knob(k)));
+                    out.printf(Locale.ROOT, "      %-40s %s (%,d states)%n", SweepRunner.label(v), HandoffReports.cell(p),
+                            p.stats().distinctStates());
+                }
+            }
             OverlayCheck oc = o.overlays().get(i);
             if (oc != null) {
                 out.println("    overlay: " + oc.status());
