@@ -154,7 +154,7 @@ final class BoardFix {
         FixSpace space;
         try {
             space = FixSpace.build(new FixSpace.Context(t.platform(), overlay, facts.acpi(), base, pinned, opt.policy() == null,
-                    opt.costs(), opt.forbidden()));
+                    opt.costs(), opt.forbidden(), overlay == null && !facts.acpi()));
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }
@@ -210,7 +210,7 @@ final class BoardFix {
         FixSpace space;
         try {
             space = FixSpace.build(new FixSpace.Context(platform, null, acpi, base, pinned, opt.policy() == null, opt.costs(),
-                    opt.forbidden()));
+                    opt.forbidden(), true));
         } catch (ScenarioException e) {
             throw new InputException(e.getMessage());
         }

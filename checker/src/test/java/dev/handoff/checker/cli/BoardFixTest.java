@@ -379,4 +379,29 @@ class BoardFixTest {
         CliTest.Run text = run("board", dtb, "--fix-for", "all", "--property", "no-dma-fault");
         assertTrue(text.out().contains("  fw-quiesce ") && text.out().contains("safe as the board is"), text.out());
     }
+
+    /** An IORT board: no device-tree change, an RMR among the firmware changes; the RMR's own board states it already. */
+    @Test
+    void anIortBoardIsOfferedAnRmr(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("iort.bin");
+        Files.write(f, new dev.handoff.model.board.IortWriter().component("\\_SB_.MDSS", 0x880, 1)
+                .component("\\_SB_.UFS0", 0x100, 16).build());
+        CliTest.Run r = run("board", "--acpi", f.toString(), "--fix", "--property", "no-dma-fault", "--format", "json");
+        assertTrue(r.code() == ExitCode.HOLDS || r.code() == ExitCode.SAFETY_VIOLATED, r.err());
+        JsonNode d = RunReport.JSON.readTree(r.out()).get("displays").get(0);
+        List<String> ids = new ArrayList<>();
+        d.get("changes").forEach(c -> ids.add(c.get("id").asText()));
+        assertTrue(ids.contains("fw.rmr"), ids.toString());
+        assertTrue(ids.stream().noneMatch(x -> x.startsWith("dt.") || x.startsWith("board.")), ids.toString());
+        Path withRmr = dir.resolve("rmr.bin");
+        Files.write(withRmr, new dev.handoff.model.board.IortWriter().component("\\_SB_.MDSS", 0x880, 1)
+                .component("\\_SB_.UFS0", 0x100, 16).rmr(0, 0x9d400000L, 0x800000L, 0x880, 1).build());
+        JsonNode e = RunReport.JSON.readTree(run("board", "--acpi", withRmr.toString(), "--fix", "--property", "no-dma-fault",
+                "--format", "json").out()).get("displays").get(0);
+        boolean stated = false;
+        for (JsonNode n : e.get("notOffered")) {
+            stated |= n.get("change").asText().equals("fw.rmr");
+        }
+        assertTrue(stated, "the board's RMR already describes it: " + e.get("notOffered"));
+    }
 }

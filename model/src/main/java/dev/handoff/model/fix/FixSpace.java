@@ -111,12 +111,15 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
      * @param kernel    offer kernel changes (not for --fix-for POLICY, which fixes the kernel)
      * @param costs     cost overrides by id
      * @param forbidden changes left out (a choice id, or a dimension's name for all its choices)
+     * @param boardFacts without a device tree to patch, offer the board's facts as knob changes
+     *                   (a platform preset's what-ifs; not for an IORT board, whose table says
+     *                   nothing of them)
      */
     public record Context(Platform platform, BoardOverlay board, boolean acpi, List<Scenario> base, Set<String> pinned,
-                          boolean kernel, Map<String, Integer> costs, Set<String> forbidden) {
+                          boolean kernel, Map<String, Integer> costs, Set<String> forbidden, boolean boardFacts) {
         public Context(Platform platform, BoardOverlay board, boolean acpi, List<Scenario> base, Set<String> pinned,
                        boolean kernel, Map<String, Integer> costs) {
-            this(platform, board, acpi, base, pinned, kernel, costs, Set.of());
+            this(platform, board, acpi, base, pinned, kernel, costs, Set.of(), true);
         }
     }
 
@@ -153,7 +156,7 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
             if (b.has(BoardOverlay.IOMMU_ADDRESSES) && o.addressesNeedSplash()) {
                 b.requires(BoardOverlay.IOMMU_ADDRESSES, BoardOverlay.SPLASH, "the entry needs a region that holds the scanout");
             }
-        } else {
+        } else if (c.boardFacts()) {
             if (msm || p.displayFlavour() == Platform.DisplayFlavour.DMA_API) {
                 b.single("board.reset", Kind.BOARD, "give the display a reset its driver asserts when it binds"
                         + " (display.reset=present)", Map.of(Knobs.DISPLAY_RESET, "present"));
