@@ -450,7 +450,7 @@ final class BoardFix {
                 FixSpace.Dimension d = space.dimensions().stream().filter(x -> x.choices().contains(c)).findFirst().orElseThrow();
                 out.println("    [" + d.kind().label() + "] " + c.id() + " (cost " + c.cost() + "): " + c.what());
                 FixSearch.Refutation w = f.without().get(c.id());
-                out.println("      closes: " + (w != null ? "without it, " + w.summary() : partner(space, f, c)));
+                out.println("      closes: " + (w != null ? "without it, " + w.closes() : partner(space, f, c)));
             }
             long states = f.proof().stream().mapToLong(x -> x.stats().distinctStates()).sum();
             out.printf(Locale.ROOT, "    proof: %d variant%s x %d propert%s hold (%,d states)%s%n", f.proof().size(),
@@ -565,7 +565,8 @@ final class BoardFix {
                     y.putNull("without");
                 } else {
                     y.putObject("without").put("property", w.property()).put("severity", w.severity() == null ? null : w.severity().text())
-                            .put("variant", SweepRunner.label(w.variant())).put("rootCause", w.trace().rootCause());
+                            .put("variant", SweepRunner.label(w.variant())).put("rootCause", w.trace().rootCause())
+                            .put("hazard", w.hazard());
                 }
             }
             ArrayNode proof = x.putArray("proof");

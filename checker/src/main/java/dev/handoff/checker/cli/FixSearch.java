@@ -55,6 +55,24 @@ final class FixSearch {
             return trace == null || trace.trace().witness() == null ? null : trace.trace().witness().outcome();
         }
 
+        /**
+         * The hazard in one sentence: the first of the counterexample's explanation (which fetch
+         * failed how, at which step), else its root-cause key.
+         */
+        String hazard() {
+            String e = trace == null ? null : trace.explanation();
+            if (e == null || e.isBlank()) {
+                return trace == null ? property : trace.rootCause();
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.\\s+(?=[A-Z])").matcher(e);
+            return m.find() ? e.substring(0, m.start() + 1) : e;
+        }
+
+        /** The property, the variant and the hazard, for "closes:" lines. */
+        String closes() {
+            return property + " fails" + (variant.isEmpty() ? "" : " in " + SweepRunner.label(variant)) + ": " + hazard();
+        }
+
         String summary() {
             String key = trace == null ? null : trace.rootCause();
             String out = outcome();
