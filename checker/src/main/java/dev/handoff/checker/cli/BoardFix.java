@@ -250,8 +250,13 @@ final class BoardFix {
     /** The platform the board has after device-tree changes, read from patched facts as from a patched blob. */
     private static Platform patched(BoardOverlay overlay, BoardFacts facts, BoardPlatforms.Target t, Set<String> dt) {
         BoardFacts f = overlay.patch(dt);
-        return BoardPlatforms.targets(f).stream().filter(x -> x.display().path().equals(t.display().path())).findFirst()
-                .orElseThrow().platform();
+        try {
+            return BoardPlatforms.targets(f).stream().filter(x -> x.display().path().equals(t.display().path())).findFirst()
+                    .orElseThrow(() -> new ScenarioException(dt + " leave no display " + t.display().path() + " to check"))
+                    .platform();
+        } catch (BoardPlatforms.NoMatrixException e) {
+            throw new ScenarioException(dt + " leave nothing to check: " + e.getMessage());
+        }
     }
 
     private static List<String> header(BoardFacts facts, BoardPlatforms.Target t, FixSpace space, FixSearch.Fix f) {
@@ -565,7 +570,7 @@ final class BoardFix {
                     y.putNull("without");
                 } else {
                     y.putObject("without").put("property", w.property()).put("severity", w.severity() == null ? null : w.severity().text())
-                            .put("variant", SweepRunner.label(w.variant())).put("rootCause", w.trace().rootCause())
+                            .put("variant", SweepRunner.label(w.variant())).put("rootCause", w.trace() == null ? null : w.trace().rootCause())
                             .put("hazard", w.hazard());
                 }
             }
@@ -593,7 +598,7 @@ final class BoardFix {
             n.putNull("residual");
         } else {
             n.putObject("residual").put("property", r.residual().property()).put("variant", SweepRunner.label(r.residual().variant()))
-                    .put("rootCause", r.residual().trace().rootCause());
+                    .put("rootCause", r.residual().trace() == null ? null : r.residual().trace().rootCause());
         }
         return n;
     }

@@ -145,6 +145,12 @@ final class FixSearch {
     private final Map<String, Refutation> refuted = new LinkedHashMap<>();
     private final Map<String, String> inconclusive = new LinkedHashMap<>();
     private final java.util.Set<String> modelChecked = new java.util.HashSet<>();
+    /** Candidates whose scenario cannot be built in some variant (never a fix), with why. */
+    private final Map<String, String> invalid = new LinkedHashMap<>();
+    /** Candidates reported as fixes. */
+    private final java.util.Set<String> knownSafe = new java.util.HashSet<>();
+    /** A replay-cache name per refutation (identity, not hash). */
+    private final Map<Refutation, Integer> refutationIds = new java.util.IdentityHashMap<>();
     private final List<Family> families = new ArrayList<>();
     private final List<int[]> found = new ArrayList<>();
     private final Map<String, Boolean> replayed = new HashMap<>();
@@ -192,8 +198,22 @@ final class FixSearch {
         while (fixes.size() < maxFixes) {
             int[] c = cheapest(n);
             if (c == null) {
-                exhausted = true;
-                break;
+                // nothing left but what the families ruled out: certify every remaining candidate
+                // (a family too wide may hide a safe one) before saying there is no (other) fix
+                List<int[]> hidden = certify(Integer.MAX_VALUE, "the last fix");
+                if (hidden == null) {
+                    break;
+                }
+                if (hidden.isEmpty()) {
+                    exhausted = true;
+                    break;
+                }
+                int[] h = hidden.get(0);
+                fixes.add(fix(h));
+                found.add(h);
+                knownSafe.add(key(h));
+                progress.accept("fix " + fixes.size() + " (cost " + space.cost(h) + "): " + ids(h));
+                continue;
             }
             if (checked >= maxChecks) {
                 stopped = "the check budget (" + maxChecks + " candidate" + (maxChecks == 1 ? "" : "s") + ") ran out";
@@ -208,19 +228,24 @@ final class FixSearch {
                 stopped = undecided(c);
                 break;
             }
+            if (invalid.containsKey(key(c))) {
+                continue;
+            }
             if (r == null) {
-                List<int[]> cheaper = certify(c);
+                List<int[]> cheaper = certify(space.cost(c), ids(c));
                 if (cheaper == null) {
                     break;
                 }
                 if (!cheaper.isEmpty()) {
-                    // a box was too wide: the cheapest candidate it hid is the fix
+                    // a family was too wide: the cheapest candidate it hid is the fix (c stays a
+                    // candidate for a later fix)
                     c = cheaper.get(0);
                 }
                 fixes.add(fix(c));
                 found.add(c);
+                knownSafe.add(key(c));
                 progress.accept("fix " + fixes.size() + " (cost " + space.cost(c) + "): " + ids(c));
-            } else if (r != null) {
+            } else {
                 if (fixes.isEmpty()) {
                     residual = r;
                 }
@@ -251,6 +276,12 @@ final class FixSearch {
             exclude(m, x, parse(k));
         }
         for (String k : inconclusive.keySet()) {
+            exclude(m, x, parse(k));
+        }
+        for (String k : invalid.keySet()) {
+            exclude(m, x, parse(k));
+        }
+        for (String k : knownSafe) {
             exclude(m, x, parse(k));
         }
         Solver solver = m.getSolver();
@@ -383,17 +414,25 @@ final class FixSearch {
         return k;
     }
 
-    /** Model checks a candidate in every variant, the last failing one first; null when every cell holds. */
+    /**
+     * Model checks a candidate in every variant, the last failing one first: the first
+     * refutation, or null (then it holds everywhere, or is recorded as undecided or invalid).
+     */
     private Refutation check(int[] c) {
-        checked++;
-        modelChecked.add(key(c));
+        if (modelChecked.add(key(c))) {
+            checked++;
+        }
         progress.accept("checking " + ids(c) + " (cost " + space.cost(c) + ")");
+        String undecided = null;
         for (int i = 0; i < variants.size(); i++) {
             int v = (firstVariant + i) % variants.size();
             Map<String, String> variant = variants.get(v);
-            HandoffCheck.Outcome o = cell(c, variant);
-            if (o == null) {
-                continue;
+            HandoffCheck.Outcome o;
+            try {
+                o = cell(c, variant);
+            } catch (ScenarioException e) {
+                invalid.put(key(c), ids(c) + " in " + SweepRunner.label(variant) + ": " + e.getMessage());
+                return null;
             }
             Refutation r = refutation(variant, o);
             if (r != null) {
@@ -401,23 +440,23 @@ final class FixSearch {
                 refuted.put(key(c), r);
                 return r;
             }
-            if (o.verdict() == Verdict.INCONCLUSIVE) {
-                inconclusive.put(key(c), ids(c) + " in " + SweepRunner.label(variant)
-                        + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")"));
-                return null;
+            if (o.verdict() == Verdict.INCONCLUSIVE && undecided == null) {
+                undecided = ids(c) + " in " + SweepRunner.label(variant) + (o.stopReason() == null ? "" : " (" + o.stopReason() + ")");
             }
+        }
+        if (undecided != null) {
+            inconclusive.put(key(c), undecided);
         }
         return null;
     }
 
-    /** The outcome of one cell, cached by scenario; null when the candidate's scenario is not a valid one. */
+    /**
+     * The outcome of one cell, cached by scenario.
+     *
+     * @throws ScenarioException when the candidate's scenario in this variant is not a valid one
+     */
     private HandoffCheck.Outcome cell(int[] c, Map<String, String> variant) {
-        Scenario s;
-        try {
-            s = scenarios.of(c, variant);
-        } catch (ScenarioException e) {
-            return null;
-        }
+        Scenario s = scenarios.of(c, variant);
         String k = cellKey(s);
         HandoffCheck.Outcome o = cells.get(k);
         if (o == null) {
@@ -433,9 +472,10 @@ final class FixSearch {
         return s.platform().toString() + "|" + s.policy() + "|" + s.knobs();
     }
 
+    /** The first violated property with its counterexample (a violation without one still refutes; its family is the candidate alone). */
     private static Refutation refutation(Map<String, String> variant, HandoffCheck.Outcome o) {
         for (HandoffCheck.PropertyOutcome p : o.properties()) {
-            if (p.verdict() == Verdict.VIOLATED && p.file() != null) {
+            if (p.verdict() == Verdict.VIOLATED) {
                 return new Refutation(variant, p.name(), p.severity() == null ? null : new FetchLabel(p.severity().label()), p.file());
             }
         }
@@ -473,7 +513,10 @@ final class FixSearch {
         } catch (ScenarioException e) {
             return false;
         }
-        String k = System.identityHashCode(r) + "|" + cellKey(s);
+        if (r.trace() == null) {
+            return false;
+        }
+        String k = refutationIds.computeIfAbsent(r, x -> refutationIds.size()) + "|" + cellKey(s);
         Boolean known = replayed.get(k);
         if (known != null) {
             return known;
@@ -491,20 +534,26 @@ final class FixSearch {
     }
 
     /**
-     * Certifies that no candidate cheaper than {@code fix} (and containing no earlier fix) is
-     * safe: each one a box ruled out must reproduce its box's counterexample, else it is model
-     * checked. Returns the safe ones found that way, cheapest first (empty when every box held), or
-     * null when one could not be decided or the time ran out (the search stops: {@link #stopReason}).
+     * Certifies that no allowed candidate cheaper than {@code limit} (containing no earlier fix,
+     * not already decided) is safe: each one a family ruled out must reproduce that family's
+     * counterexample, else it is model checked. Returns the safe ones found that way, cheapest
+     * first (empty when every family held), or null when one could not be decided, or the time
+     * or the check budget ran out (the search stops: {@link #stopReason}).
      */
-    private List<int[]> certify(int[] fix) {
-        int limit = space.cost(fix);
+    private List<int[]> certify(int limit, String what) {
         if (limit == 0) {
             return List.of();
         }
+        if (limit == Integer.MAX_VALUE && space.size() > 200_000) {
+            stopReason = "the space (" + space.size() + " candidates) is too large to certify that the families left no fix out";
+            return null;
+        }
         Model m = new Model("certify");
-        IntVar[] x = vars(m, fix.length);
+        IntVar[] x = vars(m, space.dimensions().size());
         IntVar cost = cost(m, x);
-        m.arithm(cost, "<", limit).post();
+        if (limit != Integer.MAX_VALUE) {
+            m.arithm(cost, "<", limit).post();
+        }
         for (int[] s : found) {
             superset(m, x, s);
         }
@@ -513,10 +562,12 @@ final class FixSearch {
         List<int[]> hidden = new ArrayList<>();
         while (solver.solve()) {
             int[] y = values(x);
-            if (!refuted.containsKey(key(y)) && !inconclusive.containsKey(key(y))) {
+            String k = key(y);
+            if (!refuted.containsKey(k) && !inconclusive.containsKey(k) && !invalid.containsKey(k) && !knownSafe.contains(k)) {
                 hidden.add(y);
             }
         }
+        hidden.sort(java.util.Comparator.comparingInt(space::cost));
         List<int[]> safe = new ArrayList<>();
         for (int[] y : hidden) {
             Family f = families.stream().filter(b -> b.contains(y) && reproduces(y, b.why())).findFirst().orElse(null);
@@ -525,17 +576,27 @@ final class FixSearch {
                 refuted.put(key(y), f.why());
                 continue;
             }
+            if (modelChecked.contains(key(y)) && !refuted.containsKey(key(y))) {
+                safe.add(y); // checked before and found safe
+                continue;
+            }
             gaps++;
             if (System.nanoTime() > deadline) {
-                stopReason = "the time limit (--time-limit " + settings.timeLimit().toSeconds() + "s) ran out while certifying "
-                        + ids(fix);
+                stopReason = "the time limit (--time-limit " + settings.timeLimit().toSeconds() + "s) ran out while certifying " + what;
                 return null;
             }
-            progress.accept("a box was too wide for " + ids(y) + ": checking it");
+            if (checked >= maxChecks) {
+                stopReason = "the check budget (" + maxChecks + " candidates) ran out while certifying " + what;
+                return null;
+            }
+            progress.accept("a family was too wide for " + ids(y) + ": checking it");
             Refutation r = check(y);
             if (inconclusive.containsKey(key(y))) {
                 stopReason = undecided(y);
                 return null;
+            }
+            if (invalid.containsKey(key(y))) {
+                continue;
             }
             if (r != null) {
                 families.add(generalise(y, r));

@@ -217,12 +217,17 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         return forbid(new FixSpace(b.dims, b.requirements, b.notOffered), c.forbidden());
     }
 
+    /** Whether a choice with this id is in the space. */
+    private boolean offers(String id) {
+        return find(id) != null;
+    }
+
     /**
      * The space without the forbidden changes: their choices go, a dimension left with none but
      * "as it is" goes, and so does a change that needs a forbidden one.
      */
     static FixSpace forbid(FixSpace s, Set<String> forbidden) {
-        if (forbidden.isEmpty()) {
+        if (forbidden.isEmpty() && s.requirements().stream().allMatch(r -> s.offers(r.needs()))) {
             return s;
         }
         Set<String> gone = new LinkedHashSet<>();
@@ -247,7 +252,7 @@ public record FixSpace(List<Dimension> dimensions, List<Requirement> requirement
         while (more) {
             more = false;
             for (Requirement r : s.requirements()) {
-                if (gone.contains(r.needs()) && gone.add(r.choice())) {
+                if ((gone.contains(r.needs()) || !s.offers(r.needs())) && s.offers(r.choice()) && gone.add(r.choice())) {
                     notOffered.add(new NotOffered(r.choice(), "it needs " + r.needs() + ", which is left out"));
                     more = true;
                 }
