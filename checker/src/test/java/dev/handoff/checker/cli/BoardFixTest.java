@@ -404,4 +404,20 @@ class BoardFixTest {
         }
         assertTrue(stated, "the board's RMR already describes it: " + e.get("notOffered"));
     }
+
+    /**
+     * --set fw.framebuffer=reserved pins what the splash change would set, so it is not offered;
+     * the iommu-addresses change needs it (no region holds the scanout) and is left out too.
+     */
+    @Test
+    void aChangeWhoseRequirementIsNotOfferedIsLeftOut(@TempDir Path dir) throws Exception {
+        Path b = board(dir, "small.dtb", true, 0x100000, -1);
+        JsonNode d = fix(b.toString(), "--fix", "--set", "fw.framebuffer=reserved", "--property", "no-dma-fault", "--fixes", "1");
+        boolean left = false;
+        for (JsonNode n : d.get("notOffered")) {
+            left |= n.get("change").asText().equals("dt.iommu-addresses") && n.get("why").asText().contains("needs dt.splash");
+        }
+        assertTrue(left, d.get("notOffered").toString());
+        proven(d);
+    }
 }
