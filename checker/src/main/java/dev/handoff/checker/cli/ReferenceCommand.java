@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
             "                --planted-bug lets eat(0) ignore its right neighbour.",
             "  grid          a walker stepping right or up on an N x N grid; invariant 'below-diagonal'",
             "                (x + y < --limit) and witness 'corner'; the corner deadlocks unless --terminal-corner.",
+            "  chain         one counter modulo N: N levels of one state each, the deep, thin graph where",
+            "                every level is a barrier; invariant 'not-all-max' fails at the last state.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -39,11 +41,12 @@ final class ReferenceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "philosophers", paramLabel = "MODEL",
-            description = "philosophers or grid (default: ${DEFAULT-VALUE}).")
+            description = "philosophers, grid or chain (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10",
-            description = "Size: philosophers in the ring (2..32) or grid side (1..1048576). Default: ${DEFAULT-VALUE}.")
+            description = "Size: philosophers in the ring (2..32), grid side (1..1048576) or chain length (2..67108864)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int n;
 
     @Option(names = "--planted-bug", description = "philosophers: make eat(0) ignore its right neighbour.")
@@ -94,8 +97,15 @@ final class ReferenceCommand implements Callable<Integer> {
                 packed = PackedModels.of(new GridWalk(n, n, lim, terminalCorner));
                 title = "reference model: " + n + " x " + n + " grid walk";
             }
+            case "chain" -> {
+                if (n < 2 || n > 1 << 26) {
+                    throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for chain (allowed: 2 to 67108864)");
+                }
+                packed = PackedModels.of(new dev.handoff.checker.reference.Counters(1, n));
+                title = "reference model: a chain of " + n + " states";
+            }
             default -> throw new ParameterException(spec.commandLine(),
-                    "'" + model + "' is not a reference model (allowed: philosophers, grid)");
+                    "'" + model + "' is not a reference model (allowed: philosophers, grid, chain)");
         }
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(deadlocks);
         PrintWriter out = spec.commandLine().getOut();

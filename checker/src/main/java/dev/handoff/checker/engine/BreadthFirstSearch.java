@@ -116,9 +116,14 @@ final class BreadthFirstSearch {
         return sum;
     }
 
+    /** Below this many states a level is expanded on the calling thread: handing it to the pool costs more. */
+    static final int SERIAL_STATES = 64;
+
     private void expandLevel(List<StateChunk> level, int depth, ExecutorService pool) throws InterruptedException {
         AtomicInteger cursor = new AtomicInteger();
-        if (pool == null) {
+        // one chunk can only be claimed by one worker anyway, and a handful of states is less work
+        // than waking the pool: a deep, thin graph (a chain) then runs as fast as with one worker
+        if (pool == null || level.size() == 1 || ctx.queued.get() < SERIAL_STATES) {
             workers[0].expand(level, cursor, depth);
             return;
         }
