@@ -88,7 +88,7 @@ class CliTest {
         assertTrue(duration.err().contains("'soon' is not a duration"), duration.err());
         Run model = run("reference", "towers");
         assertEquals(ExitCode.USAGE, model.code());
-        assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid)"), model.err());
+        assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid, chain)"), model.err());
         Run n = run("bench", "--n", "40");
         assertEquals(ExitCode.USAGE, n.code());
         assertTrue(n.err().contains("--n 40 is out of range (allowed: 2 to 32)"), n.err());
