@@ -75,8 +75,15 @@ final class BreadthFirstSearch {
             boolean decided = ctx.settle();
             while (!level.isEmpty() && !ctx.halted && !decided) {
                 ctx.depth = depth;
-                ctx.queued.set(countStates(level));
-                expandLevel(level, depth, pool);
+                long states = countStates(level);
+                ctx.queued.set(states);
+                long t0 = System.nanoTime();
+                boolean parallel = expandLevel(level, depth, pool, states);
+                if (!parallel || nanosPerState == 0) {
+                    // the cost of a state, learnt from levels one thread expanded (an average)
+                    double ns = (double) (System.nanoTime() - t0) / Math.max(1, states);
+                    nanosPerState = nanosPerState == 0 ? ns : 0.75 * nanosPerState + 0.25 * ns;
+                }
                 List<StateChunk> next = new ArrayList<>();
                 for (Worker w : workers) {
                     w.flush();
@@ -118,19 +125,35 @@ final class BreadthFirstSearch {
 
     /** Below this many states a level is expanded on the calling thread: handing it to the pool costs more. */
     static final int SERIAL_STATES = 64;
+    /** A level goes to the pool only when its expected work exceeds this (waking the pool costs tens of µs). */
+    static final double PARALLEL_NANOS = 200_000;
+    /** The smallest share of a chunk a worker claims. */
+    static final int MIN_SLICE = 32;
 
-    private void expandLevel(List<StateChunk> level, int depth, ExecutorService pool) throws InterruptedException {
+    /** Average cost of expanding one state, learnt from the levels so far (0 until the first). */
+    private double nanosPerState;
+
+    /**
+     * Expands a level; true when it went to the pool. A level with less work than
+     * {@link #PARALLEL_NANOS} (a handful of states, or cheap ones), or before a state's cost is
+     * known, is expanded on the calling thread: a deep, thin graph then runs as fast as with one
+     * worker. Otherwise the level's chunks are cut into slices (at least {@link #MIN_SLICE} states,
+     * about four per worker when the level is small) claimed through one cursor, so that a level
+     * of one chunk is shared too.
+     */
+    private boolean expandLevel(List<StateChunk> level, int depth, ExecutorService pool, long states) throws InterruptedException {
         AtomicInteger cursor = new AtomicInteger();
-        // one chunk can only be claimed by one worker anyway, and a handful of states is less work
-        // than waking the pool: a deep, thin graph (a chain) then runs as fast as with one worker
-        if (pool == null || level.size() == 1 || ctx.queued.get() < SERIAL_STATES) {
-            workers[0].expand(level, cursor, depth);
-            return;
+        if (pool == null || states < SERIAL_STATES || nanosPerState == 0 || states * nanosPerState < PARALLEL_NANOS) {
+            Slices all = Slices.of(level, StateChunk.STATES);
+            workers[0].expand(all, cursor, depth);
+            return false;
         }
+        int slice = (int) Math.max(MIN_SLICE, Math.min(StateChunk.STATES, states / (workers.length * 4L) + 1));
+        Slices slices = Slices.of(level, slice);
         List<Callable<Void>> tasks = new ArrayList<>(workers.length);
         for (Worker w : workers) {
             tasks.add(() -> {
-                w.expand(level, cursor, depth);
+                w.expand(slices, cursor, depth);
                 return null;
             });
         }
@@ -147,6 +170,30 @@ final class BreadthFirstSearch {
                 }
                 throw new IllegalStateException(cause);
             }
+        }
+        return true;
+    }
+
+    /** A level cut into slices: chunk, first state, end state. */
+    record Slices(List<StateChunk> chunks, int[] chunk, int[] from, int[] to) {
+        static Slices of(List<StateChunk> level, int size) {
+            int n = 0;
+            for (StateChunk c : level) {
+                n += (c.count + size - 1) / size;
+            }
+            int[] chunk = new int[n];
+            int[] from = new int[n];
+            int[] to = new int[n];
+            int k = 0;
+            for (int i = 0; i < level.size(); i++) {
+                for (int f = 0; f < level.get(i).count; f += size) {
+                    chunk[k] = i;
+                    from[k] = f;
+                    to[k] = Math.min(level.get(i).count, f + size);
+                    k++;
+                }
+            }
+            return new Slices(level, chunk, from, to);
         }
     }
 
@@ -188,13 +235,13 @@ final class BreadthFirstSearch {
         private long newStates;
         private long transitions;
 
-        void expand(List<StateChunk> level, AtomicInteger cursor, int depth) {
+        void expand(Slices level, AtomicInteger cursor, int depth) {
             try {
-                for (int c = cursor.getAndIncrement(); c < level.size(); c = cursor.getAndIncrement()) {
+                for (int c = cursor.getAndIncrement(); c < level.chunk().length; c = cursor.getAndIncrement()) {
                     if (ctx.halted) {
                         return;
                     }
-                    expandChunk(level.get(c), depth);
+                    expandChunk(level.chunks().get(level.chunk()[c]), level.from()[c], level.to()[c], depth);
                     ctx.distinct.addAndGet(newStates);
                     ctx.transitions.addAndGet(transitions);
                     newStates = 0;
@@ -206,7 +253,7 @@ final class BreadthFirstSearch {
             }
         }
 
-        private void expandChunk(StateChunk chunk, int depth) {
+        private void expandChunk(StateChunk chunk, int from, int to, int depth) {
             final PackedModel model = ctx.model;
             final VisitedSet visited = ctx.visited;
             final int w = ctx.words;
@@ -216,7 +263,7 @@ final class BreadthFirstSearch {
             final long[] fired = this.fired;
             final boolean deadlocks = ctx.settings.checkDeadlock();
             long generated = 0;
-            for (int s = 0, n = chunk.count; s < n; s++) {
+            for (int s = from; s < to; s++) {
                 final int off = s * w;
                 final int parent = chunk.ids[s];
                 int enabled = 0;

@@ -16,10 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Levels too small to share (one chunk, or fewer than {@link BreadthFirstSearch#SERIAL_STATES}
- * states) are expanded on the calling thread: a deep, thin graph never pays a pool hand-off per
- * level, and wide levels still go to every worker. Counts and counterexample lengths do not depend
- * on it. (Its speed is measured by {@code handoff reference chain}, not here.)
+ * Levels with little work (fewer than {@link BreadthFirstSearch#SERIAL_STATES} states, or less
+ * expected work than {@link BreadthFirstSearch#PARALLEL_NANOS}) are expanded on the calling
+ * thread: a deep, thin graph never pays a pool hand-off per level, and wide levels still go to
+ * every worker, cut into slices. Counts and counterexample lengths do not depend on it. (Its speed
+ * is measured by {@code handoff reference chain}, not here.)
  */
 class ThinLevelsTest {
     /** A model that records which threads expanded it. */
@@ -77,5 +78,27 @@ class ThinLevelsTest {
                 .withStopAtFirstViolation(false));
         assertEquals(248_832, r.statistics().distinctStates());
         assertTrue(wide.threads.stream().anyMatch(t -> t.startsWith("handoff-bfs")), wide.threads.toString());
+    }
+
+    /** Slices cover every state of a level once, a chunk at a time, whatever their size. */
+    @Test
+    void slicesCoverEveryStateOnce() {
+        StateChunk a = new StateChunk(1);
+        a.count = 1000;
+        StateChunk b = new StateChunk(1);
+        b.count = 70;
+        for (int size : new int[] {32, 51, 1024}) {
+            BreadthFirstSearch.Slices s = BreadthFirstSearch.Slices.of(List.of(a, b), size);
+            int[] seen = new int[2];
+            int last = -1;
+            for (int k = 0; k < s.chunk().length; k++) {
+                assertTrue(s.to()[k] - s.from()[k] <= size && s.to()[k] > s.from()[k]);
+                assertTrue(s.chunk()[k] >= last, "chunk order");
+                last = s.chunk()[k];
+                seen[s.chunk()[k]] += s.to()[k] - s.from()[k];
+            }
+            assertEquals(1000, seen[0]);
+            assertEquals(70, seen[1]);
+        }
     }
 }
