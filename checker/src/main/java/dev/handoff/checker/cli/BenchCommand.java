@@ -80,7 +80,10 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < repeat; i++) {
             ExplorationResult r = Explorer.explore(model, settings,
                     Verbosity.search(spec, exploration.progress));
-            if (r.limitReached()) {
+            if (r.internalError() != null) {
+                err.println("handoff bench: internal error: " + r.internalError());
+                code = ExitCode.INTERNAL;
+            } else if (r.limitReached()) {
                 err.println("handoff bench: " + r.stopReason());
                 code = ExitCode.INCONCLUSIVE;
             } else if (r.properties().get(0).verdict() != Verdict.HOLDS

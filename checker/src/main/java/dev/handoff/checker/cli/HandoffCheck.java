@@ -214,6 +214,9 @@ final class HandoffCheck {
         };
         ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness)
                 .withCounterexamples(counterexamples <= 1 ? 1 : counterexamples * POOL), snapshot);
+        if (r.internalError() != null) {
+            throw new dev.handoff.checker.engine.ReplayDivergedException(r.internalError());
+        }
         List<PropertyOutcome> out = new ArrayList<>();
         for (String n : names) {
             if (n.equals(HandoffProperties.HANDOFF_COMPLETES)) {

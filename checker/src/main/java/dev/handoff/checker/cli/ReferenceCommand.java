@@ -118,6 +118,11 @@ final class ReferenceCommand implements Callable<Integer> {
             RunReport.text(out, title, packed, r, actionStats);
         }
         out.flush();
+        if (r.internalError() != null) {
+            // everything the run found is printed above; the path that did not replay is left out
+            err.println("handoff: internal error: " + r.internalError());
+            return ExitCode.INTERNAL;
+        }
         return RunReport.exitCode(r);
     }
 }

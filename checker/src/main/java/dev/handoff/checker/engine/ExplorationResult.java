@@ -11,11 +11,18 @@ import java.util.Optional;
  * @param stopReason why the run ended early (a limit), or {@code null} when it ended because the
  *                   state space was exhausted or every question was answered
  * @param statistics figures of the run
+ * @param internalError null, or why a found path did not replay (the model is not a pure
+ *                      function of its state): the run's other results are still reported, and
+ *                      the property whose path failed keeps the paths that did replay
  */
 public record ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason,
-                                Statistics statistics) {
+                                Statistics statistics, String internalError) {
     public ExplorationResult {
         properties = List.copyOf(properties);
+    }
+
+    public ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason, Statistics statistics) {
+        this(properties, deadlock, stopReason, statistics, null);
     }
 
     /** True when a limit ended the run. */

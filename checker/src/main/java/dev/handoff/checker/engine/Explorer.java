@@ -29,7 +29,8 @@ public final class Explorer {
     /**
      * Explores the model.
      *
-     * @throws ReplayDivergedException if a reported path does not replay (a nondeterministic model)
+     * A path that does not replay (a nondeterministic model) is left out and named in
+     * {@link ExplorationResult#internalError}; everything else found is reported.
      * @throws IllegalArgumentException if the model declares no initial state, no action or too many properties
      */
     public static ExplorationResult explore(PackedModel model, ExplorationSettings settings, SearchListener listener) {
@@ -99,30 +100,44 @@ public final class Explorer {
         TraceRebuilder rebuilder = new TraceRebuilder(ctx.model, ctx.log);
         List<PropertySpec> specs = ctx.model.properties();
         List<PropertyResult> results = new ArrayList<>(specs.size());
+        String internalError = null;
         for (int i = 0; i < specs.size(); i++) {
             PropertySpec spec = specs.get(i);
             List<Path> paths = new ArrayList<>();
-            for (SearchContext.Candidate c : ctx.found(i)) {
-                Path p = rebuilder.rebuild(c.id(), c.fp());
-                checkReplayed(ctx.model, spec, i, p);
-                paths.add(p);
+            List<SearchContext.Candidate> found = ctx.found(i);
+            for (SearchContext.Candidate c : found) {
+                try {
+                    Path p = rebuilder.rebuild(c.id(), c.fp());
+                    checkReplayed(ctx.model, spec, i, p);
+                    paths.add(p);
+                } catch (ReplayDivergedException e) {
+                    // keep what is known: the verdict the search reached, the paths that replayed
+                    internalError = internalError == null ? e.getMessage() : internalError;
+                }
             }
-            Path path = paths.isEmpty() ? null : paths.get(0);
+            boolean seen = !found.isEmpty();
             Verdict v;
             if (spec.kind() == PropertyKind.ALWAYS) {
-                v = path != null ? Verdict.VIOLATED : exhausted ? Verdict.HOLDS : Verdict.INCONCLUSIVE;
+                v = seen ? Verdict.VIOLATED : exhausted ? Verdict.HOLDS : Verdict.INCONCLUSIVE;
             } else {
-                v = path != null ? Verdict.HOLDS : exhausted ? Verdict.VIOLATED : Verdict.INCONCLUSIVE;
+                v = seen ? Verdict.HOLDS : exhausted ? Verdict.VIOLATED : Verdict.INCONCLUSIVE;
             }
             results.add(new PropertyResult(spec, v, paths));
         }
         SearchContext.Candidate d = ctx.deadlock();
-        Path deadlock = d == null ? null : rebuilder.rebuild(d.id(), d.fp());
+        Path deadlock = null;
+        if (d != null) {
+            try {
+                deadlock = rebuilder.rebuild(d.id(), d.fp());
+            } catch (ReplayDivergedException e) {
+                internalError = internalError == null ? e.getMessage() : internalError;
+            }
+        }
         long distinct = ctx.visited.size();
         Statistics stats = new Statistics(distinct, ctx.transitions.get(), maxDepth, seconds,
                 ctx.visited.bytes(), ctx.log.bytes(), ctx.settings.effectiveWorkers(), firings,
                 ctx.settings.store() == StoreMode.FINGERPRINT ? Fingerprints.collisionProbability(distinct) : 0);
-        return new ExplorationResult(results, deadlock, ctx.stopReason(), stats);
+        return new ExplorationResult(results, deadlock, ctx.stopReason(), stats, internalError);
     }
 
     /** The replayed last state must still decide the property as the search saw it. */
