@@ -1,7 +1,6 @@
 package dev.handoff.model.board;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -529,24 +528,6 @@ public final class BoardOverlay {
     private int[] rootCells() {
         DtNode r = fdt.root();
         return new int[] {(int) r.cell("#address-cells", 2), (int) r.cell("#size-cells", 1)};
-    }
-
-    /** Every node the overlay changes (for reading the diff). */
-    public Set<String> touched(Set<String> changes) {
-        Set<String> out = new LinkedHashSet<>();
-        if (changes.contains(RESETS)) {
-            out.add(display.path());
-        }
-        if (changes.contains(SPLASH)) {
-            out.add((String) splashRange()[0]);
-        }
-        if (changes.contains(IOMMU_ADDRESSES)) {
-            out.add(display.path());
-        }
-        if (changes.contains(STREAMS)) {
-            overlappingClients().forEach(n -> out.add(n.path()));
-        }
-        return out;
     }
 
     private static String cells(long v, int n) {

@@ -56,16 +56,6 @@ final class DmaBus {
         return 1;
     }
 
-    /** Whether some bus on the device's DMA path has a non-empty dma-ranges (its addresses are translated). */
-    static boolean translates(Fdt fdt, DtNode dev) {
-        for (DtNode bus = parent(fdt, dev); bus != null; bus = parent(fdt, bus)) {
-            if (parent(fdt, bus) != null && bus.cells("dma-ranges").length > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A DMA address of {@code dev} as a CPU address, or null when a dma-ranges does not cover it. */
     static Long translate(Fdt fdt, DtNode dev, long addr) {
         DtNode bus = parent(fdt, dev);
