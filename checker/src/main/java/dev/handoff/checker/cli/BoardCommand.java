@@ -122,26 +122,46 @@ final class BoardCommand implements Callable<Integer> {
      * @throws InputException naming the file and offset when it cannot be read
      */
     static BoardFacts readFacts(Path dtb, Path iort) throws java.io.IOException {
+        if (dtb == null || !DtsCompiler.isSource(dtb)) {
+            return read(dtb, iort, null).facts();
+        }
+        Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
         try {
-            if (dtb != null && DtsCompiler.isSource(dtb)) {
-                Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
-                try {
-                    Path blob = DtsCompiler.compile(dtb, dir);
-                    return DeviceTreeReader.facts(dtb.toString(), dev.handoff.model.board.Fdt.parse(dtb.toString(),
-                            java.nio.file.Files.readAllBytes(blob)));
-                } finally {
-                    try (var files = java.nio.file.Files.list(dir)) {
-                        for (Path f : files.toList()) {
-                            java.nio.file.Files.deleteIfExists(f);
-                        }
-                    }
-                    java.nio.file.Files.deleteIfExists(dir);
-                }
+            return read(dtb, iort, dir).facts();
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /** A board as read: its facts, and for a device tree the parsed tree and the blob (compiled into {@code dir} from a DTS). */
+    record Read(BoardFacts facts, dev.handoff.model.board.Fdt fdt, Path blob) {
+    }
+
+    /**
+     * Reads a DTB (or DTS, compiled with dtc into {@code dir}) or an IORT table.
+     *
+     * @throws InputException naming the file and offset when it cannot be read
+     */
+    static Read read(Path dtb, Path iort, Path dir) throws java.io.IOException {
+        try {
+            if (dtb == null) {
+                return new Read(IortReader.read(iort), null, null);
             }
-            return dtb != null ? DeviceTreeReader.read(dtb) : IortReader.read(iort);
+            Path blob = DtsCompiler.isSource(dtb) ? DtsCompiler.compile(dtb, dir) : dtb;
+            dev.handoff.model.board.Fdt fdt = DeviceTreeReader.parse(blob);
+            return new Read(DeviceTreeReader.facts(dtb.toString(), fdt), fdt, blob);
         } catch (BoardInputException e) {
             throw new InputException(e.getMessage());
         }
+    }
+
+    static void deleteAll(Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        }
+        java.nio.file.Files.deleteIfExists(dir);
     }
 
     @Override
@@ -293,31 +313,12 @@ final class BoardCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--fix-out: " + parent + " is not a writable directory");
             }
         }
-        java.nio.file.Path dir = null;
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("handoff-dts");
         try {
-            dev.handoff.model.board.Fdt fdt = null;
-            java.nio.file.Path blob = null;
-            BoardFacts facts;
-            try {
-                if (iort != null) {
-                    facts = IortReader.read(iort);
-                } else {
-                    blob = dtb;
-                    if (DtsCompiler.isSource(dtb)) {
-                        dir = java.nio.file.Files.createTempDirectory("handoff-dts");
-                        blob = DtsCompiler.compile(dtb, dir);
-                    } else if (!java.nio.file.Files.isRegularFile(dtb)) {
-                        throw new InputException(dtb + " does not exist");
-                    } else if (java.nio.file.Files.size(dtb) > DeviceTreeReader.MAX_BYTES) {
-                        throw new InputException(dtb + ": " + java.nio.file.Files.size(dtb) + " bytes is larger than any device tree (limit "
-                                + DeviceTreeReader.MAX_BYTES + ")");
-                    }
-                    fdt = dev.handoff.model.board.Fdt.parse(dtb.toString(), java.nio.file.Files.readAllBytes(blob));
-                    facts = DeviceTreeReader.facts(dtb.toString(), fdt);
-                }
-            } catch (BoardInputException e) {
-                throw new InputException(e.getMessage());
-            }
+            Read board = read(dtb, iort, dir);
+            BoardFacts facts = board.facts();
+            dev.handoff.model.board.Fdt fdt = board.fdt();
+            java.nio.file.Path blob = board.blob();
             if (policy != null && !Policies.fits(Policies.get(policy, ""), facts.acpi() ? "acpi" : "dt")) {
                 throw new ParameterException(spec.commandLine(), "--fix-for " + policy + ": its fw.description needs "
                         + (facts.acpi() ? "a device tree" : "an ACPI") + " boot; " + facts.source() + " is described by "
@@ -384,14 +385,7 @@ final class BoardCommand implements Callable<Integer> {
             return every ? BoardFix.exitCodeAll(targets.stream().map(t -> t.display().path()).toList(), outcomes)
                     : BoardFix.exitCode(outcomes);
         } finally {
-            if (dir != null) {
-                try (var files = java.nio.file.Files.list(dir)) {
-                    for (java.nio.file.Path f : files.toList()) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
-                }
-                java.nio.file.Files.deleteIfExists(dir);
-            }
+            deleteAll(dir);
         }
     }
 

@@ -389,11 +389,8 @@ final class BoardFix {
         if (dir == null) {
             return;
         }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            BoardCommand.deleteAll(dir);
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }

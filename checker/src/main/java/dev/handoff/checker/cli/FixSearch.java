@@ -255,9 +255,9 @@ final class FixSearch {
         if (stopped == null && stopReason != null) {
             stopped = stopReason;
         }
-        long cellsRun = cells.size();
+        long[] counts = counts();
         return new Result(space, fixes, fixes.isEmpty() ? residual : null, stopped, exhausted,
-                new Stats(space.size(), countAllowed(), checked, cellsRun, families.size(), ruledOut(), replays, certified, gaps,
+                new Stats(space.size(), counts[0], checked, cells.size(), families.size(), counts[1], replays, certified, gaps,
                         (System.nanoTime() - t0) / 1e9));
     }
 
@@ -378,40 +378,28 @@ final class FixSearch {
         }
     }
 
-    /** Candidates meeting the requirements (counted by the solver; -1 when there are too many to count). */
-    private long countAllowed() {
+    /**
+     * In one enumeration of the allowed candidates: how many there are, and how many of them a
+     * family's box holds without their having been model checked (what the counterexamples ruled
+     * out); {-1, -1} when the space is too large to count.
+     */
+    private long[] counts() {
         if (space.size() > 2_000_000) {
-            return -1;
+            return new long[] {-1, -1};
         }
         Model m = new Model("count");
         IntVar[] x = vars(m, space.dimensions().size());
         Solver solver = m.getSolver();
-        long k = 0;
+        long allowed = 0;
+        long ruledOut = 0;
         while (solver.solve()) {
-            k++;
-        }
-        return k;
-    }
-
-    /**
-     * Allowed candidates inside some family's box that were never model checked: what the
-     * counterexamples ruled out (-1 when the space is too large to count).
-     */
-    private long ruledOut() {
-        if (space.size() > 2_000_000) {
-            return -1;
-        }
-        Model m = new Model("ruled-out");
-        IntVar[] x = vars(m, space.dimensions().size());
-        Solver solver = m.getSolver();
-        long k = 0;
-        while (solver.solve()) {
+            allowed++;
             int[] y = values(x);
             if (!modelChecked.contains(key(y)) && families.stream().anyMatch(f -> f.contains(y))) {
-                k++;
+                ruledOut++;
             }
         }
-        return k;
+        return new long[] {allowed, ruledOut};
     }
 
     /**

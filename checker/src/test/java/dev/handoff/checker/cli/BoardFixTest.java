@@ -103,6 +103,35 @@ class BoardFixTest {
         }
     }
 
+    static String exec(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    /**
+     * The diff's consumer: GNU patch applies it to the decompiled board, and the result is the
+     * decompiled blob that fdtoverlay makes from the overlay (skipped where patch is missing).
+     */
+    static void diffAppliesWithPatch(Path dir, Path dtb, JsonNode overlay) throws Exception {
+        try {
+            new ProcessBuilder("patch", "--version").start().waitFor();
+        } catch (java.io.IOException e) {
+            return;
+        }
+        Path work = Files.createDirectories(dir.resolve("patched"));
+        String stem = dtb.getFileName().toString().replaceAll("\\.dtb$", "");
+        exec(work, "dtc", "-q", "-I", "dtb", "-O", "dts", "-o", stem + ".dts", dtb.toString());
+        Files.writeString(work.resolve("fix.diff"), overlay.get("diff").asText());
+        exec(work, "patch", "-p1", "-i", "fix.diff");
+        Files.writeString(work.resolve("fix.dtso"), overlay.get("dtso").asText());
+        exec(work, "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "fix.dtbo", "fix.dtso");
+        exec(work, "fdtoverlay", "-i", dtb.toString(), "-o", "fixed.dtb", "fix.dtbo");
+        exec(work, "dtc", "-q", "-I", "dtb", "-O", "dts", "-o", "fixed.dts", "fixed.dtb");
+        assertEquals(Files.readString(work.resolve("fixed.dts")), Files.readString(work.resolve(stem + ".dts")));
+    }
+
     static void overlayChecked(JsonNode fix) {
         JsonNode ov = fix.get("overlay");
         assertTrue(ov.get("dtso").asText().startsWith("/dts-v1/;\n/plugin/;\n"), ov.get("dtso").asText());
@@ -152,6 +181,7 @@ class BoardFixTest {
         if (dtc()) {
             assertTrue(first.get("overlay").get("diff").asText().contains("+\t\t\treg = <0x00 0x9c000000 0x00 0x7e9000>;"),
                     first.get("overlay").get("diff").asText());
+            diffAppliesWithPatch(dir, b, first.get("overlay"));
         }
     }
 

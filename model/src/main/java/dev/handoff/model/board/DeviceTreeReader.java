@@ -33,6 +33,11 @@ public final class DeviceTreeReader {
 
     /** Reads a DTB file. */
     public static BoardFacts read(Path file) {
+        return facts(file.toString(), parse(file));
+    }
+
+    /** Parses a DTB file: refused past {@link #MAX_BYTES}, a missing or unreadable file in one line. */
+    public static Fdt parse(Path file) {
         byte[] bytes;
         try {
             long size = Files.size(file);
@@ -45,7 +50,7 @@ public final class DeviceTreeReader {
         } catch (IOException e) {
             throw new BoardInputException(file + ": " + e.getMessage());
         }
-        return facts(file.toString(), Fdt.parse(file.toString(), bytes));
+        return Fdt.parse(file.toString(), bytes);
     }
 
     public static BoardFacts facts(String source, Fdt fdt) {
