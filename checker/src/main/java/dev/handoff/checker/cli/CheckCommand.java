@@ -92,7 +92,8 @@ final class CheckCommand implements Callable<Integer> {
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)),
                 () -> dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)), Verbosity.info(spec));
         switch (format) {
-            case "json" -> out.println(RunReport.JSON.writeValueAsString(HandoffReports.checkJson(o)));
+            case "json" -> out.println(RunReport.JSON.writeValueAsString(exploration.reproducible
+                    ? RunReport.reproducible(HandoffReports.checkJson(o)) : HandoffReports.checkJson(o)));
             case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));
             case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)));
             case "mermaid" -> {

@@ -61,12 +61,24 @@ final class ExplorationOptions {
                     + " any verdict or severity differs.")
     boolean crossCheck;
 
+    @Option(names = "--check-determinism",
+            description = "Call every model method twice and compare (each transition again from a copy of its state,"
+                    + " each property, each listed set of enabled actions); the first difference ends the run as an"
+                    + " internal error (exit 70) naming the action and the state. About twice the cost.")
+    boolean checkDeterminism;
+
+    @Option(names = "--reproducible",
+            description = "JSON output: write 0 for what depends on the machine, the worker count or the process (seconds, rates,"
+                    + " bytes per state, workers, constraint solves), so that two runs of the same model give the same bytes.")
+    boolean reproducible;
+
     @Option(names = "--progress",
             description = "Print progress lines even when standard error is not a terminal (for CI logs).")
     boolean progress;
 
     ExplorationSettings settings(ExplorationSettings base) {
-        ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction);
+        ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction)
+                .withCheckDeterminism(checkDeterminism);
         if (crossCheck && reduction == Reduction.NONE) {
             throw new ParameterException(spec.commandLine(),
                     "--cross-check compares a reduced run with an unreduced one: give it a --reduction (allowed: "

@@ -160,6 +160,35 @@ final class RunReport {
         return root;
     }
 
+    /**
+     * Fields of a report that depend on the machine, the worker count or the process, not on the
+     * model: constraintSolves counts solver calls a process-wide memo did not answer, so a second
+     * check in one process reports fewer.
+     */
+    private static final java.util.Set<String> MACHINE_FIELDS = java.util.Set.of(
+            "seconds", "statesPerSecond", "transitionsPerSecond", "bytesPerState", "workers", "constraintSolves");
+
+    /**
+     * {@code --reproducible}: every machine-dependent field, wherever it sits in the report, set
+     * to 0. Everything else a breadth-first run reports is the same for any worker count.
+     */
+    static com.fasterxml.jackson.databind.JsonNode reproducible(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            List<String> names = new java.util.ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) {
+                if (MACHINE_FIELDS.contains(f) && o.get(f).isNumber()) {
+                    o.put(f, 0);
+                } else {
+                    reproducible(o.get(f));
+                }
+            }
+        } else if (n instanceof ArrayNode a) {
+            a.forEach(RunReport::reproducible);
+        }
+        return n;
+    }
+
     static ObjectNode statsJson(PackedModel model, Statistics s) {
         ObjectNode o = JSON.createObjectNode();
         o.put("distinctStates", s.distinctStates());

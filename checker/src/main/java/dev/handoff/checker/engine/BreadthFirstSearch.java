@@ -429,6 +429,8 @@ final class BreadthFirstSearch {
         int seqLength;
         private final IdBlock ids = new IdBlock(ctx.log);
         private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
+        /** The actions the model lists as enabled in the state being expanded. */
+        private final int[] listed = new int[ctx.actionCount];
         private long newStates;
         private long transitions;
 
@@ -446,17 +448,26 @@ final class BreadthFirstSearch {
             final long[] fired = this.fired;
             final boolean deadlocks = ctx.settings.checkDeadlock();
             final int owners = buffer.length;
+            final int[] listed = this.listed;
             long generated = 0;
             for (int s = from; s < to; s++) {
                 final int off = s * w;
                 final int parent = chunk.ids[s];
                 int enabled = 0;
+                int tried = actions;
+                boolean all = true;
                 if (scratch != null) {
                     enabled = ctx.stubborn.expand(words, off, scratch);
                 } else {
                     model.expanding(words, off);
+                    int n = model.enabledActions(words, off, listed);
+                    if (n >= 0) {
+                        tried = n;
+                        all = false;
+                    }
                 }
-                for (int a = 0; a < actions; a++) {
+                for (int i = 0; i < tried; i++) {
+                    final int a = all ? i : listed[i];
                     if (scratch != null) {
                         if (!scratch.follows(a)) {
                             continue;

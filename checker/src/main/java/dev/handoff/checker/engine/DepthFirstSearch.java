@@ -18,6 +18,8 @@ final class DepthFirstSearch {
     private final long[] fired;
     private long[] stack;
     private int[] ids;
+    /** The actions the model lists as enabled in the frame being resumed. */
+    private final int[] listed;
     private int[] nextAction;
     private int[] enabled;
     private int maxDepth;
@@ -40,6 +42,7 @@ final class DepthFirstSearch {
         this.nextAction = new int[frames];
         this.enabled = new int[frames];
         this.scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
+        this.listed = new int[ctx.actionCount];
         this.maskWords = scratch == null ? 0 : scratch.followed.length;
         this.followed = new long[frames * maskWords];
     }
@@ -84,8 +87,21 @@ final class DepthFirstSearch {
                 int off = top * w;
                 ensureFrames(top + 2);
                 int succOff = off + w;
-                while (a < ctx.actionCount && (!follows(top, a) || !model.next(stack, off, a, stack, succOff))) {
-                    a++;
+                int n = scratch == null ? model.enabledActions(stack, off, listed) : -1;
+                if (n < 0) {
+                    while (a < ctx.actionCount && (!follows(top, a) || !model.next(stack, off, a, stack, succOff))) {
+                        a++;
+                    }
+                } else {
+                    // the listed actions from a on (the list is asked again each time the frame resumes)
+                    int i = 0;
+                    while (i < n && listed[i] < a) {
+                        i++;
+                    }
+                    while (i < n && !model.next(stack, off, listed[i], stack, succOff)) {
+                        i++;
+                    }
+                    a = i < n ? listed[i] : ctx.actionCount;
                 }
                 if (a == ctx.actionCount) {
                     if (enabled[top] == 0 && ctx.settings.checkDeadlock() && !model.isTerminal(stack, off)) {

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param counterexamples      how many violating states to keep per property (the shallowest, ties
  *                             by fingerprint); a property stays open until it has them all
  * @param reduction            what the search cuts ({@link Reduction})
+ * @param checkDeterminism     call every model method twice and compare (a transition from a copy
+ *                             of its state), ending the run at the first difference with an
+ *                             internal error ({@code --check-determinism}); about twice the cost
  */
 public record ExplorationSettings(
         SearchStrategy strategy,
@@ -33,7 +36,8 @@ public record ExplorationSettings(
         boolean stopAtFirstViolation,
         Duration progressInterval,
         int counterexamples,
-        Reduction reduction) {
+        Reduction reduction,
+        boolean checkDeterminism) {
 
     public ExplorationSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -64,7 +68,7 @@ public record ExplorationSettings(
     public static ExplorationSettings defaults() {
         return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
                 Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
-                true, false, Duration.ofSeconds(1), 1, Reduction.NONE);
+                true, false, Duration.ofSeconds(1), 1, Reduction.NONE, false);
     }
 
     /**
@@ -76,47 +80,51 @@ public record ExplorationSettings(
     }
 
     public ExplorationSettings withStrategy(SearchStrategy s) {
-        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withStore(StoreMode s) {
-        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withWorkers(int n) {
-        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withMaxStates(long n) {
-        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withTimeLimit(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withMemoryBudget(long bytes) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withCheckDeadlock(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withStopAtFirstViolation(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withProgressInterval(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withCounterexamples(int n) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction, checkDeterminism);
     }
 
     public ExplorationSettings withReduction(Reduction r) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r, checkDeterminism);
+    }
+
+    public ExplorationSettings withCheckDeterminism(boolean b) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, b);
     }
 
     /** Workers the strategy actually uses. */

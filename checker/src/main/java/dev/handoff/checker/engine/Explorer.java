@@ -38,6 +38,9 @@ public final class Explorer {
         if (settings.reduction().symmetry()) {
             model = SymmetryReduced.of(model);
         }
+        if (settings.checkDeterminism()) {
+            model = new DeterminismChecked(model);
+        }
         SearchContext ctx = new SearchContext(model, settings);
         listener.started(settings);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,11 +53,17 @@ public final class Explorer {
         boolean exhausted;
         int maxDepth;
         long[] firings;
+        String impure = null;
         try {
             if (settings.strategy() == SearchStrategy.DFS) {
                 DepthFirstSearch dfs = new DepthFirstSearch(ctx);
-                dfs.run();
-                exhausted = dfs.exhausted();
+                try {
+                    dfs.run();
+                } catch (ReplayDivergedException e) {
+                    impure = e.getMessage();
+                    ctx.halt("internal error: the model is not deterministic");
+                }
+                exhausted = dfs.exhausted() && impure == null;
                 maxDepth = dfs.maxDepth();
                 firings = dfs.firings();
             } else {
@@ -64,8 +73,11 @@ public final class Explorer {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     ctx.halt("interrupted");
+                } catch (ReplayDivergedException e) {
+                    impure = e.getMessage();
+                    ctx.halt("internal error: the model is not deterministic");
                 }
-                exhausted = bfs.exhausted();
+                exhausted = bfs.exhausted() && impure == null;
                 maxDepth = bfs.maxDepth();
                 firings = bfs.firings();
             }
@@ -77,7 +89,7 @@ public final class Explorer {
         SearchListener.Progress last = new SearchListener.Progress(ctx.visited.size(), ctx.transitions.get(),
                 maxDepth, 0, seconds);
         listener.finished(last);
-        return result(ctx, exhausted, maxDepth, firings, seconds);
+        return result(ctx, exhausted, maxDepth, firings, seconds, impure);
     }
 
     private static void validate(PackedModel model) {
@@ -96,11 +108,11 @@ public final class Explorer {
     }
 
     private static ExplorationResult result(SearchContext ctx, boolean exhausted, int maxDepth, long[] firings,
-                                            double seconds) {
+                                            double seconds, String impure) {
         TraceRebuilder rebuilder = new TraceRebuilder(ctx.model, ctx.log);
         List<PropertySpec> specs = ctx.model.properties();
         List<PropertyResult> results = new ArrayList<>(specs.size());
-        String internalError = null;
+        String internalError = impure;
         for (int i = 0; i < specs.size(); i++) {
             PropertySpec spec = specs.get(i);
             List<Path> paths = new ArrayList<>();

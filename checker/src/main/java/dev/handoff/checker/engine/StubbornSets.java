@@ -115,6 +115,8 @@ final class StubbornSets {
     final class Scratch {
         /** Action a's successor at {@code a * words}, where a is enabled. */
         final long[] succ = new long[Math.max(1, actions) * words];
+        /** The actions the model lists as enabled ({@link PackedModel#enabledActions}). */
+        final int[] listed = new int[actions];
         final long[] enabled = new long[maskWords];
         /** The actions to follow. */
         final long[] followed = new long[maskWords];
@@ -141,7 +143,9 @@ final class StubbornSets {
         Arrays.fill(e.enabled, 0);
         Arrays.fill(e.retired, (byte) 0);
         int count = 0;
-        for (int a = 0; a < actions; a++) {
+        int listedCount = model.enabledActions(src, off, e.listed);
+        for (int i = 0, tried = listedCount < 0 ? actions : listedCount; i < tried; i++) {
+            int a = listedCount < 0 ? i : e.listed[i];
             if (model.next(src, off, a, e.succ, a * words)) {
                 e.enabled[a >>> 6] |= 1L << a;
                 count++;

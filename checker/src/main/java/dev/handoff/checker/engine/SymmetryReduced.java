@@ -67,6 +67,16 @@ public final class SymmetryReduced implements PackedModel {
     }
 
     @Override
+    public int enabledActions(long[] state, int off, int[] out) {
+        return base.enabledActions(state, off, out);
+    }
+
+    @Override
+    public void expanding(long[] state, int off) {
+        base.expanding(state, off);
+    }
+
+    @Override
     public long evaluate(long[] state, int off) {
         return base.evaluate(state, off);
     }

@@ -59,6 +59,32 @@ class CliTest {
         assertTrue(r.out().contains("philosopher 0: eat(0)"), r.out());
     }
 
+    /** A pure model passes --check-determinism with the same output (the counterexample, the counts) and exit code. */
+    @Test
+    void checkDeterminismOnAPureModelChangesNothing() {
+        Run plain = run("reference", "philosophers", "--n", "6", "--planted-bug", "--workers", "2", "--format", "json",
+                "--reproducible");
+        Run checked = run("reference", "philosophers", "--n", "6", "--planted-bug", "--workers", "2", "--format", "json",
+                "--reproducible", "--check-determinism");
+        assertEquals(ExitCode.SAFETY_VIOLATED, checked.code(), checked.err());
+        assertEquals(plain.out(), checked.out());
+    }
+
+    /** --reproducible JSON is the same bytes for 1, 2 and 4 workers: CI can diff it. */
+    @Test
+    void reproducibleJsonIsTheSameForAnyWorkerCount() {
+        String one = run("reference", "philosophers", "--n", "12", "--planted-bug", "--format", "json", "--reproducible",
+                "--workers", "1").out();
+        assertTrue(one.contains("\"seconds\" : 0,") && one.contains("\"path\""), one);
+        for (String w : new String[] {"2", "4"}) {
+            assertEquals(one, run("reference", "philosophers", "--n", "12", "--planted-bug", "--format", "json",
+                    "--reproducible", "--workers", w).out(), w + " workers");
+        }
+        String check = run("check", "--policy", "qcom-bypass", "--format", "json", "--reproducible", "--workers", "1").out();
+        assertTrue(check.contains("\"seconds\" : 0"), check);
+        assertEquals(check, run("check", "--policy", "qcom-bypass", "--format", "json", "--reproducible", "--workers", "2").out());
+    }
+
     @Test
     void deadlockExits11() {
         Run r = run("reference", "grid", "--n", "6");

@@ -31,6 +31,17 @@ public interface Model<S> {
     /** The successor of {@code state} under action number {@code action}, or {@code null} if not enabled. */
     S next(S state, int action);
 
+    /**
+     * Lists the actions that may fire in {@code state}, stateright's style: writes their indices,
+     * ascending, into {@code out} (whose length is the number of actions) and returns how many;
+     * returns -1, the default, when the model does not list them and the engine should try every
+     * action. A listed action may still give {@code null} from {@link #next}; an action left off
+     * must give {@code null}. {@code --check-determinism} verifies both.
+     */
+    default int enabledActions(S state, int[] out) {
+        return -1;
+    }
+
     /** The properties to check; at most {@value PackedModel#MAX_PROPERTIES}. */
     List<Property<S>> properties();
 

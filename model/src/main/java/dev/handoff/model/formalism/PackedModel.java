@@ -38,6 +38,19 @@ public interface PackedModel {
     boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff);
 
     /**
+     * Lists the actions that may fire in the state at {@code state[off ..]}: writes their
+     * indices, ascending, into {@code out} (whose length is the number of actions) and returns how
+     * many, or returns -1, the default, to say that the model does not list them, and then the
+     * engine tries every action of the universe. A listed action may still not fire
+     * ({@link #next} says false); an action left off must not fire. A model with many actions of
+     * which few are enabled at a time (processes with program counters, messages in flight) lists
+     * them so that the search does not pay for the others.
+     */
+    default int enabledActions(long[] state, int off, int[] out) {
+        return -1;
+    }
+
+    /**
      * Evaluates every property's predicate: bit {@code i} is set when property {@code i}'s
      * predicate is true in the state (an invariant holds, or a witness is reached).
      */

@@ -110,6 +110,11 @@ public final class PackedModels {
         }
 
         @Override
+        public int enabledActions(long[] state, int off, int[] out) {
+            return model.enabledActions(state(state, off), out);
+        }
+
+        @Override
         public long evaluate(long[] state, int off) {
             S s = state(state, off);
             long mask = 0;
