@@ -7,7 +7,8 @@ import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.Explorer;
 import dev.handoff.checker.engine.Statistics;
 import dev.handoff.checker.engine.Verdict;
-import dev.handoff.checker.reference.Philosophers;
+import dev.handoff.checker.reference.BenchModels;
+import dev.handoff.model.formalism.PackedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,26 +23,43 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The reference benchmark of shared/bench: N dining philosophers, deadlock checking off,
- * invariant {@code exclusion} checked in every state. Compare with
- * {@code shared/bench/spin-baseline.sh N} run in the same session.
+ * The engine's benchmarks ({@link BenchModels}): the reference benchmark of shared/bench (N dining
+ * philosophers) and the chain, wide and filter-lock models, packed or plain, deadlock checking
+ * off, an invariant that holds checked in every state; with {@code --spin}, the model's Promela
+ * twin run by SPIN in the same invocation, side by side.
  */
 @Command(name = "bench",
-        header = "Runs the reference benchmark (N dining philosophers) and reports its throughput.",
+        header = "Runs an engine benchmark (default: N dining philosophers) and reports its throughput.",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the reference benchmark (shared/bench): N dining philosophers, invariant 'exclusion', deadlock "
-                + "checking off. Prints distinct states, transitions, seconds, states/s, transitions/s and bytes/state; "
-                + "fails (exit 70) if the counts differ from the closed form. Compare with "
-                + "shared/bench/spin-baseline.sh N run in the same session.",
+            "Runs an engine benchmark, deadlock checking off, an invariant that holds checked in every state:",
+            "  philosophers  the reference benchmark of shared/bench: N dining philosophers (packed only).",
+            "  chain         one counter modulo N: N levels of one state each.",
+            "  wide          four counters modulo N: N^4 states in wide levels.",
+            "  filter        Peterson's filter lock for N processes: many states, few successors each.",
+            "Prints distinct states, transitions, seconds, states/s, transitions/s and bytes/state; fails (exit 70) "
+                + "if the counts differ from the known ones. --plain runs the model written as the README teaches "
+                + "(records and a codec) instead of packed by hand. --spin also runs the model's Promela twin with "
+                + "SPIN (needs spin and gcc) and prints both side by side with the ratio of transitions/s.",
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "16",
-            description = "Philosophers (2..32, default: ${DEFAULT-VALUE}); 18 is the reference size.")
-    int n;
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "philosophers",
+            description = "philosophers, chain, wide or filter (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--n", paramLabel = "N",
+            description = "Size (default per model: philosophers 16 (18 is the reference size), chain 1000000, wide 32,"
+                    + " filter 7).")
+    Integer n;
+
+    @Option(names = "--plain", description = "Run the plain form (a Model of records through its codec) instead of the packed one.")
+    boolean plain;
+
+    @Option(names = "--spin", description = "Also run the model's Promela twin with SPIN (spin and gcc on the PATH) and compare.")
+    boolean spin;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "1",
             description = "Runs (default: ${DEFAULT-VALUE}); with more than one, the median run is reported too.")
@@ -58,14 +76,27 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ExplorationOptions exploration;
 
+    /** What the lines name: model, size and form. */
+    private String label;
+
     @Override
     public Integer call() throws Exception {
         if (readDtbs != null) {
             return readDtbs();
         }
-        if (n < Philosophers.MIN_N || n > Philosophers.MAX_N) {
-            throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range (allowed: "
-                    + Philosophers.MIN_N + " to " + Philosophers.MAX_N + ")");
+        BenchModels.Bench bench = BenchModels.named(model);
+        if (bench == null) {
+            throw new ParameterException(spec.commandLine(), "'" + model + "' is not a benchmark (allowed: "
+                    + String.join(", ", BenchModels.names()) + ")");
+        }
+        int size = n == null ? bench.defaultN() : n;
+        if (size < bench.minN() || size > bench.maxN()) {
+            throw new ParameterException(spec.commandLine(), "--n " + size + " is out of range for " + model + " (allowed: "
+                    + bench.minN() + " to " + bench.maxN() + ")");
+        }
+        if (plain && bench.plain() == null) {
+            throw new ParameterException(spec.commandLine(), "--plain: " + model + " has only a packed form (allowed with: "
+                    + String.join(", ", BenchModels.ALL.stream().filter(b -> b.plain() != null).map(BenchModels.Bench::name).toList()) + ")");
         }
         if (repeat < 1 || repeat > 100) {
             throw new ParameterException(spec.commandLine(), "--repeat " + repeat + " is out of range (allowed: 1 to 100)");
@@ -74,11 +105,15 @@ final class BenchCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Philosophers model = new Philosophers(n, false);
+        PackedModel packed = plain ? bench.plain().apply(size) : bench.packed().apply(size);
+        long expectStates = bench.states().apply(size);
+        long expectTransitions = bench.transitions().apply(size);
+        this.label = "model=" + model + " n=" + size + " form=" + (plain ? "plain" : "packed");
+        SpinBaseline.Result spun = spin ? SpinBaseline.run(bench.promela().apply(size), settings.memoryBudget()) : null;
         List<Statistics> runs = new ArrayList<>();
         int code = ExitCode.HOLDS;
         for (int i = 0; i < repeat; i++) {
-            ExplorationResult r = Explorer.explore(model, settings,
+            ExplorationResult r = Explorer.explore(packed, settings,
                     Verbosity.search(spec, exploration.progress));
             if (r.internalError() != null) {
                 err.println("handoff bench: internal error: " + r.internalError());
@@ -87,9 +122,13 @@ final class BenchCommand implements Callable<Integer> {
                 err.println("handoff bench: " + r.stopReason());
                 code = ExitCode.INCONCLUSIVE;
             } else if (r.properties().get(0).verdict() != Verdict.HOLDS
-                    || r.statistics().distinctStates() != Philosophers.expectedStates(n)) {
-                err.println("handoff bench: wrong answer: " + r.statistics().distinctStates() + " states, expected "
-                        + Philosophers.expectedStates(n) + ", exclusion " + r.properties().get(0).verdict());
+                    || expectStates >= 0 && r.statistics().distinctStates() != expectStates
+                    || expectTransitions >= 0 && r.statistics().transitions() != expectTransitions
+                    || spun != null && (spun.states() != r.statistics().distinctStates() || spun.transitions() != r.statistics().transitions())) {
+                err.println("handoff bench: wrong answer: " + r.statistics().distinctStates() + " states and "
+                        + r.statistics().transitions() + " transitions, expected " + (spun != null ? spun.states() : expectStates)
+                        + " and " + (spun != null ? spun.transitions() : expectTransitions) + " (-1: not known), "
+                        + r.properties().get(0).property().name() + " " + r.properties().get(0).verdict());
                 code = ExitCode.INTERNAL;
             }
             runs.add(r.statistics());
@@ -101,13 +140,29 @@ final class BenchCommand implements Callable<Integer> {
         Statistics median = median(runs);
         if (format.equals("json")) {
             ObjectNode o = json(settings, median);
+            if (spun != null) {
+                ObjectNode sp = o.putObject("spin");
+                sp.put("states", spun.states());
+                sp.put("transitions", spun.transitions());
+                sp.put("seconds", spun.seconds());
+                sp.put("transitionsPerSecond", spun.transitionsPerSecond());
+                o.put("ratio", median.transitionsPerSecond() / spun.transitionsPerSecond());
+            }
             if (repeat > 1) {
                 ArrayNode all = o.putArray("runs");
                 runs.forEach(s -> all.add(json(settings, s)));
             }
             out.println(RunReport.JSON.writeValueAsString(o));
-        } else if (repeat > 1) {
-            out.println(line(settings, median, "median"));
+        } else {
+            if (repeat > 1) {
+                out.println(line(settings, median, "median"));
+            }
+            if (spun != null) {
+                out.println(String.format(Locale.ROOT, "spin %s: distinctStates=%d transitions=%d seconds=%.3f transitions/s=%.0f",
+                        label, spun.states(), spun.transitions(), spun.seconds(), spun.transitionsPerSecond()));
+                out.println(String.format(Locale.ROOT, "ratio %s workers=%d: handoff/spin transitions/s = %.2f (median run)",
+                        label, median.workers(), median.transitionsPerSecond() / spun.transitionsPerSecond()));
+            }
         }
         out.flush();
         return code;
@@ -146,17 +201,18 @@ final class BenchCommand implements Callable<Integer> {
 
     private String line(ExplorationSettings settings, Statistics s, String label) {
         return String.format(Locale.ROOT,
-                "bench %s: model=philosophers n=%d workers=%d store=%s strategy=%s distinctStates=%d transitions=%d"
+                "bench %s: %s workers=%d store=%s strategy=%s distinctStates=%d transitions=%d"
                         + " seconds=%.3f states/s=%.0f transitions/s=%.0f bytes/state=%.2f",
-                label, n, s.workers(), settings.store().name().toLowerCase(Locale.ROOT),
+                label, this.label, s.workers(), settings.store().name().toLowerCase(Locale.ROOT),
                 settings.strategy().name().toLowerCase(Locale.ROOT), s.distinctStates(), s.transitions(),
                 s.seconds(), s.statesPerSecond(), s.transitionsPerSecond(), s.bytesPerState());
     }
 
     private ObjectNode json(ExplorationSettings settings, Statistics s) {
         ObjectNode o = RunReport.JSON.createObjectNode();
-        o.put("model", "philosophers");
-        o.put("n", n);
+        o.put("model", model);
+        o.put("n", n == null ? BenchModels.named(model).defaultN() : n);
+        o.put("form", plain ? "plain" : "packed");
         o.put("workers", s.workers());
         o.put("store", settings.store().name().toLowerCase(Locale.ROOT));
         o.put("strategy", settings.strategy().name().toLowerCase(Locale.ROOT));

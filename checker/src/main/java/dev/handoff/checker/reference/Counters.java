@@ -38,13 +38,23 @@ public final class Counters implements Model<Counters.Values> {
 
     private final int k;
     private final int m;
+    private final boolean inRange;
 
     public Counters(int k, int m) {
+        this(k, m, false);
+    }
+
+    /**
+     * With {@code inRange}, the invariant is {@code in-range} (every counter below m), which
+     * holds: the run explores the whole graph, as a benchmark must.
+     */
+    public Counters(int k, int m, boolean inRange) {
         if (k < 1 || k > 16 || m < 1) {
             throw new IllegalArgumentException("counters: k must be 1..16 and m at least 1");
         }
         this.k = k;
         this.m = m;
+        this.inRange = inRange;
     }
 
     @Override
@@ -70,6 +80,9 @@ public final class Counters implements Model<Counters.Values> {
 
     @Override
     public List<Property<Values>> properties() {
+        if (inRange) {
+            return List.of(Property.always("in-range", s -> Arrays.stream(s.v()).allMatch(x -> x < m)));
+        }
         return List.of(Property.always("not-all-max", s -> Arrays.stream(s.v()).anyMatch(x -> x != m - 1)));
     }
 

@@ -117,7 +117,7 @@ class CliTest {
         assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid, chain)"), model.err());
         Run n = run("bench", "--n", "40");
         assertEquals(ExitCode.USAGE, n.code());
-        assertTrue(n.err().contains("--n 40 is out of range (allowed: 2 to 32)"), n.err());
+        assertTrue(n.err().contains("--n 40 is out of range for philosophers (allowed: 2 to 32)"), n.err());
         for (Run r : new Run[] {unknown, workers, duration, model, n}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
