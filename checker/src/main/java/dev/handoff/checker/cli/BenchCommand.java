@@ -76,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ExplorationOptions exploration;
 
-    /** What the lines name: model, size and form. */
+    /** The size run and what the lines name (model, size and form); set by {@link #call}. */
+    private int size;
     private String label;
 
     @Override
@@ -89,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "'" + model + "' is not a benchmark (allowed: "
                     + String.join(", ", BenchModels.names()) + ")");
         }
-        int size = n == null ? bench.defaultN() : n;
+        size = n == null ? bench.defaultN() : n;
         if (size < bench.minN() || size > bench.maxN()) {
             throw new ParameterException(spec.commandLine(), "--n " + size + " is out of range for " + model + " (allowed: "
                     + bench.minN() + " to " + bench.maxN() + ")");
@@ -152,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
                 ArrayNode all = o.putArray("runs");
                 runs.forEach(s -> all.add(json(settings, s)));
             }
-            out.println(RunReport.JSON.writeValueAsString(o));
+            out.println(exploration.json(o));
         } else {
             if (repeat > 1) {
                 out.println(line(settings, median, "median"));
@@ -211,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
     private ObjectNode json(ExplorationSettings settings, Statistics s) {
         ObjectNode o = RunReport.JSON.createObjectNode();
         o.put("model", model);
-        o.put("n", n == null ? BenchModels.named(model).defaultN() : n);
+        o.put("n", size);
         o.put("form", plain ? "plain" : "packed");
         o.put("workers", s.workers());
         o.put("store", settings.store().name().toLowerCase(Locale.ROOT));

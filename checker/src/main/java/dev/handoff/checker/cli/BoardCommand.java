@@ -252,7 +252,7 @@ final class BoardCommand implements Callable<Integer> {
                 names.forEach(props::add);
                 ArrayNode sk = root.putArray("skippedPolicies");
                 skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
-                out.println(RunReport.JSON.writeValueAsString(root));
+                out.println(exploration.json(root));
             }
             case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(entries(targets, results, skipped, names)));
             case "markdown" -> out.print(markdown(facts, targets, results, skipped, names));
@@ -369,7 +369,7 @@ final class BoardCommand implements Callable<Integer> {
                 opt.properties().forEach(props::add);
                 ArrayNode ds = root.putArray("displays");
                 outcomes.forEach(o -> ds.add(BoardFix.json(o)));
-                out.println(RunReport.JSON.writeValueAsString(root));
+                out.println(exploration.json(root));
             } else {
                 out.println("board: " + facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")"));
                 out.println("findings:" + (facts.findings().isEmpty() ? " none" : ""));

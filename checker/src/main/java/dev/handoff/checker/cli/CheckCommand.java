@@ -92,8 +92,7 @@ final class CheckCommand implements Callable<Integer> {
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)),
                 () -> dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)), Verbosity.info(spec));
         switch (format) {
-            case "json" -> out.println(RunReport.JSON.writeValueAsString(exploration.reproducible
-                    ? RunReport.reproducible(HandoffReports.checkJson(o)) : HandoffReports.checkJson(o)));
+            case "json" -> out.println(exploration.json(HandoffReports.checkJson(o)));
             case "markdown" -> out.print(dev.handoff.counterexamples.Reports.markdown(HandoffReports.entries(List.of(o), shown)));
             case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(List.of(o), shown)));
             case "mermaid" -> {
@@ -149,7 +148,7 @@ final class CheckCommand implements Callable<Integer> {
             com.fasterxml.jackson.databind.node.ArrayNode props = root.putArray("properties");
             opt.properties().forEach(props::add);
             root.putArray("displays").add(BoardFix.json(o));
-            out.println(RunReport.JSON.writeValueAsString(root));
+            out.println(exploration.json(root));
         } else {
             out.println("properties: " + String.join(", ", opt.properties()));
             BoardFix.text(out, o);

@@ -76,6 +76,11 @@ final class ExplorationOptions {
             description = "Print progress lines even when standard error is not a terminal (for CI logs).")
     boolean progress;
 
+    /** A report's JSON text, with {@code --reproducible}'s zeros when asked. */
+    String json(com.fasterxml.jackson.databind.JsonNode report) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return RunReport.JSON.writeValueAsString(reproducible ? RunReport.reproducible(report) : report);
+    }
+
     ExplorationSettings settings(ExplorationSettings base) {
         ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction)
                 .withCheckDeterminism(checkDeterminism);

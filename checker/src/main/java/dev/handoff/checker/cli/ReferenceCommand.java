@@ -1,6 +1,5 @@
 package dev.handoff.checker.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.checker.engine.ExplorationResult;
 import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.Explorer;
@@ -114,8 +113,7 @@ final class ReferenceCommand implements Callable<Integer> {
         ExplorationResult r = Explorer.explore(packed, settings,
                 Verbosity.search(spec, exploration.progress));
         if (format.equals("json")) {
-            ObjectNode json = RunReport.json(model, packed, r);
-            out.println(RunReport.JSON.writeValueAsString(exploration.reproducible ? RunReport.reproducible(json) : json));
+            out.println(exploration.json(RunReport.json(model, packed, r)));
         } else {
             RunReport.text(out, title, packed, r, actionStats);
         }

@@ -101,7 +101,7 @@ final class SweepCommand implements Callable<Integer> {
             out.print(dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)));
         } else if (format.equals("json")) {
             ObjectNode root = HandoffReports.sweepJson("handoff.sweep/2", result, knobs, names);
-            out.println(RunReport.JSON.writeValueAsString(root));
+            out.println(exploration.json(root));
         } else {
             out.print(text(all, chosen, result, names, shown, format.equals("markdown")));
         }

@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Running time O((S + T) · w) for S states, T transitions and w words per state, plus the
  * visited set's probing; no allocation per transition.
  */
-final class BreadthFirstSearch {
+final class BreadthFirstSearch implements Search {
     /** Padding, in words, around per-worker hot arrays: two 64-byte cache lines. */
     private static final int PAD = 16;
     /** Fingerprint bits that name a state's partition (its owner in a shared level, its place in the next). */
@@ -86,7 +86,8 @@ final class BreadthFirstSearch {
     }
 
     /** Runs the search to exhaustion, to a decision, or to a limit. */
-    void run() throws InterruptedException {
+    @Override
+    public void run() throws InterruptedException {
         Worker first = workers[0];
         PackedModel model = ctx.model;
         try {
@@ -158,15 +159,18 @@ final class BreadthFirstSearch {
         }
     }
 
-    boolean exhausted() {
+    @Override
+    public boolean exhausted() {
         return exhausted;
     }
 
-    int maxDepth() {
+    @Override
+    public int maxDepth() {
         return maxDepth;
     }
 
-    long[] firings() {
+    @Override
+    public long[] firings() {
         long[] sum = new long[ctx.actionCount];
         for (Worker w : workers) {
             for (int a = 0; a < sum.length; a++) {
@@ -299,7 +303,7 @@ final class BreadthFirstSearch {
                     int from = windowStart;
                     int to = windowEnd;
                     me.clearBuffers();
-                    try {
+                    phase(() -> {
                         for (int s = cursor.getAndIncrement(); s < to && !ctx.halted && failure == null; s = cursor.getAndIncrement()) {
                             generatedBy[s] = k;
                             seqStart[s] = me.seqLength;
@@ -314,25 +318,17 @@ final class BreadthFirstSearch {
                             me.publishCounts();
                             ctx.checkLimits();
                         }
-                    } catch (CapacityExceededException | OutOfMemoryError e) {
-                        ctx.onResourceFailure(e);
-                    } catch (Throwable t) {
-                        fail(t);
-                    }
+                    });
                     generated.await();
-                    try {
+                    phase(() -> {
                         if (k < owners && !ctx.halted && failure == null) {
                             for (int s = from; s < to; s++) {
                                 me.lookUp(workers[generatedBy[s]].buffer[k], start[s * owners + k], end[s * owners + k]);
                             }
                         }
-                    } catch (CapacityExceededException | OutOfMemoryError e) {
-                        ctx.onResourceFailure(e);
-                    } catch (Throwable t) {
-                        fail(t);
-                    }
+                    });
                     lookedUp.await();
-                    try {
+                    phase(() -> {
                         if (!ctx.halted && failure == null) {
                             int n = to - from;
                             int[] cursors = new int[owners];
@@ -346,15 +342,26 @@ final class BreadthFirstSearch {
                             me.publishCounts();
                             ctx.checkLimits();
                         }
-                    } catch (CapacityExceededException | OutOfMemoryError e) {
-                        ctx.onResourceFailure(e);
-                    } catch (Throwable t) {
-                        fail(t);
-                    }
+                    });
                     stored.await();
                 } while (!stop);
             } catch (BrokenBarrierException e) {
                 fail(e);
+            }
+        }
+
+        /**
+         * Runs this worker's part of a phase. A store that cannot grow halts the run; anything else
+         * fails the level (rethrown by the calling thread). Either way the worker goes on to the
+         * barrier, so that no other worker waits for it forever.
+         */
+        private void phase(Runnable part) {
+            try {
+                part.run();
+            } catch (CapacityExceededException | OutOfMemoryError e) {
+                ctx.onResourceFailure(e);
+            } catch (Throwable t) {
+                fail(t);
             }
         }
 

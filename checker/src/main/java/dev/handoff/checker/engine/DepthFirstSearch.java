@@ -13,7 +13,7 @@ import java.util.Arrays;
  * parent links, which for depth-first search is the stack at the time it was found, so
  * counterexamples are valid but not shortest. Memory beyond the stores is O(depth · w).
  */
-final class DepthFirstSearch {
+final class DepthFirstSearch implements Search {
     private final SearchContext ctx;
     private final long[] fired;
     private long[] stack;
@@ -47,7 +47,8 @@ final class DepthFirstSearch {
         this.followed = new long[frames * maskWords];
     }
 
-    void run() {
+    @Override
+    public void run() {
         try {
             search();
         } catch (CapacityExceededException | OutOfMemoryError e) {
@@ -165,15 +166,18 @@ final class DepthFirstSearch {
         transitions = 0;
     }
 
-    boolean exhausted() {
+    @Override
+    public boolean exhausted() {
         return exhausted;
     }
 
-    int maxDepth() {
+    @Override
+    public int maxDepth() {
         return maxDepth;
     }
 
-    long[] firings() {
+    @Override
+    public long[] firings() {
         return fired.clone();
     }
 }

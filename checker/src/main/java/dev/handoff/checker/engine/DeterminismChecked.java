@@ -1,12 +1,9 @@
 package dev.handoff.checker.engine;
 
-import dev.handoff.model.formalism.Action;
-import dev.handoff.model.formalism.Footprint;
+import dev.handoff.model.formalism.ForwardingPackedModel;
 import dev.handoff.model.formalism.PackedModel;
-import dev.handoff.model.formalism.PropertySpec;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A model wrapped so that every call the search makes is made twice and compared: each
@@ -21,8 +18,7 @@ import java.util.List;
  * call catches it where it happens, not only on the reported paths. It roughly doubles the cost of
  * a run. Thread-safe: each thread has its own buffers.
  */
-final class DeterminismChecked implements PackedModel {
-    private final PackedModel m;
+final class DeterminismChecked extends ForwardingPackedModel {
     private final int words;
     private final ThreadLocal<Buffers> buffers;
 
@@ -30,11 +26,11 @@ final class DeterminismChecked implements PackedModel {
         final long[] source = new long[words];
         final long[] again = new long[words];
         final long[] first = new long[words];
-        final int[] listed = new int[m.actions().size()];
+        final int[] listed = new int[base.actions().size()];
     }
 
     DeterminismChecked(PackedModel m) {
-        this.m = m;
+        super(m);
         this.words = m.stateWords();
         this.buffers = ThreadLocal.withInitial(Buffers::new);
     }
@@ -43,33 +39,33 @@ final class DeterminismChecked implements PackedModel {
     public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
         Buffers b = buffers.get();
         System.arraycopy(src, srcOff, b.source, 0, words);
-        boolean fired = m.next(src, srcOff, action, dst, dstOff);
+        boolean fired = base.next(src, srcOff, action, dst, dstOff);
         if (!Arrays.equals(src, srcOff, srcOff + words, b.source, 0, words)) {
             throw diverged("changed its source state while computing action " + name(action), b.source);
         }
         if (fired) {
             System.arraycopy(dst, dstOff, b.first, 0, words);
         }
-        boolean again = m.next(b.source, 0, action, b.again, 0);
+        boolean again = base.next(b.source, 0, action, b.again, 0);
         if (again != fired) {
             throw diverged("said action " + name(action) + " is " + (fired ? "" : "not ") + "enabled, then that it is "
                     + (again ? "" : "not ") + "enabled", b.source);
         }
         if (fired && !Arrays.equals(b.first, b.again)) {
             throw diverged("gave two different successors under action " + name(action) + " ("
-                    + m.describe(b.first, 0) + ", then " + m.describe(b.again, 0) + ")", b.source);
+                    + base.describe(b.first, 0) + ", then " + base.describe(b.again, 0) + ")", b.source);
         }
         return fired;
     }
 
     @Override
     public int enabledActions(long[] state, int off, int[] out) {
-        int n = m.enabledActions(state, off, out);
+        int n = base.enabledActions(state, off, out);
         if (n < 0) {
             return n;
         }
         Buffers b = buffers.get();
-        int again = m.enabledActions(state, off, b.listed);
+        int again = base.enabledActions(state, off, b.listed);
         if (again != n || !Arrays.equals(out, 0, n, b.listed, 0, n)) {
             throw diverged("listed different enabled actions twice", Arrays.copyOfRange(state, off, off + words));
         }
@@ -77,7 +73,7 @@ final class DeterminismChecked implements PackedModel {
         for (int a = 0; a < b.listed.length; a++) {
             if (at < n && out[at] == a) {
                 at++;
-            } else if (m.next(state, off, a, b.again, 0)) {
+            } else if (base.next(state, off, a, b.again, 0)) {
                 throw diverged("left action " + name(a) + " off its list of enabled actions, but it fires",
                         Arrays.copyOfRange(state, off, off + words));
             }
@@ -91,11 +87,11 @@ final class DeterminismChecked implements PackedModel {
 
     @Override
     public long evaluate(long[] state, int off) {
-        long first = m.evaluate(state, off);
-        long again = m.evaluate(state, off);
+        long first = base.evaluate(state, off);
+        long again = base.evaluate(state, off);
         if (first != again) {
             int bit = Long.numberOfTrailingZeros(first ^ again);
-            throw diverged("evaluated property " + m.properties().get(bit).name() + " twice with different answers",
+            throw diverged("evaluated property " + base.properties().get(bit).name() + " twice with different answers",
                     Arrays.copyOfRange(state, off, off + words));
         }
         return first;
@@ -103,8 +99,8 @@ final class DeterminismChecked implements PackedModel {
 
     @Override
     public boolean isTerminal(long[] state, int off) {
-        boolean first = m.isTerminal(state, off);
-        if (m.isTerminal(state, off) != first) {
+        boolean first = base.isTerminal(state, off);
+        if (base.isTerminal(state, off) != first) {
             throw diverged("said twice with different answers whether a state is terminal",
                     Arrays.copyOfRange(state, off, off + words));
         }
@@ -114,8 +110,8 @@ final class DeterminismChecked implements PackedModel {
     @Override
     public void initialState(int index, long[] out, int off) {
         Buffers b = buffers.get();
-        m.initialState(index, out, off);
-        m.initialState(index, b.again, 0);
+        base.initialState(index, out, off);
+        base.initialState(index, b.again, 0);
         if (!Arrays.equals(out, off, off + words, b.again, 0, words)) {
             throw diverged("made initial state " + index + " twice differently", b.again);
         }
@@ -125,8 +121,8 @@ final class DeterminismChecked implements PackedModel {
     public boolean canonicalize(long[] state, int off) {
         Buffers b = buffers.get();
         System.arraycopy(state, off, b.again, 0, words);
-        boolean changed = m.canonicalize(state, off);
-        m.canonicalize(b.again, 0);
+        boolean changed = base.canonicalize(state, off);
+        base.canonicalize(b.again, 0);
         if (!Arrays.equals(state, off, off + words, b.again, 0, words)) {
             throw diverged("gave two different symmetry representatives", b.again);
         }
@@ -135,55 +131,10 @@ final class DeterminismChecked implements PackedModel {
 
     private ReplayDivergedException diverged(String what, long[] state) {
         return new ReplayDivergedException("--check-determinism: the model " + what + ", in state "
-                + m.describe(state, 0) + " (a model's methods must be pure functions of the state)");
+                + base.describe(state, 0) + " (a model's methods must be pure functions of the state)");
     }
 
     private String name(int action) {
-        return m.actions().get(action).name();
-    }
-
-    @Override
-    public int stateWords() {
-        return words;
-    }
-
-    @Override
-    public List<Action> actions() {
-        return m.actions();
-    }
-
-    @Override
-    public List<PropertySpec> properties() {
-        return m.properties();
-    }
-
-    @Override
-    public int initialStateCount() {
-        return m.initialStateCount();
-    }
-
-    @Override
-    public void expanding(long[] state, int off) {
-        m.expanding(state, off);
-    }
-
-    @Override
-    public List<Footprint> footprints() {
-        return m.footprints();
-    }
-
-    @Override
-    public boolean retired(long[] state, int off, int action) {
-        return m.retired(state, off, action);
-    }
-
-    @Override
-    public boolean acyclic() {
-        return m.acyclic();
-    }
-
-    @Override
-    public String describe(long[] state, int off) {
-        return m.describe(state, off);
+        return base.actions().get(action).name();
     }
 }

@@ -50,40 +50,23 @@ public final class Explorer {
         });
         long period = Math.max(1, settings.progressInterval().toMillis());
         ticker.scheduleAtFixedRate(() -> listener.progress(ctx.progress()), period, period, TimeUnit.MILLISECONDS);
-        boolean exhausted;
-        int maxDepth;
-        long[] firings;
+        Search search = settings.strategy() == SearchStrategy.DFS ? new DepthFirstSearch(ctx) : new BreadthFirstSearch(ctx);
         String impure = null;
         try {
-            if (settings.strategy() == SearchStrategy.DFS) {
-                DepthFirstSearch dfs = new DepthFirstSearch(ctx);
-                try {
-                    dfs.run();
-                } catch (ReplayDivergedException e) {
-                    impure = e.getMessage();
-                    ctx.halt("internal error: the model is not deterministic");
-                }
-                exhausted = dfs.exhausted() && impure == null;
-                maxDepth = dfs.maxDepth();
-                firings = dfs.firings();
-            } else {
-                BreadthFirstSearch bfs = new BreadthFirstSearch(ctx);
-                try {
-                    bfs.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    ctx.halt("interrupted");
-                } catch (ReplayDivergedException e) {
-                    impure = e.getMessage();
-                    ctx.halt("internal error: the model is not deterministic");
-                }
-                exhausted = bfs.exhausted() && impure == null;
-                maxDepth = bfs.maxDepth();
-                firings = bfs.firings();
-            }
+            search.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctx.halt("interrupted");
+        } catch (ReplayDivergedException e) {
+            // --check-determinism caught the model: what was found so far is still reported
+            impure = e.getMessage();
+            ctx.halt("internal error: the model is not deterministic");
         } finally {
             ticker.shutdownNow();
         }
+        boolean exhausted = search.exhausted();
+        int maxDepth = search.maxDepth();
+        long[] firings = search.firings();
         double seconds = (System.nanoTime() - ctx.startNanos) / 1e9;
         ctx.settle();
         SearchListener.Progress last = new SearchListener.Progress(ctx.visited.size(), ctx.transitions.get(),

@@ -1,11 +1,6 @@
 package dev.handoff.checker.reference;
 
-import dev.handoff.model.formalism.Action;
-import dev.handoff.model.formalism.PackedModel;
-import dev.handoff.model.formalism.PropertyKind;
-import dev.handoff.model.formalism.PropertySpec;
 
-import java.util.List;
 
 /**
  * {@link Counters} packed by hand: k counters modulo m in one word, each in the fewest bits
@@ -13,13 +8,12 @@ import java.util.List;
  * counter is the chain (m levels of one state each); several are the wide graph (levels of up to
  * thousands of states).
  */
-public final class CountersPacked implements PackedModel {
+public final class CountersPacked extends OneWordModel {
     private final int k;
     private final int m;
     private final int bits;
     private final long mask;
     private final long allMax;
-    private final List<Action> actions;
     private final boolean inRange;
 
     /**
@@ -27,8 +21,8 @@ public final class CountersPacked implements PackedModel {
      * @throws IllegalArgumentException if the counters do not fit in one word
      */
     public CountersPacked(int k, int m, boolean inRange) {
+        super(new Counters(k, m).actions(), inRange ? "in-range" : "not-all-max");
         this.inRange = inRange;
-        Counters plain = new Counters(k, m);
         this.bits = Math.max(1, 64 - Long.numberOfLeadingZeros(m - 1L));
         if ((long) k * bits > 64) {
             throw new IllegalArgumentException("counters: " + k + " counters modulo " + m + " do not fit in one word");
@@ -41,7 +35,6 @@ public final class CountersPacked implements PackedModel {
             all |= (long) (m - 1) << (bits * i);
         }
         this.allMax = all;
-        this.actions = plain.actions();
     }
 
     @Override
@@ -70,35 +63,11 @@ public final class CountersPacked implements PackedModel {
         return state[off] != allMax ? 1 : 0;
     }
 
-    @Override
-    public int stateWords() {
-        return 1;
-    }
 
-    @Override
-    public List<Action> actions() {
-        return actions;
-    }
 
-    @Override
-    public List<PropertySpec> properties() {
-        return List.of(new PropertySpec(inRange ? "in-range" : "not-all-max", PropertyKind.ALWAYS));
-    }
 
-    @Override
-    public int initialStateCount() {
-        return 1;
-    }
 
-    @Override
-    public void initialState(int index, long[] out, int off) {
-        out[off] = 0;
-    }
 
-    @Override
-    public boolean isTerminal(long[] state, int off) {
-        return false;
-    }
 
     @Override
     public String describe(long[] state, int off) {

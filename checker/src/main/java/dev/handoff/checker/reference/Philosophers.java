@@ -2,8 +2,6 @@ package dev.handoff.checker.reference;
 
 import dev.handoff.model.formalism.Action;
 import dev.handoff.model.formalism.PackedModel;
-import dev.handoff.model.formalism.PropertyKind;
-import dev.handoff.model.formalism.PropertySpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.List;
  * <p>With {@code plantedBug}, eat(0) ignores its right neighbour, so that the invariant fails;
  * the shortest counterexample then has 4 steps (both take their left fork, both eat) for N ≥ 3.
  */
-public final class Philosophers implements PackedModel {
+public final class Philosophers extends OneWordModel {
     public static final int MIN_N = 2;
     public static final int MAX_N = 32;
     private static final int TAKE = 0;
@@ -32,7 +30,6 @@ public final class Philosophers implements PackedModel {
 
     private final int n;
     private final boolean plantedBug;
-    private final List<Action> actions;
     private final int[] shift;
     private final int[] leftShift;
     private final int[] rightShift;
@@ -43,21 +40,14 @@ public final class Philosophers implements PackedModel {
      * @throws IllegalArgumentException unless {@value #MIN_N} ≤ n ≤ {@value #MAX_N}
      */
     public Philosophers(int n, boolean plantedBug) {
-        if (n < MIN_N || n > MAX_N) {
-            throw new IllegalArgumentException("philosophers: n must be between " + MIN_N + " and " + MAX_N + ", was " + n);
-        }
+        super(actions(n), "exclusion");
         this.n = n;
         this.plantedBug = plantedBug;
-        List<Action> list = new ArrayList<>(3 * n);
         shift = new int[3 * n];
         leftShift = new int[3 * n];
         rightShift = new int[3 * n];
         kind = new int[3 * n];
         for (int i = 0; i < n; i++) {
-            String actor = "philosopher " + i;
-            list.add(new Action("take(" + i + ")", actor));
-            list.add(new Action("eat(" + i + ")", actor));
-            list.add(new Action("release(" + i + ")", actor));
             for (int k = 0; k < 3; k++) {
                 int a = 3 * i + k;
                 shift[a] = 2 * i;
@@ -66,12 +56,26 @@ public final class Philosophers implements PackedModel {
                 kind[a] = k;
             }
         }
-        this.actions = List.copyOf(list);
         long bits = 0;
         for (int i = 0; i < n; i++) {
             bits |= 2L << (2 * i);
         }
         this.eatingBits = bits;
+    }
+
+    /** take(i), eat(i), release(i) for each philosopher in order; checks n first. */
+    private static List<Action> actions(int n) {
+        if (n < MIN_N || n > MAX_N) {
+            throw new IllegalArgumentException("philosophers: n must be between " + MIN_N + " and " + MAX_N + ", was " + n);
+        }
+        List<Action> list = new ArrayList<>(3 * n);
+        for (int i = 0; i < n; i++) {
+            String actor = "philosopher " + i;
+            list.add(new Action("take(" + i + ")", actor));
+            list.add(new Action("eat(" + i + ")", actor));
+            list.add(new Action("release(" + i + ")", actor));
+        }
+        return list;
     }
 
     public int n() {
@@ -90,30 +94,10 @@ public final class Philosophers implements PackedModel {
         return n == 0 ? 2 : b;
     }
 
-    @Override
-    public int stateWords() {
-        return 1;
-    }
 
-    @Override
-    public List<Action> actions() {
-        return actions;
-    }
 
-    @Override
-    public List<PropertySpec> properties() {
-        return List.of(new PropertySpec("exclusion", PropertyKind.ALWAYS));
-    }
 
-    @Override
-    public int initialStateCount() {
-        return 1;
-    }
 
-    @Override
-    public void initialState(int index, long[] out, int off) {
-        out[off] = 0;
-    }
 
     @Override
     public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
@@ -150,10 +134,6 @@ public final class Philosophers implements PackedModel {
         return (eating & rotated) == 0 ? 1 : 0;
     }
 
-    @Override
-    public boolean isTerminal(long[] state, int off) {
-        return false;
-    }
 
     @Override
     public String describe(long[] state, int off) {

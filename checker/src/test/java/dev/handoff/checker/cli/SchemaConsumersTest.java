@@ -136,6 +136,18 @@ class SchemaConsumersTest {
         valid("run", run("reference", "grid", "--n", "4", "--format", "json").out());
     }
 
+    /** --reproducible writes zeros where the machine shows through; the documents still follow their schemas. */
+    @Test
+    void reproducibleDocumentsFollowTheirSchemas() throws Exception {
+        String run = run("reference", "philosophers", "--n", "4", "--planted-bug", "--format", "json", "--reproducible").out();
+        assertTrue(run.contains("\"workers\" : 0"), run);
+        valid("run", run);
+        valid("check", run("check", "--policy", "stock", "--format", "json", "--reproducible").out());
+        String sweep = run("sweep", "--policy", "stock", "--vary", "fw.mapping", "--format", "json", "--reproducible").out();
+        assertTrue(sweep.contains("\"seconds\" : 0,"), sweep);
+        valid("sweep", sweep);
+    }
+
     @Test
     void scenarioFilesFollowTheirSchemaAndTheSchemaRefusesWhatTheReaderRefuses(@TempDir Path dir) throws Exception {
         String good = "platform: c630\npolicy: qcom-bypass\nknobs:\n  fw.mapping: translated\n  kernel.version: 5.10\n  fw.context-bank: 2\n";

@@ -3,16 +3,14 @@ package dev.handoff.checker.engine;
 import dev.handoff.checker.reference.Counters;
 import dev.handoff.checker.reference.GridWalk;
 import dev.handoff.checker.reference.Philosophers;
-import dev.handoff.model.formalism.Action;
+import dev.handoff.model.formalism.ForwardingPackedModel;
 import dev.handoff.model.formalism.PackedModel;
 import dev.handoff.model.formalism.PackedModels;
-import dev.handoff.model.formalism.PropertySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,14 +78,13 @@ class DeterminismTest {
     }
 
     /** A model whose successors cost {@code nanos} of busy work, so that levels are worth sharing. */
-    static final class Slow implements PackedModel {
-        private final PackedModel m;
+    static final class Slow extends ForwardingPackedModel {
         private final long nanos;
         /** The pool threads that computed a successor. */
         final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Slow(PackedModel m, long nanos) {
-            this.m = m;
+            super(m);
             this.nanos = nanos;
         }
 
@@ -100,39 +97,7 @@ class DeterminismTest {
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
-            return m.next(src, srcOff, action, dst, dstOff);
-        }
-
-        public int stateWords() {
-            return m.stateWords();
-        }
-
-        public List<Action> actions() {
-            return m.actions();
-        }
-
-        public List<PropertySpec> properties() {
-            return m.properties();
-        }
-
-        public int initialStateCount() {
-            return m.initialStateCount();
-        }
-
-        public void initialState(int index, long[] out, int off) {
-            m.initialState(index, out, off);
-        }
-
-        public long evaluate(long[] state, int off) {
-            return m.evaluate(state, off);
-        }
-
-        public boolean isTerminal(long[] state, int off) {
-            return m.isTerminal(state, off);
-        }
-
-        public String describe(long[] state, int off) {
-            return m.describe(state, off);
+            return base.next(src, srcOff, action, dst, dstOff);
         }
     }
 }
