@@ -12,7 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Output files are never half-written: the text goes to a hidden sibling, which is then renamed
  * over the target. The sibling is created like any other file (the user's umask applies, unlike
- * {@link Files#createTempFile}, which makes it private).
+ * {@link Files#createTempFile}, which makes it private). The sibling is named
+ * {@code .NAME.PID-RANDOM.tmp}; it is deleted if the process ends (SIGINT, SIGTERM) before the
+ * rename, and a sibling left by a process that no longer runs (SIGKILL, a power cut) is deleted by
+ * the next write of the same file.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -35,7 +38,11 @@ public final class AtomicFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        String prefix = "." + target.getFileName() + ".";
+        removeStale(dir, prefix);
+        Path tmp = target.resolveSibling(prefix + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        PENDING.add(tmp);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
@@ -45,6 +52,52 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+            PENDING.remove(tmp);
+        }
+    }
+
+    /** Temporary siblings being written now; a shutdown hook deletes what is left of them. */
+    private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : PENDING) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // nothing more can be done while the process ends
+                }
+            }
+        }, "handoff-temp-cleanup"));
+    }
+
+    /** Deletes {@code dir}'s {@code PREFIX.PID-RANDOM.tmp} files whose process is gone. */
+    private static void removeStale(Path dir, String prefix) {
+        if (dir == null) {
+            return;
+        }
+        try (var entries = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path p : entries) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // cleaning up after someone else is best effort; the write itself reports its own failure
         }
     }
 }

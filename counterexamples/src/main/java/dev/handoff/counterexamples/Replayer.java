@@ -22,11 +22,11 @@ public final class Replayer {
     /** What a replay found. */
     public sealed interface Result {
         /** The trace is a real run and ends in a state that violates its property. */
-        record Reproduced(String property, String kind) implements Result {
+        record Reproduced(String property, String kind, TraceFile derived) implements Result {
         }
 
         /** The trace is a real run, but its last state violates nothing. */
-        record NoViolation(String property) implements Result {
+        record NoViolation(String property, TraceFile derived) implements Result {
         }
 
         /** The trace is not a run of this model. {@code step} is 0 for the initial state. */
@@ -34,8 +34,17 @@ public final class Replayer {
         }
     }
 
+    /**
+     * Replays {@code f} and checks every field the model derives from its steps: each step's
+     * changes, function and choice (the action's name) and, when the run still violates, the
+     * witness, the explanation and the root cause (an edited file diverges; a field an older file
+     * lacks is not compared). A non-diverged
+     * result carries {@link Result#derived() the file as the model gives it}, which is what a
+     * caller shows: nothing printed comes from the file unchecked.
+     */
     public static Result replay(TraceFile f) {
         HandoffModel model = new HandoffModel(f.scenario(), f.pruning());
+        String property = f.trace().property();
         HandoffState s = model.initialStates().get(0);
         List<Map<String, String>> fields = StateFields.sections(model, s, null, null);
         Map<String, String> all = new java.util.LinkedHashMap<>();
@@ -44,23 +53,112 @@ public final class Replayer {
         if (diff != null) {
             return new Result.Diverged(0, "initial state", diff);
         }
+        List<HandoffState> states = new ArrayList<>();
+        states.add(s);
+        int[] actions = new int[f.trace().steps().size()];
+        int i = 0;
         for (Trace.Step step : f.trace().steps()) {
             Object next = advance(model, s, step);
             if (next instanceof Result.Diverged d) {
                 return d;
             }
+            actions[i++] = model.actionIndex(step.actor(), step.action());
             HandoffState n = (HandoffState) next;
             List<Map<String, String>> after = StateFields.sections(model, n, s, fields);
             String d = compareChanges(step.changes(), changes(fields, after));
             if (d != null) {
                 return new Result.Diverged(step.index(), step.actor() + ": " + step.action(), d);
             }
+            states.add(n);
             s = n;
             fields = after;
         }
-        String property = f.trace().property();
-        return Violations.violated(model, property, s) ? new Result.Reproduced(property, Violations.kind(property))
-                : new Result.NoViolation(property);
+        Trace shown = HandoffTraces.build(model, property, states, actions);
+        for (int k = 0; k < shown.steps().size(); k++) {
+            Trace.Step mine = shown.steps().get(k);
+            Trace.Step theirs = f.trace().steps().get(k);
+            if (theirs.index() != mine.index()) {
+                return new Result.Diverged(theirs.index(), theirs.actor() + ": " + theirs.action(),
+                        "the file numbers it " + theirs.index() + "; it is step " + mine.index());
+            }
+            if (theirs.function() != null && !theirs.function().equals(mine.function())) {
+                return new Result.Diverged(mine.index(), mine.actor() + ": " + mine.action(),
+                        "the file names the function \"" + theirs.function() + "\"; the model's is \"" + mine.function() + "\"");
+            }
+        }
+        List<Trace.Step> original = f.original();
+        if (!original.equals(f.trace().steps())) {
+            HandoffState o = model.initialStates().get(0);
+            for (Trace.Step step : original) {
+                Object next = advance(model, o, step);
+                if (next instanceof Result.Diverged d) {
+                    return new Result.Diverged(d.step(), "original " + d.action(), d.detail());
+                }
+                o = (HandoffState) next;
+            }
+            original = recorded(model, original);
+        } else {
+            original = shown.steps();
+        }
+        boolean violated = Violations.violated(model, property, s);
+        String explanation = violated ? Explainer.explain(model, shown, states) : "";
+        String cause = violated ? Explainer.rootCause(model, shown, states) : "";
+        // a run that no longer violates (a trimmed file) has no witness, explanation or cause: the
+        // file's describe a violation these steps do not reach, and only the model's are shown
+        String w = violated ? compareWitness(f.trace().witness(), shown.witness()) : null;
+        if (w != null) {
+            return new Result.Diverged(shown.steps().size(), "witness", w);
+        }
+        if (violated && !f.explanation().isEmpty() && !f.explanation().equals(explanation)) {
+            return new Result.Diverged(shown.steps().size(), "explanation", "the file's explanation is not the one its steps give");
+        }
+        if (violated && !f.rootCause().isEmpty() && !f.rootCause().equals(cause)) {
+            return new Result.Diverged(shown.steps().size(), "rootCause", "the file says \"" + f.rootCause()
+                    + "\"; its steps give \"" + cause + "\"");
+        }
+        TraceFile derived = new TraceFile(f.scenario(), f.pruning(), Violations.kind(property), StateFields.of(model, states.get(0)),
+                shown, original, explanation, cause);
+        return violated ? new Result.Reproduced(property, Violations.kind(property), derived) : new Result.NoViolation(property, derived);
+    }
+
+    /** The steps of {@code steps} (already known to replay) as the model records them. */
+    private static List<Trace.Step> recorded(HandoffModel model, List<Trace.Step> steps) {
+        List<HandoffState> states = new ArrayList<>();
+        HandoffState s = model.initialStates().get(0);
+        states.add(s);
+        int[] actions = new int[steps.size()];
+        for (int i = 0; i < actions.length; i++) {
+            actions[i] = model.actionIndex(steps.get(i).actor(), steps.get(i).action());
+            s = model.next(s, actions[i]);
+            states.add(s);
+        }
+        return HandoffTraces.build(model, "", states, actions).steps();
+    }
+
+    /** Where the file's witness differs from the model's, or null; a field the file leaves null is not compared. */
+    private static String compareWitness(Trace.WitnessInfo theirs, Trace.WitnessInfo mine) {
+        if (theirs == null) {
+            return null;
+        }
+        if (mine == null) {
+            return "the file shows a witness (" + theirs.outcome() + "); the last step has none";
+        }
+        String[][] pairs = {
+            {"outcome", theirs.outcome(), mine.outcome()},
+            {"sid", theirs.sid(), mine.sid()},
+            {"iova", theirs.iova(), mine.iova()},
+            {"pa", theirs.pa(), mine.pa()},
+            {"report", theirs.report(), mine.report()},
+            {"bank", theirs.bank() == null ? null : theirs.bank().toString(), mine.bank() == null ? "none" : mine.bank().toString()},
+            {"logged", theirs.logged() == null ? null : theirs.logged().toString(), String.valueOf(mine.logged())},
+            {"path", theirs.path(), mine.path()},
+        };
+        for (String[] p : pairs) {
+            if (p[1] != null && !p[1].equals(p[2])) {
+                return "witness." + p[0] + " is \"" + p[1] + "\" in the file; the model gives \"" + p[2] + "\"";
+            }
+        }
+        return null;
     }
 
     /**
@@ -78,8 +176,8 @@ public final class Replayer {
             }
             s = (HandoffState) next;
         }
-        return Violations.violated(model, trace.property(), s) ? new Result.Reproduced(trace.property(), Violations.kind(trace.property()))
-                : new Result.NoViolation(trace.property());
+        return Violations.violated(model, trace.property(), s) ? new Result.Reproduced(trace.property(), Violations.kind(trace.property()), null)
+                : new Result.NoViolation(trace.property(), null);
     }
 
     /** The state after the step's action (by actor and name), or the {@link Result.Diverged} saying why there is none. */

@@ -211,9 +211,14 @@ public final class TraceJson {
         Scenario scenario = r.scenario(r.object(root, "scenario"));
         boolean pruning = r.bool(root, "pruning");
         String property = r.text(root, "property");
+        try {
+            dev.handoff.properties.HandoffProperties.resolve(List.of(property));
+        } catch (dev.handoff.model.scenario.ScenarioException e) {
+            throw r.error("property", e.getMessage());
+        }
         String kind = r.text(root, "kind");
-        if (!kind.equals("safety") && !kind.equals("liveness")) {
-            throw r.error("kind", "is \"" + kind + "\" (allowed: safety, liveness)");
+        if (!kind.equals(Violations.kind(property))) {
+            throw r.error("kind", "is \"" + kind + "\"; " + property + " is a " + Violations.kind(property) + " property");
         }
         Map<String, String> initial = r.stringMap(r.object(root, "initial"), "initial");
         List<Trace.Step> steps = r.steps(root, "steps");

@@ -177,7 +177,10 @@ class TraceLawsTest {
             }
         }
         Replayer.Result r = Replayer.replay(withSteps(f, rest));
-        if (r instanceof Replayer.Result.Diverged d) {
+        if (r instanceof Replayer.Result.Diverged d && List.of("witness", "explanation", "rootCause").contains(d.action())) {
+            // every step replayed; the last state's derived fields are not the file's (its state lacks the removed step)
+            assertEquals(rest.size(), d.step(), d.toString());
+        } else if (r instanceof Replayer.Result.Diverged d) {
             assertTrue(d.step() >= k, "diverges at " + d.step() + ", before the removed step " + k);
         }
         if (k == 1 && steps.get(0).action().equals("program-smmu")) {

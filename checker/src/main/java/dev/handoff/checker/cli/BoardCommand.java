@@ -53,7 +53,7 @@ import java.util.concurrent.Callable;
                     + " space is safe",
             ExitCode.ROW_INCONCLUSIVE + "; --fix: the budget or a limit stopped the search before a fix", ExitCode.ROW_USAGE,
             "65:the file cannot be read, or the board has nothing handoff can check (the facts are still printed)",
-            ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class BoardCommand implements Callable<Integer> {
     @Spec
@@ -174,6 +174,7 @@ final class BoardCommand implements Callable<Integer> {
         if (scenario.platform != null) {
             throw new ParameterException(spec.commandLine(), "--platform does not apply to board: the board's file is its platform");
         }
+        scenario.requireOnlyKnobs("board");
         FixOptions.requireFix(spec, fix || fixFor != null, "--fix-out");
         if (fix || fixFor != null) {
             return fix(gate);
@@ -402,11 +403,11 @@ final class BoardCommand implements Callable<Integer> {
                 }
                 String stem = fixOut + (outcomes.size() > 1 ? ".display" + (d + 1) : "") + ".fix" + (i + 1);
                 java.nio.file.Path dtso = java.nio.file.Path.of(stem + ".dtso");
-                dev.handoff.counterexamples.AtomicFiles.write(dtso, oc.dtso());
+                ReportFiles.write(dtso, oc.dtso());
                 Verbosity.info(spec).println("handoff: wrote " + dtso);
                 if (oc.diff() != null) {
                     java.nio.file.Path diff = java.nio.file.Path.of(stem + ".diff");
-                    dev.handoff.counterexamples.AtomicFiles.write(diff, oc.diff());
+                    ReportFiles.write(diff, oc.diff());
                     Verbosity.info(spec).println("handoff: wrote " + diff);
                 }
             }

@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicInteger;
             "20:some cell was inconclusive (a limit was reached first)",
             ExitCode.ROW_USAGE,
             "65:no input file exists, or none is a readable DTB; --cache or --output cannot be written",
-            ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class CatalogueCommand implements Callable<Integer> {
     static final String PART_SCHEMA = "handoff.catalogue-part/1";

@@ -9,7 +9,10 @@ import java.util.Locale;
  * live line rewritten in place and cleared at the end; otherwise nothing.
  */
 final class CellProgress {
-    static final CellProgress NONE = new CellProgress(null, false, false);
+    /** No progress shown (a fresh one each time: it still records the decided cells). */
+    static CellProgress none() {
+        return new CellProgress(null, false, false);
+    }
 
     private final PrintWriter err;
     private final boolean terminal;
@@ -17,6 +20,7 @@ final class CellProgress {
     private int done;
     private int total;
     private boolean drawn;
+    private final java.util.List<String> decided = new java.util.ArrayList<>();
 
     CellProgress(PrintWriter err, boolean terminal, boolean lines) {
         this.err = err;
@@ -33,6 +37,7 @@ final class CellProgress {
     /** One cell finished. */
     synchronized void finished(String policy, String variant, HandoffCheck.Outcome o) {
         done++;
+        decided.add(policy + " " + variant + ": " + HandoffReports.cell(o));
         if (err == null || !(terminal || lines)) {
             return;
         }
@@ -41,16 +46,28 @@ final class CellProgress {
         if (lines) {
             err.println(line);
         } else {
-            err.print("\r" + line + "\u001b[K");
+            TerminalWriter.control(err, "\r");
+            err.print(line);
+            TerminalWriter.control(err, "\u001b[K");
             drawn = true;
         }
         err.flush();
     }
 
+    /** One line per cell decided so far ("POLICY VARIANT: CELL"), in the order they finished. */
+    synchronized java.util.List<String> decided() {
+        return java.util.List.copyOf(decided);
+    }
+
+    /** How many cells the run has. */
+    synchronized int total() {
+        return total;
+    }
+
     /** The run ended: the live line, if any, is cleared. */
     synchronized void end() {
         if (drawn) {
-            err.print("\r\u001b[K");
+            TerminalWriter.control(err, "\r\u001b[K");
             err.flush();
             drawn = false;
         }

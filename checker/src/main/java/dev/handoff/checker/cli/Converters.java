@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /** Typed option converters with messages that say what is allowed. */
 final class Converters {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    /** The longest time limit: a year (the engine counts in nanoseconds from now, 292 years at most). */
+    static final Duration LONGEST = Duration.ofDays(365);
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)(i?b)?");
 
     private Converters() {
@@ -24,7 +26,7 @@ final class Converters {
                 throw new CommandLine.TypeConversionException("'" + value
                         + "' is not a duration (allowed: a whole number with unit ms, s, m or h, e.g. 90s or 5m)");
             }
-            long n = Long.parseLong(m.group(1));
+            long n = number(value, m.group(1));
             Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "m" -> Duration.ofMinutes(n);
@@ -34,7 +36,19 @@ final class Converters {
             if (d.isZero()) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
             }
+            if (d.compareTo(LONGEST) > 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is too long (at most 8760h, a year)");
+            }
             return d;
+        }
+    }
+
+    /** The digits of {@code value} as a long, or the message a user sees when there are too many. */
+    private static long number(String value, String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is too large");
         }
     }
 
@@ -54,7 +68,7 @@ final class Converters {
                 case "t" -> 40;
                 default -> 0;
             };
-            long n = Long.parseLong(m.group(1));
+            long n = number(value, m.group(1));
             if (n > Long.MAX_VALUE >> shift) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is too large");
             }

@@ -70,7 +70,7 @@ import java.util.concurrent.Callable;
             "20:inconclusive: a display fault the model cannot explain, or faults the log does not say enough of (no stream ID, lines not decoded)",
             ExitCode.ROW_USAGE,
             "65:the log, the DTB or the IORT table cannot be read",
-            ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class DiagnoseCommand implements Callable<Integer> {
     static final String SCHEMA = "handoff.diagnose/1";
@@ -391,7 +391,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 : display.isEmpty() ? (cannotTell ? "undetermined" : "no-handoff-fault") : matches.isEmpty() ? "unexplained" : "handoff-fault";
         PrintWriter out = spec.commandLine().getOut();
         if (traceOut != null && !matches.isEmpty()) {
-            dev.handoff.counterexamples.TraceJson.write(matches.get(0).file(), traceOut);
+            ReportFiles.trace(matches.get(0).file(), traceOut);
             Verbosity.info(spec).println("handoff: wrote " + traceOut);
         }
         if (format.equals("json")) {

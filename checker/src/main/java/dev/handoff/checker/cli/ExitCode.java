@@ -18,6 +18,12 @@ public final class ExitCode {
     public static final int BAD_INPUT = 65;
     /** Internal error: a bug in handoff. */
     public static final int INTERNAL = 70;
+    /** An output (standard output, a report or trace file) could not be written (sysexits EX_IOERR). */
+    public static final int CANNOT_WRITE = 74;
+    /** Interrupted by SIGINT (128 + 2): what was decided so far is printed. */
+    public static final int INTERRUPTED = 130;
+    /** Terminated by SIGTERM (128 + 15): as for SIGINT. */
+    public static final int TERMINATED = 143;
 
 
     /** The table as picocli prints it under "Exit codes:"; every exploring command lists it. */
@@ -29,6 +35,8 @@ public final class ExitCode {
     static final String ROW_USAGE = USAGE + ":usage error";
     static final String ROW_BAD_INPUT = BAD_INPUT + ":bad input data (scenario, device tree, IORT, trace)";
     static final String ROW_INTERNAL = INTERNAL + ":internal error";
+    static final String ROW_CANNOT_WRITE = CANNOT_WRITE + ":an output could not be written (full disk, closed pipe)";
+    static final String ROW_INTERRUPTED = INTERRUPTED + ":interrupted (SIGINT; 143 for SIGTERM)";
 
     private ExitCode() {
     }

@@ -39,7 +39,8 @@ final class ExplorationOptions {
     Long maxStates;
 
     @Option(names = "--time-limit", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-            description = "Stop as inconclusive (exit 20) after this long, e.g. 90s or 10m.")
+            description = "Stop as inconclusive (exit 20) after this long, e.g. 90s or 10m: the whole run (every check of a"
+                    + " sweep or a board shares it; at most 8760h).")
     Duration timeLimit;
 
     @Option(names = "--memory", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
@@ -104,7 +105,8 @@ final class ExplorationOptions {
             s = s.withMaxStates(maxStates);
         }
         if (timeLimit != null) {
-            s = s.withTimeLimit(timeLimit);
+            // one deadline for the whole command: a sweep's or a board's checks share it
+            s = s.withTimeLimit(timeLimit).withDeadline(java.time.Instant.now().plus(timeLimit));
         }
         if (memory != null) {
             if (memory < 1 << 20) {

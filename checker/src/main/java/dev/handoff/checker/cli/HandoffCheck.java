@@ -140,6 +140,21 @@ final class HandoffCheck {
     }
 
     /**
+     * A check the run's deadline ({@code --time-limit}) passed before it began: every property
+     * INCONCLUSIVE, nothing explored, and no model built (a board with hundreds of cells ends on
+     * time instead of building each one to stop it at once).
+     */
+    static Outcome notStarted(Scenario scenario, List<String> propertyNames, boolean pruning) {
+        List<PropertyOutcome> ps = new java.util.ArrayList<>();
+        for (String n : dev.handoff.properties.HandoffProperties.resolve(propertyNames)) {
+            ps.add(new PropertyOutcome(n, Verdict.INCONCLUSIVE, List.of(), null));
+        }
+        return new Outcome(scenario, ps, new Statistics(0, 0, 0, 0, 0, 0, 1, new long[0], 0),
+                "time limit reached before this check started (--time-limit)",
+                new Pruning(pruning, 0, 0, 0, null, 0, 0), Reduced.NONE);
+    }
+
+    /**
      * @param countSaved count the states pruning saved (costly: {@link HandoffModel#statesSaved})
      * @param counterexamples how many distinct counterexamples to build per violated property; 0
      *                        builds none (verdicts and severities only: no trace is shrunk or explained)
@@ -148,6 +163,9 @@ final class HandoffCheck {
      */
     static Outcome run(Scenario scenario, List<String> propertyNames, boolean pruning, boolean countSaved, int counterexamples,
                        ExplorationSettings settings, SearchListener listener, boolean crossCheck) {
+        if (settings.deadline() != null && !java.time.Instant.now().isBefore(settings.deadline())) {
+            return notStarted(scenario, propertyNames, pruning);
+        }
         Outcome o = runOnce(scenario, propertyNames, pruning, countSaved, counterexamples, settings, listener);
         if (!crossCheck || settings.reduction() == Reduction.NONE) {
             return o;

@@ -268,11 +268,7 @@ final class HandoffReports {
             for (int i = 0; i < p.files().size(); i++) {
                 String file = stem + (label.isEmpty() ? "" : "." + label) + "." + p.name() + (i == 0 ? "" : "." + (i + 1)) + ".json";
                 Path path = base.resolveSibling(file);
-                try {
-                    TraceJson.write(p.files().get(i), path);
-                } catch (IOException e) {
-                    throw new InputException("cannot write trace file " + path + ": " + e.getMessage());
-                }
+                ReportFiles.trace(p.files().get(i), path);
                 written.add(path);
             }
         }

@@ -4,6 +4,13 @@ import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.ReplayDivergedException;
 import picocli.CommandLine;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -13,12 +20,61 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Watched stdout = new Watched(new FileOutputStream(FileDescriptor.out));
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8)), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
         int code = run(args, out, err);
         out.flush();
+        code = outputChecked(code, stdout.failure, err);
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * {@code code}, or {@link ExitCode#CANNOT_WRITE} with one line saying why when standard output
+     * could not be written (a full disk, {@code /dev/full}): a verdict nobody received is not given.
+     */
+    static int outputChecked(int code, IOException failure, PrintWriter err) {
+        if (failure == null) {
+            return code;
+        }
+        err.println("handoff: cannot write standard output: " + failure.getMessage());
+        return ExitCode.CANNOT_WRITE;
+    }
+
+    /** An output stream that remembers its first failure (PrintWriter swallows it). */
+    static final class Watched extends FilterOutputStream {
+        volatile IOException failure;
+
+        Watched(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failed(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failed(e);
+                throw e;
+            }
+        }
+
+        private void failed(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
     }
 
     /** Runs the command in-process with the given writers and returns its exit code (tests use this). */
@@ -31,9 +87,12 @@ public final class Main {
         System.setProperty("handoff.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         System.setProperty("handoff.budget", ExplorationSettings.defaultMemoryBudget() / (1 << 20) + "m");
         CommandLine cl = new CommandLine(new HandoffCommand());
-        cl.setOut(out);
-        cl.setErr(err);
+        cl.setOut(new TerminalWriter(out));
+        cl.setErr(new TerminalWriter(err));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // every subcommand's --version says what the top-level one says (picocli prints nothing
+        // for a subcommand without a version provider)
+        versionEverywhere(cl, new VersionProvider());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("handoff: " + ex.getMessage());
@@ -48,6 +107,9 @@ public final class Main {
             if (ex instanceof InputException) {
                 e.println("handoff: " + ex.getMessage());
                 code = ExitCode.BAD_INPUT;
+            } else if (ex instanceof OutputException) {
+                e.println("handoff: " + ex.getMessage());
+                code = ExitCode.CANNOT_WRITE;
             } else if (ex instanceof CommandLine.ParameterException pe) {
                 e.println("handoff: " + pe.getMessage());
                 code = ExitCode.USAGE;
@@ -68,6 +130,13 @@ public final class Main {
             return code;
         });
         return cl;
+    }
+
+    private static void versionEverywhere(CommandLine cl, CommandLine.IVersionProvider provider) {
+        cl.getCommandSpec().versionProvider(provider);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            versionEverywhere(sub, provider);
+        }
     }
 
     /** The cross-check failure {@code ex} is or wraps (a sweep's cells run on an executor), or null. */

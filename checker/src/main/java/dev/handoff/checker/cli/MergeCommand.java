@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
             "20:some cell was inconclusive",
             ExitCode.ROW_USAGE,
             "65:a part cannot be read, is not a catalogue part, or the parts are not one run's complete set",
-            ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class MergeCommand implements Callable<Integer> {
     @Spec

@@ -37,7 +37,9 @@ final class ProgressPrinter implements SearchListener {
         }
         String line = line(p);
         if (terminal) {
-            err.print("\r" + line + "\u001b[K");
+            TerminalWriter.control(err, "\r");
+            err.print(line);
+            TerminalWriter.control(err, "\u001b[K");
             err.flush();
             drawn = true;
         } else if (p.seconds() - lastLogged >= LOG_EVERY_SECONDS) {
@@ -50,7 +52,7 @@ final class ProgressPrinter implements SearchListener {
     @Override
     public synchronized void finished(Progress last) {
         if (drawn) {
-            err.print("\r\u001b[K");
+            TerminalWriter.control(err, "\r\u001b[K");
             err.flush();
         }
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the trace replays and violates nothing", ExitCode.ROW_SAFETY, ExitCode.ROW_DEADLOCK,
-            ExitCode.ROW_USAGE, "65:the file is malformed, or the replay diverges from it", ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_USAGE, "65:the file is malformed, or the replay diverges from it", ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class ReplayCommand implements Callable<Integer> {
     @Spec
@@ -49,7 +49,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (r instanceof Replayer.Result.Diverged d) {
             throw new InputException(file + ": replay diverges at step " + d.step() + " (" + d.action() + "): " + d.detail());
         }
-        ShowCommand.print(out, format, f);
+        // what is shown is what the model derives from the steps, never the file's own text
+        ShowCommand.print(out, format, switch (r) {
+            case Replayer.Result.Reproduced p -> p.derived();
+            case Replayer.Result.NoViolation n -> n.derived();
+            case Replayer.Result.Diverged d -> throw new IllegalStateException("handled above");
+        });
         // a machine format owns standard output; the verdict line goes with the human ones
         PrintWriter verdict = format.equals("text") || format.equals("explanation") ? out : spec.commandLine().getErr();
         switch (r) {

@@ -21,13 +21,35 @@ final class ReportFiles {
         return junit != null || markdown != null;
     }
 
-    /** Writes {@code text} to {@code file} atomically; a failure is bad input naming the file. */
+    /**
+     * Writes {@code text} to {@code file} atomically, its text neutralised ({@link
+     * dev.handoff.counterexamples.Printable}: a DTB's model string reaches reports too); a failure
+     * is exit 74 naming the file.
+     */
     static void write(Path file, String text) {
         try {
-            dev.handoff.counterexamples.AtomicFiles.write(file, text);
+            dev.handoff.counterexamples.AtomicFiles.write(file, dev.handoff.counterexamples.Printable.neutralise(text));
         } catch (IOException e) {
-            throw new InputException("cannot write " + file + ": " + e.getMessage());
+            throw new OutputException("cannot write " + file + ": " + reason(e));
         }
+    }
+
+    /** Writes a trace file atomically; a failure is exit 74 naming the file. */
+    static void trace(dev.handoff.counterexamples.TraceFile trace, Path file) {
+        try {
+            dev.handoff.counterexamples.TraceJson.write(trace, file);
+        } catch (IOException e) {
+            throw new OutputException("cannot write trace file " + file + ": " + reason(e));
+        }
+    }
+
+    /** What went wrong, in words (a NoSuchFileException's message is only the path). */
+    static String reason(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                : e instanceof java.nio.file.FileAlreadyExistsException f ? f.getFile() + " is in the way (not a directory)"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
     }
 
     /** Writes the reports asked for; each supplier is only called when its file is. */

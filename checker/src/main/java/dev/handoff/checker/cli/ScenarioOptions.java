@@ -137,6 +137,28 @@ final class ScenarioOptions {
         }
     }
 
+    /**
+     * For a command whose platform is a board's file and whose policies are {@code --policy}'s:
+     * a scenario file may only set knobs; its platform, policy or masters would be ignored, so
+     * they are refused (bad input, naming the file and what to do instead).
+     */
+    void requireOnlyKnobs(String command) {
+        ScenarioFile.Parsed f = file();
+        String where = scenarioFile + ": ";
+        if (f.platform() != null) {
+            throw new InputException(where + "platform \"" + f.platform() + "\" does not apply to " + command
+                    + ": the board's file is its platform (a scenario file given to " + command + " may set knobs only)");
+        }
+        if (f.policy() != null) {
+            throw new InputException(where + "policy \"" + f.policy() + "\" does not apply to " + command
+                    + ": name policies with --policy (a scenario file given to " + command + " may set knobs only)");
+        }
+        if (f.masters() != null) {
+            throw new InputException(where + "masters do not apply to " + command
+                    + ": the board's file lists its masters (a scenario file given to " + command + " may set knobs only)");
+        }
+    }
+
     /** A scenario for {@code policy} (or the file's), the file's knobs, then {@code extra}, then {@code --set}. */
     Scenario scenario(String policy, Map<String, String> extra) {
         ScenarioFile.Parsed f = file();

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCode.ROW_HOLDS, ExitCode.ROW_SAFETY, ExitCode.ROW_DEADLOCK, ExitCode.ROW_INCONCLUSIVE, ExitCode.ROW_USAGE,
-            ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL, ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
         })
 final class SweepCommand implements Callable<Integer> {
     @Spec
@@ -86,15 +86,24 @@ final class SweepCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         PrintWriter err = spec.commandLine().getErr();
         CellProgress listener = Verbosity.cells(spec, exploration.progress);
-        SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
-                !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, exploration.crossCheck, listener, (label, o) -> {
-                    if (traceOut != null) {
-                        HandoffReports.writeTraces(traceOut, label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
-                    }
-                });
+        PrintWriter out = spec.commandLine().getOut();
+        SweepRunner.Result result;
+        // SIGINT/SIGTERM: the cells decided so far go to standard output (exit 130/143)
+        try (Interruption ignored = Interruption.onSignal(() -> {
+            java.util.List<String> done = listener.decided();
+            out.println("sweep interrupted: " + done.size() + " of " + listener.total() + " cells decided");
+            done.forEach(d -> out.println("  " + d));
+            out.flush();
+        })) {
+            result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names,
+                    !check.noPruning, check.countSaved, check.maxCounterexamples(spec), settings, exploration.crossCheck, listener, (label, o) -> {
+                        if (traceOut != null) {
+                            HandoffReports.writeTraces(traceOut, label, o).forEach(f -> Verbosity.info(spec).println("handoff: wrote " + f));
+                        }
+                    });
+        }
         List<HandoffCheck.Outcome> all = result.all();
         List<Map<String, String>> shown = result.shown();
-        PrintWriter out = spec.commandLine().getOut();
         reports.write(() -> dev.handoff.counterexamples.Reports.junit(HandoffReports.entries(all, shown)),
                 () -> text(all, chosen, result, names, shown, true), Verbosity.info(spec));
         if (format.equals("junit")) {

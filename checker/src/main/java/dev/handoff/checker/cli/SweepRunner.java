@@ -60,7 +60,9 @@ final class SweepRunner {
         progress.start(cells.size());
         List<HandoffCheck.Outcome> outcomes;
         try {
-            outcomes = runAll(cells, settings.workers());
+            // past the run's deadline every cell ends at once (HandoffCheck.notStarted): no threads for them
+            outcomes = settings.deadline() != null && !java.time.Instant.now().isBefore(settings.deadline())
+                    ? runAll(cells, 0) : runAll(cells, settings.workers());
         } finally {
             progress.end();
         }
@@ -82,8 +84,24 @@ final class SweepRunner {
         return new Result(policies, labels, grid, all, shown);
     }
 
-    /** Runs the cells on {@code threads} threads and returns their outcomes in order; a failure is rethrown as is. */
+    /**
+     * Runs the cells on {@code threads} threads (0: on this one, for cells known to end at once)
+     * and returns their outcomes in order; a failure is rethrown as is.
+     */
     static <T> List<T> runAll(List<java.util.concurrent.Callable<T>> cells, int threads) {
+        if (threads == 0) {
+            List<T> out = new ArrayList<>();
+            for (java.util.concurrent.Callable<T> c : cells) {
+                try {
+                    out.add(c.call());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return out;
+        }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(threads, cells.size())), r -> {
                     Thread t = new Thread(r, "handoff-sweep");

@@ -42,7 +42,7 @@ final class Verbosity {
     /** Sweep and board progress under the verbosity and --progress. */
     static CellProgress cells(CommandSpec spec, boolean progressOption) {
         if (quiet(spec)) {
-            return CellProgress.NONE;
+            return CellProgress.none();
         }
         return new CellProgress(spec.commandLine().getErr(), ProgressPrinter.interactive(), progressOption || verbose(spec));
     }

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param workers              worker threads, at least 1 (depth-first uses one)
  * @param maxStates            stop as INCONCLUSIVE after this many distinct states; 0 = no limit
  * @param timeLimit            stop as INCONCLUSIVE after this long; {@code null} = no limit
+ * @param deadline             stop as INCONCLUSIVE at this instant too (the whole command's
+ *                             {@code --time-limit}); {@code null} = none
  * @param memoryBudget         bytes the stores may hold; past it the run stops as INCONCLUSIVE
  * @param checkDeadlock        report a non-terminal state without enabled actions as a deadlock
  * @param stopAtFirstViolation end at the first violated property (after finishing the current
@@ -37,7 +39,8 @@ public record ExplorationSettings(
         Duration progressInterval,
         int counterexamples,
         Reduction reduction,
-        boolean checkDeterminism) {
+        boolean checkDeterminism,
+        java.time.Instant deadline) {
 
     public ExplorationSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -68,7 +71,7 @@ public record ExplorationSettings(
     public static ExplorationSettings defaults() {
         return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
                 Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
-                true, false, Duration.ofSeconds(1), 1, Reduction.NONE, false);
+                true, false, Duration.ofSeconds(1), 1, Reduction.NONE, false, null);
     }
 
     /**
@@ -80,51 +83,60 @@ public record ExplorationSettings(
     }
 
     public ExplorationSettings withStrategy(SearchStrategy s) {
-        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withStore(StoreMode s) {
-        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withWorkers(int n) {
-        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withMaxStates(long n) {
-        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withTimeLimit(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withMemoryBudget(long bytes) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withCheckDeadlock(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withStopAtFirstViolation(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withProgressInterval(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withCounterexamples(int n) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withReduction(Reduction r) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r, checkDeterminism);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r, checkDeterminism, deadline);
     }
 
     public ExplorationSettings withCheckDeterminism(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, b);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, b, deadline);
+    }
+
+    /**
+     * Every search with these settings stops by {@code d} as well as after its own time limit: a
+     * command that runs many checks (a sweep, a board's matrix) gives them one deadline, so
+     * {@code --time-limit} bounds the whole run.
+     */
+    public ExplorationSettings withDeadline(java.time.Instant d) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, d);
     }
 
     /** Workers the strategy actually uses. */

@@ -83,8 +83,10 @@ final class SearchContext {
         }
         this.found = lists;
         this.startNanos = System.nanoTime();
-        this.deadlineNanos = settings.timeLimit() == null ? Long.MAX_VALUE
-                : startNanos + settings.timeLimit().toNanos();
+        long own = settings.timeLimit() == null ? Long.MAX_VALUE : startNanos + settings.timeLimit().toNanos();
+        long shared = settings.deadline() == null ? Long.MAX_VALUE
+                : startNanos + Math.max(0, java.time.Duration.between(java.time.Instant.now(), settings.deadline()).toNanos());
+        this.deadlineNanos = Math.min(own, shared);
     }
 
     /** Records that a new state at {@code depth} violates the invariants in {@code bad} and reaches the witnesses in {@code hit}. */

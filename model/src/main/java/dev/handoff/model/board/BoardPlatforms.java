@@ -69,7 +69,7 @@ public final class BoardPlatforms {
             }
             if (d.streams().isEmpty()) {
                 if (!DeviceTreeReader.underDisplayWithIommus(d, f.devices())) {
-                    why.add(d.path() + " has no iommus");
+                    why.add(d.path() + (f.acpi() ? " has no stream ID Linux takes (single ID mappings onto an SMMU)" : " has no iommus"));
                 }
                 continue;
             }
@@ -124,7 +124,8 @@ public final class BoardPlatforms {
             iommuAddresses(f, d, knobs, notes);
         }
         long[] fb = rmr != null && rmr.size() > 0 ? new long[] {rmr.base(), rmr.size()} : framebuffer(f, d);
-        if (fb != null && (fb[0] < 0 || fb[1] <= 0 || fb[1] > MAX_FB_BYTES || fb[0] > (1L << 52))) {
+        if (fb != null && (fb[0] < 0 || fb[1] <= 0 || fb[1] > MAX_FB_BYTES
+                || fb[0] > Platform.ADDRESS_LIMIT - fb[1] - Platform.PAGE)) {
             notes.add("the described scanout (" + hex(fb[0]) + " + " + hex(fb[1]) + ") is not a plausible framebuffer; ignored");
             fb = null;
         }

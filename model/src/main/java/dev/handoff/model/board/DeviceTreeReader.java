@@ -6,7 +6,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -309,7 +311,7 @@ public final class DeviceTreeReader {
             if (!d.role().equals("display") || !d.enabled()) {
                 continue;
             }
-            if (d.streams().isEmpty() && !underDisplayWithIommus(d, devices)) {
+            if (d.streams().isEmpty() && !underDisplayWithIommus(d, devices) && !overDisplayWithIommus(d, devices)) {
                 findings.add(new BoardFacts.Finding("display-without-iommus", d.path() + ": enabled display controller without"
                         + " iommus: its DMA bypasses any IOMMU, or the IOMMU is described elsewhere"));
             }
@@ -321,19 +323,7 @@ public final class DeviceTreeReader {
                 }
             }
         }
-        for (int i = 0; i < devices.size(); i++) {
-            for (int j = i + 1; j < devices.size(); j++) {
-                for (BoardFacts.Stream a : devices.get(i).streams()) {
-                    for (BoardFacts.Stream b : devices.get(j).streams()) {
-                        if (a.smmu().equals(b.smmu()) && ((a.sid() ^ b.sid()) & ~(a.mask() | b.mask()) & 0x7fff) == 0) {
-                            findings.add(new BoardFacts.Finding("overlapping-streams", devices.get(i).path() + " "
-                                    + hex(a.sid()) + "/" + hex(a.mask()) + " and " + devices.get(j).path() + " "
-                                    + hex(b.sid()) + "/" + hex(b.mask()) + " match a common stream ID on " + a.smmu()));
-                        }
-                    }
-                }
-            }
-        }
+        overlappingStreams(devices, findings);
         boolean described = !fbs.isEmpty() || devices.stream().anyMatch(d -> d.role().equals("display") && !d.memoryRegions().isEmpty());
         if (!described && devices.stream().anyMatch(d -> d.role().equals("display") && d.enabled())) {
             findings.add(new BoardFacts.Finding("framebuffer-not-described", "no simple-framebuffer and no display memory-region:"
@@ -343,6 +333,80 @@ public final class DeviceTreeReader {
             if (!s.arm() && s.enabled()) {
                 findings.add(new BoardFacts.Finding("non-arm-iommu", s.path() + " (" + String.join(", ", s.compatible())
                         + ") is not an ARM SMMU; handoff does not model it"));
+            }
+        }
+    }
+
+    /**
+     * A display wrapper whose display child has iommus: MDP5 under {@code qcom,mdss}.
+     * {@code msm_kms_init_aspace} (6.12 msm_kms.c:167-185) maps through the MDP device when it
+     * has an IOMMU, else through its parent, the MDSS; {@code msm_mdss.c} itself does no DMA.
+     */
+    static boolean overDisplayWithIommus(BoardFacts.Device d, List<BoardFacts.Device> devices) {
+        return devices.stream().anyMatch(c -> c != d && c.role().equals("display") && c.enabled() && !c.streams().isEmpty()
+                && c.path().startsWith(d.path() + "/"));
+    }
+
+    /** The most {@code iommus} entries a board may have (a real one has a few hundred): the overlap check is quadratic in the distinct ones. */
+    public static final int MAX_STREAM_ENTRIES = 16_384;
+
+    /**
+     * What {@code arm_smmu_find_sme} (6.12 arm-smmu.c:1018-1058) makes of the clients' entries,
+     * probed in device-tree order ({@code of_platform_populate}): an entry inside one already
+     * programmed (its mask bits a subset, its ID equal outside the older mask) reuses that entry,
+     * on purpose (the IOMMU core then puts both devices in one group), so identical and covered
+     * entries are no finding; an entry that overlaps an older one without lying inside it makes
+     * the later client's probe fail with -EINVAL; neither gets an entry of its own. Each distinct
+     * entry is looked up as find_sme does, against the entries programmed before it in index
+     * order, the first that contains or meets it deciding. One finding per failing entry (with how
+     * many devices have it), so the output stays linear in the devices and the work quadratic only
+     * in the distinct entries of one SMMU.
+     */
+    static void overlappingStreams(List<BoardFacts.Device> devices, List<BoardFacts.Finding> findings) {
+        Map<String, LinkedHashMap<Long, List<String>>> bySmmu = new LinkedHashMap<>();
+        int entries = 0;
+        for (BoardFacts.Device d : devices) {
+            for (BoardFacts.Stream s : d.streams()) {
+                if (++entries > MAX_STREAM_ENTRIES) {
+                    throw new BoardInputException("more than " + MAX_STREAM_ENTRIES + " iommus entries: more than handoff reads"
+                            + " (a real board has a few hundred)");
+                }
+                List<String> users = bySmmu.computeIfAbsent(s.smmu(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent((long) (s.sid() & 0xffff) << 16 | (s.mask() & 0xffff), k -> new ArrayList<>());
+                if (users.isEmpty() || !users.get(users.size() - 1).equals(d.path())) {
+                    users.add(d.path());
+                }
+            }
+        }
+        for (Map.Entry<String, LinkedHashMap<Long, List<String>>> smmu : bySmmu.entrySet()) {
+            // the entries that got a stream map entry of their own, in index order (lowest free first)
+            List<long[]> programmed = new ArrayList<>();
+            for (Map.Entry<Long, List<String>> e : smmu.getValue().entrySet()) {
+                int id = (int) (e.getKey() >>> 16);
+                int mask = (int) (e.getKey() & 0xffff);
+                String conflict = null;
+                boolean reused = false;
+                for (long[] p : programmed) {
+                    int oid = (int) p[0];
+                    int omask = (int) p[1];
+                    if ((mask & omask) == mask && ((id ^ oid) & ~omask) == 0) {
+                        reused = true;
+                        break;
+                    }
+                    if (((id ^ oid) & ~(omask | mask) & 0xffff) == 0) {
+                        conflict = smmu.getValue().get(p[0] << 16 | p[1]).get(0) + " " + hex(oid) + "/" + hex(omask);
+                        break;
+                    }
+                }
+                if (conflict != null) {
+                    List<String> users = e.getValue();
+                    findings.add(new BoardFacts.Finding("overlapping-streams", users.get(0)
+                            + (users.size() > 1 ? " (and " + (users.size() - 1) + " more devices)" : "") + " " + hex(id) + "/" + hex(mask)
+                            + " overlaps " + conflict + " on " + smmu.getKey()
+                            + " without lying inside it: arm_smmu_find_sme fails the later probe with -EINVAL"));
+                } else if (!reused) {
+                    programmed.add(new long[] {id, mask});
+                }
             }
         }
     }

@@ -98,6 +98,13 @@ public final class IortReader {
             if (len < 16 || at + len > length) {
                 throw c.error(at + 1, "node " + i + " length " + len + " runs outside the table (or is below 16)");
             }
+            int least = fixedLength(type);
+            if (len < least) {
+                // iort.c checks no node's length against its fields: Linux reads past the end and
+                // takes the next node's bytes for them; handoff refuses rather than show garbage
+                throw c.error(at + 1, "node " + i + " (" + typeName(type) + ") is " + len + " bytes long; its fields take "
+                        + least + " (Linux would read the next node's bytes as this one's)");
+            }
             offsets.add((int) at);
             types.put((int) at, type);
             at += len;
@@ -133,7 +140,8 @@ public final class IortReader {
             if (type != 1 && type != 2 && type != 6) {
                 continue;
             }
-            List<BoardFacts.Stream> streams = mappings(c, off, names, types, findings);
+            List<BoardFacts.Stream> streams = type == 1 ? namedComponentIds(c, off, names, types, findings)
+                    : mappings(c, off, names, types, findings, type == 6);
             if (type == 6) {
                 if (revision < 5) {
                     findings.add(new BoardFacts.Finding("rmr-revision", "IORT RMR node at 0x" + Integer.toHexString(off)
@@ -167,18 +175,78 @@ public final class IortReader {
         return new BoardFacts(source, "IORT revision " + revision, true, smmus, devices, regions, List.of(), findings);
     }
 
-    /** The node's ID mappings onto SMMU nodes, as stream ID/mask entries (a power-of-two aligned range is one entry). */
-    private static List<BoardFacts.Stream> mappings(Cursor c, int off, Map<Integer, String> names, Map<Integer, Integer> types,
-                                                   List<BoardFacts.Finding> findings) {
-        long n = c.u32(off + 8);
+    /**
+     * A named component's stream IDs as Linux 6.12 gives them to the SMMU driver at boot
+     * ({@code iort_iommu_configure_id} without an input ID → {@code iort_nc_iommu_map}): mapping
+     * 0, 1, 2… through {@code iort_node_map_platform_id} → {@code iort_node_get_id}, which takes
+     * only a single mapping ({@code ACPI_IORT_ID_SINGLE_MAPPING}) and yields its output base; the
+     * loop stops at the first mapping that is not single, whose reference is null or leads to no
+     * SMMU (an ITS), with the IDs found so far. The ID goes to the fwspec unmasked
+     * ({@code acpi_iommu_fwspec_init}), and arm-smmu (v1/v2) reads it as an SMR: bits 15:0 the
+     * stream ID, bits 31:16 the mask ({@code arm_smmu_probe_device}: {@code FIELD_GET(ARM_SMMU_SMR_ID)},
+     * {@code FIELD_GET(ARM_SMMU_SMR_MASK)}); SMMUv3 takes the whole ID as the stream ID.
+     */
+    private static List<BoardFacts.Stream> namedComponentIds(Cursor c, int off, Map<Integer, String> names,
+                                                             Map<Integer, Integer> types, List<BoardFacts.Finding> findings) {
+        long n = mappingCount(c, off);
         long ref = c.u32(off + 12);
         List<BoardFacts.Stream> out = new ArrayList<>();
-        if (n == 0) {
-            return out;
+        for (int k = 0; k < n; k++) {
+            int m = (int) (off + ref + 20L * k);
+            long outBase = c.u32(m + 8);
+            int target = (int) c.u32(m + 12);
+            String stop = null;
+            if ((c.u32(m + 16) & 1) == 0) {
+                stop = "is a range mapping; Linux takes a named component's stream IDs from single mappings only"
+                        + " (iort_node_get_id)";
+            } else if (target == 0) {
+                stop = "has a null output reference (iort_node_get_id: \"ID map has NULL parent reference\")";
+            } else if (!types.containsKey(target)) {
+                findings.add(new BoardFacts.Finding("dangling-reference", "IORT node at 0x" + Integer.toHexString(off)
+                        + ": ID mapping " + k + " points at 0x" + Integer.toHexString(target) + ", where no node starts"));
+                break;
+            } else if (types.get(target) != 3 && types.get(target) != 4) {
+                stop = "leads to " + typeName(types.get(target)) + ", not an SMMU";
+            }
+            if (stop != null) {
+                findings.add(new BoardFacts.Finding("iort-mapping-ignored", names.get(off) + ": ID mapping " + k + " " + stop
+                        + (k + 1 < n ? "; it and the " + (n - k - 1) + " after it give no stream ID" : "; it gives no stream ID")));
+                break;
+            }
+            String smmu = "IORT " + names.get(target);
+            if (types.get(target) == 4 && outBase > 0xffff) {
+                // SMMUv3 stream IDs are up to 32 bits; handoff's stream entries (an SMMUv2's SMR) are 16
+                findings.add(new BoardFacts.Finding("iort-mapping-ignored", names.get(off) + ": ID mapping " + k
+                        + " gives SMMUv3 stream ID 0x" + Long.toHexString(outBase) + ", wider than the 16 bits handoff models"));
+                continue;
+            }
+            out.add(types.get(target) == 3 ? new BoardFacts.Stream(smmu, (int) (outBase & 0xffff), (int) (outBase >>> 16))
+                    : new BoardFacts.Stream(smmu, (int) outBase, 0));
         }
-        if (n > MAX_MAPPINGS || ref < 16 || off + ref + n * 20 > c.in.limit) {
+        return out;
+    }
+
+    /** The node's mapping count, checked against the table. */
+    private static long mappingCount(Cursor c, int off) {
+        long n = c.u32(off + 8);
+        long ref = c.u32(off + 12);
+        if (n != 0 && (n > MAX_MAPPINGS || ref < 16 || off + ref + n * 20 > c.in.limit)) {
             throw c.error(off + 8, n + " ID mappings at +" + ref + " run outside the table");
         }
+        return n;
+    }
+
+    /**
+     * A root complex's or an RMR node's ID mappings onto SMMU nodes, as stream ID/mask entries (a
+     * power-of-two aligned range is one entry). A root complex's requester IDs go through
+     * {@code iort_node_map_id}, which takes ranges; an RMR's stream IDs are {@code output_base} to
+     * {@code output_base + id_count} whatever the mapping's flags ({@code iort_node_get_rmr_info}).
+     */
+    private static List<BoardFacts.Stream> mappings(Cursor c, int off, Map<Integer, String> names, Map<Integer, Integer> types,
+                                                   List<BoardFacts.Finding> findings, boolean rmr) {
+        long n = mappingCount(c, off);
+        long ref = c.u32(off + 12);
+        List<BoardFacts.Stream> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             int m = (int) (off + ref + 20L * k);
             long ids = c.u32(m + 4);
@@ -194,7 +262,7 @@ public final class IortReader {
                 continue;
             }
             String smmu = "IORT " + names.get(target);
-            long number = (c.u32(m + 16) & 1) != 0 ? 1 : ids + 1;
+            long number = !rmr && (c.u32(m + 16) & 1) != 0 ? 1 : ids + 1;
             if (Long.bitCount(number) == 1 && (outBase & (number - 1)) == 0 && number <= 0x8000) {
                 out.add(new BoardFacts.Stream(smmu, (int) (outBase & 0xffff), (int) ((number - 1) & 0xffff)));
             } else {
@@ -204,6 +272,31 @@ public final class IortReader {
             }
         }
         return out;
+    }
+
+    /** The bytes a node of {@code type} needs for the fields Linux reads (actbl2.h, packed). */
+    static int fixedLength(int type) {
+        return switch (type) {
+            case 1 -> 30; // node_flags, memory_properties, memory_address_limit, then at least the name's NUL
+            case 2 -> 32; // memory_properties, ats_attribute, pci_segment_number
+            case 3 -> 60; // struct acpi_iort_smmu: base .. pmu_interrupt_offset (context_interrupt_offset at +48)
+            case 4 -> 68; // struct acpi_iort_smmu_v3: base .. id_mapping_index
+            case 6 -> 28; // struct acpi_iort_rmr: flags, rmr_count, rmr_offset
+            default -> 16;
+        };
+    }
+
+    static String typeName(int type) {
+        return switch (type) {
+            case 0 -> "an ITS group";
+            case 1 -> "a named component";
+            case 2 -> "a root complex";
+            case 3 -> "an SMMUv1/v2";
+            case 4 -> "an SMMUv3";
+            case 5 -> "a PMCG";
+            case 6 -> "an RMR";
+            default -> "a type " + type + " node";
+        };
     }
 
     private static String modelName(long model) {

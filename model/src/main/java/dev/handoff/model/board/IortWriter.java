@@ -12,7 +12,8 @@ import java.util.List;
  * ID mapping. Offsets and the checksum are computed as the specification lays them out.
  */
 public final class IortWriter {
-    public record Component(String name, int sid, int count) {
+    /** A named component with one ID mapping: single (Linux's reading) or, with {@code range}, a range it ignores. */
+    public record Component(String name, int sid, int count, boolean range) {
     }
 
     public record Rmr(int flags, long base, long length, int sid, int count) {
@@ -24,8 +25,23 @@ public final class IortWriter {
     final List<Component> components = new ArrayList<>();
     final List<Rmr> rmrs = new ArrayList<>();
 
+    /**
+     * A named component whose stream IDs are {@code sid} to {@code sid + count - 1} ({@code count} a
+     * power of two, {@code sid} aligned to it), written as Linux reads a named component: one
+     * single mapping whose output is the SMR, mask in bits 31:16 ({@code iort_node_get_id},
+     * {@code arm_smmu_probe_device}).
+     */
     public IortWriter component(String name, int sid, int count) {
-        components.add(new Component(name, sid, count));
+        if (Integer.bitCount(count) != 1 || (sid & (count - 1)) != 0 || sid > 0xffff) {
+            throw new IllegalArgumentException(count + " IDs from 0x" + Integer.toHexString(sid) + " are not one SMR");
+        }
+        components.add(new Component(name, sid, count, false));
+        return this;
+    }
+
+    /** A named component with a range mapping of {@code count} IDs from {@code sid}, which Linux 6.12 ignores. */
+    public IortWriter componentRange(String name, int sid, int count) {
+        components.add(new Component(name, sid, count, true));
         return this;
     }
 
@@ -53,7 +69,12 @@ public final class IortWriter {
             n.put(16 + 12, (byte) 48);
             n.position(29);
             n.put(name);
-            mapping(n, mapOff, c.sid(), c.count(), smmuOff);
+            if (c.range()) {
+                mapping(n, mapOff, c.sid(), c.count(), smmuOff);
+            } else {
+                n.putInt(mapOff, 0).putInt(mapOff + 4, 0).putInt(mapOff + 8, c.sid() | (c.count() - 1) << 16)
+                        .putInt(mapOff + 12, smmuOff).putInt(mapOff + 16, 1);
+            }
             nodes.add(n.array());
         }
         for (Rmr r : rmrs) {

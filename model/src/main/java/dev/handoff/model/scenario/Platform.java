@@ -46,6 +46,8 @@ public record Platform(
         AcpiFacts acpi) {
 
     public static final long PAGE = 4096;
+    /** 2^52: the widest output (and input) address of an SMMU (52-bit PA, FEAT_LPA). */
+    public static final long ADDRESS_LIMIT = 1L << 52;
 
     /**
      * What an ACPI boot gives Linux instead of the device tree.
@@ -83,6 +85,15 @@ public record Platform(
         }
         if (framebufferBytes <= 0 || framebufferBytes % PAGE != 0 || framebufferPa % PAGE != 0) {
             throw new IllegalArgumentException("platform " + name + ": framebuffer must be whole pages");
+        }
+        // unsigned: 0xfffffffffffff000 is a negative long; the sum must not wrap
+        if (Long.compareUnsigned(framebufferPa, ADDRESS_LIMIT) >= 0 || framebufferBytes > ADDRESS_LIMIT - framebufferPa) {
+            throw new IllegalArgumentException("platform " + name + ": framebuffer 0x" + Long.toHexString(framebufferPa)
+                    + " + 0x" + Long.toHexString(framebufferBytes) + " ends past 2^52, the widest physical address an SMMU outputs");
+        }
+        if (Long.compareUnsigned(translatedIova, ADDRESS_LIMIT) >= 0 || framebufferBytes > ADDRESS_LIMIT - translatedIova) {
+            throw new IllegalArgumentException("platform " + name + ": translated IOVA 0x" + Long.toHexString(translatedIova)
+                    + " + 0x" + Long.toHexString(framebufferBytes) + " ends past 2^52, the widest address an SMMU translates");
         }
         for (String k : knobDefaults.keySet()) {
             if (Knobs.get(k, "platform " + name + ": ").kind() == Knob.Kind.KERNEL) {

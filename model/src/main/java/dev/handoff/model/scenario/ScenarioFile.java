@@ -47,7 +47,7 @@ public final class ScenarioFile {
         String policy = null;
         Map<String, String> knobs = new LinkedHashMap<>();
         List<Master> masters = null;
-        try (JsonParser p = YAML.createParser(in)) {
+        try (JsonParser p = new NoAliases(source, (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.createParser(in))) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 return new Parsed(null, null, knobs);
@@ -180,6 +180,31 @@ public final class ScenarioFile {
             throw error(source, p, "\"" + key + "\" needs a single value");
         }
         return p.getText();
+    }
+
+    /**
+     * YAML aliases ({@code *name}) are refused where they are met: Jackson's streaming parser
+     * hands an alias over as the text of its anchor's name (a knob set to "m" for {@code *m}),
+     * and resolving them would let a small file expand into a huge one (billion laughs).
+     */
+    private static final class NoAliases extends com.fasterxml.jackson.core.util.JsonParserDelegate {
+        private final String source;
+        private final com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml;
+
+        NoAliases(String source, com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml) {
+            super(yaml);
+            this.source = source;
+            this.yaml = yaml;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = super.nextToken();
+            if (yaml.isCurrentAlias()) {
+                throw error(source, this, "YAML alias *" + yaml.getText() + " is not supported: write the value out");
+            }
+            return t;
+        }
     }
 
     private static String where(String source, JsonParser p) {

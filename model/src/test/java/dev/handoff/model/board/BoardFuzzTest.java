@@ -121,7 +121,13 @@ class BoardFuzzTest {
             IortWriter b = new IortWriter();
             b.contextInterrupts = r.nextInt(64);
             for (int c = r.nextInt(4); c > 0; c--) {
-                b.component(r.nextBoolean() ? "\\_SB_.MDSS" : "\\_SB_.DEV" + c, r.nextInt(0x2000), 1 + r.nextInt(16));
+                String name = r.nextBoolean() ? "\\_SB_.MDSS" : "\\_SB_.DEV" + c;
+                int count = 1 << r.nextInt(5);
+                if (r.nextBoolean()) {
+                    b.component(name, r.nextInt(0x2000) & -count, count);
+                } else {
+                    b.componentRange(name, r.nextInt(0x2000), 1 + r.nextInt(16));
+                }
             }
             for (int c = r.nextInt(3); c > 0; c--) {
                 b.rmr(r.nextInt(4), r.nextLong() & 0xffff_ffff_f000L, r.nextInt(1 << 26), r.nextInt(0x2000), 1 + r.nextInt(4));

@@ -43,7 +43,7 @@ class BoardInputTest {
         assertTrue(exposed.contains(": " + (7680L * 1080 - 0x100000) + " of " + 7680L * 1080 + " bytes"), exposed);
         assertTrue(kinds.contains("unreferenced-splash"), kinds.toString());
         assertTrue(kinds.contains("zero-length-iommu-addresses"), kinds.toString());
-        assertTrue(kinds.contains("overlapping-streams"), "0x888 lies inside 0x880/0x8: " + kinds);
+        assertTrue(!kinds.contains("overlapping-streams"), "0x888 lies inside 0x880/0x8: the DMA shares the entry: " + kinds);
         assertEquals(1920, f.framebuffers().get(0).width());
         BoardPlatforms.Target t = BoardPlatforms.targets(f).get(0);
         assertEquals("unreserved", t.platform().knobDefaults().get("fw.framebuffer"), "the scanout is only partly no-map");
@@ -51,6 +51,59 @@ class BoardInputTest {
                 t.platform().masters().stream().map(dev.handoff.model.scenario.Master::name).toList(), "every client, in DT order");
         assertEquals(2, t.platform().contextBanks(), "the SMMU node's context interrupts");
         assertEquals(8, t.platform().smrGroups(), "enough for every client's entries, at least 8");
+    }
+
+    /**
+     * arm_smmu_find_sme in device-tree order: an entry inside an older one reuses it (no finding),
+     * one that overlaps an older one without lying inside it fails its probe (one finding per
+     * entry, counting the older entries it conflicts with).
+     */
+    @Test
+    void onlyEntriesThatFailTheirProbeAreOverlapping() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        soc.child("a@1").str("compatible", "x,a").cells("iommus", 2, 0x880, 0x8);   // identical to the display's: shared
+        soc.child("b@2").str("compatible", "x,b").cells("iommus", 2, 0x884, 0x1);   // 0x884-0x885 meets 0x880/0x8 at no ID
+        soc.child("c@3").str("compatible", "x,c").cells("iommus", 2, 0x880, 0xf);   // meets 0x880/0x8 first: conflicts
+        soc.child("d@4").str("compatible", "x,d").cells("iommus", 2, 0x885, 0x0);   // inside b's: shared
+        List<String> over = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build())).findings().stream()
+                .filter(x -> x.kind().equals("overlapping-streams")).map(BoardFacts.Finding::message).toList();
+        assertEquals(List.of("/soc@0/c@3 0x880/0xf overlaps /soc@0/display-subsystem@ae00000 0x880/0x8 on"
+                + " /soc@0/iommu@15000000 without lying inside it: arm_smmu_find_sme fails the later probe with -EINVAL"), over);
+    }
+
+    /** Ten thousand clients of one stream ID share one entry: no finding, and the work stays linear. */
+    @Test
+    void manyClientsOfOneStreamGiveNoFindings() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        for (int i = 0; i < 10_000; i++) {
+            soc.child("dev@" + Integer.toHexString(0x100000 + i)).str("compatible", "x,dev").cells("iommus", 2, 0x880, 0x8);
+        }
+        BoardFacts f = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build()));
+        assertTrue(f.findings().stream().noneMatch(x -> x.kind().equals("overlapping-streams")), f.findings().toString());
+        for (int i = 0; i < DeviceTreeReader.MAX_STREAM_ENTRIES; i++) {
+            soc.child("more@" + Integer.toHexString(0x200000 + i)).str("compatible", "x,dev").cells("iommus", 2, 0x100, 0);
+        }
+        String m = assertThrows(BoardInputException.class, () -> DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build())))
+                .getMessage();
+        assertEquals("more than 16384 iommus entries: more than handoff reads (a real board has a few hundred)", m);
+    }
+
+    /** The MDSS wrapper of an MDP5 that has iommus is no display without iommus (msm_kms_init_aspace). */
+    @Test
+    void anMdssWrapperOfAnMdp5WithIommusIsNotFlagged() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        FdtWriter.Node mdss = soc.child("display-subsystem@1a00000").str("compatible", "qcom,mdss");
+        FdtWriter.Node mdp = mdss.child("display-controller@1a01000").str("compatible", "qcom,msm8996-mdp5", "qcom,mdp5");
+        List<String> flagged = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build())).findings().stream()
+                .filter(x -> x.kind().equals("display-without-iommus")).map(BoardFacts.Finding::message).toList();
+        assertEquals(2, flagged.size(), "without iommus anywhere, both are flagged: " + flagged);
+        mdp.cells("iommus", 2, 0x0, 0x0);
+        flagged = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build())).findings().stream()
+                .filter(x -> x.kind().equals("display-without-iommus")).map(BoardFacts.Finding::message).toList();
+        assertEquals(List.of(), flagged);
     }
 
     /** The crafted board with the display's memory-region pointing at a splash region whose iommu-addresses say {@code entry}. */
@@ -158,6 +211,48 @@ class BoardInputTest {
         assertEquals(0x9d400000L, target.platform().framebufferPa());
         byte[] relaxable = new IortWriter().component("\\_SB_.MDSS", 0x880, 1).rmr(1, 0x9d400000L, 0x1000, 0x880, 1).build();
         assertTrue(IortReader.parse("i.bin", relaxable).regions().get(0).path().contains("DIRECT_RELAXABLE"));
+    }
+
+    /**
+     * Linux 6.12 (iort_nc_iommu_map → iort_node_get_id) takes a named component's stream IDs from
+     * single mappings only, in order, stopping at the first range mapping; a single mapping's
+     * output is an SMR for arm-smmu, its upper 16 bits the mask (arm_smmu_probe_device).
+     */
+    @Test
+    void namedComponentsAsLinuxReadsThem() {
+        BoardFacts f = IortReader.parse("iort.bin", new IortWriter().componentRange("\\_SB_.MDSS", 0x880, 8)
+                .component("\\_SB_.UFS0", 0x100, 16).build());
+        BoardFacts.Device mdss = f.devices().get(0);
+        assertEquals(List.of(), mdss.streams(), "a range mapping on a named component gives no stream ID");
+        String ignored = f.findings().stream().filter(x -> x.kind().equals("iort-mapping-ignored")).findFirst().orElseThrow().message();
+        assertTrue(ignored.startsWith("\\_SB_.MDSS: ID mapping 0 is a range mapping; Linux takes a named component's stream IDs"
+                + " from single mappings only"), ignored);
+        BoardFacts.Stream ufs = f.devices().get(1).streams().get(0);
+        assertEquals(List.of(0x100, 0xf), List.of(ufs.sid(), ufs.mask()), "output 0x000f0100: ID 0x100, mask 0xf");
+        String none = assertThrows(BoardPlatforms.NoMatrixException.class, () -> BoardPlatforms.targets(f)).getMessage();
+        assertTrue(none.contains("\\_SB_.MDSS has no stream ID Linux takes"), none);
+    }
+
+    /** An RMR's stream IDs are output_base..output_base+id_count whatever its mapping's flags (iort_node_get_rmr_info). */
+    @Test
+    void rmrIgnoresTheSingleMappingFlag() {
+        byte[] t = new IortWriter().rmr(0, 0x9d400000L, 0x1000, 0x880, 8).build();
+        int rmrNode = 48 + 76 + 8 * 16;
+        assertEquals(6, t[rmrNode], "the RMR node follows the SMMU node");
+        t[rmrNode + 28 + 16] = 1; // ACPI_IORT_ID_SINGLE_MAPPING
+        BoardFacts.Stream s = IortReader.parse("i.bin", t).regions().get(0).rmrStreams().get(0);
+        assertEquals(List.of(0x880, 0x7), List.of(s.sid(), s.mask()), "eight IDs, as without the flag");
+    }
+
+    /** iort.c checks no node's length against its fields; handoff refuses a node too short for them. */
+    @Test
+    void aNodeTooShortForItsFieldsIsRefused() {
+        byte[] t = new IortWriter().component("\\_SB_.MDSS", 0x880, 8).build();
+        t[49] = 16;
+        t[50] = 0;
+        assertEquals("i.bin: offset 0x31: node 0 (an SMMUv1/v2) is 16 bytes long; its fields take 60 (Linux would read the"
+                        + " next node's bytes as this one's)",
+                assertThrows(BoardInputException.class, () -> IortReader.parse("i.bin", t)).getMessage());
     }
 
     @Test
