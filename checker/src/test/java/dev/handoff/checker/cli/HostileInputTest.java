@@ -136,6 +136,21 @@ class HostileInputTest {
         assertTrue(s.err().contains("has no value \"x\u241b[2Jy\""), s.err());
     }
 
+    /** A DTB's model string reaches the terminal neutralised. */
+    @Test
+    void aBoardsStringsCannotDriveTheTerminal() throws Exception {
+        dev.handoff.model.board.FdtWriter b = new dev.handoff.model.board.FdtWriter();
+        b.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "evil\u001b]0;owned\u0007board\u202e");
+        Path dtb = dir.resolve("evil.dtb");
+        Files.write(dtb, b.build());
+        CliTest.Run r = run("board", dtb.toString());
+        assertEquals(ExitCode.BAD_INPUT, r.code(), "no display: facts, then no matrix: " + r.err());
+        assertTrue(r.out().startsWith("board: " + dtb + " (evil\u241b]0;owned\u2407board\ufffd)"), r.out());
+        for (String text : new String[] {r.out(), r.err()}) {
+            assertFalse(text.chars().anyMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), text);
+        }
+    }
+
     @Test
     void yamlAliasesAreRefused() throws Exception {
         Path yaml = dir.resolve("alias.yaml");
