@@ -20,6 +20,8 @@ public final class ExitCode {
     public static final int INTERNAL = 70;
     /** An output (standard output, a report or trace file) could not be written (sysexits EX_IOERR). */
     public static final int CANNOT_WRITE = 74;
+    /** Standard output's reader closed the pipe ({@code handoff ... | head}): 128 + SIGPIPE, as a C program ends. */
+    public static final int BROKEN_PIPE = 141;
     /** Interrupted by SIGINT (128 + 2): what was decided so far is printed. */
     public static final int INTERRUPTED = 130;
     /** Terminated by SIGTERM (128 + 15): as for SIGINT. */

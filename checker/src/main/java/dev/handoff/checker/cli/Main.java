@@ -32,11 +32,16 @@ public final class Main {
 
     /**
      * {@code code}, or {@link ExitCode#CANNOT_WRITE} with one line saying why when standard output
-     * could not be written (a full disk, {@code /dev/full}): a verdict nobody received is not given.
+     * could not be written (a full disk, {@code /dev/full}): a verdict nobody received is not
+     * given; {@link ExitCode#BROKEN_PIPE}, silently, when its reader closed the pipe.
      */
     static int outputChecked(int code, IOException failure, PrintWriter err) {
         if (failure == null) {
             return code;
+        }
+        if ("Broken pipe".equals(failure.getMessage())) {
+            // the reader went away (handoff ... | head): end as a process SIGPIPE ends, silently
+            return ExitCode.BROKEN_PIPE;
         }
         err.println("handoff: cannot write standard output: " + failure.getMessage());
         return ExitCode.CANNOT_WRITE;

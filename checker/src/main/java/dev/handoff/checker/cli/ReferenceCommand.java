@@ -30,6 +30,11 @@ import java.util.concurrent.Callable;
             "                (x + y < --limit) and witness 'corner'; the corner deadlocks unless --terminal-corner.",
             "  chain         one counter modulo N: N levels of one state each, the deep, thin graph where",
             "                every level is a barrier; invariant 'not-all-max' fails at the last state.",
+            "  wide          four counters modulo N: N^4 states in wide levels; invariant 'in-range' holds.",
+            "  filter        Peterson's filter lock for N processes (2..8): many states, few successors each;",
+            "                invariant 'mutex' holds.",
+            "wide and filter are handoff bench's models; --plain runs their plain form (records and a codec,",
+            "as the README teaches) instead of the hand-packed one.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -41,13 +46,16 @@ final class ReferenceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "philosophers", paramLabel = "MODEL",
-            description = "philosophers, grid or chain (default: ${DEFAULT-VALUE}).")
+            description = "philosophers, grid, chain, wide or filter (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10",
             description = "Size: philosophers in the ring (2..32), grid side (1..1048576) or chain length (2..67108864)."
                     + " Default: ${DEFAULT-VALUE}.")
     int n;
+
+    @Option(names = "--plain", description = "wide, filter: the plain form (records and a codec) instead of the packed one.")
+    boolean plain;
 
     @Option(names = "--planted-bug", description = "philosophers: make eat(0) ignore its right neighbour.")
     boolean plantedBug;
@@ -78,6 +86,9 @@ final class ReferenceCommand implements Callable<Integer> {
         CheckOptions.requireFormat(spec, format, "text", "json");
         PackedModel packed;
         String title;
+        if (plain && !model.equals("wide") && !model.equals("filter")) {
+            throw new ParameterException(spec.commandLine(), "--plain applies to wide and filter only");
+        }
         boolean deadlocks = deadlock != null ? deadlock : !model.equals("philosophers");
         switch (model) {
             case "philosophers" -> {
@@ -104,8 +115,18 @@ final class ReferenceCommand implements Callable<Integer> {
                 packed = PackedModels.of(new dev.handoff.checker.reference.Counters(1, n));
                 title = "reference model: a chain of " + n + " states";
             }
+            case "wide", "filter" -> {
+                dev.handoff.checker.reference.BenchModels.Bench b = dev.handoff.checker.reference.BenchModels.named(model);
+                if (n < b.minN() || n > b.maxN()) {
+                    throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for " + model + " (allowed: "
+                            + b.minN() + " to " + b.maxN() + ")");
+                }
+                packed = plain ? b.plain().apply(n) : b.packed().apply(n);
+                title = "reference model: " + model + " " + n + (plain ? ", plain form" : "") + " (" + b.graph() + ")"
+                        + (b.states().apply(n) >= 0 ? ", expected " + b.states().apply(n) + " states" : "");
+            }
             default -> throw new ParameterException(spec.commandLine(),
-                    "'" + model + "' is not a reference model (allowed: philosophers, grid, chain)");
+                    "'" + model + "' is not a reference model (allowed: philosophers, grid, chain, wide, filter)");
         }
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(deadlocks);
         PrintWriter out = spec.commandLine().getOut();

@@ -34,6 +34,21 @@ class CliTest {
         assertTrue(r.out().contains("reference"));
     }
 
+    /** reference runs bench's wide and filter models, packed and plain, with the counts SPIN gives. */
+    @Test
+    void referenceRunsTheBenchModels() {
+        for (String form : new String[] {"packed", "plain"}) {
+            Run r = form.equals("plain") ? run("reference", "filter", "--n", "4", "--plain") : run("reference", "filter", "--n", "4");
+            assertEquals(ExitCode.HOLDS, r.code(), r.err());
+            assertTrue(r.out().contains("expected 876 states") && r.out().contains("876 distinct"), form + ": " + r.out());
+        }
+        Run wide = run("reference", "wide", "--n", "5", "--plain");
+        assertTrue(wide.out().contains("625 distinct"), wide.out());
+        Run chain = run("reference", "chain", "--plain");
+        assertEquals(ExitCode.USAGE, chain.code());
+        assertTrue(chain.err().startsWith("handoff: --plain applies to wide and filter only"), chain.err());
+    }
+
     @Test
     void versionNamesTheBuild() {
         Run r = run("--version");

@@ -242,6 +242,17 @@ class HostileInputTest {
         assertEquals("handoff: cannot write standard output: No space left on device\n", err);
     }
 
+    /** handoff ... | head: the reader closed the pipe; the run ends as SIGPIPE ends a C program, silently, 141. */
+    @Test
+    void aClosedPipeEndsSilently() throws Exception {
+        Process p = java(dir, "reference", "grid", "--n", "300", "--format", "json");
+        p.getInputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(ExitCode.BROKEN_PIPE, p.exitValue(), err);
+        assertEquals("", err);
+    }
+
     /** SIGINT during a sweep: what was decided so far, then exit 130 (SIGTERM: 143). */
     @Test
     void anInterruptedSweepSaysWhatItDecided() throws Exception {
