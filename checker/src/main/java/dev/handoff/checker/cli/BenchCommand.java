@@ -95,10 +95,6 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--n " + size + " is out of range for " + model + " (allowed: "
                     + bench.minN() + " to " + bench.maxN() + ")");
         }
-        if (plain && bench.plain() == null) {
-            throw new ParameterException(spec.commandLine(), "--plain: " + model + " has only a packed form (allowed with: "
-                    + String.join(", ", BenchModels.ALL.stream().filter(b -> b.plain() != null).map(BenchModels.Bench::name).toList()) + ")");
-        }
         if (repeat < 1 || repeat > 100) {
             throw new ParameterException(spec.commandLine(), "--repeat " + repeat + " is out of range (allowed: 1 to 100)");
         }

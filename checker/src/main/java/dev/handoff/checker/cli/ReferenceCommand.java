@@ -33,8 +33,8 @@ import java.util.concurrent.Callable;
             "  wide          four counters modulo N: N^4 states in wide levels; invariant 'in-range' holds.",
             "  filter        Peterson's filter lock for N processes (2..8): many states, few successors each;",
             "                invariant 'mutex' holds.",
-            "wide and filter are handoff bench's models; --plain runs their plain form (records and a codec,",
-            "as the README teaches) instead of the hand-packed one.",
+            "philosophers, wide and filter are handoff bench's models; --plain runs their plain form (records",
+            "and a codec, as the README teaches) instead of the hand-packed one.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -54,7 +54,7 @@ final class ReferenceCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     int n;
 
-    @Option(names = "--plain", description = "wide, filter: the plain form (records and a codec) instead of the packed one.")
+    @Option(names = "--plain", description = "philosophers, wide, filter: the plain form (records and a codec) instead of the packed one.")
     boolean plain;
 
     @Option(names = "--planted-bug", description = "philosophers: make eat(0) ignore its right neighbour.")
@@ -86,8 +86,8 @@ final class ReferenceCommand implements Callable<Integer> {
         CheckOptions.requireFormat(spec, format, "text", "json");
         PackedModel packed;
         String title;
-        if (plain && !model.equals("wide") && !model.equals("filter")) {
-            throw new ParameterException(spec.commandLine(), "--plain applies to wide and filter only");
+        if (plain && (model.equals("grid") || model.equals("chain"))) {
+            throw new ParameterException(spec.commandLine(), "--plain applies to philosophers, wide and filter only");
         }
         boolean deadlocks = deadlock != null ? deadlock : !model.equals("philosophers");
         switch (model) {
@@ -96,7 +96,10 @@ final class ReferenceCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for philosophers (allowed: "
                             + Philosophers.MIN_N + " to " + Philosophers.MAX_N + ")");
                 }
-                packed = new Philosophers(n, plantedBug);
+                if (plain && plantedBug) {
+                    throw new ParameterException(spec.commandLine(), "--planted-bug is in the packed philosophers only");
+                }
+                packed = plain ? PackedModels.of(new dev.handoff.checker.reference.PhilosophersPlain(n)) : new Philosophers(n, plantedBug);
                 title = "reference model: " + n + " dining philosophers" + (plantedBug ? " (planted bug)" : "")
                         + ", expected " + Philosophers.expectedStates(n) + " states";
             }

@@ -9,7 +9,7 @@ import java.util.function.IntFunction;
 
 /**
  * The models {@code handoff bench} measures, each in its packed form (written against
- * {@link PackedModel}) and, where there is one, its plain form (a {@link dev.handoff.model.formalism.Model}
+ * {@link PackedModel}) and its plain form (a {@link dev.handoff.model.formalism.Model}
  * of records, as the README teaches), with its Promela twin and the counts it must give. Each
  * runs with deadlock checking off and an invariant that holds, so a run explores the whole
  * graph, as SPIN does.
@@ -24,7 +24,7 @@ public final class BenchModels {
      * @param states      the distinct states for size n, or -1 where not known
      * @param transitions the transitions (successors generated, plus one per initial state: SPIN's
      *                    "stored+matched") for size n, or -1 where not known
-     * @param plain       the plain form, or null where there is none
+     * @param plain       the plain form
      */
     public record Bench(String name, String graph, int defaultN, int minN, int maxN, IntFunction<PackedModel> packed,
                         IntFunction<PackedModel> plain, IntFunction<String> promela, IntFunction<Long> states,
@@ -41,7 +41,8 @@ public final class BenchModels {
 
     public static final List<Bench> ALL = List.of(
             new Bench("philosophers", "the reference benchmark: a ring, many successors per state", 16,
-                    Philosophers.MIN_N, Philosophers.MAX_N, n -> new Philosophers(n, false), null, Promela::philosophers,
+                    Philosophers.MIN_N, Philosophers.MAX_N, n -> new Philosophers(n, false), n -> PackedModels.of(new PhilosophersPlain(n)),
+                    Promela::philosophers,
                     n -> Philosophers.expectedStates(n), n -> -1L),
             new Bench("chain", "one counter modulo n: n levels of one state each", 1_000_000, 2, 1 << 26,
                     n -> new CountersPacked(1, n, true), n -> PackedModels.of(new Counters(1, n, true)),

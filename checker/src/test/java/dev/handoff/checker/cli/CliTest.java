@@ -46,7 +46,7 @@ class CliTest {
         assertTrue(wide.out().contains("625 distinct"), wide.out());
         Run chain = run("reference", "chain", "--plain");
         assertEquals(ExitCode.USAGE, chain.code());
-        assertTrue(chain.err().startsWith("handoff: --plain applies to wide and filter only"), chain.err());
+        assertTrue(chain.err().startsWith("handoff: --plain applies to philosophers, wide and filter only"), chain.err());
     }
 
     @Test
@@ -129,7 +129,7 @@ class CliTest {
         assertTrue(duration.err().contains("'soon' is not a duration"), duration.err());
         Run model = run("reference", "towers");
         assertEquals(ExitCode.USAGE, model.code());
-        assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid, chain)"), model.err());
+        assertTrue(model.err().contains("'towers' is not a reference model (allowed: philosophers, grid, chain, wide, filter)"), model.err());
         Run n = run("bench", "--n", "40");
         assertEquals(ExitCode.USAGE, n.code());
         assertTrue(n.err().contains("--n 40 is out of range for philosophers (allowed: 2 to 32)"), n.err());

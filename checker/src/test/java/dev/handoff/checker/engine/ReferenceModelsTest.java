@@ -121,7 +121,7 @@ class ReferenceModelsTest {
     void readableAndPackedPhilosophersAgree() {
         for (int n = 2; n <= 9; n++) {
             ExplorationSettings s = settings(SearchStrategy.BFS, StoreMode.EXACT, 2).withCheckDeadlock(false);
-            PackedModel readable = PackedModels.of(new ReadablePhilosophers(n));
+            PackedModel readable = PackedModels.of(new dev.handoff.checker.reference.PhilosophersPlain(n));
             ExplorationResult a = Explorer.explore(readable, s);
             ExplorationResult b = Explorer.explore(new Philosophers(n, false), s);
             assertEquals(b.statistics().distinctStates(), a.statistics().distinctStates(), "n=" + n);

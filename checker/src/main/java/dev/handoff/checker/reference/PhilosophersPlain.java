@@ -1,4 +1,4 @@
-package dev.handoff.checker.engine;
+package dev.handoff.checker.reference;
 
 import dev.handoff.model.formalism.Action;
 import dev.handoff.model.formalism.Model;
@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The philosophers written the readable way, through {@link Model} and a codec, to test the adapter. */
-final class ReadablePhilosophers implements Model<ReadablePhilosophers.Table> {
-    record Table(byte[] s) {
+/**
+ * The dining philosophers ({@link Philosophers}) written the plain way, as the README teaches: a
+ * record per state, {@code next} returning a new one, and a codec; the benchmark's plain form.
+ */
+public final class PhilosophersPlain implements Model<PhilosophersPlain.Table> {
+    /** Each philosopher's state: 0 thinking, 1 holding the left fork, 2 eating. */
+    public record Table(byte[] s) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Table t && Arrays.equals(s, t.s);
@@ -25,7 +29,10 @@ final class ReadablePhilosophers implements Model<ReadablePhilosophers.Table> {
 
     private final int n;
 
-    ReadablePhilosophers(int n) {
+    public PhilosophersPlain(int n) {
+        if (n < Philosophers.MIN_N || n > Philosophers.MAX_N) {
+            throw new IllegalArgumentException("2 to 32 philosophers (two bits each in one word), not " + n);
+        }
         this.n = n;
     }
 
