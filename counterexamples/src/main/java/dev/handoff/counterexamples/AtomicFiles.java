@@ -42,6 +42,13 @@ public final class AtomicFiles {
         removeStale(dir, prefix);
         Path tmp = target.resolveSibling(prefix + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        // A write holds the read side of GATE from before its temporary file exists until after it
+        // is renamed or deleted; the shutdown hook takes the write side, so it waits for writes in
+        // progress and no write starts after it (the process's other threads keep running while
+        // the hooks do, and a file created after the hook looked would stay behind).
+        if (!GATE.readLock().tryLock()) {
+            throw new IOException("the process is ending");
+        }
         PENDING.add(tmp);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -53,14 +60,23 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
             PENDING.remove(tmp);
+            GATE.readLock().unlock();
         }
     }
+
+    private static final java.util.concurrent.locks.ReentrantReadWriteLock GATE = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /** Temporary siblings being written now; a shutdown hook deletes what is left of them. */
     private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // writes in progress finish (one file each); none starts after; a stuck one is not waited for
+                GATE.writeLock().tryLock(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             for (Path p : PENDING) {
                 try {
                     Files.deleteIfExists(p);

@@ -30,7 +30,7 @@ class InputFuzzTest {
     /** What the command line may answer: verdicts, inconclusive, usage, bad input. Never 70. */
     private static final Set<Integer> DOCUMENTED = Set.of(0, 10, 11, 12, 20, 64, 65);
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void deviceTree(byte[] dtb) {
         try {
             BoardFacts f = DeviceTreeReader.facts("f.dtb", Fdt.parse("f.dtb", dtb));
@@ -40,7 +40,7 @@ class InputFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void iort(byte[] table) {
         try {
             plan(IortReader.parse("f.iort", table));
@@ -58,12 +58,12 @@ class InputFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void kernelLog(byte[] log) {
         KernelLog.read(new StringReader(new String(log, StandardCharsets.UTF_8)));
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void scenarioFile(byte[] yaml) throws Exception {
         Path f = Files.createTempFile("fuzz", ".yaml");
         try {
@@ -74,12 +74,12 @@ class InputFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void setValue(byte[] setting) {
         cli("check", "--set", new String(setting, StandardCharsets.UTF_8), "--max-states", "300", "--property", "no-dma-fault");
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void traceFile(byte[] trace) throws Exception {
         Path f = Files.createTempFile("fuzz", ".json");
         try {
