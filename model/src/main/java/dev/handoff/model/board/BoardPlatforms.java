@@ -84,6 +84,12 @@ public final class BoardPlatforms {
                 why.add(d.path() + " sits behind " + smmuPath + ", which is disabled");
                 continue;
             }
+            long entries = d.streams().stream().filter(s -> s.smmu().equals(smmuPath)).count();
+            if (entries > MAX_DISPLAY_ENTRIES) {
+                why.add(d.path() + " has " + entries + " stream entries on " + smmuPath + "; the model holds at most "
+                        + MAX_DISPLAY_ENTRIES + " (the firmware's and Linux's entries must fit an SMMU's 128 stream-match groups)");
+                continue;
+            }
             out.add(target(f, d, smmu));
         }
         if (out.isEmpty()) {
@@ -190,6 +196,9 @@ public final class BoardPlatforms {
      * the firmware's and one free group for {@code arm_smmu_test_smr_masks}, at least {@link #GROUPS}
      * and at most qcom's clamp of 128. Assumed: the hardware has that many [UNVERIFIED per SoC].
      */
+    /** A display's entries the model holds: 2n + 1 stream-match groups, at most 128 ({@link #groups}). */
+    static final int MAX_DISPLAY_ENTRIES = 63;
+
     static int groups(List<StreamEntry> display, List<Master> masters) {
         int n = display.size() * 2 + 1;
         for (Master m : masters) {

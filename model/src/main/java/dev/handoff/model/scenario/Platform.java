@@ -104,6 +104,11 @@ public record Platform(
         if (displayStreams.isEmpty()) {
             throw new IllegalArgumentException("platform " + name + ": the display needs at least one stream");
         }
+        if (2 * displayStreams.size() + 1 > smrGroups) {
+            throw new IllegalArgumentException("platform " + name + ": the display's " + displayStreams.size()
+                    + " stream entries do not fit its " + smrGroups + " SMR groups (the firmware's and Linux's entries"
+                    + " need 2n + 1)");
+        }
     }
 
     /** Number of 4 KiB pages of the framebuffer. */

@@ -90,6 +90,24 @@ class BoardInputTest {
         assertEquals("more than 16384 iommus entries: more than handoff reads (a real board has a few hundred)", m);
     }
 
+    /** A display with more entries than the model's 128 groups hold is no matrix, with the reason (it was an internal error). */
+    @Test
+    void aDisplayWithTooManyEntriesIsNoMatrix() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        FdtWriter.Node mdss = soc.children.stream().filter(n -> n.name.startsWith("display-subsystem")).findFirst().orElseThrow();
+        long[] cells = new long[3 * 64];
+        for (int i = 0; i < 64; i++) {
+            cells[3 * i] = 2;
+            cells[3 * i + 1] = 0x1000 + i;
+        }
+        mdss.cells("iommus", cells);
+        BoardFacts f = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build()));
+        String m = assertThrows(BoardPlatforms.NoMatrixException.class, () -> BoardPlatforms.targets(f)).getMessage();
+        assertTrue(m.contains("/soc@0/display-subsystem@ae00000 has 64 stream entries on /soc@0/iommu@15000000; the model holds"
+                + " at most 63"), m);
+    }
+
     /** The MDSS wrapper of an MDP5 that has iommus is no display without iommus (msm_kms_init_aspace). */
     @Test
     void anMdssWrapperOfAnMdp5WithIommusIsNotFlagged() {
