@@ -179,10 +179,11 @@ public final class TraceJson {
             if (Files.isDirectory(path)) {
                 throw new TraceFormatException("trace file " + path + " is a directory");
             }
-            if (Files.size(path) > 256L << 20) {
+            byte[] bytes = dev.handoff.model.io.InputFiles.read(path, 256 << 20);
+            if (bytes == null) {
                 throw new TraceFormatException("trace file " + path + " is larger than any trace (256 MiB)");
             }
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+            text = new String(bytes, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException("trace file " + path + " does not exist");
         } catch (IOException e) {

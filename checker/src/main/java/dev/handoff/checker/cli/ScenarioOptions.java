@@ -76,8 +76,12 @@ final class ScenarioOptions {
         if (Files.isDirectory(scenarioFile)) {
             throw new InputException("scenario file " + scenarioFile + " is a directory");
         }
-        try (Reader in = Files.newBufferedReader(scenarioFile, StandardCharsets.UTF_8)) {
-            return ScenarioFile.read(scenarioFile.toString(), in);
+        try {
+            byte[] bytes = dev.handoff.model.io.InputFiles.read(scenarioFile, 1 << 20);
+            if (bytes == null) {
+                throw new InputException("scenario file " + scenarioFile + ": larger than any scenario (1 MiB)");
+            }
+            return ScenarioFile.read(scenarioFile.toString(), new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
             throw new InputException("scenario file " + scenarioFile + " does not exist");
         } catch (IOException e) {

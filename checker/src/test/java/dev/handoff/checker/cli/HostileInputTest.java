@@ -151,6 +151,20 @@ class HostileInputTest {
         }
     }
 
+    /** /dev/zero says it is empty and never ends: every reader counts the bytes (it was an OutOfMemoryError). */
+    @Test
+    void anEndlessInputIsRefusedByItsSize() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "/dev/zero (Linux)");
+        String[][] cases = {
+            {"board", "/dev/zero"}, {"board", "--acpi", "/dev/zero"}, {"check", "--scenario", "/dev/zero"},
+        };
+        for (String[] c : cases) {
+            CliTest.Run r = run(c);
+            assertEquals(ExitCode.BAD_INPUT, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains("larger than any"), r.err());
+        }
+    }
+
     @Test
     void yamlAliasesAreRefused() throws Exception {
         Path yaml = dir.resolve("alias.yaml");

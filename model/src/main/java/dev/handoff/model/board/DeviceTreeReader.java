@@ -42,11 +42,13 @@ public final class DeviceTreeReader {
     public static Fdt parse(Path file) {
         byte[] bytes;
         try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new BoardInputException(file + ": " + size + " bytes is larger than any device tree (limit " + MAX_BYTES + ")");
+            if (Files.isDirectory(file)) {
+                throw new BoardInputException(file + " is a directory");
             }
-            bytes = Files.readAllBytes(file);
+            bytes = dev.handoff.model.io.InputFiles.read(file, (int) MAX_BYTES);
+            if (bytes == null) {
+                throw new BoardInputException(file + ": larger than any device tree (limit " + MAX_BYTES + " bytes)");
+            }
         } catch (NoSuchFileException e) {
             throw new BoardInputException(file + " does not exist");
         } catch (IOException e) {

@@ -35,10 +35,13 @@ public final class IortReader {
     public static BoardFacts read(Path file) {
         byte[] b;
         try {
-            if (Files.size(file) > DeviceTreeReader.MAX_BYTES) {
+            if (Files.isDirectory(file)) {
+                throw new BoardInputException(file + " is a directory");
+            }
+            b = dev.handoff.model.io.InputFiles.read(file, (int) DeviceTreeReader.MAX_BYTES);
+            if (b == null) {
                 throw new BoardInputException(file + ": larger than any IORT table");
             }
-            b = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BoardInputException(file + " does not exist");
         } catch (IOException e) {
