@@ -100,7 +100,7 @@ public final class Main {
         versionEverywhere(cl, new VersionProvider());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("handoff: " + ex.getMessage());
+            c.getErr().println("handoff: " + clip(ex.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             c.getErr().flush();
             return ExitCode.USAGE;
@@ -110,13 +110,13 @@ public final class Main {
             PrintWriter e = c.getErr();
             int code;
             if (ex instanceof InputException) {
-                e.println("handoff: " + ex.getMessage());
+                e.println("handoff: " + clip(ex.getMessage()));
                 code = ExitCode.BAD_INPUT;
             } else if (ex instanceof OutputException) {
-                e.println("handoff: " + ex.getMessage());
+                e.println("handoff: " + clip(ex.getMessage()));
                 code = ExitCode.CANNOT_WRITE;
             } else if (ex instanceof CommandLine.ParameterException pe) {
-                e.println("handoff: " + pe.getMessage());
+                e.println("handoff: " + clip(pe.getMessage()));
                 code = ExitCode.USAGE;
             } else if (crossCheck(ex) != null) {
                 e.println("handoff: " + crossCheck(ex).getMessage());
@@ -135,6 +135,16 @@ public final class Main {
             return code;
         });
         return cl;
+    }
+
+    /** The longest error message printed: input echoed in it (a 3 MB platform name) is cut, the cut said. */
+    static final int MESSAGE_LIMIT = 2000;
+
+    static String clip(String message) {
+        if (message == null || message.length() <= MESSAGE_LIMIT) {
+            return message;
+        }
+        return message.substring(0, MESSAGE_LIMIT) + "… (" + (message.length() - MESSAGE_LIMIT) + " more characters)";
     }
 
     private static void versionEverywhere(CommandLine cl, CommandLine.IVersionProvider provider) {

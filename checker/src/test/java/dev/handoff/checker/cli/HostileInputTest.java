@@ -165,6 +165,15 @@ class HostileInputTest {
         }
     }
 
+    /** A huge value echoed in an error is cut: the error stays one readable line. */
+    @Test
+    void aHugeValueIsCutInItsError() {
+        CliTest.Run r = run("check", "--set", "fw.mapping=" + "x".repeat(100_000));
+        assertEquals(ExitCode.BAD_INPUT, r.code());
+        assertEquals(1, r.err().lines().count());
+        assertTrue(r.err().length() < 2_100 && r.err().contains("… (") && r.err().contains(" more characters)"), r.err());
+    }
+
     @Test
     void yamlAliasesAreRefused() throws Exception {
         Path yaml = dir.resolve("alias.yaml");
