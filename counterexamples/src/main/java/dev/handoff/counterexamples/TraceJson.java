@@ -32,6 +32,13 @@ import java.util.Map;
  */
 public final class TraceJson {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The top-level fields of a trace file (the schema's, which allows no others). */
+    private static final List<String> TOP_LEVEL = List.of("schema", "scenario", "pruning", "property", "kind", "initial",
+            "steps", "witness", "explanation", "rootCause", "original");
+    /** Reading: a repeated field or anything after the document is an error, not "the last one wins". */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The witness's {@code report} values: how the SMMU records a failing transaction. */
     static final List<String> REPORTS = java.util.Arrays.stream(dev.handoff.model.smmu.FaultReport.values())
@@ -195,8 +202,15 @@ public final class TraceJson {
     public static TraceFile parse(String source, String text) {
         JsonNode root;
         try {
-            root = JSON.readTree(text);
+            root = STRICT.readTree(text);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new TraceFormatException(source + ": a value longer than any trace field (" + e.getOriginalMessage()
+                    .replaceAll(", from `[^`]*`", "") + ")");
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw new TraceFormatException(source + ": " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                        : " at line " + e.getLocation().getLineNr()) + " (a trace names each field once)");
+            }
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
             throw new TraceFormatException(source + ": not valid JSON" + where + " (truncated or hand-edited?)");
@@ -204,6 +218,12 @@ public final class TraceJson {
         Reader r = new Reader(source);
         if (root == null || !root.isObject()) {
             throw r.error("", "expected a JSON object");
+        }
+        for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!TOP_LEVEL.contains(k)) {
+                throw r.error(k, "is not a field of " + TraceFile.SCHEMA + " (allowed: " + String.join(", ", TOP_LEVEL) + ")");
+            }
         }
         String schema = r.text(root, "schema");
         if (!schema.equals(TraceFile.SCHEMA)) {

@@ -220,6 +220,11 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (dtb != null && iort != null) {
             throw new ParameterException(spec.commandLine(), "give --board FILE.dtb or --acpi IORT.bin, not both");
         }
+        if (dtb == null && iort == null && (stopped || traceOut != null)) {
+            // without a board nothing is matched against the model: these would do nothing
+            throw new ParameterException(spec.commandLine(), (stopped ? "--stopped" : "--trace-out")
+                    + " needs a board (--board FILE.dtb or --acpi IORT.bin): without one the faults are only listed");
+        }
         String version = null;
         List<String> read = new ArrayList<>(); // what the log itself said about the kernel
         if (kernel != null) {

@@ -81,7 +81,14 @@ final class ScenarioOptions {
             if (bytes == null) {
                 throw new InputException("scenario file " + scenarioFile + ": larger than any scenario (1 MiB)");
             }
-            return ScenarioFile.read(scenarioFile.toString(), new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InputException("scenario file " + scenarioFile + ": not UTF-8 text (a scenario file is UTF-8 YAML;"
+                        + " convert it: iconv -t UTF-8)");
+            }
+            return ScenarioFile.read(scenarioFile.toString(), new java.io.StringReader(text));
         } catch (NoSuchFileException e) {
             throw new InputException("scenario file " + scenarioFile + " does not exist");
         } catch (IOException e) {
@@ -111,6 +118,7 @@ final class ScenarioOptions {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (String kv : sets) {
             int eq = kv.indexOf('=');
             if (eq <= 0 || eq == kv.length() - 1) {
@@ -122,6 +130,10 @@ final class ScenarioOptions {
             if (k.equals(Knobs.KERNEL_VERSION) && kernel != null && !kernel.equals(v)) {
                 throw new ParameterException(spec.commandLine(), "--kernel " + kernel + " and --set " + kv
                         + " name two versions; give one");
+            }
+            if (!given.add(k)) {
+                throw new ParameterException(spec.commandLine(), "--set " + k + " is given twice (" + out.get(k) + " and " + v
+                        + "); give it once");
             }
             out.put(k, v);
         }

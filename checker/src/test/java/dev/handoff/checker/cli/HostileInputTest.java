@@ -174,6 +174,42 @@ class HostileInputTest {
         assertTrue(r.err().length() < 2_100 && r.err().contains("… (") && r.err().contains(" more characters)"), r.err());
     }
 
+    /** What would be silently ignored (a last-one-wins repeat, a second document, a tag, an unknown field) is refused. */
+    @Test
+    void whatWouldBeIgnoredIsRefused() throws Exception {
+        record Case(String[] args, int code, String message) {
+        }
+        Path twoDocs = dir.resolve("two.yaml");
+        Files.writeString(twoDocs, "platform: c630\n---\nplatform: tegra186\n");
+        Path tagged = dir.resolve("tag.yaml");
+        Files.writeString(tagged, "platform: c630\nknobs:\n  fw.mapping: !evil translated\n");
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "platform: c630 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path extra = edited("extra.json", r -> r.put("extra", 1));
+        Path dup = dir.resolve("dup.json");
+        Files.writeString(dup, Files.readString(trace).replaceFirst("\\{", "{\"property\" : \"right-page\","));
+        Path trailing = dir.resolve("trailing.json");
+        Files.writeString(trailing, Files.readString(trace) + "{}");
+        Path log = dir.resolve("k.log");
+        Files.writeString(log, "[    1.0] arm-smmu 15000000.iommu: probing hardware configuration...\n");
+        List<Case> cases = List.of(
+                new Case(new String[] {"check", "--scenario", twoDocs.toString()}, ExitCode.BAD_INPUT,
+                        "line 3: a second YAML document: a scenario file holds one"),
+                new Case(new String[] {"check", "--scenario", tagged.toString()}, ExitCode.BAD_INPUT, "YAML tag evil is not supported"),
+                new Case(new String[] {"check", "--scenario", latin1.toString()}, ExitCode.BAD_INPUT, "not UTF-8 text"),
+                new Case(new String[] {"check", "--set", "fw.mapping=translated", "--set", "fw.mapping=identity"}, ExitCode.USAGE,
+                        "--set fw.mapping is given twice (translated and identity); give it once"),
+                new Case(new String[] {"replay", extra.toString()}, ExitCode.BAD_INPUT, "extra: is not a field of handoff.trace/1"),
+                new Case(new String[] {"replay", dup.toString()}, ExitCode.BAD_INPUT, "Duplicate field 'property'"),
+                new Case(new String[] {"replay", trailing.toString()}, ExitCode.BAD_INPUT, "not valid JSON"),
+                new Case(new String[] {"diagnose", log.toString(), "--stopped"}, ExitCode.USAGE, "--stopped needs a board"));
+        for (Case c : cases) {
+            CliTest.Run r = run(c.args());
+            assertEquals(c.code(), r.code(), String.join(" ", c.args()) + ": " + r.err());
+            assertTrue(r.err().contains(c.message()), r.err());
+        }
+    }
+
     @Test
     void yamlAliasesAreRefused() throws Exception {
         Path yaml = dir.resolve("alias.yaml");

@@ -86,9 +86,19 @@ public final class ScenarioFile {
             if (t != JsonToken.END_OBJECT) {
                 throw error(source, p, "unexpected content");
             }
+            if (p.nextToken() != null) {
+                throw error(source, p, "a second YAML document: a scenario file holds one (remove the '---' and what follows)");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // SnakeYAML says what it was doing on one line and what it found on the next ("found character
+            // '\t' that cannot start any token"): both, on one line
+            String msg = e.getOriginalMessage() == null ? e.toString()
+                    : String.join("; ", e.getOriginalMessage().lines().map(String::strip).filter(l -> !l.isEmpty()
+                            && !l.startsWith("in 'reader'") && !l.startsWith("^")).toList());
+            String at = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " line " + e.getLocation().getLineNr();
+            throw new ScenarioException(source + at + ": not valid YAML: " + msg);
         } catch (IOException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new ScenarioException(source + ": not valid YAML: " + msg);
+            throw new ScenarioException(source + ": " + e.getMessage());
         }
         if (platform != null) {
             Platforms.get(platform, source + ": ");
@@ -202,6 +212,10 @@ public final class ScenarioFile {
             JsonToken t = super.nextToken();
             if (yaml.isCurrentAlias()) {
                 throw error(source, this, "YAML alias *" + yaml.getText() + " is not supported: write the value out");
+            }
+            String tag = t == null ? null : yaml.getTypeId();
+            if (tag != null && !tag.startsWith("tag:yaml.org,2002:str") && !tag.equals("!")) {
+                throw error(source, this, "YAML tag " + tag + " is not supported: write plain values");
             }
             return t;
         }
