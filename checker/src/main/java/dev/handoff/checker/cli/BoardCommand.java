@@ -471,21 +471,28 @@ final class BoardCommand implements Callable<Integer> {
                                    List<String[]> skipped, List<String> properties) {
         java.io.StringWriter buffer = new java.io.StringWriter();
         PrintWriter w = new PrintWriter(buffer);
-        w.println("## handoff board: " + facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")"));
+        w.println("## handoff board: " + md(facts.source() + (facts.model().isEmpty() ? "" : " (" + facts.model() + ")")));
         w.println();
         w.println("<details><summary>facts</summary>");
         w.println();
-        w.println("```text");
-        text(w, facts, List.of(), List.of());
-        w.println("```");
+        java.io.StringWriter factsText = new java.io.StringWriter();
+        PrintWriter fw = new PrintWriter(factsText);
+        text(fw, facts, List.of(), List.of());
+        fw.flush();
+        // a fence longer than any run of backticks in the facts (a node name may hold some): CommonMark
+        // closes a fence only with one at least as long
+        String fence = "`".repeat(Math.max(3, longestRun(factsText.toString(), '`') + 1));
+        w.println(fence + "text");
+        w.print(factsText);
+        w.println(fence);
         w.println("</details>");
         for (int i = 0; i < targets.size(); i++) {
             BoardPlatforms.Target t = targets.get(i);
             SweepRunner.Result r = results.get(i);
             w.println();
-            w.println("### display " + t.display().path());
+            w.println("### display " + md(t.display().path()));
             w.println();
-            t.notes().forEach(n -> w.println("- note: " + n));
+            t.notes().forEach(n -> w.println("- note: " + md(n)));
             if (!t.notes().isEmpty()) {
                 w.println();
             }
@@ -496,7 +503,7 @@ final class BoardCommand implements Callable<Integer> {
         }
         if (!skipped.isEmpty()) {
             w.println();
-            skipped.forEach(x -> w.println("- not run: " + x[0] + ": " + x[1]));
+            skipped.forEach(x -> w.println("- not run: " + x[0] + ": " + md(x[1])));
         }
         w.flush();
         StringBuilder sb = new StringBuilder(buffer.toString());
@@ -506,6 +513,21 @@ final class BoardCommand implements Callable<Integer> {
         }
         dev.handoff.counterexamples.Reports.details(sb, violations, dev.handoff.counterexamples.Reports.MARKDOWN_BUDGET);
         return sb.toString();
+    }
+
+    /** Text from the board in markdown outside a fence: HTML's specials as entities, so a node name is never markup. */
+    static String md(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "&#96;");
+    }
+
+    private static int longestRun(String s, char c) {
+        int best = 0;
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            run = s.charAt(i) == c ? run + 1 : 0;
+            best = Math.max(best, run);
+        }
+        return best;
     }
 
     private static void text(PrintWriter out, BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {

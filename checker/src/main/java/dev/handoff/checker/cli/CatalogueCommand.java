@@ -263,11 +263,11 @@ final class CatalogueCommand implements Callable<Integer> {
             return;
         }
         if (Files.isDirectory(output)) {
-            throw new InputException("-o " + output + ": is a directory");
+            throw new OutputException("-o " + output + ": is a directory");
         }
         if (Files.exists(output) && !Files.isRegularFile(output)) {
             if (!Files.isWritable(output)) {
-                throw new InputException("-o " + output + ": not writable");
+                throw new OutputException("-o " + output + ": not writable");
             }
             return;
         }
@@ -275,13 +275,13 @@ final class CatalogueCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException | RuntimeException e) {
-            throw new InputException("-o " + output + ": cannot create its directory " + dir);
+            throw new OutputException("-o " + output + ": cannot create its directory " + dir);
         }
         try {
             Path probe = Files.createTempFile(dir, ".handoff-probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException | RuntimeException e) {
-            throw new InputException("-o " + output + ": cannot write in " + dir);
+            throw new OutputException("-o " + output + ": cannot write in " + dir);
         }
     }
 

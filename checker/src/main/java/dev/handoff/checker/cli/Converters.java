@@ -24,7 +24,7 @@ final class Converters {
             Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
             if (!m.matches()) {
                 throw new CommandLine.TypeConversionException("'" + value
-                        + "' is not a duration (allowed: a whole number with unit ms, s, m or h, e.g. 90s or 5m)");
+                        + "' is not a duration (allowed: a whole number of seconds, or one with unit ms, s, m or h, e.g. 90s or 5m)");
             }
             long n = number(value, m.group(1));
             Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {

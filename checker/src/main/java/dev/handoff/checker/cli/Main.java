@@ -141,10 +141,15 @@ public final class Main {
     static final int MESSAGE_LIMIT = 2000;
 
     static String clip(String message) {
-        if (message == null || message.length() <= MESSAGE_LIMIT) {
-            return message;
+        if (message == null) {
+            return null;
         }
-        return message.substring(0, MESSAGE_LIMIT) + "… (" + (message.length() - MESSAGE_LIMIT) + " more characters)";
+        // one line: a newline echoed from input (a trace field) must not forge a second one
+        String m = message.replace("\r\n", "\u2424").replace('\n', '\u2424').replace('\r', '\u240d');
+        if (m.length() <= MESSAGE_LIMIT) {
+            return m;
+        }
+        return m.substring(0, MESSAGE_LIMIT) + "… (" + (m.length() - MESSAGE_LIMIT) + " more characters)";
     }
 
     private static void versionEverywhere(CommandLine cl, CommandLine.IVersionProvider provider) {

@@ -307,9 +307,9 @@ class CatalogueShardTest {
         assertEquals(ExitCode.USAGE, run("catalogue", c630, "--policy", "bogus").code());
         assertEquals(ExitCode.USAGE, run("catalogue", c630, "--cache", "").code());
         assertEquals(ExitCode.BAD_INPUT, run("catalogue", dir.resolve("nope.dtb").toString()).code());
-        // -o where nothing can be written fails before any work
+        // -o where nothing can be written fails before any work: an output failure, exit 74 (issue 16; was 65)
         CliTest.Run proc = run("catalogue", c630, "--policy", "stock", "-o", "/proc/handoff-report.json");
-        assertEquals(ExitCode.BAD_INPUT, proc.code());
+        assertEquals(ExitCode.CANNOT_WRITE, proc.code());
         assertTrue(proc.err().trim().startsWith("handoff: -o /proc/handoff-report.json: cannot"), proc.err());
         // a directory with a symbolic link loop and the same board twice (given and found)
         Path d = dir.resolve("boards");

@@ -210,6 +210,12 @@ class HostileInputTest {
         }
     }
 
+    /** Board text in the markdown step summary is never markup: HTML specials become entities. */
+    @Test
+    void boardTextInMarkdownIsNotMarkup() {
+        assertEquals("x&lt;img src=x onerror=alert(1)&gt; &amp; &#96;&#96;&#96;", BoardCommand.md("x<img src=x onerror=alert(1)> & ```"));
+    }
+
     @Test
     void yamlAliasesAreRefused() throws Exception {
         Path yaml = dir.resolve("alias.yaml");

@@ -208,6 +208,13 @@ public final class DeviceTreeReader {
         DtNode rm = fdt.find("/reserved-memory");
         for (DtNode r : rm == null ? List.<DtNode>of() : rm.children()) {
             long[] reg = reg(r);
+            if (reg != null && (reg[0] < 0 || reg[1] < 0 || reg[0] + reg[1] < 0)) {
+                // 64-bit cells past 2^63 (or a sum that wraps) describe no memory this model places: said, not
+                // shown as a region placed at boot or with a negative size
+                findings.add(new BoardFacts.Finding("reserved-memory-out-of-range", r.path() + ": reg 0x" + Long.toHexString(reg[0])
+                        + " + 0x" + Long.toHexString(reg[1]) + " runs past 2^63; the region is ignored"));
+                continue;
+            }
             List<BoardFacts.IommuAddress> ia = new ArrayList<>();
             long[] c = r.cells("iommu-addresses");
             if (c.length > 0) {

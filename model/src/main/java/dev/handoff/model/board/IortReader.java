@@ -160,6 +160,12 @@ public final class IortReader {
                     int d = (int) (off + ref + 20L * k);
                     long base = c.u64(d);
                     long len = c.u64(d + 8);
+                    if (base < 0 || len < 0 || base + len < 0) {
+                        findings.add(new BoardFacts.Finding("rmr-out-of-range", "IORT RMR at 0x" + Integer.toHexString(off)
+                                + ": memory range " + k + " 0x" + Long.toHexString(base) + " + 0x" + Long.toHexString(len)
+                                + " runs past 2^63; ignored"));
+                        continue;
+                    }
                     if (len == 0) {
                         findings.add(new BoardFacts.Finding("zero-length-rmr", "IORT RMR at 0x" + Integer.toHexString(off)
                                 + ": memory range " + k + " has length 0"));

@@ -108,6 +108,21 @@ class BoardInputTest {
                 + " at most 63"), m);
     }
 
+    /** A reserved region or RMR whose range runs past 2^63 is a finding, not a region "placed at boot" or of negative size. */
+    @Test
+    void rangesPastTheAddressSpaceAreFindings() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node rm = b.root.children.stream().filter(n -> n.name.equals("reserved-memory")).findFirst().orElseThrow();
+        rm.child("wrap@0").cells("reg", 0xffffffffL, 0xfffff000L, 0, 0x2000);
+        BoardFacts f = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build()));
+        assertTrue(f.regions().stream().noneMatch(r -> r.path().endsWith("wrap@0")), f.regions().toString());
+        assertTrue(f.findings().stream().anyMatch(x -> x.kind().equals("reserved-memory-out-of-range")
+                && x.message().startsWith("/reserved-memory/wrap@0: reg 0xfffffffffffff000 + 0x2000 runs past 2^63")), f.findings().toString());
+        BoardFacts i = IortReader.parse("i.bin", new IortWriter().rmr(0, 0xfffffffffffff000L, 0x2000, 0x880, 1).build());
+        assertTrue(i.regions().isEmpty(), i.regions().toString());
+        assertTrue(i.findings().stream().anyMatch(x -> x.kind().equals("rmr-out-of-range")), i.findings().toString());
+    }
+
     /** The MDSS wrapper of an MDP5 that has iommus is no display without iommus (msm_kms_init_aspace). */
     @Test
     void anMdssWrapperOfAnMdp5WithIommusIsNotFlagged() {
