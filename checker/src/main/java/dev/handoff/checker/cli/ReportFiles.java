@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * temporary sibling and renamed into place: never half-written.
  */
 final class ReportFiles {
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--junit-out", paramLabel = "FILE", description = "Also write the JUnit XML report to FILE.")
     Path junit;
 
@@ -55,6 +58,11 @@ final class ReportFiles {
     /** Writes the reports asked for; each supplier is only called when its file is. */
     void write(java.util.function.Supplier<String> junitText, java.util.function.Supplier<String> markdownText,
                java.io.PrintWriter err) {
+        if (junit != null && markdown != null && junit.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
+            // the second would silently replace the first
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--junit-out and --markdown-out name one file ("
+                    + junit + "); give two");
+        }
         if (junit != null) {
             write(junit, junitText.get());
             err.println("handoff: wrote " + junit);

@@ -192,7 +192,10 @@ class HostileInputTest {
         Files.writeString(trailing, Files.readString(trace) + "{}");
         Path log = dir.resolve("k.log");
         Files.writeString(log, "[    1.0] arm-smmu 15000000.iommu: probing hardware configuration...\n");
+        String same = dir.resolve("same.txt").toString();
         List<Case> cases = List.of(
+                new Case(new String[] {"check", "-q", "--junit-out", same, "--markdown-out", same}, ExitCode.USAGE,
+                        "--junit-out and --markdown-out name one file"),
                 new Case(new String[] {"check", "--scenario", twoDocs.toString()}, ExitCode.BAD_INPUT,
                         "line 3: a second YAML document: a scenario file holds one"),
                 new Case(new String[] {"check", "--scenario", tagged.toString()}, ExitCode.BAD_INPUT, "YAML tag evil is not supported"),
