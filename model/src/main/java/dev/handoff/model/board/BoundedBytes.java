@@ -55,10 +55,15 @@ final class BoundedBytes {
 
     /** A NUL-terminated string from {@code off}, which must end before {@code end} (and {@link #limit}). */
     String cstring(int off, int end, String what, Charset charset) {
+        return new String(b, off, nul(off, end, what) - off, charset);
+    }
+
+    /** The offset of the NUL that ends the string at {@code off}: a string's length in bytes, whatever its decoding. */
+    int nul(int off, int end, String what) {
         end = Math.min(end, limit);
         for (int i = off; i < end; i++) {
             if (b[i] == 0) {
-                return new String(b, off, i - off, charset);
+                return i;
             }
         }
         throw error(off, what + " is not NUL-terminated within its block");

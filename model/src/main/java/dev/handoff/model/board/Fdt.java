@@ -206,7 +206,8 @@ public final class Fdt {
                 switch (token) {
                     case BEGIN_NODE -> {
                         String name = cstring(off + 4, end, "node name");
-                        int next = align(off + 4 + name.getBytes(StandardCharsets.UTF_8).length + 1);
+                        // from the NUL, not the decoded name: a byte that is not UTF-8 decodes to U+FFFD, 3 bytes
+                        int next = align(in.nul(off + 4, end, "node name") + 1);
                         if (++nodes > MAX_NODES) {
                             throw error(off, "more than " + MAX_NODES + " nodes");
                         }

@@ -123,6 +123,23 @@ class BoardInputTest {
         assertTrue(i.findings().stream().anyMatch(x -> x.kind().equals("rmr-out-of-range")), i.findings().toString());
     }
 
+    /** A node name with a byte that is not UTF-8 does not shift the walk (dtc reads such a tree; so does handoff). */
+    @Test
+    void aNodeNameThatIsNotUtf8IsReadWhole() {
+        FdtWriter b = qcomBoard();
+        b.root.child("evil\u00ff@1").str("compatible", "x,evil");
+        byte[] blob = b.build();
+        // FdtWriter writes UTF-8 (c3 bf): make those two bytes 0xff 'x', the same length, as a DTB may hold them
+        String s = new String(blob, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = s.indexOf("evil\u00c3\u00bf@1");
+        assertTrue(at > 0);
+        blob[at + 4] = (byte) 0xff;
+        blob[at + 5] = 'x';
+        Fdt fdt = Fdt.parse("t.dtb", blob);
+        assertTrue(fdt.nodes().stream().anyMatch(n -> n.path().equals("/evil\ufffdx@1")), "the node, whole");
+        assertEquals(1, DeviceTreeReader.facts("t.dtb", fdt).smmus().size(), "and the nodes after it");
+    }
+
     /** The MDSS wrapper of an MDP5 that has iommus is no display without iommus (msm_kms_init_aspace). */
     @Test
     void anMdssWrapperOfAnMdp5WithIommusIsNotFlagged() {
