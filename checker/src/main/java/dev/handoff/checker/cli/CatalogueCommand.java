@@ -190,6 +190,7 @@ final class CatalogueCommand implements Callable<Integer> {
         PrintWriter err = Verbosity.info(spec);
         boolean progress = Verbosity.verbose(spec) || exploration.progress;
         ResultCache store = cache == null ? null : ResultCache.open(cache);
+        ReportFiles.notAnInput(spec, output, "-o");
         writable(output);
         long start = System.nanoTime();
 

@@ -61,6 +61,7 @@ final class MergeCommand implements Callable<Integer> {
         if (output != null && output.toString().isBlank()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output needs a path (it was empty)");
         }
+        ReportFiles.notAnInput(spec, output, "-o");
         CatalogueCommand.writable(output);
         Catalogue c = merge(parts);
         CatalogueCommand.emit(spec, output, CatalogueReport.render(c, format), Verbosity.info(spec));

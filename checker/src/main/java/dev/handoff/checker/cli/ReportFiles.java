@@ -37,6 +37,35 @@ final class ReportFiles {
         }
     }
 
+    /**
+     * Refuses (exit 64) an output path that is one of the command's input files (a positional or
+     * option value of type Path or a list of them, other than the outputs): writing the report
+     * would destroy the input (catalogue x.dtb -o x.dtb).
+     */
+    static void notAnInput(picocli.CommandLine.Model.CommandSpec spec, Path out, String option) {
+        if (out == null || spec == null) {
+            return;
+        }
+        Path o = out.toAbsolutePath().normalize();
+        java.util.List<picocli.CommandLine.Model.ArgSpec> args = new java.util.ArrayList<>(spec.positionalParameters());
+        for (picocli.CommandLine.Model.OptionSpec opt : spec.options()) {
+            if (!java.util.List.of("--junit-out", "--markdown-out", "-o", "--output", "--trace-out", "--fix-out", "--export")
+                    .contains(opt.longestName()) && !opt.longestName().endsWith("-out")) {
+                args.add(opt);
+            }
+        }
+        for (picocli.CommandLine.Model.ArgSpec a : args) {
+            Object v = a.getValue();
+            java.util.List<?> values = v instanceof java.util.List<?> l ? l : java.util.Collections.singletonList(v);
+            for (Object x : values) {
+                if (x instanceof Path p && p.toAbsolutePath().normalize().equals(o)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " " + out
+                            + " is also an input of this command; writing it would destroy the input");
+                }
+            }
+        }
+    }
+
     /** Writes a trace file atomically; a failure is exit 74 naming the file. */
     static void trace(dev.handoff.counterexamples.TraceFile trace, Path file) {
         try {
@@ -58,6 +87,8 @@ final class ReportFiles {
     /** Writes the reports asked for; each supplier is only called when its file is. */
     void write(java.util.function.Supplier<String> junitText, java.util.function.Supplier<String> markdownText,
                java.io.PrintWriter err) {
+        notAnInput(spec, junit, "--junit-out");
+        notAnInput(spec, markdown, "--markdown-out");
         if (junit != null && markdown != null && junit.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
             // the second would silently replace the first
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--junit-out and --markdown-out name one file ("

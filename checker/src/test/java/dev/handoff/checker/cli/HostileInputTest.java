@@ -193,9 +193,13 @@ class HostileInputTest {
         Path log = dir.resolve("k.log");
         Files.writeString(log, "[    1.0] arm-smmu 15000000.iommu: probing hardware configuration...\n");
         String same = dir.resolve("same.txt").toString();
+        Path scenario = dir.resolve("kept.yaml");
+        Files.writeString(scenario, "platform: c630\n");
         List<Case> cases = List.of(
                 new Case(new String[] {"check", "-q", "--junit-out", same, "--markdown-out", same}, ExitCode.USAGE,
                         "--junit-out and --markdown-out name one file"),
+                new Case(new String[] {"check", "-q", "--scenario", scenario.toString(), "--junit-out", scenario.toString()},
+                        ExitCode.USAGE, "is also an input of this command; writing it would destroy the input"),
                 new Case(new String[] {"check", "--scenario", twoDocs.toString()}, ExitCode.BAD_INPUT,
                         "line 3: a second YAML document: a scenario file holds one"),
                 new Case(new String[] {"check", "--scenario", tagged.toString()}, ExitCode.BAD_INPUT, "YAML tag evil is not supported"),
@@ -211,6 +215,7 @@ class HostileInputTest {
             assertEquals(c.code(), r.code(), String.join(" ", c.args()) + ": " + r.err());
             assertTrue(r.err().contains(c.message()), r.err());
         }
+        assertEquals("platform: c630\n", Files.readString(scenario), "the input is untouched");
     }
 
     /** Board text in the markdown step summary is never markup: HTML specials become entities. */
