@@ -5,6 +5,7 @@ import dev.handoff.checker.engine.Reduction;
 import dev.handoff.checker.engine.ExplorationSettings;
 import dev.handoff.checker.engine.SearchStrategy;
 import dev.handoff.checker.engine.StoreMode;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,6 +86,13 @@ final class ExplorationOptions {
     ExplorationSettings settings(ExplorationSettings base) {
         ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction)
                 .withCheckDeterminism(checkDeterminism);
+        CommandLine.Model.OptionSpec format = spec.findOption("--format");
+        Object shown = format == null ? null : format.getValue();
+        if (reproducible && format != null && !"json".equals(shown)) {
+            // it zeroes JSON fields; text output would silently stay as it is
+            throw new ParameterException(spec.commandLine(), "--reproducible applies to --format json (this run prints "
+                    + shown + ")");
+        }
         if (crossCheck && reduction == Reduction.NONE) {
             throw new ParameterException(spec.commandLine(),
                     "--cross-check compares a reduced run with an unreduced one: give it a --reduction (allowed: "

@@ -209,7 +209,8 @@ class HostileInputTest {
                 new Case(new String[] {"replay", extra.toString()}, ExitCode.BAD_INPUT, "extra: is not a field of handoff.trace/1"),
                 new Case(new String[] {"replay", dup.toString()}, ExitCode.BAD_INPUT, "Duplicate field 'property'"),
                 new Case(new String[] {"replay", trailing.toString()}, ExitCode.BAD_INPUT, "not valid JSON"),
-                new Case(new String[] {"diagnose", log.toString(), "--stopped"}, ExitCode.USAGE, "--stopped needs a board"));
+                new Case(new String[] {"diagnose", log.toString(), "--stopped"}, ExitCode.USAGE, "--stopped needs a board"),
+                new Case(new String[] {"check", "--reproducible"}, ExitCode.USAGE, "--reproducible applies to --format json"));
         for (Case c : cases) {
             CliTest.Run r = run(c.args());
             assertEquals(c.code(), r.code(), String.join(" ", c.args()) + ": " + r.err());
