@@ -88,15 +88,18 @@ public final class Replayer {
         }
         List<Trace.Step> original = f.original();
         if (!original.equals(f.trace().steps())) {
-            HandoffState o = model.initialStates().get(0);
-            for (Trace.Step step : original) {
-                Object next = advance(model, o, step);
+            // the search's own order: it must be a run too, and is shown as the model records it
+            List<HandoffState> seen = new ArrayList<>(List.of(model.initialStates().get(0)));
+            int[] taken = new int[original.size()];
+            for (int k = 0; k < taken.length; k++) {
+                Object next = advance(model, seen.get(k), original.get(k));
                 if (next instanceof Result.Diverged d) {
                     return new Result.Diverged(d.step(), "original " + d.action(), d.detail());
                 }
-                o = (HandoffState) next;
+                taken[k] = model.actionIndex(original.get(k).actor(), original.get(k).action());
+                seen.add((HandoffState) next);
             }
-            original = recorded(model, original);
+            original = HandoffTraces.build(model, "", seen, taken).steps();
         } else {
             original = shown.steps();
         }
@@ -119,20 +122,6 @@ public final class Replayer {
         TraceFile derived = new TraceFile(f.scenario(), f.pruning(), Violations.kind(property), StateFields.of(model, states.get(0)),
                 shown, original, explanation, cause);
         return violated ? new Result.Reproduced(property, Violations.kind(property), derived) : new Result.NoViolation(property, derived);
-    }
-
-    /** The steps of {@code steps} (already known to replay) as the model records them. */
-    private static List<Trace.Step> recorded(HandoffModel model, List<Trace.Step> steps) {
-        List<HandoffState> states = new ArrayList<>();
-        HandoffState s = model.initialStates().get(0);
-        states.add(s);
-        int[] actions = new int[steps.size()];
-        for (int i = 0; i < actions.length; i++) {
-            actions[i] = model.actionIndex(steps.get(i).actor(), steps.get(i).action());
-            s = model.next(s, actions[i]);
-            states.add(s);
-        }
-        return HandoffTraces.build(model, "", states, actions).steps();
     }
 
     /** Where the file's witness differs from the model's, or null; a field the file leaves null is not compared. */

@@ -91,10 +91,7 @@ final class BenchCommand implements Callable<Integer> {
                     + String.join(", ", BenchModels.names()) + ")");
         }
         size = n == null ? bench.defaultN() : n;
-        if (size < bench.minN() || size > bench.maxN()) {
-            throw new ParameterException(spec.commandLine(), "--n " + size + " is out of range for " + model + " (allowed: "
-                    + bench.minN() + " to " + bench.maxN() + ")");
-        }
+        requireSize(spec, bench, size);
         if (repeat < 1 || repeat > 100) {
             throw new ParameterException(spec.commandLine(), "--repeat " + repeat + " is out of range (allowed: 1 to 100)");
         }
@@ -226,5 +223,13 @@ final class BenchCommand implements Callable<Integer> {
         List<Statistics> sorted = new ArrayList<>(runs);
         sorted.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** {@code --n} within the model's sizes, or a usage error naming them (bench and reference). */
+    static void requireSize(CommandSpec spec, BenchModels.Bench bench, int size) {
+        if (size < bench.minN() || size > bench.maxN()) {
+            throw new ParameterException(spec.commandLine(), "--n " + size + " is out of range for " + bench.name() + " (allowed: "
+                    + bench.minN() + " to " + bench.maxN() + ")");
+        }
     }
 }

@@ -120,10 +120,7 @@ final class ReferenceCommand implements Callable<Integer> {
             }
             case "wide", "filter" -> {
                 dev.handoff.checker.reference.BenchModels.Bench b = dev.handoff.checker.reference.BenchModels.named(model);
-                if (n < b.minN() || n > b.maxN()) {
-                    throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for " + model + " (allowed: "
-                            + b.minN() + " to " + b.maxN() + ")");
-                }
+                BenchCommand.requireSize(spec, b, n);
                 packed = plain ? b.plain().apply(n) : b.packed().apply(n);
                 title = "reference model: " + model + " " + n + (plain ? ", plain form" : "") + " (" + b.graph() + ")"
                         + (b.states().apply(n) >= 0 ? ", expected " + b.states().apply(n) + " states" : "");

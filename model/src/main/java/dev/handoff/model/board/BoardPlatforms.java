@@ -87,7 +87,7 @@ public final class BoardPlatforms {
             long entries = d.streams().stream().filter(s -> s.smmu().equals(smmuPath)).count();
             if (entries > MAX_DISPLAY_ENTRIES) {
                 why.add(d.path() + " has " + entries + " stream entries on " + smmuPath + "; the model holds at most "
-                        + MAX_DISPLAY_ENTRIES + " (the firmware's and Linux's entries must fit an SMMU's 128 stream-match groups)");
+                        + MAX_DISPLAY_ENTRIES + " (the firmware's and Linux's entries must fit the " + MAX_GROUPS + " stream-match groups modelled)");
                 continue;
             }
             out.add(target(f, d, smmu));
@@ -196,15 +196,18 @@ public final class BoardPlatforms {
      * the firmware's and one free group for {@code arm_smmu_test_smr_masks}, at least {@link #GROUPS}
      * and at most qcom's clamp of 128. Assumed: the hardware has that many [UNVERIFIED per SoC].
      */
+    /** The most stream-match groups modelled: qcom's clamp of 128. */
+    static final int MAX_GROUPS = 128;
+
     /** A display's entries the model holds: 2n + 1 stream-match groups, at most 128 ({@link #groups}). */
-    static final int MAX_DISPLAY_ENTRIES = 63;
+    static final int MAX_DISPLAY_ENTRIES = (MAX_GROUPS - 1) / 2;
 
     static int groups(List<StreamEntry> display, List<Master> masters) {
         int n = display.size() * 2 + 1;
         for (Master m : masters) {
             n += m.streams().size();
         }
-        return Math.max(GROUPS, Math.min(128, n));
+        return Math.max(GROUPS, Math.min(MAX_GROUPS, n));
     }
 
     /** An IORT RMR whose stream IDs overlap the display's on its SMMU, or null. */
