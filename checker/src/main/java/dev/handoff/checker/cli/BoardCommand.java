@@ -166,6 +166,7 @@ final class BoardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ReportFiles.traceStem(spec, traceOut);
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
         FailOn gate = check.failOn(spec, null);
         if ((dtb == null) == (iort == null)) {
@@ -217,7 +218,7 @@ final class BoardCommand implements Callable<Integer> {
         List<BoardPlatforms.Target> targets;
         String noMatrix = null;
         try {
-            targets = BoardPlatforms.targets(facts);
+            targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
         } catch (BoardPlatforms.NoMatrixException e) {
             targets = List.of();
             noMatrix = e.getMessage();
@@ -327,7 +328,7 @@ final class BoardCommand implements Callable<Integer> {
             }
             List<BoardPlatforms.Target> targets;
             try {
-                targets = BoardPlatforms.targets(facts);
+                targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
             } catch (BoardPlatforms.NoMatrixException e) {
                 spec.commandLine().getErr().println("handoff: cannot search for a fix on " + facts.source() + ": " + e.getMessage());
                 return ExitCode.BAD_INPUT;
@@ -667,6 +668,8 @@ final class BoardCommand implements Callable<Integer> {
             o.put("impl", t.platform().impl().name().toLowerCase(Locale.ROOT));
             o.put("smrGroups", t.platform().smrGroups());
             o.put("contextBanks", t.platform().contextBanks());
+            ArrayNode notes = o.putArray("notes");
+            t.notes().forEach(notes::add);
             ArrayNode cs = o.putArray("clients");
             for (Client c : HandoffConfig.clients(t.platform(), f.acpi())) {
                 ObjectNode co = cs.addObject();

@@ -54,8 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 + " behind an ARM SMMU runs the matrix 'handoff board' runs: each policy that applies to a device-tree boot,"
                 + " times the firmware facts the DTB cannot state (--vary; default fw.mapping and fw.smr, less what the board"
                 + " fixes), under each --kernel. Boards that cannot be checked are counted by reason (unreadable, no display"
-                + " controller, every display disabled, a display without iommus, behind an SMMU that is not an ARM SMMU or"
-                + " is disabled).",
+                + " controller, every display disabled, a display without iommus or with unusable ones, behind an SMMU that"
+                + " is not an ARM SMMU or is disabled).",
             "Cells that are the same check (the same facts, knobs, kernel and handoff build) run once. --cache DIR keeps"
                 + " every decided cell for the next run (safe to share between concurrent shards). --shard i/N runs the"
                 + " i-th of N cost-balanced shares of the cells and writes a part; 'handoff merge' combines the N parts into"

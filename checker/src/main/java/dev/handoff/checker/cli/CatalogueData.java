@@ -295,6 +295,9 @@ final class CatalogueData {
         if (reason.contains("which is disabled")) {
             return "display behind a disabled SMMU";
         }
+        if (reason.contains("has no usable iommus entry")) {
+            return "display with unusable iommus";
+        }
         if (reason.contains("has no iommus")) {
             return "display without iommus";
         }

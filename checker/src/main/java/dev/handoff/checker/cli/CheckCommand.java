@@ -68,6 +68,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ReportFiles.traceStem(spec, traceOut);
         FixOptions.requireFix(spec, fix);
         if (fix) {
             return fix();

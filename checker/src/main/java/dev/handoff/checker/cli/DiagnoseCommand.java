@@ -398,6 +398,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (traceOut != null && !matches.isEmpty()) {
             ReportFiles.trace(matches.get(0).file(), traceOut);
             Verbosity.info(spec).println("handoff: wrote " + traceOut);
+        } else if (traceOut != null) {
+            Verbosity.info(spec).println("handoff: " + traceOut + " not written: no modelled violation matches the log (" + verdict + ")");
         }
         if (format.equals("json")) {
             out.println(RunReport.JSON.writeValueAsString(json(read, phaseEvents, facts, faults, verdict, policy, inferred, matches, predicted, explainers, undecided, safe, target)));

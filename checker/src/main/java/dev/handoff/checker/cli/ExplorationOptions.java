@@ -114,7 +114,7 @@ final class ExplorationOptions {
         }
         if (timeLimit != null) {
             // one deadline for the whole command: a sweep's or a board's checks share it
-            s = s.withTimeLimit(timeLimit).withDeadline(java.time.Instant.now().plus(timeLimit));
+            s = s.withTimeLimit(timeLimit).withDeadline(Main.started().plus(timeLimit));
         }
         if (memory != null) {
             if (memory < 1 << 20) {

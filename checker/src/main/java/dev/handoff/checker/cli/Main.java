@@ -84,7 +84,23 @@ public final class Main {
 
     /** Runs the command in-process with the given writers and returns its exit code (tests use this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        STARTED.set(java.time.Instant.now());
+        try {
+            return commandLine(out, err).execute(args);
+        } finally {
+            STARTED.remove();
+        }
+    }
+
+    /**
+     * When this thread's command began, before its inputs were read: {@code --time-limit} counts
+     * from here, so reading a board and building its models spend the same budget as the search.
+     */
+    private static final ThreadLocal<java.time.Instant> STARTED = new ThreadLocal<>();
+
+    static java.time.Instant started() {
+        java.time.Instant t = STARTED.get();
+        return t == null ? java.time.Instant.now() : t;
     }
 
     /** The configured command line: handlers map every failure to the exit-code table. */

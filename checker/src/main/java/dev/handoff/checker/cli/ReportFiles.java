@@ -66,6 +66,20 @@ final class ReportFiles {
         }
     }
 
+    /**
+     * Refuses (exit 64) a {@code --trace-out} stem that names an existing directory, device or FIFO:
+     * the traces go beside it as {@code STEM.PROPERTY.json}, so {@code --trace-out /dev/null} would
+     * create {@code /dev/null.no-dma-fault.json} rather than discard them.
+     */
+    static void traceStem(picocli.CommandLine.Model.CommandSpec spec, Path stem) {
+        if (stem != null && java.nio.file.Files.exists(stem) && !java.nio.file.Files.isRegularFile(stem)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trace-out " + stem + " is "
+                    + (java.nio.file.Files.isDirectory(stem) ? "a directory" : "not a regular file") + "; it names a stem"
+                    + " (each trace is written beside it as STEM.PROPERTY.json): give a file name, for example"
+                    + " --trace-out traces/run.json");
+        }
+    }
+
     /** Writes a trace file atomically; a failure is exit 74 naming the file. */
     static void trace(dev.handoff.counterexamples.TraceFile trace, Path file) {
         try {

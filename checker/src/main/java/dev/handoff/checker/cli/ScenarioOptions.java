@@ -140,6 +140,13 @@ final class ScenarioOptions {
         return out;
     }
 
+    /** The knobs the user gives: the scenario file's, then {@code --kernel} and {@code --set}. */
+    Map<String, String> givenKnobs() {
+        Map<String, String> k = new LinkedHashMap<>(file().knobs());
+        k.putAll(overrides());
+        return k;
+    }
+
     /** A scenario on a given platform (a board's): the file's knobs, then {@code extra}, then {@code --set}. */
     Scenario scenario(Platform platform, String policy, Map<String, String> extra) {
         ScenarioFile.Parsed f = file();

@@ -66,6 +66,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ReportFiles.traceStem(spec, traceOut);
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
         FailOn gate = check.failOn(spec, null);
         List<String> chosen = new ArrayList<>();

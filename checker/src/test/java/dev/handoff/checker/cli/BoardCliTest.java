@@ -124,6 +124,26 @@ class BoardCliTest {
     }
 
     /**
+     * A knob given with --set that replaces what the board states or implies (sdm845's hypervisor
+     * quirk, the SMMU's version) is a note in the text and the JSON; a knob the board leaves open
+     * (fw.mapping) is not.
+     */
+    @Test
+    void aGivenKnobThatReplacesABoardFactIsANote() throws Exception {
+        String dtb = sharedDtb("sdm845-db845c.dtb").toString();
+        CliTest.Run r = run("board", dtb, "--policy", "stock", "--set", "hyp.bypass-quirk=no", "--set", "fw.mapping=translated",
+                "--vary", "fw.smr", "--format", "json");
+        assertEquals(ExitCode.HOLDS, r.code(), r.err());
+        JsonNode n = RunReport.JSON.readTree(r.out()).get("modelled").get(0).get("notes");
+        java.util.List<String> all = new java.util.ArrayList<>();
+        n.forEach(x -> all.add(x.asText()));
+        assertTrue(all.contains("hyp.bypass-quirk=no given: it replaces the board's hyp.bypass-quirk=yes"), all.toString());
+        assertTrue(all.stream().noneMatch(x -> x.startsWith("fw.mapping")), "the board states no mapping: " + all);
+        CliTest.Run text = run("board", dtb, "--policy", "stock", "--set", "smmu.version=v3", "--vary", "fw.smr");
+        assertTrue(text.out().contains("  note: smmu.version=v3 given: it replaces the board's smmu.version=v2\n"), text.out());
+    }
+
+    /**
      * A display whose memory-region carries an iommu-addresses entry equal to the region's reg: the
      * DTB states the firmware's mapping (identity, a direct region), so the default matrix varies
      * only what it does not state (fw.smr), and the policy that honours the entry is run with it.

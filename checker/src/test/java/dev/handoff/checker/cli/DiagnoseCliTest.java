@@ -115,6 +115,12 @@ class DiagnoseCliTest {
         JsonNode root = RunReport.JSON.readTree(r.out());
         SchemaConsumersTest.valid("diagnose", root);
         assertEquals("no-handoff-fault", root.get("verdict").asText());
+        Path trace = dir.resolve("t.json");
+        CliTest.Run none = run("diagnose", log.toString(), "--board", sharedDtb("sdm850-lenovo-yoga-c630.dtb").toString(),
+                "--trace-out", trace.toString());
+        assertTrue(none.err().contains("handoff: " + trace + " not written: no modelled violation matches the log (no-handoff-fault)"),
+                none.err());
+        assertTrue(!Files.exists(trace), "nothing matched, nothing written");
         JsonNode fault = root.get("faults").get(0);
         assertEquals("context", fault.get("kind").asText());
         assertEquals("/soc@0/ufshc@1d84000", fault.get("owner").asText());

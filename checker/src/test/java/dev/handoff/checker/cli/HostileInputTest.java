@@ -270,6 +270,22 @@ class HostileInputTest {
     }
 
     /**
+     * --trace-out names a stem; one that is a directory or a device is refused before the run
+     * (--trace-out /dev/null wrote /dev/null.no-dma-fault.json).
+     */
+    @Test
+    void aTraceStemThatIsNotAFileIsRefused() {
+        CliTest.Run d = run("check", "-q", "--trace-out", dir.toString());
+        assertEquals(ExitCode.USAGE, d.code(), d.err());
+        assertTrue(d.err().contains("--trace-out " + dir + " is a directory; it names a stem"), d.err());
+        if (Files.exists(Path.of("/dev/null"))) {
+            CliTest.Run n = run("sweep", "-q", "--trace-out", "/dev/null", "--policy", "stock");
+            assertEquals(ExitCode.USAGE, n.code(), n.err());
+            assertTrue(n.err().contains("--trace-out /dev/null is not a regular file"), n.err());
+        }
+    }
+
+    /**
      * --time-limit is one deadline for a board's whole matrix: with 40 displays (2,080 checks) and
      * one second, the checks the deadline passes are inconclusive without being built, and the
      * run ends (it once gave each check the full limit, one after another).

@@ -43,6 +43,25 @@ public final class BoardPlatforms {
     public record Target(BoardFacts.Device display, BoardFacts.Smmu smmu, Platform platform, List<String> notes) {
     }
 
+    /**
+     * {@code t} with a note for each knob in {@code given} (a scenario file's knobs and
+     * {@code --set}) that replaces a value the board's file states or implies: the user's value
+     * wins, as a "what if", and the report says so rather than showing the board's facts beside
+     * verdicts that do not use them.
+     */
+    public static Target overridden(Target t, Map<String, String> given) {
+        Map<String, String> board = new LinkedHashMap<>(t.platform().knobDefaults());
+        board.putIfAbsent(Knobs.SMMU_VERSION, t.smmu().v3() ? "v3" : "v2");
+        List<String> notes = new ArrayList<>(t.notes());
+        given.forEach((k, v) -> {
+            String was = board.get(k);
+            if (was != null && !was.equals(v)) {
+                notes.add(k + "=" + v + " given: it replaces the board's " + k + "=" + was);
+            }
+        });
+        return notes.size() == t.notes().size() ? t : new Target(t.display(), t.smmu(), t.platform(), List.copyOf(notes));
+    }
+
     /** No display of the board can be checked; the message says why in one line. */
     public static final class NoMatrixException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -69,7 +88,9 @@ public final class BoardPlatforms {
             }
             if (d.streams().isEmpty()) {
                 if (!DeviceTreeReader.underDisplayWithIommus(d, f.devices())) {
-                    why.add(d.path() + (f.acpi() ? " has no stream ID Linux takes (single ID mappings onto an SMMU)" : " has no iommus"));
+                    why.add(d.path() + (f.acpi() ? " has no stream ID Linux takes (single ID mappings onto an SMMU)"
+                            : DeviceTreeReader.unusableIommus(d, f.findings())
+                            ? " has no usable iommus entry (see its malformed-iommus or dangling-phandle finding)" : " has no iommus"));
                 }
                 continue;
             }

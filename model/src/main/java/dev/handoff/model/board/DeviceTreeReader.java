@@ -63,7 +63,11 @@ public final class DeviceTreeReader {
         List<BoardFacts.Device> devices = new ArrayList<>();
         for (DtNode n : fdt.nodes()) {
             if (n.has("#iommu-cells")) {
-                smmus.add(smmu(fdt, n));
+                BoardFacts.Smmu smmu = smmu(fdt, n);
+                smmus.add(smmu);
+                if (smmu.arm() && !smmu.v3() && smmu.enabled()) {
+                    probeFailure(smmu, n.has("#global-interrupts")).ifPresent(findings::add);
+                }
             }
         }
         for (DtNode n : fdt.nodes()) {
@@ -105,6 +109,28 @@ public final class DeviceTreeReader {
             }
         }
         return "other";
+    }
+
+    /**
+     * Why {@code arm_smmu_device_probe} (6.12 arm-smmu.c:2140-2224) refuses an SMMUv1/v2 for its
+     * interrupts, if it does: the device tree lacks {@code #global-interrupts}
+     * ({@code arm_smmu_device_dt_probe}), or no interrupt is left for context banks. Linux then never
+     * resets that SMMU; the matrix still models a probing one, so the finding says so.
+     */
+    static java.util.Optional<BoardFacts.Finding> probeFailure(BoardFacts.Smmu smmu, boolean globalInterruptsStated) {
+        String why = !globalInterruptsStated ? "no #global-interrupts property (\"missing #global-interrupts property\")"
+                : smmu.contextInterrupts() <= 0 ? "no context interrupt (" + smmu.globalInterrupts()
+                        + " global ones and nothing more: \"found N interrupts but expected at least " + (smmu.globalInterrupts() + 1) + "\")"
+                : null;
+        return why == null ? java.util.Optional.empty() : java.util.Optional.of(new BoardFacts.Finding("smmu-probe-fails",
+                smmu.path() + ": " + why + ": arm_smmu_device_probe fails with -ENODEV, so Linux never resets this SMMU and"
+                        + " its clients' probes wait for it; the matrix models an SMMU that probes"));
+    }
+
+    /** Whether {@code d} has an {@code iommus} property that a finding says Linux cannot use. */
+    static boolean unusableIommus(BoardFacts.Device d, List<BoardFacts.Finding> findings) {
+        return findings.stream().anyMatch(x -> (x.kind().equals("malformed-iommus") || x.kind().equals("dangling-phandle"))
+                && x.message().startsWith(d.path() + ":"));
     }
 
     static boolean isArmSmmu(List<String> compatible) {
@@ -163,6 +189,13 @@ public final class DeviceTreeReader {
                 break;
             }
             long cells = iommu.cell("#iommu-cells", -1);
+            if (!iommu.has("#iommu-cells")) {
+                // of_parse_phandle_with_args fails ("could not get #iommu-cells"); of_dma_configure_id
+                // then sets the device up without an IOMMU
+                findings.add(new BoardFacts.Finding("malformed-iommus", n.path() + ": iommus entry at cell " + i + " names "
+                        + iommu.path() + ", which has no #iommu-cells (not an IOMMU): Linux gives the device no IOMMU"));
+                break;
+            }
             if (cells < 0 || cells > 4 || i + 1 + cells > c.length) {
                 findings.add(new BoardFacts.Finding("malformed-iommus", n.path() + ": iommus entry at cell " + i
                         + " does not fit " + iommu.path() + "'s #iommu-cells = " + cells));
@@ -320,7 +353,7 @@ public final class DeviceTreeReader {
             if (!d.role().equals("display") || !d.enabled()) {
                 continue;
             }
-            if (d.streams().isEmpty() && !underDisplayWithIommus(d, devices) && !overDisplayWithIommus(d, devices)) {
+            if (d.streams().isEmpty() && !unusableIommus(d, findings) && !underDisplayWithIommus(d, devices) && !overDisplayWithIommus(d, devices)) {
                 findings.add(new BoardFacts.Finding("display-without-iommus", d.path() + ": enabled display controller without"
                         + " iommus: its DMA bypasses any IOMMU, or the IOMMU is described elsewhere"));
             }

@@ -122,10 +122,20 @@ public final class IortReader {
                     long base = c.u64(off + 16);
                     long model = c.u32(off + 32);
                     long ctx = c.u32(off + 44);
+                    long ctxOffset = c.u32(off + 48);
+                    int nodeLength = c.u16(off + 1);
+                    // arm_smmu_init_resources reads context_interrupt_count u64s at context_interrupt_offset
+                    // without checking them against the node: refused here, not read past the node
+                    if (ctx > 0 && (ctxOffset < fixedLength(3) || ctxOffset + 8 * ctx > nodeLength)) {
+                        throw c.error(off + 44, "SMMU node: " + ctx + " context interrupts at +" + ctxOffset
+                                + " run outside the node (length " + nodeLength + ")");
+                    }
                     String name = "smmu@" + Long.toHexString(base);
                     names.put(off, name);
-                    smmus.add(new BoardFacts.Smmu("IORT " + name, List.of(modelName(model)), true, false, 1, 0, 1,
-                            (int) Math.min(ctx, 4096), true));
+                    BoardFacts.Smmu smmu = new BoardFacts.Smmu("IORT " + name, List.of(modelName(model)), true, false, 1, 0, 1,
+                            (int) ctx, true);
+                    smmus.add(smmu);
+                    DeviceTreeReader.probeFailure(smmu, true).ifPresent(findings::add);
                 }
                 case 4 -> {
                     long base = c.u64(off + 16);
@@ -153,6 +163,13 @@ public final class IortReader {
                 long flags = c.u32(off + 16);
                 long n = c.u32(off + 20);
                 long ref = c.u32(off + 24);
+                if (n == 0 || ref == 0) {
+                    // iort_node_get_rmr_info returns without a word when rmr_offset or rmr_count is 0
+                    findings.add(new BoardFacts.Finding("rmr-without-ranges", "IORT RMR at 0x" + Integer.toHexString(off)
+                            + ": " + (n == 0 ? "no memory ranges" : "memory ranges at offset 0")
+                            + ": Linux reserves nothing for it (iort_node_get_rmr_info)"));
+                    continue;
+                }
                 if (n > MAX_RANGES || off + ref + n * 20 > c.in.limit || ref < 16) {
                     throw c.error(off + 20, "RMR node: " + n + " memory ranges at +" + ref + " run outside the table");
                 }

@@ -305,6 +305,59 @@ class BoardInputTest {
                 assertThrows(BoardInputException.class, () -> IortReader.parse("i.bin", t)).getMessage());
     }
 
+    /**
+     * An SMMU node whose context interrupts run past the node is refused (arm_smmu_init_resources
+     * would read the next node's bytes as interrupts); with none, arm_smmu_device_probe fails
+     * (-ENODEV) and a finding says so; an RMR with no ranges reserves nothing
+     * (iort_node_get_rmr_info returns early) and a finding says so.
+     */
+    @Test
+    void smmuInterruptsAndEmptyRmrsAsLinuxReadsThem() {
+        byte[] t = new IortWriter().component("\\_SB_.MDSS", 0x880, 1).build();
+        java.nio.ByteBuffer.wrap(t).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(48 + 44, 1000);
+        assertEquals("i.bin: offset 0x5c: SMMU node: 1000 context interrupts at +76 run outside the node (length 204)",
+                assertThrows(BoardInputException.class, () -> IortReader.parse("i.bin", t)).getMessage());
+        IortWriter none = new IortWriter().component("\\_SB_.MDSS", 0x880, 1);
+        none.contextInterrupts = 0;
+        BoardFacts f = IortReader.parse("i.bin", none.build());
+        String fails = f.findings().stream().filter(x -> x.kind().equals("smmu-probe-fails")).findFirst().orElseThrow().message();
+        assertTrue(fails.startsWith("IORT smmu@"), fails);
+        assertTrue(fails.contains("no context interrupt") && fails.contains("-ENODEV"), fails);
+        byte[] r = new IortWriter().rmr(0, 0x9d400000L, 0x1000, 0x880, 1).build();
+        int rmrNode = 48 + 76 + 8 * 16;
+        assertEquals(6, r[rmrNode], "the RMR node follows the SMMU node");
+        r[rmrNode + 20] = 0; // rmr_count
+        BoardFacts g = IortReader.parse("i.bin", r);
+        assertEquals(List.of(), g.regions(), "nothing reserved");
+        assertTrue(g.findings().stream().anyMatch(x -> x.kind().equals("rmr-without-ranges")), g.findings().toString());
+    }
+
+    /**
+     * iommus naming a node without #iommu-cells: of_parse_phandle_with_args fails, the device gets no
+     * IOMMU; the finding says that, not "#iommu-cells = -1", and no display-without-iommus follows.
+     * An SMMU without #global-interrupts fails arm_smmu_device_dt_probe.
+     */
+    @Test
+    void iommusAtANonIommuAndAnSmmuThatCannotProbe() {
+        FdtWriter b = qcomBoard();
+        FdtWriter.Node soc = b.root.children.stream().filter(n -> n.name.equals("soc@0")).findFirst().orElseThrow();
+        soc.child("serial@1000").str("compatible", "x,uart").cells("phandle", 9);
+        FdtWriter.Node mdss = soc.children.stream().filter(n -> n.name.startsWith("display-subsystem")).findFirst().orElseThrow();
+        mdss.cells("iommus", 9, 0x880, 0x8);
+        FdtWriter.Node smmu = soc.children.stream().filter(n -> n.name.startsWith("iommu@")).findFirst().orElseThrow();
+        smmu.props.remove("#global-interrupts");
+        BoardFacts f = DeviceTreeReader.facts("t.dtb", Fdt.parse("t.dtb", b.build()));
+        List<String> kinds = f.findings().stream().map(BoardFacts.Finding::kind).toList();
+        assertEquals("/soc@0/display-subsystem@ae00000: iommus entry at cell 0 names /soc@0/serial@1000, which has no"
+                + " #iommu-cells (not an IOMMU): Linux gives the device no IOMMU",
+                f.findings().stream().filter(x -> x.kind().equals("malformed-iommus")).findFirst().orElseThrow().message());
+        assertTrue(!kinds.contains("display-without-iommus"), kinds.toString());
+        assertTrue(f.findings().stream().anyMatch(x -> x.kind().equals("smmu-probe-fails")
+                && x.message().startsWith("/soc@0/iommu@15000000: no #global-interrupts property")), f.findings().toString());
+        String why = assertThrows(BoardPlatforms.NoMatrixException.class, () -> BoardPlatforms.targets(f)).getMessage();
+        assertTrue(why.contains("has no usable iommus entry"), why);
+    }
+
     @Test
     void iortErrors() {
         byte[] t = new IortWriter().component("\\_SB_.MDSS", 0x880, 8).build();
