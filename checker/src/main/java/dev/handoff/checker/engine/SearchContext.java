@@ -61,7 +61,7 @@ final class SearchContext {
         this.budget = new MemoryBudget(settings.memoryBudget());
         this.visited = settings.store() == StoreMode.EXACT
                 ? new ExactStateSet(words, budget) : new FingerprintSet(budget);
-        this.log = new ParentLog(actionCount, budget);
+        this.log = new ParentLog(budget);
         List<PropertySpec> props = model.properties();
         long a = 0;
         long s = 0;

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,11 +110,11 @@ class StoresTest {
 
     @Test
     void parentLogKeepsActionsAbove256() {
-        ParentLog log = new ParentLog(1000, budget());
-        int first = log.allocateBlock();
-        log.set(first, -1, 0);
-        log.set(first + 1, first, 999);
-        log.set(first + 2, first + 1, 255);
+        ParentLog log = new ParentLog(budget());
+        IdBlock ids = new IdBlock(log);
+        int first = ids.record(-1, 0);
+        ids.record(first, 999);
+        ids.record(first + 1, 255);
         assertEquals(-1, log.parent(first));
         assertEquals(999, log.action(first + 1));
         assertEquals(255, log.action(first + 2));
@@ -122,10 +123,51 @@ class StoresTest {
         assertEquals(first + ParentLog.BLOCK, second);
     }
 
+    /**
+     * The delta-coded log gives back every parent and action it was given, whatever their jumps
+     * (roots, backward moves of a depth-first search, jumps across the whole id range, actions
+     * past one byte), across block boundaries and with blocks filled by turns, as two workers do.
+     */
+    @Test
+    void parentLogReturnsWhatWasRecorded() {
+        ParentLog log = new ParentLog(budget());
+        SplittableRandom rnd = new SplittableRandom(11);
+        int n = 3 * ParentLog.BLOCK + 17;
+        int[] ids = new int[n];
+        int[] parents = new int[n];
+        int[] actions = new int[n];
+        IdBlock a = new IdBlock(log);
+        IdBlock b = new IdBlock(log);
+        for (int i = 0; i < n; i++) {
+            int kind = rnd.nextInt(10);
+            parents[i] = kind == 0 ? -1 - rnd.nextInt(5) : kind == 1 ? rnd.nextInt(Integer.MAX_VALUE)
+                    : kind == 2 ? Math.max(0, i - rnd.nextInt(200)) : i;
+            actions[i] = rnd.nextInt(10) == 0 ? rnd.nextInt(70_000) : rnd.nextInt(100);
+            ids[i] = (rnd.nextBoolean() ? a : b).record(parents[i], actions[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(parents[i], log.parent(ids[i]), "parent of entry " + i);
+            assertEquals(actions[i], log.action(ids[i]), "action of entry " + i);
+        }
+    }
+
+    /** A breadth-first log (parents in order, small actions) costs about two bytes a state. */
+    @Test
+    void parentLogCostsAboutTwoBytesAState() {
+        ParentLog log = new ParentLog(budget());
+        IdBlock ids = new IdBlock(log);
+        int states = 64 * ParentLog.BLOCK;
+        for (int i = 0; i < states; i++) {
+            ids.record(i / 3, i % 7);
+        }
+        double perState = (double) log.bytes() / states;
+        assertTrue(perState > 2 && perState < 2.05, "bytes per state: " + perState);
+    }
+
     @Test
     void parentLogRefusesToGrowPastTheBudget() {
-        ParentLog log = new ParentLog(10, new MemoryBudget(1 << 20));
-        CapacityExceededException e = org.junit.jupiter.api.Assertions.assertThrows(CapacityExceededException.class, () -> {
+        ParentLog log = new ParentLog(new MemoryBudget(1 << 20));
+        CapacityExceededException e = assertThrows(CapacityExceededException.class, () -> {
             for (int i = 0; i < 1_000; i++) {
                 log.allocateBlock();
             }
