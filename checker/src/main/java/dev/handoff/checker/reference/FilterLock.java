@@ -77,22 +77,26 @@ public final class FilterLock implements Model<FilterLock.S> {
     @Override
     public S next(S s, int action) {
         int i = action / 3;
+        int kind = action % 3;
+        // the guard first, as the README's example does: most actions are disabled in most states
+        boolean enabled = switch (kind) {
+            case 0 -> s.st()[i] == 0;
+            case 1 -> s.st()[i] == 1 && (s.victim()[s.lvl()[i]] != i || othersBelow(s.lvl(), i));
+            default -> s.st()[i] == 2;
+        };
+        if (!enabled) {
+            return null;
+        }
         int[] lvl = s.lvl().clone();
         int[] st = s.st().clone();
         int[] victim = s.victim().clone();
-        switch (action % 3) {
+        switch (kind) {
             case 0 -> {
-                if (st[i] != 0) {
-                    return null;
-                }
                 lvl[i] = 1;
                 victim[1] = i;
                 st[i] = 1;
             }
             case 1 -> {
-                if (st[i] != 1 || victim[lvl[i]] == i && !othersBelow(s.lvl(), i)) {
-                    return null;
-                }
                 if (lvl[i] == n - 1) {
                     st[i] = 2;
                 } else {
@@ -101,9 +105,6 @@ public final class FilterLock implements Model<FilterLock.S> {
                 }
             }
             default -> {
-                if (st[i] != 2) {
-                    return null;
-                }
                 lvl[i] = 0;
                 st[i] = 0;
             }

@@ -11,13 +11,13 @@ public final class PackedModels {
     /**
      * Adapts a model to the packed interface through its codec.
      *
-     * <p>Each worker thread keeps the last state it decoded and the last {@value #PRODUCED}
-     * successors it produced, so expanding one state decodes it once, not once per action, and
-     * checking the properties of a successor produced lately decodes nothing (a partial-order
-     * reduction computes every successor before it stores any). The successor is still a fresh model object
-     * per enabled action:
-     * readable models pay one allocation per transition, which is why the reference benchmark
-     * implements {@link PackedModel} directly.
+     * <p>Each worker thread keeps the last state it decoded and, in a direct-mapped cache of
+     * {@value #PRODUCED} entries, the successors it produced lately, so expanding one state
+     * decodes it once, not once per action, and checking the properties of a successor produced
+     * lately decodes nothing (a partial-order reduction computes every successor before it stores
+     * any). The successor is still the model's own object per enabled action: readable models pay
+     * their allocations per transition, which is why the reference benchmarks also come packed by
+     * hand ({@link PackedModel} directly).
      *
      * @throws IllegalArgumentException if the model declares no initial state, no action, or
      *                                  more than {@value PackedModel#MAX_PROPERTIES} properties
@@ -40,8 +40,7 @@ public final class PackedModels {
         private final List<Property<S>> properties;
         private final List<PropertySpec> specs;
         private final List<Footprint> footprints;
-        private final ThreadLocal<Decoded<S>> last;
-        private final ThreadLocal<Produced<S>> produced;
+        private final ThreadLocal<Scratch<S>> scratch;
 
         CodecModel(Model<S> model) {
             this.model = model;
@@ -69,8 +68,7 @@ public final class PackedModels {
                 throw new IllegalArgumentException("a model's footprints must be one per action: "
                         + footprints.size() + " footprints for " + actions.size() + " actions");
             }
-            this.last = ThreadLocal.withInitial(() -> new Decoded<>(words));
-            this.produced = ThreadLocal.withInitial(() -> new Produced<>(words));
+            this.scratch = ThreadLocal.withInitial(() -> new Scratch<>(words));
         }
 
         @Override
@@ -105,7 +103,7 @@ public final class PackedModels {
                 return false;
             }
             codec.encode(next, dst, dstOff);
-            produced.get().put(dst, dstOff, next);
+            scratch.get().put(dst, dstOff, next);
             return true;
         }
 
@@ -164,14 +162,14 @@ public final class PackedModels {
 
         @Override
         public void expanding(long[] state, int off) {
-            Decoded<S> d = last.get();
+            Scratch<S> d = scratch.get();
             d.pinned = null;
             if (state == null) {
                 return;
             }
             if (d.state == null || !Arrays.equals(d.words, 0, words, state, off, off + words)) {
-                // a successor produced earlier is taken from the ring, anything else decoded: either way it goes in d
-                S s = produced.get().find(state, off);
+                // a successor produced lately is taken from the cache, anything else decoded: either way it goes in d
+                S s = d.find(state, off);
                 System.arraycopy(state, off, d.words, 0, words);
                 d.state = s != null ? s : codec.decode(state, off);
             }
@@ -180,14 +178,14 @@ public final class PackedModels {
         }
 
         private S state(long[] src, int off) {
-            Decoded<S> d = last.get();
+            Scratch<S> d = scratch.get();
             if (d.pinned == src && d.pinnedOff == off) {
                 return d.state; // the state an engine is expanding (expanding()): no comparison
             }
             if (d.state != null && Arrays.equals(d.words, 0, words, src, off, off + words)) {
                 return d.state; // the state being expanded: asked once per action
             }
-            S p = produced.get().find(src, off);
+            S p = d.find(src, off);
             if (p != null) {
                 return p;
             }
@@ -198,52 +196,49 @@ public final class PackedModels {
         }
     }
 
-    /** How many recently produced successors each thread keeps decoded. */
+    /** How many recently produced successors each thread keeps decoded (a power of two). */
     static final int PRODUCED = 16;
 
-    /** The last {@link #PRODUCED} successors one thread produced, round robin. */
-    private static final class Produced<S> {
-        private final List<Decoded<S>> ring;
-        private final int words;
-        private int next;
-
-        Produced(int words) {
-            this.words = words;
-            this.ring = java.util.stream.IntStream.range(0, PRODUCED).mapToObj(i -> new Decoded<S>(words)).toList();
-        }
-
-        void put(long[] src, int off, S state) {
-            Decoded<S> d = ring.get(next);
-            next = (next + 1) % PRODUCED;
-            System.arraycopy(src, off, d.words, 0, words);
-            d.state = state;
-        }
-
-        S find(long[] src, int off) {
-            for (int k = 0, i = next; k < PRODUCED; k++) {
-                i = (i + PRODUCED - 1) % PRODUCED; // newest first
-                Decoded<S> d = ring.get(i);
-                if (d.state == null) {
-                    return null;
-                }
-                if (Arrays.equals(d.words, 0, words, src, off, off + words)) {
-                    return d.state;
-                }
-            }
-            return null;
-        }
-    }
-
-    /** The last state one thread decoded, and its words. */
-    private static final class Decoded<S> {
+    /**
+     * One thread's decoding state, taken with one thread-local lookup per call: the last state it
+     * decoded (or was told it expands), and a direct-mapped cache of the successors it produced
+     * lately, each in the slot its words hash to, so a lookup compares one entry, hit or miss.
+     */
+    private static final class Scratch<S> {
         final long[] words;
         S state;
         /** The array (and offset) an engine said it is expanding, whose state {@link #state} is; null for none. */
         long[] pinned;
         int pinnedOff;
+        private final int width;
+        private final long[] producedWords;
+        private final Object[] producedStates = new Object[PRODUCED];
 
-        Decoded(int words) {
-            this.words = new long[words];
+        Scratch(int width) {
+            this.width = width;
+            this.words = new long[width];
+            this.producedWords = new long[PRODUCED * width];
+        }
+
+        private int slot(long[] src, int off) {
+            long h = 0;
+            for (int i = 0; i < width; i++) {
+                h = (h + src[off + i]) * 0x9E3779B97F4A7C15L;
+            }
+            return (int) (h >>> 60) & (PRODUCED - 1);
+        }
+
+        void put(long[] src, int off, S state) {
+            int k = slot(src, off);
+            System.arraycopy(src, off, producedWords, k * width, width);
+            producedStates[k] = state;
+        }
+
+        @SuppressWarnings("unchecked")
+        S find(long[] src, int off) {
+            int k = slot(src, off);
+            Object s = producedStates[k];
+            return s != null && Arrays.equals(producedWords, k * width, k * width + width, src, off, off + width) ? (S) s : null;
         }
     }
 }
