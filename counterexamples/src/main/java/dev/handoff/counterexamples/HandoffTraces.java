@@ -1,6 +1,6 @@
 package dev.handoff.counterexamples;
 
-import dev.handoff.model.formalism.Action;
+import dev.handoff.engine.formalism.Action;
 import dev.handoff.model.handoff.Failure;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;

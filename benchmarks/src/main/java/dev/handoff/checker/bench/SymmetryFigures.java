@@ -1,12 +1,12 @@
 package dev.handoff.checker.bench;
 
-import dev.handoff.checker.engine.ExplorationResult;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Explorer;
-import dev.handoff.checker.engine.Reduction;
-import dev.handoff.model.formalism.Models;
-import dev.handoff.model.formalism.PackedModels;
-import dev.handoff.model.formalism.Property;
+import dev.handoff.engine.ExplorationResult;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Explorer;
+import dev.handoff.engine.Reduction;
+import dev.handoff.engine.formalism.Models;
+import dev.handoff.engine.formalism.PackedModels;
+import dev.handoff.engine.formalism.Property;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Master;

@@ -2,7 +2,7 @@ package dev.handoff.checker.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.engine.ExplorationSettings;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardInputException;
 import dev.handoff.model.board.BoardPlatforms;
@@ -282,7 +282,7 @@ final class BoardCommand implements Callable<Integer> {
                 return ExitCode.SAFETY_VIOLATED;
             }
         }
-        return results.stream().flatMap(r -> r.all().stream()).anyMatch(o -> o.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE)
+        return results.stream().flatMap(r -> r.all().stream()).anyMatch(o -> o.verdict() == dev.handoff.engine.Verdict.INCONCLUSIVE)
                 ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
     }
 
@@ -437,7 +437,7 @@ final class BoardCommand implements Callable<Integer> {
                 if (r.policies().contains(p) && !r.safePolicies().contains(p)) {
                     List<String> bad = new ArrayList<>();
                     r.grid().get(p).forEach((variant, o) -> {
-                        if (o.verdict() != dev.handoff.checker.engine.Verdict.HOLDS) {
+                        if (o.verdict() != dev.handoff.engine.Verdict.HOLDS) {
                             bad.add(variant + " (" + HandoffReports.cell(o) + ")");
                         }
                     });

@@ -6,8 +6,8 @@ import dev.handoff.checker.cli.CatalogueData.Catalogue;
 import dev.handoff.checker.cli.CatalogueData.CellResult;
 import dev.handoff.checker.cli.CatalogueData.Plan;
 import dev.handoff.checker.cli.CatalogueData.Row;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.SearchListener;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.scenario.KernelVersions;
@@ -231,7 +231,7 @@ final class CatalogueCommand implements Callable<Integer> {
         boolean inconclusive;
         if (part != null) {
             text = part(plan, part, results);
-            inconclusive = results.values().stream().anyMatch(c -> c.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE);
+            inconclusive = results.values().stream().anyMatch(c -> c.verdict() == dev.handoff.engine.Verdict.INCONCLUSIVE);
         } else {
             Catalogue c = new Catalogue(plan, results);
             text = CatalogueReport.render(c, format);

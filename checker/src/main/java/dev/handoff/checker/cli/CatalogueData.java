@@ -3,7 +3,7 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.smmu.FetchOutcome;
 
 import java.util.ArrayList;

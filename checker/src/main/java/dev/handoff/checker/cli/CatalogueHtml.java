@@ -4,7 +4,7 @@ import dev.handoff.checker.cli.CatalogueData.Board;
 import dev.handoff.checker.cli.CatalogueData.Catalogue;
 import dev.handoff.checker.cli.CatalogueData.CellResult;
 import dev.handoff.checker.cli.CatalogueData.Row;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.smmu.FetchOutcome;
 
 import java.util.ArrayList;

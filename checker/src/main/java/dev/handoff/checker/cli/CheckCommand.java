@@ -1,6 +1,6 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.engine.ExplorationSettings;
 import dev.handoff.model.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

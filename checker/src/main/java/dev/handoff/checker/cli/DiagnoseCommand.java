@@ -2,10 +2,10 @@ package dev.handoff.checker.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Reduction;
-import dev.handoff.checker.engine.SearchListener;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Reduction;
+import dev.handoff.engine.SearchListener;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.display.DisplayDriverStep;

@@ -1,10 +1,10 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.Reduction;
+import dev.handoff.engine.Reduction;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchStrategy;
-import dev.handoff.checker.engine.StoreMode;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.SearchStrategy;
+import dev.handoff.engine.StoreMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

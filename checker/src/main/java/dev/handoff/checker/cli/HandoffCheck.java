@@ -1,19 +1,19 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationResult;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Explorer;
-import dev.handoff.checker.engine.Reduction;
-import dev.handoff.checker.engine.PropertyResult;
-import dev.handoff.checker.engine.SearchListener;
-import dev.handoff.checker.engine.Statistics;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.ExplorationResult;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Explorer;
+import dev.handoff.engine.Reduction;
+import dev.handoff.engine.PropertyResult;
+import dev.handoff.engine.SearchListener;
+import dev.handoff.engine.Statistics;
+import dev.handoff.engine.Verdict;
 import dev.handoff.counterexamples.Counterexamples;
 import dev.handoff.counterexamples.Trace;
 import dev.handoff.counterexamples.TraceFile;
-import dev.handoff.model.formalism.Models;
-import dev.handoff.model.formalism.PackedModel;
-import dev.handoff.model.formalism.PackedModels;
+import dev.handoff.engine.formalism.Models;
+import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.formalism.PackedModels;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.scenario.Scenario;
 import dev.handoff.model.smmu.FetchOutcome;
@@ -202,7 +202,7 @@ final class HandoffCheck {
                                    int counterexamples, ExplorationSettings settings, SearchListener listener) {
         List<String> names = HandoffProperties.resolve(propertyNames);
         HandoffModel model = new HandoffModel(scenario, pruning, countSaved);
-        List<dev.handoff.model.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
+        List<dev.handoff.engine.formalism.Property<dev.handoff.model.handoff.HandoffState>> invariants =
                 new ArrayList<>(HandoffProperties.invariants(model, names));
         invariants.addAll(HandoffProperties.severityInvariants());
         invariants.add(HandoffProperties.finishesWithModeset(model));
@@ -233,7 +233,7 @@ final class HandoffCheck {
         ExplorationResult r = Explorer.explore(packed, settings.withCheckDeadlock(liveness)
                 .withCounterexamples(counterexamples <= 1 ? 1 : counterexamples * POOL), snapshot);
         if (r.internalError() != null) {
-            throw new dev.handoff.checker.engine.ReplayDivergedException(r.internalError());
+            throw new dev.handoff.engine.ReplayDivergedException(r.internalError());
         }
         List<PropertyOutcome> out = new ArrayList<>();
         for (String n : names) {
@@ -246,7 +246,7 @@ final class HandoffCheck {
                 continue;
             }
             PropertyResult p = r.property(n).orElseThrow();
-            List<int[]> paths = p.paths().stream().map(dev.handoff.checker.engine.Path::actions).toList();
+            List<int[]> paths = p.paths().stream().map(dev.handoff.engine.Path::actions).toList();
             List<TraceFile> files = new ArrayList<>(Counterexamples.distinct(model, n, paths, counterexamples));
             FetchOutcome worst = null;
             for (FetchOutcome o : HandoffProperties.severities(n)) {

@@ -2,7 +2,7 @@ package dev.handoff.checker.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.Verdict;
 import dev.handoff.counterexamples.Reports;
 import dev.handoff.counterexamples.TextRenderer;
 import dev.handoff.counterexamples.TraceFile;

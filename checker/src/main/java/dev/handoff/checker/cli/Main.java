@@ -1,7 +1,7 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.ReplayDivergedException;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.ReplayDivergedException;
 import picocli.CommandLine;
 
 import java.io.BufferedWriter;

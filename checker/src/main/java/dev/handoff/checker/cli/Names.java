@@ -153,8 +153,8 @@ final class Names {
 
     static final class Reductions extends Candidates {
         List<String> names() {
-            return java.util.Arrays.stream(dev.handoff.checker.engine.Reduction.values())
-                    .map(dev.handoff.checker.engine.Reduction::label).toList();
+            return java.util.Arrays.stream(dev.handoff.engine.Reduction.values())
+                    .map(dev.handoff.engine.Reduction::label).toList();
         }
     }
 }

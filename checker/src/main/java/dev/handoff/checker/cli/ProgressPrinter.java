@@ -1,6 +1,6 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.engine.SearchListener;
 
 import java.io.PrintWriter;
 import java.util.Locale;

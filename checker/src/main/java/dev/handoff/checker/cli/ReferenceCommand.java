@@ -1,12 +1,12 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationResult;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Explorer;
-import dev.handoff.checker.reference.GridWalk;
-import dev.handoff.checker.reference.Philosophers;
-import dev.handoff.model.formalism.PackedModel;
-import dev.handoff.model.formalism.PackedModels;
+import dev.handoff.engine.ExplorationResult;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Explorer;
+import dev.handoff.engine.reference.GridWalk;
+import dev.handoff.engine.reference.Philosophers;
+import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.formalism.PackedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,7 +99,7 @@ final class ReferenceCommand implements Callable<Integer> {
                 if (plain && plantedBug) {
                     throw new ParameterException(spec.commandLine(), "--planted-bug is in the packed philosophers only");
                 }
-                packed = plain ? PackedModels.of(new dev.handoff.checker.reference.PhilosophersPlain(n)) : new Philosophers(n, plantedBug);
+                packed = plain ? PackedModels.of(new dev.handoff.engine.reference.PhilosophersPlain(n)) : new Philosophers(n, plantedBug);
                 title = "reference model: " + n + " dining philosophers" + (plantedBug ? " (planted bug)" : "")
                         + ", expected " + Philosophers.expectedStates(n) + " states";
             }
@@ -115,11 +115,11 @@ final class ReferenceCommand implements Callable<Integer> {
                 if (n < 2 || n > 1 << 26) {
                     throw new ParameterException(spec.commandLine(), "--n " + n + " is out of range for chain (allowed: 2 to 67108864)");
                 }
-                packed = PackedModels.of(new dev.handoff.checker.reference.Counters(1, n));
+                packed = PackedModels.of(new dev.handoff.engine.reference.Counters(1, n));
                 title = "reference model: a chain of " + n + " states";
             }
             case "wide", "filter" -> {
-                dev.handoff.checker.reference.BenchModels.Bench b = dev.handoff.checker.reference.BenchModels.named(model);
+                dev.handoff.engine.reference.BenchModels.Bench b = dev.handoff.engine.reference.BenchModels.named(model);
                 BenchCommand.requireSize(spec, b, n);
                 packed = plain ? b.plain().apply(n) : b.packed().apply(n);
                 title = "reference model: " + model + " " + n + (plain ? ", plain form" : "") + " (" + b.graph() + ")"

@@ -72,7 +72,7 @@ final class ResultCache {
 
     /** Stores a decided result (an inconclusive one is not stored); a write that fails is reported, not fatal. */
     boolean put(String key, String canonical, CatalogueData.CellResult r) {
-        if (r.verdict() == dev.handoff.checker.engine.Verdict.INCONCLUSIVE) {
+        if (r.verdict() == dev.handoff.engine.Verdict.INCONCLUSIVE) {
             return false;
         }
         Path f = path(key);

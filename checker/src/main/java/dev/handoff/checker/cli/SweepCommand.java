@@ -1,8 +1,8 @@
 package dev.handoff.checker.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.scenario.Policies;
 import dev.handoff.model.scenario.Policy;
 import picocli.CommandLine.Command;

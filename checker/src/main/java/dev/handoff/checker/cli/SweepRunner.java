@@ -1,8 +1,8 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.SearchListener;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.scenario.Scenario;
 
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationResult;
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Explorer;
-import dev.handoff.checker.engine.Verdict;
-import dev.handoff.checker.reference.BenchModels;
-import dev.handoff.checker.reference.Promela;
-import dev.handoff.model.formalism.PackedModel;
+import dev.handoff.engine.ExplorationResult;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Explorer;
+import dev.handoff.engine.Verdict;
+import dev.handoff.engine.reference.BenchModels;
+import dev.handoff.engine.reference.Promela;
+import dev.handoff.engine.formalism.PackedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -90,7 +90,7 @@ class BenchModelsTest {
         CliTest.Run plain = CliTest.run("bench", "--plain", "--n", "8");
         assertEquals(ExitCode.HOLDS, plain.code(), plain.err());
         assertTrue(plain.out().contains("form=plain") && plain.out().contains("distinctStates="
-                + dev.handoff.checker.reference.Philosophers.expectedStates(8) + " "), plain.out());
+                + dev.handoff.engine.reference.Philosophers.expectedStates(8) + " "), plain.out());
         CliTest.Run big = CliTest.run("bench", "--model", "filter", "--n", "9");
         assertTrue(big.err().contains("--n 9 is out of range for filter (allowed: 2 to 8)"), big.err());
     }

@@ -6,7 +6,7 @@ import dev.handoff.checker.cli.CatalogueData.CellResult;
 import dev.handoff.checker.cli.CatalogueData.Plan;
 import dev.handoff.checker.cli.CatalogueData.Row;
 import dev.handoff.checker.cli.CatalogueHtml.Shade;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.Verdict;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
+import dev.handoff.engine.ExplorationSettings;
 import dev.handoff.model.scenario.Master;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Platforms;

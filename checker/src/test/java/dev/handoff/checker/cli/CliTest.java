@@ -182,7 +182,7 @@ class CliTest {
 
     @Test
     void progressLineFormat() {
-        String line = ProgressPrinter.line(new dev.handoff.checker.engine.SearchListener.Progress(1_000_000, 5_000_000, 12, 3_000, 2.0));
+        String line = ProgressPrinter.line(new dev.handoff.engine.SearchListener.Progress(1_000_000, 5_000_000, 12, 3_000, 2.0));
         assertEquals("progress: 1,000,000 states, 5,000,000 transitions, depth 12, queue 3,000, 500,000 states/s, 2s", line);
     }
 

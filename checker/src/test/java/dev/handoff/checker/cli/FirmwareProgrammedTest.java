@@ -1,6 +1,6 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.firmware.Firmware;
 import dev.handoff.model.handoff.Client;
 import dev.handoff.model.handoff.HandoffConfig;
@@ -98,7 +98,7 @@ class FirmwareProgrammedTest {
         assertEquals(Verdict.HOLDS, verdict(check(p, "rmr-dma", knobs(Knobs.FW_PROGRAMMED, "displays",
                 Knobs.FW_QUIESCE, "yes")), NO_DMA_FAULT), "the same board, the firmware quiescing what it lit");
         HandoffModel m = new HandoffModel(Scenario.of(p, "rmr-dma", knobs(Knobs.FW_PROGRAMMED, "displays", Knobs.FW_QUIESCE, "yes")), true);
-        assertTrue(dev.handoff.model.formalism.Models.reachable(m).stream().noneMatch(m::inWindow), "no fetch window opens at all");
+        assertTrue(dev.handoff.engine.formalism.Models.reachable(m).stream().noneMatch(m::inWindow), "no fetch window opens at all");
     }
 
     /**
@@ -129,7 +129,7 @@ class FirmwareProgrammedTest {
      */
     private static List<Integer> bypassingAfterTheReset(String policy, Map<String, String> k) {
         HandoffModel m = new HandoffModel(Scenario.of(Platforms.C630, policy, k), true);
-        return dev.handoff.model.formalism.Models.reachable(m).stream().filter(m::driverDone).filter(s -> s.probePc(1) == 0)
+        return dev.handoff.engine.formalism.Models.reachable(m).stream().filter(m::driverDone).filter(s -> s.probePc(1) == 0)
                 .map(m::untranslatedOtherStream).filter(x -> x >= 0).distinct().sorted().toList();
     }
 
@@ -151,8 +151,8 @@ class FirmwareProgrammedTest {
         HandoffModel litModel = new HandoffModel(Scenario.of(p, "qcom-bypass", knobs(Knobs.FW_PROGRAMMED, "displays",
                 Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes")), true);
         HandoffModel darkModel = new HandoffModel(Scenario.of(p, "qcom-bypass", knobs(Knobs.KERNEL_CLK_IGNORE_UNUSED, "yes")), true);
-        assertTrue(dev.handoff.model.formalism.Models.reachable(litModel).stream().anyMatch(s -> litModel.modesetDone(s) && litModel.inWindow(s)));
-        assertTrue(dev.handoff.model.formalism.Models.reachable(darkModel).stream().noneMatch(s -> darkModel.modesetDone(s) && darkModel.inWindow(s)));
+        assertTrue(dev.handoff.engine.formalism.Models.reachable(litModel).stream().anyMatch(s -> litModel.modesetDone(s) && litModel.inWindow(s)));
+        assertTrue(dev.handoff.engine.formalism.Models.reachable(darkModel).stream().noneMatch(s -> darkModel.modesetDone(s) && darkModel.inWindow(s)));
     }
 
     /** The firmware's entries for other clients: lowest free groups, overlaps left out, and a clear error when they do not fit. */

@@ -1,7 +1,7 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.SearchListener;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Platforms;

@@ -1,6 +1,6 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.model.formalism.Property;
+import dev.handoff.engine.formalism.Property;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.scenario.Knob;

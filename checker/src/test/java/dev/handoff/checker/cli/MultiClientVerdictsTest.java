@@ -1,7 +1,7 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.Verdict;
-import dev.handoff.model.formalism.Models;
+import dev.handoff.engine.Verdict;
+import dev.handoff.engine.formalism.Models;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.kernel.DeviceState;

@@ -1,13 +1,13 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Reduction;
-import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Reduction;
+import dev.handoff.engine.SearchListener;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.board.DeviceTreeReader;
-import dev.handoff.model.formalism.Footprint;
-import dev.handoff.model.formalism.Models;
-import dev.handoff.model.formalism.Property;
+import dev.handoff.engine.formalism.Footprint;
+import dev.handoff.engine.formalism.Models;
+import dev.handoff.engine.formalism.Property;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.memory.PageState;

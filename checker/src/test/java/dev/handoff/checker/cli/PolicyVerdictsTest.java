@@ -1,8 +1,8 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.SearchListener;
-import dev.handoff.checker.engine.Verdict;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.SearchListener;
+import dev.handoff.engine.Verdict;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.scenario.Platforms;
@@ -145,7 +145,7 @@ class PolicyVerdictsTest {
     void ignoredSmrWritesLeaveTheDriverWithNoStreamIdBits() {
         var m = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.C630, "qcom-bypass",
                 Map.of(Knobs.HYP_SMR_WRITES, "ignored", Knobs.KERNEL_DISPLAY_DRIVER, "builtin")), true);
-        var states = dev.handoff.model.formalism.Models.reachable(m);
+        var states = dev.handoff.engine.formalism.Models.reachable(m);
         assertTrue(states.stream().anyMatch(st -> st.driver().streamIdMask() == 0 && st.driverPc() > 0), "streamid_mask read back as 0");
         assertTrue(states.stream().noneMatch(st -> st.display().probe() == dev.handoff.model.kernel.DeviceState.PROBED));
         assertTrue(states.stream().anyMatch(st -> st.device(1).probe() == dev.handoff.model.kernel.DeviceState.FAILED));
@@ -377,10 +377,10 @@ class PolicyVerdictsTest {
     @Test
     void tegraHeadsStayInTheirDmaDefaultDomain() {
         var dma = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.TEGRA186, "tegra-late-sid", Map.of()), true);
-        boolean ownAttached = dev.handoff.model.formalism.Models.reachable(dma).stream().anyMatch(s -> s.ddrv().ownCb() >= 0);
+        boolean ownAttached = dev.handoff.engine.formalism.Models.reachable(dma).stream().anyMatch(s -> s.ddrv().ownCb() >= 0);
         assertTrue(!ownAttached, "a DMA default domain is kept");
         var identity = new dev.handoff.model.handoff.HandoffModel(Scenario.of(Platforms.TEGRA186, "global-passthrough", Map.of()), true);
-        assertTrue(dev.handoff.model.formalism.Models.reachable(identity).stream().anyMatch(s -> s.ddrv().ownCb() >= 0 && s.scanout()
+        assertTrue(dev.handoff.engine.formalism.Models.reachable(identity).stream().anyMatch(s -> s.ddrv().ownCb() >= 0 && s.scanout()
                 != dev.handoff.model.display.Scanout.FIRMWARE_BUFFER), "IDENTITY moves to the shared domain, after the reset");
     }
 

@@ -180,8 +180,8 @@ class ReportConsumersTest {
         StringBuilder sb = new StringBuilder();
         List<Reports.Entry> entries = new ArrayList<>();
         var o = HandoffCheck.run(dev.handoff.model.scenario.Scenario.of(dev.handoff.model.scenario.Platforms.C630, "stock",
-                java.util.Map.of()), List.of(), true, dev.handoff.checker.engine.ExplorationSettings.defaults(),
-                dev.handoff.checker.engine.SearchListener.NONE);
+                java.util.Map.of()), List.of(), true, dev.handoff.engine.ExplorationSettings.defaults(),
+                dev.handoff.engine.SearchListener.NONE);
         entries.addAll(HandoffReports.entries(List.of(o, o, o, o), List.of(java.util.Map.of(), java.util.Map.of(),
                 java.util.Map.of(), java.util.Map.of())));
         int budget = 20_000;

@@ -1,8 +1,8 @@
 package dev.handoff.checker.cli;
 
-import dev.handoff.checker.engine.ExplorationSettings;
-import dev.handoff.checker.engine.Reduction;
-import dev.handoff.checker.engine.SearchListener;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.engine.Reduction;
+import dev.handoff.engine.SearchListener;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Master;

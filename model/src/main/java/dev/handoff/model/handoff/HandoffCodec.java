@@ -2,8 +2,8 @@ package dev.handoff.model.handoff;
 
 import dev.handoff.model.display.DisplayDriverState;
 import dev.handoff.model.display.Scanout;
-import dev.handoff.model.formalism.BitPacker;
-import dev.handoff.model.formalism.StateCodec;
+import dev.handoff.engine.formalism.BitPacker;
+import dev.handoff.engine.formalism.StateCodec;
 import dev.handoff.model.kernel.DeviceState;
 import dev.handoff.model.kernel.DriverState;
 import dev.handoff.model.memory.PageState;

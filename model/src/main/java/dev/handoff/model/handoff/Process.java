@@ -1,6 +1,6 @@
 package dev.handoff.model.handoff;
 
-import dev.handoff.model.formalism.Footprint;
+import dev.handoff.engine.formalism.Footprint;
 
 import java.util.List;
 import java.util.Objects;

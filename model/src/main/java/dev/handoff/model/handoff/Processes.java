@@ -5,7 +5,7 @@ import dev.handoff.model.display.DisplayDriverStep;
 import dev.handoff.model.display.Scanout;
 import dev.handoff.model.firmware.Firmware;
 import dev.handoff.model.firmware.FirmwareStep;
-import dev.handoff.model.formalism.Footprint;
+import dev.handoff.engine.formalism.Footprint;
 import dev.handoff.model.kernel.ArmSmmuDriver;
 import dev.handoff.model.kernel.CoreStep;
 import dev.handoff.model.kernel.DriverStep;

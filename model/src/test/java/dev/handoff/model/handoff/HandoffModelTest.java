@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The handoff model without the engine: codec round trip over every reachable state, and basic shape. */
 class HandoffModelTest {
     static Set<HandoffState> reachable(HandoffModel m) {
-        return dev.handoff.model.formalism.Models.reachable(m);
+        return dev.handoff.engine.formalism.Models.reachable(m);
     }
 
     @Test

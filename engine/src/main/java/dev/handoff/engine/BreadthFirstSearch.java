@@ -1,0 +1,604 @@
+package dev.handoff.engine;
+
+import dev.handoff.engine.formalism.PackedModel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Level-synchronous parallel breadth-first search whose result does not depend on the worker
+ * count.
+ *
+ * <p>Each level is a list of {@link StateChunk}s in a canonical order. Per successor the
+ * pipeline is TLC's: generate, seen-check, record the parent, check the properties, publish to
+ * the next level. The first time a state is seen decides its parent, and so every path the run
+ * reports; a run is deterministic when "first" means the same thing for any worker count. Here
+ * it means what one thread does: expand the level in order, each state's actions in order, and
+ * append each new state to the next level when it is first seen.
+ *
+ * <p>A level with little work runs on the calling thread exactly so. A level worth sharing runs
+ * in windows of three phases. Generate: the workers claim the window's slices through one
+ * cursor and buffer each successor for its owner, the worker that owns the successor's
+ * fingerprint partition (the top {@value #PARTITION_BITS} bits, partition q to worker q mod w),
+ * noting the owners in generation order. Look up: each owner adds its successors to the visited
+ * set slice by slice in level order, marking those that were new; owners touch disjoint
+ * partitions (and so disjoint segments of the set), and within a partition the order is the
+ * single thread's, so the same successor is marked new. Store: each worker takes a contiguous
+ * run of the window's slices and walks their successors in generation order, storing the marked
+ * ones; the runs are appended to the next level in order. The level that comes out is the single
+ * thread's, state for state.
+ *
+ * <p>Why levels: every state at depth d+1 is generated while level d is expanded, so the first
+ * level that holds a violation gives a shortest counterexample, and a run that stops after
+ * finishing that level has stored exactly the states of depth at most d+1. Together with the
+ * canonical first sightings, every count, verdict, path and witness of a run that is not cut
+ * short by a limit is the same for 1, 2 or 64 workers. The price, on shared levels only: three
+ * barriers per window and each successor copied to a buffer and read back twice.
+ *
+ * <p>Running time O((S + T) · w) for S states, T transitions and w words per state, plus the
+ * visited set's probing; no allocation per transition.
+ */
+final class BreadthFirstSearch implements Search {
+    /** Padding, in words, around per-worker hot arrays: two 64-byte cache lines. */
+    private static final int PAD = 16;
+    /** Fingerprint bits that name a state's partition (its owner in a shared level, its place in the next). */
+    static final int PARTITION_BITS = 6;
+    /** Owners of a shared level: at most one per partition. */
+    static final int MAX_OWNERS = 1 << PARTITION_BITS;
+    /** About this many successors are buffered per window of a shared level. */
+    static final int WINDOW_SUCCESSORS = 1 << 17;
+
+    private final SearchContext ctx;
+    private final Worker[] workers;
+    private final ArrayDeque<StateChunk> pool = new ArrayDeque<>();
+    /** Words per buffered successor: its fingerprint, parent and action, then the state. */
+    private final int entryWords;
+    private int maxDepth;
+    private boolean exhausted;
+    /** Successors per state, learnt from the levels so far: sizes a window. */
+    private double branching = 1;
+    /** The level being built, in canonical order. */
+    private final List<StateChunk> nextLevel = new ArrayList<>();
+
+    BreadthFirstSearch(SearchContext ctx) {
+        this.ctx = ctx;
+        this.entryWords = ctx.words + 2;
+        this.workers = new Worker[ctx.settings.effectiveWorkers()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+        }
+    }
+
+    /** Marks a buffered successor that the look-up found new (the action's sign bit; actions are below 2^31). */
+    private static final long NEW = 1L << 31;
+
+    static int partition(long fp) {
+        return (int) (fp >>> (64 - PARTITION_BITS));
+    }
+
+    /** Runs the search to exhaustion, to a decision, or to a limit. */
+    @Override
+    public void run() throws InterruptedException {
+        Worker first = workers[0];
+        PackedModel model = ctx.model;
+        try {
+            for (int i = 0; i < model.initialStateCount(); i++) {
+                model.initialState(i, first.succ, PAD);
+                first.transitions++;
+                long fp = Fingerprints.of(first.succ, PAD, ctx.words);
+                if (ctx.visited.add(first.succ, PAD, fp)) {
+                    first.store(first.succ, PAD, fp, -1 - i, 0, 0);
+                }
+            }
+        } catch (CapacityExceededException | OutOfMemoryError e) {
+            ctx.onResourceFailure(e);
+        }
+        List<StateChunk> level = takeNext();
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = workers.length > 1 ? Executors.newFixedThreadPool(workers.length, r -> {
+            Thread t = new Thread(r, "handoff-bfs-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        try {
+            int depth = 0;
+            boolean decided = ctx.settle();
+            while (!level.isEmpty() && !ctx.halted && !decided) {
+                ctx.depth = depth;
+                long states = countStates(level);
+                ctx.queued.set(states);
+                long t0 = System.nanoTime();
+                long transitions0 = ctx.transitions.get();
+                boolean parallel = expandLevel(level, depth, pool, states);
+                if (!parallel || nanosPerState == 0) {
+                    // the cost of a state, learnt from levels one thread expanded (an average)
+                    double ns = (double) (System.nanoTime() - t0) / Math.max(1, states);
+                    nanosPerState = nanosPerState == 0 ? ns : 0.75 * nanosPerState + 0.25 * ns;
+                }
+                List<StateChunk> next = takeNext();
+                branching = 0.5 * branching + 0.5 * (ctx.transitions.get() - transitions0) / (double) Math.max(1, states);
+                recycle(level);
+                decided = ctx.settle();
+                if (!next.isEmpty()) {
+                    maxDepth = depth + 1;
+                }
+                level = next;
+                depth++;
+            }
+            exhausted = level.isEmpty() && !ctx.halted;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The level built so far with the workers' latest output appended in worker order; the builder starts afresh. */
+    private List<StateChunk> takeNext() {
+        appendOutputs();
+        List<StateChunk> next = new ArrayList<>(nextLevel);
+        nextLevel.clear();
+        return next;
+    }
+
+    /** Appends each worker's output since the last call, in worker order, to the level being built. */
+    private void appendOutputs() {
+        for (Worker w : workers) {
+            w.flush();
+            nextLevel.addAll(w.next);
+            w.next.clear();
+        }
+    }
+
+    @Override
+    public boolean exhausted() {
+        return exhausted;
+    }
+
+    @Override
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    @Override
+    public long[] firings() {
+        long[] sum = new long[ctx.actionCount];
+        for (Worker w : workers) {
+            for (int a = 0; a < sum.length; a++) {
+                sum[a] += w.fired[PAD + a];
+            }
+        }
+        return sum;
+    }
+
+    /** Below this many states a level is expanded on the calling thread: handing it to the pool costs more. */
+    static final int SERIAL_STATES = 64;
+    /** A level goes to the pool only when its expected work exceeds this (waking the pool costs tens of µs). */
+    static final double PARALLEL_NANOS = 200_000;
+    /** The smallest share of a chunk a worker claims. */
+    static final int MIN_SLICE = 32;
+
+    /** Average cost of expanding one state, learnt from the levels so far (0 until the first). */
+    private double nanosPerState;
+
+    /**
+     * Expands a level; true when it went to the pool. A level with less work than
+     * {@link #PARALLEL_NANOS} (a handful of states, or cheap ones), or before a state's cost is
+     * known, is expanded on the calling thread: a deep, thin graph then runs as fast as with one
+     * worker. Otherwise the level's chunks are cut into slices (at least {@link #MIN_SLICE} states,
+     * about four per worker when the level is small) and expanded by {@link SharedLevel}.
+     */
+    private boolean expandLevel(List<StateChunk> level, int depth, ExecutorService pool, long states) throws InterruptedException {
+        if (pool == null || states < SERIAL_STATES || nanosPerState == 0 || states * nanosPerState < PARALLEL_NANOS) {
+            Worker one = workers[0];
+            try {
+                for (StateChunk c : level) {
+                    if (ctx.halted) {
+                        break;
+                    }
+                    one.expandChunk(c, 0, c.count, depth, false);
+                    one.publishCounts();
+                    ctx.checkLimits();
+                }
+            } catch (CapacityExceededException | OutOfMemoryError e) {
+                ctx.onResourceFailure(e);
+            }
+            return false;
+        }
+        int slice = (int) Math.max(MIN_SLICE, Math.min(StateChunk.STATES, states / (workers.length * 4L) + 1));
+        SharedLevel shared = new SharedLevel(Slices.of(level, slice), depth);
+        List<Callable<Void>> tasks = new ArrayList<>(workers.length);
+        for (int k = 0; k < workers.length; k++) {
+            int me = k;
+            tasks.add(() -> {
+                shared.work(me);
+                return null;
+            });
+        }
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        Throwable failure = shared.failure;
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        return true;
+    }
+
+    /**
+     * One level expanded by every worker, window by window, in the three phases of the class
+     * comment. Arrays indexed by slice say which worker generated it and where its successors
+     * sit: for owner o, words {@code [start, end)} of that worker's buffer for o; in generation
+     * order, the owners in {@code [seqStart, seqEnd)} of its owner sequence. The barrier after
+     * the last phase appends the window's output and decides, for every worker alike, whether to
+     * go on.
+     */
+    private final class SharedLevel {
+        final Slices slices;
+        final int depth;
+        final int owners = Math.min(workers.length, MAX_OWNERS);
+        final int windowSlices;
+        final AtomicInteger cursor = new AtomicInteger();
+        final int[] generatedBy;
+        final int[] start;
+        final int[] end;
+        final int[] seqStart;
+        final int[] seqEnd;
+        final CyclicBarrier generated;
+        final CyclicBarrier lookedUp;
+        final CyclicBarrier stored;
+        volatile Throwable failure;
+        /** Read by every worker after the last barrier; written only by that barrier's action. */
+        boolean stop;
+        int windowStart;
+        int windowEnd;
+
+        SharedLevel(Slices slices, int depth) {
+            this.slices = slices;
+            this.depth = depth;
+            int n = slices.chunk().length;
+            int sliceStates = Math.max(1, slices.to()[0] - slices.from()[0]);
+            long windowStates = Math.max(sliceStates * (long) workers.length, (long) (WINDOW_SUCCESSORS / Math.max(1, branching)));
+            this.windowSlices = (int) Math.max(1, Math.min(n, windowStates / sliceStates));
+            this.generatedBy = new int[n];
+            this.start = new int[n * owners];
+            this.end = new int[n * owners];
+            this.seqStart = new int[n];
+            this.seqEnd = new int[n];
+            this.windowEnd = Math.min(n, windowSlices);
+            this.generated = new CyclicBarrier(workers.length);
+            this.lookedUp = new CyclicBarrier(workers.length);
+            this.stored = new CyclicBarrier(workers.length, () -> {
+                appendOutputs();
+                stop = failure != null || ctx.halted || windowEnd >= n;
+                windowStart = windowEnd;
+                windowEnd = Math.min(n, windowEnd + windowSlices);
+                cursor.set(windowStart);
+            });
+        }
+
+        void work(int k) throws InterruptedException {
+            Worker me = workers[k];
+            try {
+                do {
+                    int from = windowStart;
+                    int to = windowEnd;
+                    me.clearBuffers();
+                    phase(() -> {
+                        for (int s = cursor.getAndIncrement(); s < to && !ctx.halted && failure == null; s = cursor.getAndIncrement()) {
+                            generatedBy[s] = k;
+                            seqStart[s] = me.seqLength;
+                            for (int o = 0; o < owners; o++) {
+                                start[s * owners + o] = me.length[o];
+                            }
+                            me.expandChunk(slices.chunks().get(slices.chunk()[s]), slices.from()[s], slices.to()[s], depth, true);
+                            for (int o = 0; o < owners; o++) {
+                                end[s * owners + o] = me.length[o];
+                            }
+                            seqEnd[s] = me.seqLength;
+                            me.publishCounts();
+                            ctx.checkLimits();
+                        }
+                    });
+                    generated.await();
+                    phase(() -> {
+                        if (k < owners && !ctx.halted && failure == null) {
+                            for (int s = from; s < to; s++) {
+                                me.lookUp(workers[generatedBy[s]].buffer[k], start[s * owners + k], end[s * owners + k]);
+                            }
+                        }
+                    });
+                    lookedUp.await();
+                    phase(() -> {
+                        if (!ctx.halted && failure == null) {
+                            int n = to - from;
+                            int[] cursors = new int[owners];
+                            for (int s = from + (int) ((long) n * k / workers.length); s < from + (int) ((long) n * (k + 1) / workers.length); s++) {
+                                Worker src = workers[generatedBy[s]];
+                                for (int o = 0; o < owners; o++) {
+                                    cursors[o] = start[s * owners + o];
+                                }
+                                me.storeMarked(src, seqStart[s], seqEnd[s], cursors, depth + 1);
+                            }
+                            me.publishCounts();
+                            ctx.checkLimits();
+                        }
+                    });
+                    stored.await();
+                } while (!stop);
+            } catch (BrokenBarrierException e) {
+                fail(e);
+            }
+        }
+
+        /**
+         * Runs this worker's part of a phase. A store that cannot grow halts the run; anything else
+         * fails the level (rethrown by the calling thread). Either way the worker goes on to the
+         * barrier, so that no other worker waits for it forever.
+         */
+        private void phase(Runnable part) {
+            try {
+                part.run();
+            } catch (CapacityExceededException | OutOfMemoryError e) {
+                ctx.onResourceFailure(e);
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+
+        private synchronized void fail(Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+        }
+    }
+
+    /** A level cut into slices: chunk, first state, end state. */
+    record Slices(List<StateChunk> chunks, int[] chunk, int[] from, int[] to) {
+        static Slices of(List<StateChunk> level, int size) {
+            int n = 0;
+            for (StateChunk c : level) {
+                n += (c.count + size - 1) / size;
+            }
+            int[] chunk = new int[n];
+            int[] from = new int[n];
+            int[] to = new int[n];
+            int k = 0;
+            for (int i = 0; i < level.size(); i++) {
+                for (int f = 0; f < level.get(i).count; f += size) {
+                    chunk[k] = i;
+                    from[k] = f;
+                    to[k] = Math.min(level.get(i).count, f + size);
+                    k++;
+                }
+            }
+            return new Slices(level, chunk, from, to);
+        }
+    }
+
+    private static long countStates(List<StateChunk> level) {
+        long n = 0;
+        for (StateChunk c : level) {
+            n += c.count;
+        }
+        return n;
+    }
+
+    private synchronized StateChunk chunk() {
+        StateChunk c = pool.poll();
+        if (c == null) {
+            ctx.budget.reserve(StateChunk.bytes(ctx.words));
+            c = new StateChunk(ctx.words);
+        }
+        c.count = 0;
+        return c;
+    }
+
+    private synchronized void recycle(List<StateChunk> chunks) {
+        pool.addAll(chunks);
+    }
+
+    /**
+     * One worker's buffers, counters and output; used by one thread at a time. The successor
+     * buffer and the firing counters are written on every transition, so they sit {@value #PAD}
+     * words into arrays padded on both sides: without that, the workers' small arrays share
+     * cache lines and every transition bounces a line between cores.
+     */
+    private final class Worker {
+        final long[] succ = new long[ctx.words + 2 * PAD];
+        final long[] fired = new long[ctx.actionCount + 2 * PAD];
+        /** Full chunks of new states, and the one being filled. */
+        final List<StateChunk> next = new ArrayList<>();
+        private StateChunk out;
+        /** Successors buffered for each owner in a shared level, how many words of each are used, and the owners in generation order. */
+        final long[][] buffer = new long[Math.min(workers.length, MAX_OWNERS)][];
+        final int[] length = new int[buffer.length];
+        byte[] seq = new byte[0];
+        int seqLength;
+        private final IdBlock ids = new IdBlock(ctx.log);
+        private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
+        /** The actions the model lists as enabled in the state being expanded. */
+        private final int[] listed = new int[ctx.actionCount];
+        private long newStates;
+        private long transitions;
+
+        /**
+         * Expands states {@code [from, to)} of a chunk. Each successor is looked up and stored at
+         * once, or (when {@code buffered}) appended to its owner's buffer for the second phase.
+         */
+        void expandChunk(StateChunk chunk, int from, int to, int depth, boolean buffered) {
+            final PackedModel model = ctx.model;
+            final VisitedSet visited = ctx.visited;
+            final int w = ctx.words;
+            final int actions = ctx.actionCount;
+            final long[] words = chunk.words;
+            final long[] succ = this.succ;
+            final long[] fired = this.fired;
+            final boolean deadlocks = ctx.settings.checkDeadlock();
+            final int owners = buffer.length;
+            final int[] listed = this.listed;
+            long generated = 0;
+            for (int s = from; s < to; s++) {
+                final int off = s * w;
+                final int parent = chunk.ids[s];
+                int enabled = 0;
+                int tried = actions;
+                boolean all = true;
+                if (scratch != null) {
+                    enabled = ctx.stubborn.expand(words, off, scratch);
+                } else {
+                    model.expanding(words, off);
+                    int n = model.enabledActions(words, off, listed);
+                    if (n >= 0) {
+                        tried = n;
+                        all = false;
+                    }
+                }
+                for (int i = 0; i < tried; i++) {
+                    final int a = all ? i : listed[i];
+                    if (scratch != null) {
+                        if (!scratch.follows(a)) {
+                            continue;
+                        }
+                        System.arraycopy(scratch.succ, a * w, succ, PAD, w);
+                        generated++;
+                    } else if (!model.next(words, off, a, succ, PAD)) {
+                        continue;
+                    } else {
+                        enabled++;
+                    }
+                    fired[PAD + a]++;
+                    long fp = Fingerprints.of(succ, PAD, w);
+                    if (buffered) {
+                        append(partition(fp) % owners, fp, parent, a);
+                    } else if (visited.add(succ, PAD, fp)) {
+                        store(succ, PAD, fp, parent, a, depth + 1);
+                    }
+                }
+                model.expanding(null, 0);
+                generated += scratch == null ? enabled : 0;
+                if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
+                    ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
+                }
+            }
+            transitions += generated;
+        }
+
+        /** Buffers the successor in {@code succ} for owner {@code o}. */
+        private void append(int o, long fp, int parent, int action) {
+            if (seqLength == seq.length) {
+                int capacity = Math.max(1 << 12, seq.length * 2);
+                ctx.budget.reserve(capacity - seq.length);
+                seq = java.util.Arrays.copyOf(seq, capacity);
+            }
+            seq[seqLength++] = (byte) o;
+            long[] b = buffer[o];
+            int at = length[o];
+            if (b == null || at + entryWords > b.length) {
+                b = grow(o, at + entryWords);
+            }
+            b[at] = fp;
+            b[at + 1] = (long) parent << 32 | (action & 0xffffffffL);
+            System.arraycopy(succ, PAD, b, at + 2, ctx.words);
+            length[o] = at + entryWords;
+        }
+
+        private long[] grow(int o, int needed) {
+            long[] old = buffer[o];
+            int capacity = Math.max(needed, old == null ? 1 << 12 : old.length * 2);
+            ctx.budget.reserve((long) (capacity - (old == null ? 0 : old.length)) * Long.BYTES);
+            long[] b = old == null ? new long[capacity] : java.util.Arrays.copyOf(old, capacity);
+            buffer[o] = b;
+            return b;
+        }
+
+        void clearBuffers() {
+            java.util.Arrays.fill(length, 0);
+            seqLength = 0;
+        }
+
+        /** Adds the successors buffered in {@code b[from, to)} to the visited set in order, marking the new ones. */
+        void lookUp(long[] b, int from, int to) {
+            final VisitedSet visited = ctx.visited;
+            for (int e = from; e < to; e += entryWords) {
+                if (visited.add(b, e + 2, b[e])) {
+                    b[e + 1] |= NEW;
+                }
+            }
+        }
+
+        /**
+         * Stores, in generation order, the marked successors that {@code src} generated as
+         * {@code src.seq[from, to)}; {@code cursors} holds, per owner, where the first of them sits.
+         */
+        void storeMarked(Worker src, int from, int to, int[] cursors, int depth) {
+            final byte[] owner = src.seq;
+            final long[][] buffers = src.buffer;
+            for (int i = from; i < to; i++) {
+                int o = owner[i];
+                int e = cursors[o];
+                cursors[o] = e + entryWords;
+                long[] b = buffers[o];
+                long pa = b[e + 1];
+                if ((pa & NEW) != 0) {
+                    store(b, e + 2, b[e], (int) (pa >> 32), (int) (pa & ~NEW), depth);
+                }
+            }
+        }
+
+        /**
+         * Records a new state, found at {@code state[off ..]}: id, parent link, property check,
+         * then publication to the next level.
+         */
+        void store(long[] state, int off, long fp, int parent, int action, int depth) {
+            int id = ids.record(parent, action);
+            newStates++;
+            ctx.check(state, off, depth, id, fp);
+            if (out == null || out.full()) {
+                if (out != null) {
+                    next.add(out);
+                }
+                out = chunk();
+            }
+            System.arraycopy(state, off, out.words, out.count * ctx.words, ctx.words);
+            out.ids[out.count++] = id;
+        }
+
+        void publishCounts() {
+            ctx.distinct.addAndGet(newStates);
+            ctx.transitions.addAndGet(transitions);
+            newStates = 0;
+            transitions = 0;
+        }
+
+        /** Ends a run of output: the partly filled chunk joins it, counts are published. */
+        void flush() {
+            if (out != null && out.count > 0) {
+                next.add(out);
+            } else if (out != null) {
+                recycle(List.of(out));
+            }
+            out = null;
+            publishCounts();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.handoff.engine;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a run found.
+ *
+ * @param properties one result per model property, in the model's order
+ * @param deadlock   a path to a deadlocked state, or {@code null} (none found or not checked)
+ * @param stopReason why the run ended early (a limit), or {@code null} when it ended because the
+ *                   state space was exhausted or every question was answered
+ * @param statistics figures of the run
+ * @param internalError null, or why a found path did not replay (the model is not a pure
+ *                      function of its state): the run's other results are still reported, and
+ *                      the property whose path failed keeps the paths that did replay
+ */
+public record ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason,
+                                Statistics statistics, String internalError) {
+    public ExplorationResult {
+        properties = List.copyOf(properties);
+    }
+
+    public ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason, Statistics statistics) {
+        this(properties, deadlock, stopReason, statistics, null);
+    }
+
+    /** True when a limit ended the run. */
+    public boolean limitReached() {
+        return stopReason != null;
+    }
+
+    /** The result for a property by name. */
+    public Optional<PropertyResult> property(String name) {
+        return properties.stream().filter(p -> p.property().name().equals(name)).findFirst();
+    }
+
+    /** True when some property is violated or a deadlock was found. */
+    public boolean hasViolation() {
+        return deadlock != null || properties.stream().anyMatch(p -> p.verdict() == Verdict.VIOLATED);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.handoff.engine;
+
+import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.formalism.PropertyKind;
+import dev.handoff.engine.formalism.PropertySpec;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the workers of one search share: the model, the stores, the findings and the stop
+ * flags. One instance per run; no globals.
+ *
+ * <p>Findings keep, per property, the best candidate state: the shallowest, ties broken by the
+ * smallest fingerprint, so that which counterexample a breadth-first run reports does not
+ * depend on how workers interleave. Findings are rare, so they are synchronized.
+ */
+final class SearchContext {
+    final PackedModel model;
+    final ExplorationSettings settings;
+    final int words;
+    final int actionCount;
+    /** Partial-order reduction, or null. */
+    final StubbornSets stubborn;
+    final MemoryBudget budget;
+    final VisitedSet visited;
+    final ParentLog log;
+    final long alwaysMask;
+    final long sometimesMask;
+    final long startNanos;
+    private final long deadlineNanos;
+
+    /** Properties not yet decided; a worker reads these once per chunk. */
+    volatile long pendingAlways;
+    volatile long pendingSometimes;
+    /** Set when a limit ends the run; workers stop at the next chunk. */
+    volatile boolean halted;
+    private String stopReason;
+
+    final AtomicLong distinct = new AtomicLong();
+    final AtomicLong transitions = new AtomicLong();
+    final AtomicLong queued = new AtomicLong();
+    volatile int depth;
+
+    private final List<Candidate>[] found;
+    private Candidate deadlock;
+
+    /** A state that decides a property: where it sits and how to find it again. */
+    record Candidate(int depth, int id, long fp) {
+        boolean betterThan(Candidate o) {
+            return o == null || depth < o.depth || depth == o.depth && Long.compareUnsigned(fp, o.fp) < 0;
+        }
+    }
+
+    SearchContext(PackedModel model, ExplorationSettings settings) {
+        this.model = model;
+        this.settings = settings;
+        this.words = model.stateWords();
+        this.actionCount = model.actions().size();
+        this.stubborn = settings.reduction().partialOrder() ? new StubbornSets(model) : null;
+        this.budget = new MemoryBudget(settings.memoryBudget());
+        this.visited = settings.store() == StoreMode.EXACT
+                ? new ExactStateSet(words, budget) : new FingerprintSet(budget);
+        this.log = new ParentLog(budget);
+        List<PropertySpec> props = model.properties();
+        long a = 0;
+        long s = 0;
+        for (int i = 0; i < props.size(); i++) {
+            if (props.get(i).kind() == PropertyKind.ALWAYS) {
+                a |= 1L << i;
+            } else {
+                s |= 1L << i;
+            }
+        }
+        this.alwaysMask = a;
+        this.sometimesMask = s;
+        this.pendingAlways = a;
+        this.pendingSometimes = s;
+        @SuppressWarnings("unchecked")
+        List<Candidate>[] lists = new List[props.size()];
+        for (int i = 0; i < lists.length; i++) {
+            lists[i] = new java.util.ArrayList<>();
+        }
+        this.found = lists;
+        this.startNanos = System.nanoTime();
+        long own = settings.timeLimit() == null ? Long.MAX_VALUE : startNanos + settings.timeLimit().toNanos();
+        long shared = settings.deadline() == null ? Long.MAX_VALUE
+                : startNanos + Math.max(0, java.time.Duration.between(java.time.Instant.now(), settings.deadline()).toNanos());
+        this.deadlineNanos = Math.min(own, shared);
+    }
+
+    /** Records that a new state at {@code depth} violates the invariants in {@code bad} and reaches the witnesses in {@code hit}. */
+    synchronized void found(long bad, long hit, int depth, int id, long fp) {
+        Candidate c = new Candidate(depth, id, fp);
+        long bits = bad | hit;
+        while (bits != 0) {
+            int i = Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            keep(found[i], c, settings.counterexamples());
+        }
+        if (settings.strategy() == SearchStrategy.DFS) {
+            settle();
+        }
+    }
+
+    /** Keeps the {@code limit} best candidates, best first. */
+    private static void keep(List<Candidate> list, Candidate c, int limit) {
+        int at = 0;
+        while (at < list.size() && !c.betterThan(list.get(at))) {
+            at++;
+        }
+        if (at < limit) {
+            list.add(at, c);
+            if (list.size() > limit) {
+                list.remove(list.size() - 1);
+            }
+        }
+    }
+
+    /**
+     * Checks the properties still undecided on a new state at {@code state[off ..]} and records it
+     * as a finding where it decides one. Skips the model entirely once every property is decided.
+     */
+    void check(long[] state, int off, int depth, int id, long fp) {
+        long pendingA = pendingAlways;
+        long pendingS = pendingSometimes;
+        if ((pendingA | pendingS) != 0) {
+            long holds = model.evaluate(state, off);
+            long bad = pendingA & ~holds;
+            long hit = pendingS & holds;
+            if ((bad | hit) != 0) {
+                found(bad, hit, depth, id, fp);
+            }
+        }
+    }
+
+    /** Records a state without enabled actions that is not terminal. */
+    synchronized void deadlock(int depth, int id, long fp) {
+        Candidate c = new Candidate(depth, id, fp);
+        if (c.betterThan(deadlock)) {
+            deadlock = c;
+        }
+    }
+
+    /**
+     * Marks decided properties as no longer pending; called between breadth-first levels (and
+     * at once by depth-first search), so that every candidate of a level competes.
+     *
+     * @return true when the search has nothing left to decide or should stop at the first violation
+     */
+    synchronized boolean settle() {
+        long a = pendingAlways;
+        long s = pendingSometimes;
+        for (int i = 0; i < found.length; i++) {
+            boolean full = found[i].size() >= settings.counterexamples()
+                    || (sometimesMask >>> i & 1) != 0 && !found[i].isEmpty();
+            if (full) {
+                a &= ~(1L << i);
+                s &= ~(1L << i);
+            }
+        }
+        pendingAlways = a;
+        pendingSometimes = s;
+        boolean violation = deadlock != null;
+        for (int i = 0; i < found.length; i++) {
+            violation |= (alwaysMask >>> i & 1) != 0 && !found[i].isEmpty();
+        }
+        boolean allDecided = a == 0 && s == 0 && (deadlock != null || !settings.checkDeadlock());
+        return allDecided || violation && settings.stopAtFirstViolation();
+    }
+
+    /** The kept candidates of a property, best first. */
+    synchronized List<Candidate> found(int property) {
+        return List.copyOf(found[property]);
+    }
+
+    synchronized Candidate deadlock() {
+        return deadlock;
+    }
+
+    /** Ends the run because a limit was reached; the first reason given wins. */
+    synchronized void halt(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        halted = true;
+    }
+
+    synchronized String stopReason() {
+        return stopReason;
+    }
+
+    /** Checks the limits; called by each worker once per chunk of states. */
+    void checkLimits() {
+        long max = settings.maxStates();
+        if (max > 0 && distinct.get() >= max) {
+            halt("state limit reached (--max-states " + max + ")");
+        } else if (System.nanoTime() - deadlineNanos > 0) {
+            halt("time limit reached (--time-limit " + settings.timeLimit().toSeconds() + "s)");
+        } else if (budget.exceeded()) {
+            halt("memory budget reached (" + budget.limit() / (1 << 20) + " MiB; raise --memory or -Xmx)");
+        }
+    }
+
+    /** Handles a store that could not grow or a heap that ran out, so the run ends cleanly. */
+    void onResourceFailure(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            halt("out of memory: the heap filled before the memory budget did (raise -Xmx or lower --memory)");
+        } else {
+            halt(t.getMessage());
+        }
+    }
+
+    SearchListener.Progress progress() {
+        return new SearchListener.Progress(distinct.get(), transitions.get(), depth, queued.get(),
+                (System.nanoTime() - startNanos) / 1e9);
+    }
+}

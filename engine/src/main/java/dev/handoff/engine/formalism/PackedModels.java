@@ -1,0 +1,244 @@
+package dev.handoff.engine.formalism;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Adapters between the readable {@link Model} and the engine's {@link PackedModel}. */
+public final class PackedModels {
+    private PackedModels() {
+    }
+
+    /**
+     * Adapts a model to the packed interface through its codec.
+     *
+     * <p>Each worker thread keeps the last state it decoded and, in a direct-mapped cache of
+     * {@value #PRODUCED} entries, the successors it produced lately, so expanding one state
+     * decodes it once, not once per action, and checking the properties of a successor produced
+     * lately decodes nothing (a partial-order reduction computes every successor before it stores
+     * any). The successor is still the model's own object per enabled action: readable models pay
+     * their allocations per transition, which is why the reference benchmarks also come packed by
+     * hand ({@link PackedModel} directly).
+     *
+     * @throws IllegalArgumentException if the model declares no initial state, no action, or
+     *                                  more than {@value PackedModel#MAX_PROPERTIES} properties
+     */
+    public static <S> PackedModel of(Model<S> model) {
+        return new CodecModel<>(model);
+    }
+
+    /** Decodes a packed state of a model that was adapted with {@link #of(Model)}. */
+    public static <S> S decode(Model<S> model, long[] words) {
+        return model.codec().decode(words, 0);
+    }
+
+    private static final class CodecModel<S> implements PackedModel {
+        private final Model<S> model;
+        private final StateCodec<S> codec;
+        private final int words;
+        private final List<S> initial;
+        private final List<Action> actions;
+        private final List<Property<S>> properties;
+        private final List<PropertySpec> specs;
+        private final List<Footprint> footprints;
+        private final ThreadLocal<Scratch<S>> scratch;
+
+        CodecModel(Model<S> model) {
+            this.model = model;
+            this.codec = model.codec();
+            this.words = codec.words();
+            this.initial = List.copyOf(model.initialStates());
+            this.actions = List.copyOf(model.actions());
+            this.properties = List.copyOf(model.properties());
+            if (words < 1) {
+                throw new IllegalArgumentException("codec words() must be at least 1, was " + words);
+            }
+            if (initial.isEmpty()) {
+                throw new IllegalArgumentException("a model needs at least one initial state");
+            }
+            if (actions.isEmpty()) {
+                throw new IllegalArgumentException("a model needs at least one action");
+            }
+            if (properties.size() > MAX_PROPERTIES) {
+                throw new IllegalArgumentException("a model may declare at most " + MAX_PROPERTIES
+                        + " properties, this one declares " + properties.size());
+            }
+            this.specs = properties.stream().map(Property::spec).toList();
+            this.footprints = List.copyOf(model.footprints());
+            if (!footprints.isEmpty() && footprints.size() != actions.size()) {
+                throw new IllegalArgumentException("a model's footprints must be one per action: "
+                        + footprints.size() + " footprints for " + actions.size() + " actions");
+            }
+            this.scratch = ThreadLocal.withInitial(() -> new Scratch<>(words));
+        }
+
+        @Override
+        public int stateWords() {
+            return words;
+        }
+
+        @Override
+        public List<Action> actions() {
+            return actions;
+        }
+
+        @Override
+        public List<PropertySpec> properties() {
+            return specs;
+        }
+
+        @Override
+        public int initialStateCount() {
+            return initial.size();
+        }
+
+        @Override
+        public void initialState(int index, long[] out, int off) {
+            codec.encode(initial.get(index), out, off);
+        }
+
+        @Override
+        public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+            S next = model.next(state(src, srcOff), action);
+            if (next == null) {
+                return false;
+            }
+            codec.encode(next, dst, dstOff);
+            scratch.get().put(dst, dstOff, next);
+            return true;
+        }
+
+        @Override
+        public int enabledActions(long[] state, int off, int[] out) {
+            return model.enabledActions(state(state, off), out);
+        }
+
+        @Override
+        public long evaluate(long[] state, int off) {
+            S s = state(state, off);
+            long mask = 0;
+            for (int i = 0; i < properties.size(); i++) {
+                if (properties.get(i).predicate().test(s)) {
+                    mask |= 1L << i;
+                }
+            }
+            return mask;
+        }
+
+        @Override
+        public boolean isTerminal(long[] state, int off) {
+            return model.isTerminal(state(state, off));
+        }
+
+        @Override
+        public boolean canonicalize(long[] state, int off) {
+            S s = state(state, off);
+            S c = model.canonical(s);
+            if (c == s || c.equals(s)) {
+                return false;
+            }
+            codec.encode(c, state, off);
+            return true;
+        }
+
+        @Override
+        public List<Footprint> footprints() {
+            return footprints;
+        }
+
+        @Override
+        public boolean retired(long[] state, int off, int action) {
+            return model.retired(state(state, off), action);
+        }
+
+        @Override
+        public boolean acyclic() {
+            return model.acyclic();
+        }
+
+        @Override
+        public String describe(long[] state, int off) {
+            return String.valueOf(state(state, off));
+        }
+
+        @Override
+        public void expanding(long[] state, int off) {
+            Scratch<S> d = scratch.get();
+            d.pinned = null;
+            if (state == null) {
+                return;
+            }
+            if (d.state == null || !Arrays.equals(d.words, 0, words, state, off, off + words)) {
+                // a successor produced lately is taken from the cache, anything else decoded: either way it goes in d
+                S s = d.find(state, off);
+                System.arraycopy(state, off, d.words, 0, words);
+                d.state = s != null ? s : codec.decode(state, off);
+            }
+            d.pinned = state;
+            d.pinnedOff = off;
+        }
+
+        private S state(long[] src, int off) {
+            Scratch<S> d = scratch.get();
+            if (d.pinned == src && d.pinnedOff == off) {
+                return d.state; // the state an engine is expanding (expanding()): no comparison
+            }
+            if (d.state != null && Arrays.equals(d.words, 0, words, src, off, off + words)) {
+                return d.state; // the state being expanded: asked once per action
+            }
+            S p = d.find(src, off);
+            if (p != null) {
+                return p;
+            }
+            d.pinned = null;
+            System.arraycopy(src, off, d.words, 0, words);
+            d.state = codec.decode(src, off);
+            return d.state;
+        }
+    }
+
+    /** How many recently produced successors each thread keeps decoded (a power of two). */
+    static final int PRODUCED = 16;
+
+    /**
+     * One thread's decoding state, taken with one thread-local lookup per call: the last state it
+     * decoded (or was told it expands), and a direct-mapped cache of the successors it produced
+     * lately, each in the slot its words hash to, so a lookup compares one entry, hit or miss.
+     */
+    private static final class Scratch<S> {
+        final long[] words;
+        S state;
+        /** The array (and offset) an engine said it is expanding, whose state {@link #state} is; null for none. */
+        long[] pinned;
+        int pinnedOff;
+        private final int width;
+        private final long[] producedWords;
+        private final Object[] producedStates = new Object[PRODUCED];
+
+        Scratch(int width) {
+            this.width = width;
+            this.words = new long[width];
+            this.producedWords = new long[PRODUCED * width];
+        }
+
+        private int slot(long[] src, int off) {
+            long h = 0;
+            for (int i = 0; i < width; i++) {
+                h = (h + src[off + i]) * 0x9E3779B97F4A7C15L;
+            }
+            return (int) (h >>> 60) & (PRODUCED - 1);
+        }
+
+        void put(long[] src, int off, S state) {
+            int k = slot(src, off);
+            System.arraycopy(src, off, producedWords, k * width, width);
+            producedStates[k] = state;
+        }
+
+        @SuppressWarnings("unchecked")
+        S find(long[] src, int off) {
+            int k = slot(src, off);
+            Object s = producedStates[k];
+            return s != null && Arrays.equals(producedWords, k * width, k * width + width, src, off, off + width) ? (S) s : null;
+        }
+    }
+}

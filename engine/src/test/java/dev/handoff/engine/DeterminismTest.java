@@ -1,0 +1,103 @@
+package dev.handoff.engine;
+
+import dev.handoff.engine.reference.Counters;
+import dev.handoff.engine.reference.GridWalk;
+import dev.handoff.engine.reference.Philosophers;
+import dev.handoff.engine.formalism.ForwardingPackedModel;
+import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.formalism.PackedModels;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A breadth-first run gives the same result whatever the worker count: the same counterexample
+ * and witness paths step by step (not just their lengths), the same deadlock path, the same
+ * counts and per-action firings. Each model here has many shortest paths to what it reports (a
+ * counter state is reached by every interleaving of its increments), and each successor is made
+ * slow enough that every wide level goes to the pool, so the workers really race.
+ */
+class DeterminismTest {
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("4 counters mod 9, 3 counterexamples", (ModelMaker) () -> PackedModels.of(new Counters(4, 9)), 3, StoreMode.FINGERPRINT),
+                Arguments.of("4 counters mod 9, exact store", (ModelMaker) () -> PackedModels.of(new Counters(4, 9)), 1, StoreMode.EXACT),
+                Arguments.of("grid 120, invariant, witness and deadlock", (ModelMaker) () -> PackedModels.of(new GridWalk(120, 120, 150, false)), 2, StoreMode.FINGERPRINT),
+                Arguments.of("10 philosophers, planted bug, deadlock", (ModelMaker) () -> new Philosophers(10, true), 40, StoreMode.FINGERPRINT));
+    }
+
+    interface ModelMaker {
+        PackedModel make();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void everyWorkerCountGivesTheSameResult(String name, ModelMaker maker, int counterexamples, StoreMode store) {
+        ExplorationSettings base = ExplorationSettings.defaults().withCounterexamples(counterexamples).withStore(store);
+        String one = render(Explorer.explore(new Slow(maker.make(), 2_000), base.withWorkers(1)));
+        assertTrue(one.contains("VIOLATED"), one);
+        for (int workers : new int[] {2, 3, 4}) {
+            for (int run = 0; run < 3; run++) {
+                Slow slow = new Slow(maker.make(), 2_000);
+                String many = render(Explorer.explore(slow, base.withWorkers(workers)));
+                assertEquals(one, many, workers + " workers, run " + run);
+                assertTrue(slow.threads.size() >= 2, "the workers shared levels: " + slow.threads);
+            }
+        }
+    }
+
+    /** Everything of a result that must not depend on the worker count (not the time, not the bytes). */
+    static String render(ExplorationResult r) {
+        StringBuilder b = new StringBuilder();
+        Statistics s = r.statistics();
+        b.append("states ").append(s.distinctStates()).append(" transitions ").append(s.transitions())
+                .append(" depth ").append(s.maxDepth()).append(" firings ").append(Arrays.toString(s.actionFirings()))
+                .append(" stop ").append(r.stopReason()).append('\n');
+        for (PropertyResult p : r.properties()) {
+            b.append(p.property().name()).append(' ').append(p.verdict()).append('\n');
+            for (Path path : p.paths()) {
+                b.append("  ").append(render(path)).append('\n');
+            }
+        }
+        b.append("deadlock ").append(r.deadlock() == null ? "none" : render(r.deadlock())).append('\n');
+        return b.toString();
+    }
+
+    private static String render(Path p) {
+        StringBuilder b = new StringBuilder("from " + p.initialState() + ":");
+        for (int i = 0; i < p.length(); i++) {
+            b.append(' ').append(p.actions()[i]).append("->").append(Arrays.toString(p.states().get(i + 1)));
+        }
+        return b.toString();
+    }
+
+    /** A model whose successors cost {@code nanos} of busy work, so that levels are worth sharing. */
+    static final class Slow extends ForwardingPackedModel {
+        private final long nanos;
+        /** The pool threads that computed a successor. */
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Slow(PackedModel m, long nanos) {
+            super(m);
+            this.nanos = nanos;
+        }
+
+        @Override
+        public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+            if (Thread.currentThread().getName().startsWith("handoff-bfs")) {
+                threads.add(Thread.currentThread().getName());
+            }
+            long until = System.nanoTime() + nanos;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return base.next(src, srcOff, action, dst, dstOff);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.handoff.engine;
+
+import dev.handoff.engine.reference.Philosophers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every limit ends a run cleanly as INCONCLUSIVE with the statistics so far. */
+class LimitsTest {
+    @ParameterizedTest
+    @EnumSource(SearchStrategy.class)
+    void stateLimit(SearchStrategy strategy) {
+        ExplorationResult r = Explorer.explore(new Philosophers(14, false), ExplorationSettings.defaults()
+                .withStrategy(strategy).withCheckDeadlock(false).withMaxStates(10_000));
+        assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
+        assertTrue(r.stopReason().contains("state limit"), r.stopReason());
+        assertTrue(r.statistics().distinctStates() >= 10_000);
+        assertTrue(r.statistics().distinctStates() < Philosophers.expectedStates(14));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SearchStrategy.class)
+    void timeLimit(SearchStrategy strategy) {
+        ExplorationResult r = Explorer.explore(new Philosophers(24, false), ExplorationSettings.defaults()
+                .withStrategy(strategy).withCheckDeadlock(false).withTimeLimit(Duration.ofMillis(200)));
+        assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
+        assertTrue(r.stopReason().contains("time limit"), r.stopReason());
+        assertTrue(r.statistics().distinctStates() > 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreMode.class)
+    void memoryBudgetEndsTheRunInsteadOfTheHeap(StoreMode store) {
+        ExplorationResult r = Explorer.explore(new Philosophers(20, false), ExplorationSettings.defaults()
+                .withStore(store).withCheckDeadlock(false).withMemoryBudget(8L << 20));
+        assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
+        assertNotNull(r.stopReason());
+        assertTrue(r.stopReason().contains("memory") || r.stopReason().contains("full"), r.stopReason());
+        assertTrue(r.statistics().storeBytes() + r.statistics().logBytes() < 16L << 20,
+                "the stores stayed near the budget");
+    }
+
+    @Test
+    void violationFoundBeforeALimitIsStillReported() {
+        ExplorationResult r = Explorer.explore(new Philosophers(16, true), ExplorationSettings.defaults()
+                .withCheckDeadlock(false).withMaxStates(5_000));
+        assertEquals(Verdict.VIOLATED, r.properties().get(0).verdict());
+        assertEquals(4, r.properties().get(0).path().length());
+    }
+}

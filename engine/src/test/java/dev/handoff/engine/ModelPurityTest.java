@@ -1,0 +1,229 @@
+package dev.handoff.engine;
+
+import dev.handoff.engine.formalism.Action;
+import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.formalism.PropertyKind;
+import dev.handoff.engine.formalism.PropertySpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code --check-determinism} ({@link ExplorationSettings#checkDeterminism}) catches a model
+ * whose methods are not pure functions of the state where the impurity happens, even off every
+ * reported path, for any worker count and either strategy; the run then reports what it knew as
+ * an internal error and never says HOLDS. And a model that lists its enabled actions
+ * ({@link PackedModel#enabledActions}) explores the same graph without the engine trying the
+ * actions it left off.
+ */
+class ModelPurityTest {
+    static Stream<Arguments> searches() {
+        return Stream.of(
+                Arguments.of(SearchStrategy.BFS, 1), Arguments.of(SearchStrategy.BFS, 2),
+                Arguments.of(SearchStrategy.BFS, 4), Arguments.of(SearchStrategy.DFS, 1));
+    }
+
+    /** Where a walker's model misbehaves. */
+    enum Fault { NONE, NEXT, EVALUATE, LIST }
+
+    /**
+     * A walker on 0..n-1 with actions step (x+1) and back (x-1, from 1), and {@code extra}
+     * actions that never fire; invariant {@code bounded} (x < n) always holds. With a fault, one
+     * method misbehaves at one state, far from any path the run would report.
+     */
+    static class Walker implements PackedModel {
+        final int n;
+        final Fault fault;
+        final boolean lists;
+        final List<Action> actions = new ArrayList<>();
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong nextCalls = new AtomicLong();
+
+        Walker(int n, Fault fault, boolean lists, int extra) {
+            this.n = n;
+            this.fault = fault;
+            this.lists = lists;
+            actions.add(new Action("step", ""));
+            actions.add(new Action("back", ""));
+            for (int i = 0; i < extra; i++) {
+                actions.add(new Action("never(" + i + ")", ""));
+            }
+        }
+
+        @Override
+        public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+            nextCalls.incrementAndGet();
+            long x = src[srcOff];
+            if (action == 0 && x + 1 < n) {
+                long to = x + 1;
+                if (fault == Fault.NEXT && x == n / 2 && calls.incrementAndGet() % 2 == 0) {
+                    to = 0; // the second call from the middle goes elsewhere
+                }
+                dst[dstOff] = to;
+                return true;
+            }
+            if (action == 1 && x > 0) {
+                dst[dstOff] = x - 1;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public int enabledActions(long[] state, int off, int[] out) {
+            if (!lists) {
+                return -1;
+            }
+            long x = state[off];
+            int k = 0;
+            if (x + 1 < n && !(fault == Fault.LIST && x == n / 2)) {
+                out[k++] = 0;
+            }
+            if (x > 0) {
+                out[k++] = 1;
+            }
+            return k;
+        }
+
+        @Override
+        public long evaluate(long[] state, int off) {
+            boolean holds = state[off] < n;
+            if (fault == Fault.EVALUATE && state[off] == n / 2 && calls.incrementAndGet() % 2 == 0) {
+                holds = !holds;
+            }
+            return holds ? 1 : 0;
+        }
+
+        public int stateWords() {
+            return 1;
+        }
+
+        public List<Action> actions() {
+            return actions;
+        }
+
+        public List<PropertySpec> properties() {
+            return List.of(new PropertySpec("bounded", PropertyKind.ALWAYS));
+        }
+
+        public int initialStateCount() {
+            return 1;
+        }
+
+        public void initialState(int index, long[] out, int off) {
+            out[off] = 0;
+        }
+
+        public boolean isTerminal(long[] state, int off) {
+            return false;
+        }
+
+        public String describe(long[] state, int off) {
+            return "x=" + state[off];
+        }
+    }
+
+    static ExplorationSettings settings(SearchStrategy strategy, int workers) {
+        return ExplorationSettings.defaults().withStrategy(strategy).withWorkers(workers);
+    }
+
+    @ParameterizedTest(name = "{0} workers={1}")
+    @MethodSource("searches")
+    void anImpureSuccessorOffEveryPathIsCaughtOnlyWhenAsked(SearchStrategy strategy, int workers) {
+        ExplorationResult unchecked = Explorer.explore(new Walker(400, Fault.NEXT, false, 0), settings(strategy, workers));
+        assertNull(unchecked.internalError(), "without the check nothing notices");
+        assertEquals(Verdict.HOLDS, unchecked.properties().get(0).verdict());
+
+        ExplorationResult r = Explorer.explore(new Walker(400, Fault.NEXT, false, 0),
+                settings(strategy, workers).withCheckDeterminism(true));
+        assertTrue(r.internalError() != null && r.internalError().contains("two different successors under action step")
+                && r.internalError().contains("x=200"), String.valueOf(r.internalError()));
+        assertNotEquals(Verdict.HOLDS, r.properties().get(0).verdict(), "a run cut short by an impure model proves nothing");
+        assertTrue(r.stopReason().contains("not deterministic"), r.stopReason());
+        assertTrue(r.statistics().distinctStates() > 0, "what was known is still reported");
+    }
+
+    @ParameterizedTest(name = "{0} workers={1}")
+    @MethodSource("searches")
+    void anImpurePropertyIsCaught(SearchStrategy strategy, int workers) {
+        ExplorationResult r = Explorer.explore(new Walker(400, Fault.EVALUATE, false, 0),
+                settings(strategy, workers).withCheckDeterminism(true));
+        assertTrue(r.internalError() != null && r.internalError().contains("evaluated property bounded twice"),
+                String.valueOf(r.internalError()));
+        assertNotEquals(Verdict.HOLDS, r.properties().get(0).verdict());
+    }
+
+    @ParameterizedTest(name = "{0} workers={1}")
+    @MethodSource("searches")
+    void aListThatLeavesOffAFiringActionIsCaught(SearchStrategy strategy, int workers) {
+        ExplorationResult r = Explorer.explore(new Walker(400, Fault.LIST, true, 0),
+                settings(strategy, workers).withCheckDeterminism(true));
+        assertTrue(r.internalError() != null && r.internalError().contains("left action step off its list"),
+                String.valueOf(r.internalError()));
+    }
+
+    @ParameterizedTest(name = "{0} workers={1}")
+    @MethodSource("searches")
+    void aPureModelPassesTheCheckWithTheSameResult(SearchStrategy strategy, int workers) {
+        ExplorationResult plain = Explorer.explore(new Walker(400, Fault.NONE, true, 3), settings(strategy, workers));
+        ExplorationResult checked = Explorer.explore(new Walker(400, Fault.NONE, true, 3),
+                settings(strategy, workers).withCheckDeterminism(true));
+        assertNull(checked.internalError());
+        assertEquals(DeterminismTest.render(plain), DeterminismTest.render(checked));
+    }
+
+    /**
+     * Listing the enabled actions: the same graph, counts and firings as trying every action, and
+     * the engine calls {@code next} only for listed actions (two per state here, out of 5,002).
+     */
+    @ParameterizedTest(name = "{0} workers={1}")
+    @MethodSource("searches")
+    void listedActionsAreTheOnlyOnesTried(SearchStrategy strategy, int workers) {
+        Walker all = new Walker(300, Fault.NONE, false, 5_000);
+        Walker listed = new Walker(300, Fault.NONE, true, 5_000);
+        ExplorationResult a = Explorer.explore(all, settings(strategy, workers));
+        ExplorationResult l = Explorer.explore(listed, settings(strategy, workers));
+        assertEquals(DeterminismTest.render(a), DeterminismTest.render(l));
+        assertEquals(300, l.statistics().distinctStates());
+        assertTrue(all.nextCalls.get() >= 300L * 5_002, "without a list every action is tried: " + all.nextCalls.get());
+        assertTrue(listed.nextCalls.get() <= 4L * 300, "with a list only the listed ones: " + listed.nextCalls.get());
+    }
+
+    @Test
+    void partialOrderReductionUsesTheListToo() {
+        Walker listed = new Walker(300, Fault.NONE, true, 5_000) {
+            @Override
+            public List<dev.handoff.engine.formalism.Footprint> footprints() {
+                // every action reads and writes the one variable: nothing commutes
+                dev.handoff.engine.formalism.Footprint f = dev.handoff.engine.formalism.Footprint.of(
+                        new int[] {0}, new int[] {0}, new int[] {0}, false, false);
+                return java.util.Collections.nCopies(actions.size(), f);
+            }
+
+            @Override
+            public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+                return action != 1 && super.next(src, srcOff, action, dst, dstOff); // no way back: acyclic
+            }
+
+            @Override
+            public boolean acyclic() {
+                return true;
+            }
+        };
+        ExplorationResult r = Explorer.explore(listed, ExplorationSettings.defaults()
+                .withReduction(Reduction.POR));
+        assertEquals(300, r.statistics().distinctStates());
+        assertTrue(listed.nextCalls.get() <= 4L * 300, String.valueOf(listed.nextCalls.get()));
+    }
+}
