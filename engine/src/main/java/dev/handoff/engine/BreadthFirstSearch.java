@@ -460,44 +460,53 @@ final class BreadthFirstSearch implements Search {
             for (int s = from; s < to; s++) {
                 final int off = s * w;
                 final int parent = chunk.ids[s];
-                int enabled = 0;
-                int tried = actions;
-                boolean all = true;
-                if (scratch != null) {
-                    enabled = ctx.stubborn.expand(words, off, scratch);
-                } else {
-                    model.expanding(words, off);
-                    int n = model.enabledActions(words, off, listed);
-                    if (n >= 0) {
-                        tried = n;
-                        all = false;
-                    }
-                }
-                for (int i = 0; i < tried; i++) {
-                    final int a = all ? i : listed[i];
+                int current = -1;
+                try {
+                    int enabled = 0;
+                    int tried = actions;
+                    boolean all = true;
                     if (scratch != null) {
-                        if (!scratch.follows(a)) {
-                            continue;
-                        }
-                        System.arraycopy(scratch.succ, a * w, succ, PAD, w);
-                        generated++;
-                    } else if (!model.next(words, off, a, succ, PAD)) {
-                        continue;
+                        enabled = ctx.stubborn.expand(words, off, scratch);
                     } else {
-                        enabled++;
+                        model.expanding(words, off);
+                        int n = model.enabledActions(words, off, listed);
+                        if (n >= 0) {
+                            ModelFailureException.checkListed(model, listed, n, words, off);
+                            tried = n;
+                            all = false;
+                        }
                     }
-                    fired[PAD + a]++;
-                    long fp = Fingerprints.of(succ, PAD, w);
-                    if (buffered) {
-                        append(partition(fp) % owners, fp, parent, a);
-                    } else if (visited.add(succ, PAD, fp)) {
-                        store(succ, PAD, fp, parent, a, depth + 1);
+                    for (int i = 0; i < tried; i++) {
+                        final int a = all ? i : listed[i];
+                        current = a;
+                        if (scratch != null) {
+                            if (!scratch.follows(a)) {
+                                continue;
+                            }
+                            System.arraycopy(scratch.succ, a * w, succ, PAD, w);
+                            generated++;
+                        } else if (!model.next(words, off, a, succ, PAD)) {
+                            continue;
+                        } else {
+                            enabled++;
+                        }
+                        fired[PAD + a]++;
+                        long fp = Fingerprints.of(succ, PAD, w);
+                        if (buffered) {
+                            append(partition(fp) % owners, fp, parent, a);
+                        } else if (visited.add(succ, PAD, fp)) {
+                            store(succ, PAD, fp, parent, a, depth + 1);
+                        }
                     }
-                }
-                model.expanding(null, 0);
-                generated += scratch == null ? enabled : 0;
-                if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
-                    ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
+                    model.expanding(null, 0);
+                    generated += scratch == null ? enabled : 0;
+                    if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
+                        ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
+                    }
+                } catch (CapacityExceededException | ReplayDivergedException | ModelFailureException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw ModelFailureException.threw(model, words, off, current, e);
                 }
             }
             transitions += generated;

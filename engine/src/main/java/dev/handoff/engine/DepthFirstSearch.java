@@ -88,24 +88,35 @@ final class DepthFirstSearch implements Search {
                 int off = top * w;
                 ensureFrames(top + 2);
                 int succOff = off + w;
-                int n = scratch == null ? model.enabledActions(stack, off, listed) : -1;
-                if (n < 0) {
-                    while (a < ctx.actionCount && (!follows(top, a) || !model.next(stack, off, a, stack, succOff))) {
-                        a++;
+                int current = -1;
+                boolean terminal;
+                try {
+                    int n = scratch == null ? model.enabledActions(stack, off, listed) : -1;
+                    if (n < 0) {
+                        while (a < ctx.actionCount && (!follows(top, current = a) || !model.next(stack, off, a, stack, succOff))) {
+                            a++;
+                        }
+                    } else {
+                        ModelFailureException.checkListed(model, listed, n, stack, off);
+                        // the listed actions from a on (the list is asked again each time the frame resumes)
+                        int i = 0;
+                        while (i < n && listed[i] < a) {
+                            i++;
+                        }
+                        while (i < n && !model.next(stack, off, current = listed[i], stack, succOff)) {
+                            i++;
+                        }
+                        a = i < n ? listed[i] : ctx.actionCount;
                     }
-                } else {
-                    // the listed actions from a on (the list is asked again each time the frame resumes)
-                    int i = 0;
-                    while (i < n && listed[i] < a) {
-                        i++;
-                    }
-                    while (i < n && !model.next(stack, off, listed[i], stack, succOff)) {
-                        i++;
-                    }
-                    a = i < n ? listed[i] : ctx.actionCount;
+                    current = -1;
+                    terminal = a == ctx.actionCount && enabled[top] == 0 && ctx.settings.checkDeadlock() && model.isTerminal(stack, off);
+                } catch (CapacityExceededException | ReplayDivergedException | ModelFailureException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw ModelFailureException.threw(model, stack, off, current, e);
                 }
                 if (a == ctx.actionCount) {
-                    if (enabled[top] == 0 && ctx.settings.checkDeadlock() && !model.isTerminal(stack, off)) {
+                    if (enabled[top] == 0 && ctx.settings.checkDeadlock() && !terminal) {
                         ctx.deadlock(top, ids[top], Fingerprints.of(stack, off, w));
                         decided = ctx.settle();
                     }

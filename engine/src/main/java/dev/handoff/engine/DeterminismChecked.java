@@ -64,6 +64,8 @@ final class DeterminismChecked extends ForwardingPackedModel {
         if (n < 0) {
             return n;
         }
+        // a list out of order or range first: the comparisons below assume an ascending list
+        ModelFailureException.checkListed(base, out, n, state, off);
         Buffers b = buffers.get();
         int again = base.enabledActions(state, off, b.listed);
         if (again != n || !Arrays.equals(out, 0, n, b.listed, 0, n)) {

@@ -83,7 +83,7 @@ final class ExactStateSet implements VisitedSet {
             }
             if (size + 1 >= n) {
                 throw new CapacityExceededException("the exact state set is full within the memory budget ("
-                        + budget.limit() / (1 << 20) + " MiB)");
+                        + SearchContext.bytes(budget.limit()) + ")");
             }
             fps[i] = fp;
             System.arraycopy(src, off, words, i * w, w);

@@ -61,6 +61,17 @@ public final class Explorer {
             // --check-determinism caught the model: what was found so far is still reported
             impure = e.getMessage();
             ctx.halt("internal error: the model is not deterministic");
+        } catch (ModelFailureException e) {
+            impure = e.getMessage();
+            ctx.halt("internal error: the model failed");
+        } catch (CapacityExceededException e) {
+            ctx.onResourceFailure(e);
+        } catch (RuntimeException e) {
+            // a model method called outside a state's expansion (an initial state, a property of a
+            // buffered successor), or the engine itself: still everything known is reported
+            StackTraceElement[] at = e.getStackTrace();
+            impure = "the search failed: " + e + (at.length > 0 ? " at " + at[0] : "");
+            ctx.halt("internal error: the search failed");
         } finally {
             ticker.shutdownNow();
         }

@@ -158,7 +158,7 @@ final class FingerprintSet implements VisitedSet {
             }
             if (size + 1 >= t.length) {
                 throw new CapacityExceededException("the fingerprint set is full within the memory budget ("
-                        + budget.limit() / (1 << 20) + " MiB)");
+                        + SearchContext.bytes(budget.limit()) + ")");
             }
             SLOT.setRelease(t, i, fp);
             size++;

@@ -69,7 +69,7 @@ final class ParentLog {
     private void reserve(long n) {
         if (!budget.tryReserve(n)) {
             throw new CapacityExceededException("the trace log is full within the memory budget ("
-                    + budget.limit() / (1 << 20) + " MiB)");
+                    + SearchContext.bytes(budget.limit()) + ")");
         }
         synchronized (this) {
             bytes += n;

@@ -5,7 +5,7 @@ public enum Reduction {
     /** Every reachable state. */
     NONE("none", false, false),
     /**
-     * Partial-order reduction ({@link PartialOrderReduced}): from each state only a stubborn set
+     * Partial-order reduction (stubborn sets, the engine's {@code StubbornSets}): from each state only a stubborn set
      * of its enabled actions, built from the model's footprints; the same verdicts, with
      * counterexamples that are real runs but need not be the shortest.
      */

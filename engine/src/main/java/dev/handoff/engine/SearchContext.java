@@ -28,7 +28,9 @@ final class SearchContext {
     final long alwaysMask;
     final long sometimesMask;
     final long startNanos;
-    private final long deadlineNanos;
+    /** Nanoseconds from startNanos to the earlier of the time limit and the deadline; MAX_VALUE for none. */
+    private final long timeSpanNanos;
+    private final String timeReason;
 
     /** Properties not yet decided; a worker reads these once per chunk. */
     volatile long pendingAlways;
@@ -83,10 +85,40 @@ final class SearchContext {
         }
         this.found = lists;
         this.startNanos = System.nanoTime();
-        long own = settings.timeLimit() == null ? Long.MAX_VALUE : startNanos + settings.timeLimit().toNanos();
+        // nanoTime may be any value, so deadlines are kept as spans from startNanos, compared by subtraction
+        long own = settings.timeLimit() == null ? Long.MAX_VALUE : settings.timeLimit().toNanos();
         long shared = settings.deadline() == null ? Long.MAX_VALUE
-                : startNanos + Math.max(0, java.time.Duration.between(java.time.Instant.now(), settings.deadline()).toNanos());
-        this.deadlineNanos = Math.min(own, shared);
+                : Math.max(0, saturatedNanos(java.time.Duration.between(java.time.Instant.now(), settings.deadline())));
+        this.timeSpanNanos = Math.min(own, shared);
+        this.timeReason = own == Long.MAX_VALUE && shared == Long.MAX_VALUE ? null
+                : own <= shared ? "time limit reached (" + human(settings.timeLimit()) + ")"
+                : "time limit reached (the deadline " + settings.deadline() + " shared by the run's checks)";
+    }
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
+    }
+
+    /** A duration as a person reads it: {@code 300 ms}, {@code 90 s}, {@code 2 h 5 min}. */
+    static String human(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms < 10_000 && ms % 1000 != 0 || ms < 1000) {
+            return ms + " ms";
+        }
+        long sec = d.toSeconds();
+        if (sec < 3600) {
+            return sec + " s";
+        }
+        return sec / 3600 + " h" + (sec % 3600 / 60 == 0 ? "" : " " + sec % 3600 / 60 + " min");
+    }
+
+    /** A byte count as a person reads it: whole MiB when it is a whole number of them, bytes otherwise. */
+    static String bytes(long n) {
+        return n % (1 << 20) == 0 ? n / (1 << 20) + " MiB" : String.format(java.util.Locale.ROOT, "%,d bytes", n);
     }
 
     /** Records that a new state at {@code depth} violates the invariants in {@code bad} and reaches the witnesses in {@code hit}. */
@@ -166,6 +198,9 @@ final class SearchContext {
             violation |= (alwaysMask >>> i & 1) != 0 && !found[i].isEmpty();
         }
         boolean allDecided = a == 0 && s == 0 && (deadlock != null || !settings.checkDeadlock());
+        if (!allDecided && violation && settings.stopAtFirstViolation() && stopReason == null) {
+            stopReason = "stopped at the first violation (stopAtFirstViolation): the other properties are undecided";
+        }
         return allDecided || violation && settings.stopAtFirstViolation();
     }
 
@@ -194,18 +229,19 @@ final class SearchContext {
     void checkLimits() {
         long max = settings.maxStates();
         if (max > 0 && distinct.get() >= max) {
-            halt("state limit reached (--max-states " + max + ")");
-        } else if (System.nanoTime() - deadlineNanos > 0) {
-            halt("time limit reached (--time-limit " + settings.timeLimit().toSeconds() + "s)");
+            halt(String.format(java.util.Locale.ROOT, "state limit reached (%,d states)", max));
+        } else if (timeSpanNanos != Long.MAX_VALUE && System.nanoTime() - startNanos >= timeSpanNanos) {
+            halt(timeReason);
         } else if (budget.exceeded()) {
-            halt("memory budget reached (" + budget.limit() / (1 << 20) + " MiB; raise --memory or -Xmx)");
+            halt("memory budget reached (" + bytes(budget.limit()) + "; raise it, --memory or withMemoryBudget, or the heap, -Xmx)");
         }
     }
 
     /** Handles a store that could not grow or a heap that ran out, so the run ends cleanly. */
     void onResourceFailure(Throwable t) {
         if (t instanceof OutOfMemoryError) {
-            halt("out of memory: the heap filled before the memory budget did (raise -Xmx or lower --memory)");
+            halt("out of memory: the heap filled before the memory budget did (raise the heap, -Xmx, or lower the budget,"
+                    + " --memory or withMemoryBudget)");
         } else {
             halt(t.getMessage());
         }

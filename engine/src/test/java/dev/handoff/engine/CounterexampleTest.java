@@ -101,6 +101,12 @@ class CounterexampleTest {
             assertEquals(states, r.statistics().distinctStates(), "workers=" + workers);
         }
         assertTrue(states < Philosophers.expectedStates(12), "the run stopped early");
+        // a stop that leaves a question open says so (the deadlock check here): stopReason is never null then
+        ExplorationResult g = Explorer.explore(PackedModels.of(new GridWalk(120, 120, 150, false)),
+                ExplorationSettings.defaults().withStopAtFirstViolation(true));
+        assertEquals(Verdict.VIOLATED, g.properties().get(0).verdict());
+        assertEquals(null, g.deadlock());
+        assertEquals("stopped at the first violation (stopAtFirstViolation): the other properties are undecided", g.stopReason());
     }
 
     @Test

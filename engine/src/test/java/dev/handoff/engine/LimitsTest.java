@@ -30,8 +30,33 @@ class LimitsTest {
         ExplorationResult r = Explorer.explore(new Philosophers(24, false), ExplorationSettings.defaults()
                 .withStrategy(strategy).withCheckDeadlock(false).withTimeLimit(Duration.ofMillis(200)));
         assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
-        assertTrue(r.stopReason().contains("time limit"), r.stopReason());
+        assertEquals("time limit reached (200 ms)", r.stopReason(), "the limit as set, not rounded to seconds");
         assertTrue(r.statistics().distinctStates() > 0);
+    }
+
+    /** A deadline without a time limit (a library caller's own clock) ends the run, and says which limit it was. */
+    @ParameterizedTest
+    @EnumSource(SearchStrategy.class)
+    void deadlineWithoutATimeLimit(SearchStrategy strategy) {
+        java.time.Instant at = java.time.Instant.now().plusMillis(200);
+        ExplorationResult r = Explorer.explore(new Philosophers(24, false), ExplorationSettings.defaults()
+                .withStrategy(strategy).withCheckDeadlock(false).withDeadline(at));
+        assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
+        assertEquals("time limit reached (the deadline " + at + " shared by the run's checks)", r.stopReason());
+    }
+
+    /** Limits are named as set: bytes when the budget is not a whole number of MiB, the states with separators. */
+    @Test
+    void limitsAreQuotedAsSet() {
+        ExplorationResult m = Explorer.explore(new Philosophers(20, false), ExplorationSettings.defaults()
+                .withCheckDeadlock(false).withMemoryBudget(2_000_000));
+        assertTrue(m.stopReason().contains("2,000,000 bytes"), m.stopReason());
+        ExplorationResult s = Explorer.explore(new Philosophers(14, false), ExplorationSettings.defaults()
+                .withCheckDeadlock(false).withMaxStates(10_000));
+        assertEquals("state limit reached (10,000 states)", s.stopReason());
+        assertEquals("90 s", SearchContext.human(Duration.ofSeconds(90)));
+        assertEquals("1500 ms", SearchContext.human(Duration.ofMillis(1500)));
+        assertEquals("2 h 5 min", SearchContext.human(Duration.ofMinutes(125)));
     }
 
     @ParameterizedTest

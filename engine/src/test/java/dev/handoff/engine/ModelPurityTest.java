@@ -35,7 +35,7 @@ class ModelPurityTest {
     }
 
     /** Where a walker's model misbehaves. */
-    enum Fault { NONE, NEXT, EVALUATE, LIST }
+    enum Fault { NONE, NEXT, EVALUATE, LIST, THROW, UNORDERED }
 
     /**
      * A walker on 0..n-1 with actions step (x+1) and back (x-1, from 1), and {@code extra}
@@ -65,6 +65,9 @@ class ModelPurityTest {
         public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
             nextCalls.incrementAndGet();
             long x = src[srcOff];
+            if (fault == Fault.THROW && action == 0 && x == n / 2) {
+                throw new IllegalStateException("boom");
+            }
             if (action == 0 && x + 1 < n) {
                 long to = x + 1;
                 if (fault == Fault.NEXT && x == n / 2 && calls.incrementAndGet() % 2 == 0) {
@@ -87,6 +90,11 @@ class ModelPurityTest {
             }
             long x = state[off];
             int k = 0;
+            if (fault == Fault.UNORDERED && x == n / 2) {
+                out[k++] = 1;
+                out[k++] = 0;
+                return k;
+            }
             if (x + 1 < n && !(fault == Fault.LIST && x == n / 2)) {
                 out[k++] = 0;
             }
@@ -131,6 +139,35 @@ class ModelPurityTest {
 
         public String describe(long[] state, int off) {
             return "x=" + state[off];
+        }
+    }
+
+    /**
+     * A model method that throws ends the run as an internal error naming the exception, the
+     * state and the action, with everything found so far; the invariant is not HOLDS.
+     */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void aModelThatThrowsIsAnInternalErrorNamingStateAndAction(SearchStrategy strategy, int workers) {
+        Walker m = new Walker(40, Fault.THROW, false, 0);
+        ExplorationResult r = Explorer.explore(m, settings(strategy, workers).withCheckDeadlock(false));
+        assertTrue(r.internalError().startsWith("the model threw java.lang.IllegalStateException: boom at "), r.internalError());
+        assertTrue(r.internalError().endsWith(" expanding state x=20, action 0 (step)"), r.internalError());
+        assertEquals("internal error: the model failed", r.stopReason());
+        assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
+        assertTrue(r.statistics().distinctStates() >= 21, "the states before it are counted");
+    }
+
+    /** A list of enabled actions out of order is a broken contract, named as such, with or without --check-determinism. */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void anUnorderedListIsAnInternalError(SearchStrategy strategy, int workers) {
+        for (boolean check : new boolean[] {false, true}) {
+            ExplorationResult r = Explorer.explore(new Walker(40, Fault.UNORDERED, true, 0),
+                    settings(strategy, workers).withCheckDeadlock(false).withCheckDeterminism(check));
+            assertEquals("enabledActions listed 0 at position 1, after 1 (the list must be ascending, without repeats)"
+                    + " in state x=20", r.internalError(), "checkDeterminism " + check);
+            assertNotEquals(Verdict.HOLDS, r.properties().get(0).verdict());
         }
     }
 

@@ -64,10 +64,15 @@ class ReadmeExampleTest {
 
     @Test
     void theExampleRunsAsTheReadmeSays() {
-        ExplorationResult r = Explorer.explore(PackedModels.of(new MutexModel()),
-                ExplorationSettings.defaults().withWorkers(2));
+        dev.handoff.engine.formalism.PackedModel model = PackedModels.of(new MutexModel());
+        ExplorationResult r = Explorer.explore(model, ExplorationSettings.defaults().withWorkers(2));
         assertEquals(Verdict.HOLDS, r.property("mutual-exclusion").orElseThrow().verdict());
-        assertEquals(1, r.property("p1-enters").orElseThrow().path().length());
+        dev.handoff.engine.Path witness = r.property("p1-enters").orElseThrow().path();
+        assertEquals(1, witness.length());
+        assertEquals("initial state 0: Mutex[owner=-1, pc0=0, pc1=0]\n1. p1: lock -> Mutex[owner=1, pc0=0, pc1=1]",
+                witness.render(model));
+        assertEquals(witness, Explorer.explore(model, ExplorationSettings.defaults().withWorkers(1))
+                .property("p1-enters").orElseThrow().path(), "paths compare by content");
         assertEquals(3, r.statistics().distinctStates());
     }
 
@@ -77,5 +82,6 @@ class ReadmeExampleTest {
         String text = Files.readString(readme);
         assertTrue(text.contains("case 2 -> s.owner() == -1 && s.pc1() == 0 ? new Mutex(1, s.pc0(), 1) : null;"));
         assertTrue(text.contains("r.statistics().distinctStates();                          // 3"));
+        assertTrue(text.contains("        // 1. p1: lock -> Mutex[owner=1, pc0=0, pc1=1]"));
     }
 }

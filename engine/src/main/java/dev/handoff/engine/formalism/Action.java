@@ -9,7 +9,9 @@ import java.util.Objects;
  * engine refers to an action by its position in that list. Statistics, traces and reductions
  * use the actor to group steps.
  *
- * @param name  unique within the model, for example {@code take(3)} or {@code reset.s2cr[5]}
+ * @param name  what traces and statistics show, for example {@code take(3)} or {@code reset.s2cr[5]}; keep
+ *              (actor, name) unique so a trace reads unambiguously (the engine itself goes by index
+ *              and checks no name)
  * @param actor the state machine that takes the step, for example {@code philosopher 3}
  */
 public record Action(String name, String actor) {

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param latching the action's successor is always final: terminal, with no action enabled (a
  *                 failure latch). Such an action may disable every other one; the reduction
  *                 relies only on the others not changing what it reads (see the engine's
- *                 {@code PartialOrderReduced})
+ *                 {@code StubbornSets})
  */
 public record Footprint(BitSet guard, BitSet reads, BitSet writes, boolean visible, boolean latching) {
     public Footprint {
