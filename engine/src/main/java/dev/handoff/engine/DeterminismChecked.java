@@ -44,6 +44,11 @@ final class DeterminismChecked extends ForwardingPackedModel {
             throw diverged("changed its source state while computing action " + name(action), b.source);
         }
         if (fired) {
+            String codec = base.codecMismatch(dst, dstOff);
+            if (codec != null) {
+                throw new ReplayDivergedException("--check-determinism: the model's successor under action " + name(action)
+                        + " from " + base.describe(b.source, 0) + " does not survive its codec: " + codec);
+            }
             System.arraycopy(dst, dstOff, b.first, 0, words);
         }
         boolean again = base.next(b.source, 0, action, b.again, 0);

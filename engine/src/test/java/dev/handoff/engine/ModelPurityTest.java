@@ -171,6 +171,63 @@ class ModelPurityTest {
         }
     }
 
+    /** A point on a 30 x 30 grid whose codec forgets y: every state with one x is one state to the search. */
+    record Point(int x, int y) {
+    }
+
+    static dev.handoff.engine.formalism.Model<Point> lossyGrid() {
+        return new dev.handoff.engine.formalism.Model<>() {
+            public List<Point> initialStates() {
+                return List.of(new Point(0, 0));
+            }
+
+            public List<Action> actions() {
+                return List.of(new Action("right", ""), new Action("up", ""));
+            }
+
+            public Point next(Point p, int a) {
+                return a == 0 ? p.x() < 29 ? new Point(p.x() + 1, p.y()) : null : p.y() < 29 ? new Point(p.x(), p.y() + 1) : null;
+            }
+
+            public List<dev.handoff.engine.formalism.Property<Point>> properties() {
+                return List.of(dev.handoff.engine.formalism.Property.always("not-corner", p -> p.x() + p.y() < 58));
+            }
+
+            public dev.handoff.engine.formalism.StateCodec<Point> codec() {
+                return new dev.handoff.engine.formalism.StateCodec<>() {
+                    public int words() {
+                        return 1;
+                    }
+
+                    public void encode(Point p, long[] out, int off) {
+                        out[off] = p.x(); // y forgotten
+                    }
+
+                    public Point decode(long[] in, int off) {
+                        return new Point((int) in[off], 0);
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * A codec that packs two states alike merges them: without the check the run says HOLDS over
+     * 30 states (the corner is never seen); --check-determinism names the codec.
+     */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void aLossyCodecIsCaughtByTheDeterminismCheck(SearchStrategy strategy, int workers) {
+        ExplorationResult blind = Explorer.explore(dev.handoff.engine.formalism.PackedModels.of(lossyGrid()), settings(strategy, workers));
+        assertEquals(Verdict.HOLDS, blind.properties().get(0).verdict(), "the merge is silent without the check");
+        assertEquals(30, blind.statistics().distinctStates());
+        ExplorationResult r = Explorer.explore(dev.handoff.engine.formalism.PackedModels.of(lossyGrid()),
+                settings(strategy, workers).withCheckDeterminism(true));
+        assertTrue(r.internalError().matches(".*does not survive its codec: its codec packs Point\\[x=(\\d+), y=1] as words that"
+                + " decode to Point\\[x=\\1, y=0] \\(decode\\(encode\\(s\\)\\) must equal s.*"), r.internalError());
+        assertNotEquals(Verdict.HOLDS, r.properties().get(0).verdict());
+    }
+
     static ExplorationSettings settings(SearchStrategy strategy, int workers) {
         return ExplorationSettings.defaults().withStrategy(strategy).withWorkers(workers);
     }

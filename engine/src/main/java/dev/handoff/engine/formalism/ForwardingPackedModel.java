@@ -67,6 +67,11 @@ public abstract class ForwardingPackedModel implements PackedModel {
     }
 
     @Override
+    public String codecMismatch(long[] state, int off) {
+        return base.codecMismatch(state, off);
+    }
+
+    @Override
     public boolean canonicalize(long[] state, int off) {
         return base.canonicalize(state, off);
     }

@@ -96,6 +96,19 @@ public interface PackedModel {
         return false;
     }
 
+    /**
+     * For {@code --check-determinism}: whether the packed form of the successor the last
+     * {@link #next} call wrote at {@code state[off ..]} stands for exactly that successor, or,
+     * if not, a one-line account of the difference. A model packed by hand has nothing to check
+     * (the default, null); a {@link Model} adapted by {@link PackedModels#of} decodes the words
+     * and compares the result with the state object {@code next} returned
+     * ({@code decode(encode(s)).equals(s)}): a codec that packs two states alike merges them
+     * silently otherwise.
+     */
+    default String codecMismatch(long[] state, int off) {
+        return null;
+    }
+
     /** A one-line human-readable rendering of a state, for messages and traces. */
     String describe(long[] state, int off);
 }

@@ -108,6 +108,21 @@ public final class PackedModels {
         }
 
         @Override
+        public String codecMismatch(long[] state, int off) {
+            S produced = scratch.get().find(state, off);
+            if (produced == null) {
+                return null; // not a successor this thread produced lately: nothing to compare with
+            }
+            S back = codec.decode(state, off);
+            if (back.equals(produced)) {
+                return null;
+            }
+            return "its codec packs " + produced + " as words that decode to " + back
+                    + " (decode(encode(s)) must equal s: two states packed alike are one state to the search;"
+                    + " or the state type's equals compares identity, as a record with an array component does)";
+        }
+
+        @Override
         public int enabledActions(long[] state, int off, int[] out) {
             return model.enabledActions(state(state, off), out);
         }
