@@ -67,7 +67,7 @@ final class BreadthFirstSearch implements Search {
     /** Successors per state, learnt from the levels so far: sizes a window. */
     private double branching = 1;
     /** The level being built, in canonical order. */
-    private final List<StateChunk> nextLevel = new ArrayList<>();
+    private List<StateChunk> nextLevel = new ArrayList<>();
 
     BreadthFirstSearch(SearchContext ctx) {
         this.ctx = ctx;
@@ -145,8 +145,9 @@ final class BreadthFirstSearch implements Search {
     /** The level built so far with the workers' latest output appended in worker order; the builder starts afresh. */
     private List<StateChunk> takeNext() {
         appendOutputs();
-        List<StateChunk> next = new ArrayList<>(nextLevel);
-        nextLevel.clear();
+        // handed over, not copied: a deep, thin graph takes this once per state
+        List<StateChunk> next = nextLevel;
+        nextLevel = new ArrayList<>(Math.max(4, next.size()));
         return next;
     }
 
@@ -154,8 +155,12 @@ final class BreadthFirstSearch implements Search {
     private void appendOutputs() {
         for (Worker w : workers) {
             w.flush();
-            nextLevel.addAll(w.next);
-            w.next.clear();
+            if (!w.next.isEmpty()) {
+                for (StateChunk c : w.next) {
+                    nextLevel.add(c);
+                }
+                w.next.clear();
+            }
         }
     }
 
