@@ -373,7 +373,8 @@ public final class TraceJson {
                         number(p, "framebufferBytes", pp + "framebufferBytes", Platform.PAGE, 1L << 40),
                         hexNumber(p, "translatedIova", pp + "translatedIova"),
                         masters, passthrough, defaults, acpi);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | dev.handoff.model.scenario.ScenarioException e) {
+                // a knob default the model does not know, a bound broken: the file's, not handoff's
                 throw error("scenario.platform", e.getMessage());
             }
             JsonNode pol = o.get("policy");

@@ -465,11 +465,12 @@ final class BreadthFirstSearch implements Search {
             for (int s = from; s < to; s++) {
                 final int off = s * w;
                 final int parent = chunk.ids[s];
-                int current = -1;
+                int enabled = 0;
+                int tried = actions;
+                boolean all = true;
+                // the model's calls are guarded one by one (a failure names the state and action,
+                // whichever path expands the level); the engine's own calls are not
                 try {
-                    int enabled = 0;
-                    int tried = actions;
-                    boolean all = true;
                     if (scratch != null) {
                         enabled = ctx.stubborn.expand(words, off, scratch);
                     } else {
@@ -481,40 +482,58 @@ final class BreadthFirstSearch implements Search {
                             all = false;
                         }
                     }
-                    for (int i = 0; i < tried; i++) {
-                        final int a = all ? i : listed[i];
-                        current = a;
-                        if (scratch != null) {
-                            if (!scratch.follows(a)) {
-                                continue;
-                            }
-                            System.arraycopy(scratch.succ, a * w, succ, PAD, w);
-                            generated++;
-                        } else if (!model.next(words, off, a, succ, PAD)) {
-                            continue;
-                        } else {
-                            enabled++;
-                        }
-                        fired[PAD + a]++;
-                        long fp = Fingerprints.of(succ, PAD, w);
-                        if (buffered) {
-                            append(partition(fp) % owners, fp, parent, a);
-                        } else if (visited.add(succ, PAD, fp)) {
-                            store(succ, PAD, fp, parent, a, depth + 1);
-                        }
-                    }
-                    model.expanding(null, 0);
-                    generated += scratch == null ? enabled : 0;
-                    if (enabled == 0 && deadlocks && !model.isTerminal(words, off)) {
-                        ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
-                    }
-                } catch (CapacityExceededException | ReplayDivergedException | ModelFailureException e) {
+                } catch (ReplayDivergedException | ModelFailureException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    throw ModelFailureException.threw(model, words, off, current, e);
+                    throw ModelFailureException.threw(model, words, off, -1, e);
+                }
+                for (int i = 0; i < tried; i++) {
+                    final int a = all ? i : listed[i];
+                    if (scratch != null) {
+                        if (!scratch.follows(a)) {
+                            continue;
+                        }
+                        System.arraycopy(scratch.succ, a * w, succ, PAD, w);
+                        generated++;
+                    } else if (!next(model, words, off, a, succ)) {
+                        continue;
+                    } else {
+                        enabled++;
+                    }
+                    fired[PAD + a]++;
+                    long fp = Fingerprints.of(succ, PAD, w);
+                    if (buffered) {
+                        append(partition(fp) % owners, fp, parent, a);
+                    } else if (visited.add(succ, PAD, fp)) {
+                        store(succ, PAD, fp, parent, a, depth + 1);
+                    }
+                }
+                generated += scratch == null ? enabled : 0;
+                boolean deadlock;
+                try {
+                    model.expanding(null, 0);
+                    deadlock = enabled == 0 && deadlocks && !model.isTerminal(words, off);
+                } catch (ReplayDivergedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw ModelFailureException.threw(model, words, off, -1, e);
+                }
+                if (deadlock) {
+                    ctx.deadlock(depth, parent, Fingerprints.of(words, off, w));
                 }
             }
             transitions += generated;
+        }
+
+        /** {@code model.next}, a failure named with the state and the action. */
+        private static boolean next(PackedModel model, long[] words, int off, int a, long[] succ) {
+            try {
+                return model.next(words, off, a, succ, PAD);
+            } catch (ReplayDivergedException | ModelFailureException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw ModelFailureException.threw(model, words, off, a, e);
+            }
         }
 
         /** Buffers the successor in {@code succ} for owner {@code o}. */

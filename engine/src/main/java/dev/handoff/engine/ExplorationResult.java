@@ -8,8 +8,9 @@ import java.util.Optional;
  *
  * @param properties one result per model property, in the model's order
  * @param deadlock   a path to a deadlocked state, or {@code null} (none found or not checked)
- * @param stopReason why the run ended early (a limit), or {@code null} when it ended because the
- *                   state space was exhausted or every question was answered
+ * @param stopReason why the run ended before deciding every question (a limit, stopAtFirstViolation
+ *                   with questions open, an internal error), or {@code null} when it ended because
+ *                   the state space was exhausted or every question was answered
  * @param statistics figures of the run
  * @param internalError null, or why a found path did not replay (the model is not a pure
  *                      function of its state): the run's other results are still reported, and
@@ -25,7 +26,7 @@ public record ExplorationResult(List<PropertyResult> properties, Path deadlock, 
         this(properties, deadlock, stopReason, statistics, null);
     }
 
-    /** True when a limit ended the run. */
+    /** True when the run ended before deciding every question (see {@code stopReason}). */
     public boolean limitReached() {
         return stopReason != null;
     }

@@ -35,11 +35,13 @@ public final class Explorer {
      */
     public static ExplorationResult explore(PackedModel model, ExplorationSettings settings, SearchListener listener) {
         validate(model);
-        if (settings.reduction().symmetry()) {
-            model = SymmetryReduced.of(model);
-        }
+        // the check inside the reduction: it sees each successor before it is made canonical (a
+        // codec is checked on the state next produced), and the reduction's calls to canonicalize
         if (settings.checkDeterminism()) {
             model = new DeterminismChecked(model);
+        }
+        if (settings.reduction().symmetry()) {
+            model = SymmetryReduced.of(model);
         }
         SearchContext ctx = new SearchContext(model, settings);
         listener.started(settings);

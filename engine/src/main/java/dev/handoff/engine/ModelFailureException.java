@@ -21,6 +21,13 @@ final class ModelFailureException extends RuntimeException {
                 + describe(model, words, off) + (action >= 0 ? ", action " + name(model, action) : ""), e);
     }
 
+    /** {@code e} was thrown while evaluating the properties of the state at {@code words[off]}. */
+    static ModelFailureException evaluating(PackedModel model, long[] words, int off, RuntimeException e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return new ModelFailureException("the model threw " + e + (at.length > 0 ? " at " + at[0] : "")
+                + " evaluating its properties in state " + describe(model, words, off), e);
+    }
+
     /**
      * Checks a list from {@code enabledActions}: {@code n} actions, each in range, ascending.
      *

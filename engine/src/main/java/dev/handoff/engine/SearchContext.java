@@ -86,13 +86,15 @@ final class SearchContext {
         this.found = lists;
         this.startNanos = System.nanoTime();
         // nanoTime may be any value, so deadlines are kept as spans from startNanos, compared by subtraction
-        long own = settings.timeLimit() == null ? Long.MAX_VALUE : settings.timeLimit().toNanos();
+        long own = settings.timeLimit() == null ? Long.MAX_VALUE : saturatedNanos(settings.timeLimit());
         long shared = settings.deadline() == null ? Long.MAX_VALUE
                 : Math.max(0, saturatedNanos(java.time.Duration.between(java.time.Instant.now(), settings.deadline())));
         this.timeSpanNanos = Math.min(own, shared);
+        // a time limit is named as set even when a deadline (the whole command's, from that same
+        // limit) is what ends this run; a bare deadline is named by its instant
         this.timeReason = own == Long.MAX_VALUE && shared == Long.MAX_VALUE ? null
-                : own <= shared ? "time limit reached (" + human(settings.timeLimit()) + ")"
-                : "time limit reached (the deadline " + settings.deadline() + " shared by the run's checks)";
+                : settings.timeLimit() != null ? "time limit reached (" + human(settings.timeLimit()) + ")"
+                : "time limit reached (the deadline " + settings.deadline() + ")";
     }
 
     private static long saturatedNanos(java.time.Duration d) {
@@ -106,11 +108,14 @@ final class SearchContext {
     /** A duration as a person reads it: {@code 300 ms}, {@code 90 s}, {@code 2 h 5 min}. */
     static String human(java.time.Duration d) {
         long ms = d.toMillis();
-        if (ms < 10_000 && ms % 1000 != 0 || ms < 1000) {
+        long sec = d.toSeconds();
+        if (ms < 1000 || ms < 10_000 && ms % 1000 != 0) {
             return ms + " ms";
         }
-        long sec = d.toSeconds();
-        if (sec < 3600) {
+        if (ms % 1000 != 0) {
+            return java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString() + " s";
+        }
+        if (sec < 3600 || sec % 60 != 0) {
             return sec + " s";
         }
         return sec / 3600 + " h" + (sec % 3600 / 60 == 0 ? "" : " " + sec % 3600 / 60 + " min");
@@ -157,7 +162,14 @@ final class SearchContext {
         long pendingA = pendingAlways;
         long pendingS = pendingSometimes;
         if ((pendingA | pendingS) != 0) {
-            long holds = model.evaluate(state, off);
+            long holds;
+            try {
+                holds = model.evaluate(state, off);
+            } catch (ReplayDivergedException | ModelFailureException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw ModelFailureException.evaluating(model, state, off, e);
+            }
             long bad = pendingA & ~holds;
             long hit = pendingS & holds;
             if ((bad | hit) != 0) {

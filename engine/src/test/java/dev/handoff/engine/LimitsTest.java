@@ -42,7 +42,7 @@ class LimitsTest {
         ExplorationResult r = Explorer.explore(new Philosophers(24, false), ExplorationSettings.defaults()
                 .withStrategy(strategy).withCheckDeadlock(false).withDeadline(at));
         assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
-        assertEquals("time limit reached (the deadline " + at + " shared by the run's checks)", r.stopReason());
+        assertEquals("time limit reached (the deadline " + at + ")", r.stopReason());
     }
 
     /** Limits are named as set: bytes when the budget is not a whole number of MiB, the states with separators. */
@@ -57,6 +57,16 @@ class LimitsTest {
         assertEquals("90 s", SearchContext.human(Duration.ofSeconds(90)));
         assertEquals("1500 ms", SearchContext.human(Duration.ofMillis(1500)));
         assertEquals("2 h 5 min", SearchContext.human(Duration.ofMinutes(125)));
+        assertEquals("10.5 s", SearchContext.human(Duration.ofMillis(10_500)), "not truncated");
+        assertEquals("3601 s", SearchContext.human(Duration.ofSeconds(3601)), "not rounded to minutes");
+        // a limit and a deadline from it (the CLI's --time-limit): named as the limit; one past
+        // Long.MAX_VALUE nanoseconds is no limit in practice, not an overflow
+        ExplorationResult both = Explorer.explore(new Philosophers(24, false), ExplorationSettings.defaults()
+                .withCheckDeadlock(false).withTimeLimit(Duration.ofMillis(200)).withDeadline(java.time.Instant.now().plusMillis(200)));
+        assertEquals("time limit reached (200 ms)", both.stopReason());
+        ExplorationResult forever = Explorer.explore(new Philosophers(4, false), ExplorationSettings.defaults()
+                .withTimeLimit(Duration.ofDays(365_000)));
+        assertEquals(null, forever.stopReason());
     }
 
     @ParameterizedTest

@@ -35,7 +35,7 @@ class ModelPurityTest {
     }
 
     /** Where a walker's model misbehaves. */
-    enum Fault { NONE, NEXT, EVALUATE, LIST, THROW, UNORDERED }
+    enum Fault { NONE, NEXT, EVALUATE, LIST, THROW, UNORDERED, EVALUATE_THROWS, TERMINAL_THROWS }
 
     /**
      * A walker on 0..n-1 with actions step (x+1) and back (x-1, from 1), and {@code extra}
@@ -106,6 +106,9 @@ class ModelPurityTest {
 
         @Override
         public long evaluate(long[] state, int off) {
+            if (fault == Fault.EVALUATE_THROWS && state[off] == n / 2) {
+                throw new IllegalStateException("boom");
+            }
             boolean holds = state[off] < n;
             if (fault == Fault.EVALUATE && state[off] == n / 2 && calls.incrementAndGet() % 2 == 0) {
                 holds = !holds;
@@ -134,6 +137,9 @@ class ModelPurityTest {
         }
 
         public boolean isTerminal(long[] state, int off) {
+            if (fault == Fault.TERMINAL_THROWS) {
+                throw new IllegalStateException("boom");
+            }
             return false;
         }
 
@@ -156,6 +162,73 @@ class ModelPurityTest {
         assertEquals("internal error: the model failed", r.stopReason());
         assertEquals(Verdict.INCONCLUSIVE, r.properties().get(0).verdict());
         assertTrue(r.statistics().distinctStates() >= 21, "the states before it are counted");
+    }
+
+    /**
+     * A property that throws, and an isTerminal that throws, are named the same way whatever the
+     * strategy or worker count: the state, and no action (none was being taken).
+     */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void failuresOutsideAnActionNameTheStateOnly(SearchStrategy strategy, int workers) {
+        ExplorationResult p = Explorer.explore(new Walker(40, Fault.EVALUATE_THROWS, false, 0), settings(strategy, workers));
+        assertTrue(p.internalError().startsWith("the model threw java.lang.IllegalStateException: boom at "), p.internalError());
+        assertTrue(p.internalError().endsWith(" evaluating its properties in state x=20"), p.internalError());
+        assertEquals("internal error: the model failed", p.stopReason());
+        // n = 1: the only state has no successor, so isTerminal is asked (deadlock checking is on)
+        ExplorationResult t = Explorer.explore(new Walker(1, Fault.TERMINAL_THROWS, false, 0), settings(strategy, workers));
+        assertTrue(t.internalError().endsWith(" expanding state x=0"), t.internalError());
+    }
+
+    /** A record whose equals compares its array by identity, with a lossless codec, is no codec finding. */
+    record Cells(int[] v) {
+    }
+
+    @Test
+    void anIdentityEqualsIsNoCodecFinding() {
+        dev.handoff.engine.formalism.Model<Cells> m = new dev.handoff.engine.formalism.Model<>() {
+            public List<Cells> initialStates() {
+                return List.of(new Cells(new int[] {0, 0}));
+            }
+
+            public List<Action> actions() {
+                return List.of(new Action("inc0", ""), new Action("inc1", ""));
+            }
+
+            public Cells next(Cells c, int a) {
+                if (c.v()[a] == 3) {
+                    return null;
+                }
+                int[] v = c.v().clone();
+                v[a]++;
+                return new Cells(v);
+            }
+
+            public List<dev.handoff.engine.formalism.Property<Cells>> properties() {
+                return List.of(dev.handoff.engine.formalism.Property.always("small", c -> c.v()[0] + c.v()[1] <= 6));
+            }
+
+            public dev.handoff.engine.formalism.StateCodec<Cells> codec() {
+                return new dev.handoff.engine.formalism.StateCodec<>() {
+                    public int words() {
+                        return 1;
+                    }
+
+                    public void encode(Cells c, long[] out, int off) {
+                        out[off] = c.v()[0] * 4L + c.v()[1];
+                    }
+
+                    public Cells decode(long[] in, int off) {
+                        return new Cells(new int[] {(int) (in[off] / 4), (int) (in[off] % 4)});
+                    }
+                };
+            }
+        };
+        ExplorationResult r = Explorer.explore(dev.handoff.engine.formalism.PackedModels.of(m),
+                ExplorationSettings.defaults().withCheckDeadlock(false).withCheckDeterminism(true));
+        assertNull(r.internalError());
+        assertEquals(Verdict.HOLDS, r.properties().get(0).verdict());
+        assertEquals(16, r.statistics().distinctStates());
     }
 
     /** A list of enabled actions out of order is a broken contract, named as such, with or without --check-determinism. */

@@ -114,12 +114,48 @@ public final class PackedModels {
                 return null; // not a successor this thread produced lately: nothing to compare with
             }
             S back = codec.decode(state, off);
-            if (back.equals(produced)) {
+            if (sameContent(back, produced)) {
                 return null;
             }
             return "its codec packs " + produced + " as words that decode to " + back
                     + " (decode(encode(s)) must equal s: two states packed alike are one state to the search;"
                     + " or the state type's equals compares identity, as a record with an array component does)";
+        }
+
+        /**
+         * Whether two states hold the same values: {@code equals}, or for a record whose
+         * {@code equals} compares array components by identity, its components compared in
+         * depth. A class that keeps {@code Object.equals} cannot be compared: assumed equal.
+         */
+        private static boolean sameContent(Object a, Object b) {
+            if (a == b || a != null && a.equals(b)) {
+                return true;
+            }
+            if (a == null || b == null || a.getClass() != b.getClass()) {
+                return false;
+            }
+            Class<?> c = a.getClass();
+            try {
+                if (c.getMethod("equals", Object.class).getDeclaringClass() == Object.class) {
+                    return true;
+                }
+                if (!c.isRecord()) {
+                    return false;
+                }
+                for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+                    java.lang.reflect.Method get = rc.getAccessor();
+                    get.setAccessible(true);
+                    Object x = get.invoke(a);
+                    Object y = get.invoke(b);
+                    boolean same = rc.getType().isArray() ? Arrays.deepEquals(new Object[] {x}, new Object[] {y}) : sameContent(x, y);
+                    if (!same) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return true; // cannot look inside: no finding rather than a false one
+            }
         }
 
         @Override
