@@ -138,6 +138,17 @@ final class BreadthFirstSearch implements Search {
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
+                // an interrupted level's workers finish their slice before the log is read: the
+                // parent log and the stores are read only once every worker has stopped
+                boolean interrupted = Thread.interrupted();
+                try {
+                    pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -34,6 +34,24 @@ class LimitsTest {
         assertTrue(r.statistics().distinctStates() > 0);
     }
 
+    /** An interrupted two-worker run returns, says so, and is not HOLDS; its workers have stopped before the result is built. */
+    @Test
+    void anInterruptedRunEndsCleanly() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ExplorationResult> out = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> out.set(Explorer.explore(new Philosophers(20, false),
+                ExplorationSettings.defaults().withWorkers(2).withCheckDeadlock(false))));
+        t.start();
+        Thread.sleep(500);
+        t.interrupt();
+        t.join(60_000);
+        assertTrue(!t.isAlive(), "explore returned");
+        assertEquals("interrupted", out.get().stopReason());
+        assertEquals(Verdict.INCONCLUSIVE, out.get().properties().get(0).verdict());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(x -> x.getName().startsWith("handoff-bfs-") && x.isAlive()
+                && java.util.Arrays.stream(x.getStackTrace()).anyMatch(f -> f.getMethodName().equals("expandChunk"))),
+                "no worker still expanding");
+    }
+
     /** A deadline without a time limit (a library caller's own clock) ends the run, and says which limit it was. */
     @ParameterizedTest
     @EnumSource(SearchStrategy.class)
