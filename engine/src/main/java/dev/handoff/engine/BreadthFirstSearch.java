@@ -493,8 +493,6 @@ final class BreadthFirstSearch implements Search {
                             all = false;
                         }
                     }
-                } catch (ReplayDivergedException | ModelFailureException e) {
-                    throw e;
                 } catch (RuntimeException e) {
                     throw ModelFailureException.threw(model, words, off, -1, e);
                 }
@@ -506,7 +504,7 @@ final class BreadthFirstSearch implements Search {
                         }
                         System.arraycopy(scratch.succ, a * w, succ, PAD, w);
                         generated++;
-                    } else if (!next(model, words, off, a, succ)) {
+                    } else if (!ModelFailureException.next(model, words, off, a, succ, PAD)) {
                         continue;
                     } else {
                         enabled++;
@@ -524,8 +522,6 @@ final class BreadthFirstSearch implements Search {
                 try {
                     model.expanding(null, 0);
                     deadlock = enabled == 0 && deadlocks && !model.isTerminal(words, off);
-                } catch (ReplayDivergedException e) {
-                    throw e;
                 } catch (RuntimeException e) {
                     throw ModelFailureException.threw(model, words, off, -1, e);
                 }
@@ -534,17 +530,6 @@ final class BreadthFirstSearch implements Search {
                 }
             }
             transitions += generated;
-        }
-
-        /** {@code model.next}, a failure named with the state and the action. */
-        private static boolean next(PackedModel model, long[] words, int off, int a, long[] succ) {
-            try {
-                return model.next(words, off, a, succ, PAD);
-            } catch (ReplayDivergedException | ModelFailureException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw ModelFailureException.threw(model, words, off, a, e);
-            }
         }
 
         /** Buffers the successor in {@code succ} for owner {@code o}. */

@@ -88,12 +88,11 @@ final class DepthFirstSearch implements Search {
                 int off = top * w;
                 ensureFrames(top + 2);
                 int succOff = off + w;
-                int current = -1;
-                boolean terminal;
+                boolean deadlocked;
                 try {
                     int n = scratch == null ? model.enabledActions(stack, off, listed) : -1;
                     if (n < 0) {
-                        while (a < ctx.actionCount && (!follows(top, current = a) || !model.next(stack, off, a, stack, succOff))) {
+                        while (a < ctx.actionCount && (!follows(top, a) || !ModelFailureException.next(model, stack, off, a, stack, succOff))) {
                             a++;
                         }
                     } else {
@@ -103,20 +102,17 @@ final class DepthFirstSearch implements Search {
                         while (i < n && listed[i] < a) {
                             i++;
                         }
-                        while (i < n && !model.next(stack, off, current = listed[i], stack, succOff)) {
+                        while (i < n && !ModelFailureException.next(model, stack, off, listed[i], stack, succOff)) {
                             i++;
                         }
                         a = i < n ? listed[i] : ctx.actionCount;
                     }
-                    current = -1;
-                    terminal = a == ctx.actionCount && enabled[top] == 0 && ctx.settings.checkDeadlock() && model.isTerminal(stack, off);
-                } catch (CapacityExceededException | ReplayDivergedException | ModelFailureException e) {
-                    throw e;
+                    deadlocked = a == ctx.actionCount && enabled[top] == 0 && ctx.settings.checkDeadlock() && !model.isTerminal(stack, off);
                 } catch (RuntimeException e) {
-                    throw ModelFailureException.threw(model, stack, off, current, e);
+                    throw ModelFailureException.threw(model, stack, off, -1, e);
                 }
                 if (a == ctx.actionCount) {
-                    if (enabled[top] == 0 && ctx.settings.checkDeadlock() && !terminal) {
+                    if (deadlocked) {
                         ctx.deadlock(top, ids[top], Fingerprints.of(stack, off, w));
                         decided = ctx.settle();
                     }

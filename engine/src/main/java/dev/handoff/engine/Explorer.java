@@ -71,8 +71,7 @@ public final class Explorer {
         } catch (RuntimeException e) {
             // a model method called outside a state's expansion (an initial state, a property of a
             // buffered successor), or the engine itself: still everything known is reported
-            StackTraceElement[] at = e.getStackTrace();
-            impure = "the search failed: " + e + (at.length > 0 ? " at " + at[0] : "");
+            impure = "the search failed: " + ModelFailureException.origin(e);
             ctx.halt("internal error: the search failed");
         } finally {
             ticker.shutdownNow();

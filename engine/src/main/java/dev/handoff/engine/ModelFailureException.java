@@ -14,18 +14,41 @@ final class ModelFailureException extends RuntimeException {
         super(message, cause);
     }
 
-    /** {@code e} was thrown while expanding the state at {@code words[off]}, by {@code action} (or -1: before any). */
-    static ModelFailureException threw(PackedModel model, long[] words, int off, int action, RuntimeException e) {
-        StackTraceElement[] at = e.getStackTrace();
-        return new ModelFailureException("the model threw " + e + (at.length > 0 ? " at " + at[0] : "") + " expanding state "
-                + describe(model, words, off) + (action >= 0 ? ", action " + name(model, action) : ""), e);
+    /**
+     * {@code e}, thrown while expanding the state at {@code words[off]} by {@code action} (or -1:
+     * outside an action), named so; the engine's own exceptions (a failure already named, a
+     * replay that diverged, a store that is full) pass through as they are.
+     */
+    static RuntimeException threw(PackedModel model, long[] words, int off, int action, RuntimeException e) {
+        if (e instanceof ModelFailureException || e instanceof ReplayDivergedException || e instanceof CapacityExceededException) {
+            return e;
+        }
+        return new ModelFailureException("the model threw " + origin(e) + " expanding state " + describe(model, words, off)
+                + (action >= 0 ? ", action " + name(model, action) : ""), e);
     }
 
-    /** {@code e} was thrown while evaluating the properties of the state at {@code words[off]}. */
-    static ModelFailureException evaluating(PackedModel model, long[] words, int off, RuntimeException e) {
+    /** {@code e}, thrown while evaluating the properties of the state at {@code words[off]}, named so (see {@link #threw}). */
+    static RuntimeException evaluating(PackedModel model, long[] words, int off, RuntimeException e) {
+        if (e instanceof ModelFailureException || e instanceof ReplayDivergedException) {
+            return e;
+        }
+        return new ModelFailureException("the model threw " + origin(e) + " evaluating its properties in state "
+                + describe(model, words, off), e);
+    }
+
+    /** {@code model.next}, a failure named with the state and the action: how every search calls it. */
+    static boolean next(PackedModel model, long[] src, int srcOff, int action, long[] dst, int dstOff) {
+        try {
+            return model.next(src, srcOff, action, dst, dstOff);
+        } catch (RuntimeException e) {
+            throw threw(model, src, srcOff, action, e);
+        }
+    }
+
+    /** The exception and the frame it was thrown from. */
+    static String origin(RuntimeException e) {
         StackTraceElement[] at = e.getStackTrace();
-        return new ModelFailureException("the model threw " + e + (at.length > 0 ? " at " + at[0] : "")
-                + " evaluating its properties in state " + describe(model, words, off), e);
+        return e + (at.length > 0 ? " at " + at[0] : "");
     }
 
     /**

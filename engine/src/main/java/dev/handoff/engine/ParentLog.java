@@ -106,16 +106,16 @@ final class ParentLog {
 
     /** The parent id, or {@code -1 - initialStateIndex} for a root. */
     int parent(int id) {
-        return (int) decode(id)[0];
+        return (int) entry(id)[0];
     }
 
     /** The action that first reached {@code id} (meaningless for a root). */
     int action(int id) {
-        return (int) decode(id)[1];
+        return (int) entry(id)[1];
     }
 
-    /** Decodes {@code id}'s block up to {@code id}: its parent and action. */
-    private long[] decode(int id) {
+    /** {@code id}'s parent and action, decoded together (its block is read from the start once). */
+    long[] entry(int id) {
         int b = id >>> BLOCK_BITS;
         byte[] s = pages[b >>> PAGE_BITS][b & (PAGE - 1)];
         int n = id & (BLOCK - 1);

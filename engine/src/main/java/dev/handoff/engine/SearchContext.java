@@ -165,8 +165,6 @@ final class SearchContext {
             long holds;
             try {
                 holds = model.evaluate(state, off);
-            } catch (ReplayDivergedException | ModelFailureException e) {
-                throw e;
             } catch (RuntimeException e) {
                 throw ModelFailureException.evaluating(model, state, off, e);
             }

@@ -24,12 +24,12 @@ final class TraceRebuilder {
     /** The replayed path from an initial state to state {@code id}, whose fingerprint is {@code fp}. */
     Path rebuild(int id, long fp) {
         List<Integer> reversed = new ArrayList<>();
-        int cur = id;
-        while (log.parent(cur) >= 0) {
-            reversed.add(log.action(cur));
-            cur = log.parent(cur);
+        long[] e = log.entry(id);
+        while (e[0] >= 0) {
+            reversed.add((int) e[1]);
+            e = log.entry((int) e[0]);
         }
-        int root = -1 - log.parent(cur);
+        int root = (int) (-1 - e[0]);
         int[] actions = new int[reversed.size()];
         for (int i = 0; i < actions.length; i++) {
             actions[i] = reversed.get(actions.length - 1 - i);
