@@ -408,7 +408,7 @@ public final class KernelLog {
                 String key = kv.group(1).toLowerCase(java.util.Locale.ROOT);
                 if (CONTEXT_KEYS.contains(key) && !f.containsKey(key)) {
                     String v = kv.group(2);
-                    f.put(key, v.startsWith("0x") || v.startsWith("0X") ? hex(v.substring(2)) : Long.parseLong(v));
+                    f.put(key, v.startsWith("0x") || v.startsWith("0X") ? hex(v.substring(2)) : dec(v));
                 }
             }
             if (!f.containsKey("cb")) {
@@ -449,22 +449,22 @@ public final class KernelLog {
             return new Event(line, time, device, Kind.SMMU_PROBE, f, null, raw);
         }
         if ((m = BANKS.matcher(msg)).find()) {
-            f.put("banks", Long.parseLong(m.group(1)));
+            f.put("banks", dec(m.group(1)));
             return new Event(line, time, device, Kind.SMMU_BANKS, f, null, raw);
         }
         if ((m = GROUPS.matcher(msg)).find()) {
-            f.put("groups", Long.parseLong(m.group(1)));
+            f.put("groups", dec(m.group(1)));
             return new Event(line, time, device, Kind.SMMU_GROUPS, f, null, raw);
         }
         if ((m = CLAMP.matcher(msg)).find()) {
-            f.put("groups", Long.parseLong(m.group(1)));
+            f.put("groups", dec(m.group(1)));
             return new Event(line, time, device, Kind.QCOM_CLAMP, f, null, raw);
         }
         if (DIRECT_FAILED.matcher(msg).find()) {
             return new Event(line, time, device, Kind.DIRECT_MAP_FAILED, f, null, raw);
         }
         if ((m = PRESERVED.matcher(msg)).find()) {
-            f.put("mappings", Long.parseLong(m.group(1)));
+            f.put("mappings", dec(m.group(1)));
             return new Event(line, time, device, Kind.RMR_PRESERVED, f, null, raw);
         }
         if (V3RESET.matcher(msg).find()) {
@@ -516,7 +516,7 @@ public final class KernelLog {
             return new Event(line, time, device, Kind.COMPONENT_BOUND, f, m.group(1), raw);
         }
         if ((m = SUPPRESSED_LINE.matcher(msg)).find()) {
-            f.put("count", Long.parseLong(m.group(2)));
+            f.put("count", dec(m.group(2)));
             return new Event(line, time, null, Kind.SUPPRESSED, f, m.group(1), raw);
         }
         if ((m = REBOOTED.matcher(msg)).find()) {
@@ -542,19 +542,32 @@ public final class KernelLog {
             return new Event(line, time, device, Kind.V3_EVENT_WORD, f, null, raw);
         }
         if ((m = GROUP.matcher(msg)).find()) {
-            f.put("group", Long.parseLong(m.group(1)));
+            f.put("group", dec(m.group(1)));
             return new Event(line, time, device, Kind.IOMMU_GROUP, f, null, raw);
         }
         if ((m = EFIFB.matcher(msg)).find()) {
             f.put("base", hex(m.group(1)));
-            f.put("bytes", Long.parseLong(m.group(3)) * 1024);
+            f.put("bytes", Math.min(dec(m.group(3)), Long.MAX_VALUE / 1024) * 1024);
             return new Event(line, time, device, Kind.EFIFB, f, null, raw);
         }
         if ((m = DRM.matcher(msg)).find()) {
-            f.put("minor", Long.parseLong(m.group(3)));
+            f.put("minor", dec(m.group(3)));
             return new Event(line, time, m.group(2), Kind.DRM_INIT, f, m.group(1), raw);
         }
         return null;
+    }
+
+    /**
+     * A decimal printk field ({@code %d}, {@code %u}, {@code %lu}: at most 20 digits). A longer run
+     * of digits is not a kernel line; it saturates at {@code Long.MAX_VALUE} rather than ending the
+     * read, as {@link #hex} keeps the low 64 bits of a hex run.
+     */
+    private static long dec(String d) {
+        try {
+            return Long.parseLong(d);
+        } catch (NumberFormatException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static long hex(String h) {

@@ -83,6 +83,23 @@ class KernelLogTest {
     }
 
     @Test
+    void decimalRunsTooLongForALongSaturateInsteadOfEndingTheRead() {
+        String digits = "5".repeat(120) + "2";
+        List<KernelLog.Event> e = read("""
+                arm-smmu 15000000.iommu: \tpreserved %s boot mappings
+                arm-smmu 15000000.iommu: \t%s context banks (0 stage-2 only)
+                efifb: framebuffer at 0x9d400000, using %sk, total 8100k
+                arm-smmu 15000000.iommu: Unhandled context fault: fsr=0x402, iova=0x9d400000, fsynr=%s, cb=2
+                """.formatted(digits, digits, digits, digits));
+        assertEquals(List.of(KernelLog.Kind.RMR_PRESERVED, KernelLog.Kind.SMMU_BANKS, KernelLog.Kind.EFIFB, KernelLog.Kind.CONTEXT_FAULT),
+                e.stream().map(KernelLog.Event::kind).toList(), "found by Jazzer in CI: NumberFormatException ended the read");
+        assertEquals(Long.MAX_VALUE, e.get(0).get("mappings"));
+        assertEquals(Long.MAX_VALUE, e.get(1).get("banks"));
+        assertTrue(e.get(2).get("bytes") > 0, "kilobytes times 1024 does not wrap negative");
+        assertEquals(Long.MAX_VALUE, e.get(3).get("fsynr"));
+    }
+
+    @Test
     void smmuV3EventsCarryTheirWords() {
         List<KernelLog.Event> e = read("""
                 [    3.000000] arm-smmu-v3 12600000.iommu: event 0x10 received:
