@@ -11,7 +11,6 @@ import dev.handoff.model.board.IortReader;
 import dev.handoff.model.handoff.Client;
 import dev.handoff.model.handoff.HandoffConfig;
 import dev.handoff.model.scenario.Policies;
-import dev.handoff.model.scenario.Policy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -182,12 +181,7 @@ final class BoardCommand implements Callable<Integer> {
         }
         List<String> required = requireSafe == null ? null : requireSafe.stream().map(Names::policy).toList();
         BoardFacts facts = readFacts(dtb, iort);
-        List<String> chosen = new ArrayList<>();
-        if (policies.isEmpty()) {
-            Policies.all().stream().map(Policy::name).forEach(chosen::add);
-        } else {
-            policies.forEach(p -> chosen.add(Names.policy(p)));
-        }
+        List<String> chosen = Names.policies(policies);
         // a board boots the way it is described: a policy whose firmware description needs the other
         // interface (an IORT RMR on a DTB board, iommu-addresses on an IORT board) does not apply
         String iface = facts.acpi() ? "acpi" : "dt";
@@ -594,7 +588,7 @@ final class BoardCommand implements Callable<Integer> {
         return dev.handoff.counterexamples.TraceJson.hex(v);
     }
 
-    private static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
+    static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", "handoff.board/2");
         root.put("file", f.source());

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
             GraphCommand.class,
             DiagnoseCommand.class,
             BoardCommand.class,
+            ExploreCommand.class,
             CatalogueCommand.class,
             MergeCommand.class,
             ReferenceCommand.class,

@@ -20,6 +20,17 @@ final class Names {
         }
     }
 
+    /** The named policies (each resolved as {@link #policy}), or every policy when none is named; a list to change. */
+    static java.util.List<String> policies(java.util.List<String> names) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (names.isEmpty()) {
+            dev.handoff.model.scenario.Policies.all().forEach(p -> out.add(p.name()));
+        } else {
+            names.forEach(n -> out.add(policy(n)));
+        }
+        return out;
+    }
+
     static String policy(String name) {
         try {
             return Policies.get(name, "").name();

@@ -3,8 +3,6 @@ package dev.handoff.checker.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.engine.ExplorationSettings;
 import dev.handoff.engine.Verdict;
-import dev.handoff.model.scenario.Policies;
-import dev.handoff.model.scenario.Policy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,14 +67,7 @@ final class SweepCommand implements Callable<Integer> {
         ReportFiles.traceStem(spec, traceOut);
         CheckOptions.requireFormat(spec, format, "text", "json", "markdown", "junit");
         FailOn gate = check.failOn(spec, null);
-        List<String> chosen = new ArrayList<>();
-        if (policies.isEmpty()) {
-            Policies.all().stream().map(Policy::name).forEach(chosen::add);
-        } else {
-            for (String p : policies) {
-                chosen.add(Names.policy(p));
-            }
-        }
+        List<String> chosen = Names.policies(policies);
         List<String> knobs = vary.isEmpty() ? List.of("fw.mapping") : vary;
         for (String k : knobs) {
             if (scenario.overrides().containsKey(k)) {

@@ -282,6 +282,11 @@ public final class HandoffModel implements Model<HandoffState> {
         return queries.untranslatedOtherStream(s);
     }
 
+    /** Where stream {@code sid} at IOVA page {@code iovaPage} goes in this state, route by route ({@link Queries#resolve}). */
+    public List<dev.handoff.model.smmu.Resolver.PageRoute> resolve(HandoffState s, int sid, long iovaPage) {
+        return queries.resolve(s, sid, iovaPage);
+    }
+
     /** How a transaction of stream {@code sid} resolves in this state, for people. */
     public String resolution(HandoffState s, int sid) {
         return queries.resolution(s, sid);

@@ -443,29 +443,11 @@ public final class Queries {
      * the routes the SMMU can take, joined with " | " where there are several.
      */
     public String resolution(HandoffState s, int sid) {
-        List<Resolver.Route> routes;
         if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
             return "memory controller passthrough: around the SMMU";
-        } else if (config.v3()) {
-            int client = 0;
-            for (Client m : config.masters()) {
-                if (m.owns(sid)) {
-                    client = m.index();
-                    break;
-                }
-            }
-            routes = sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), client);
-        } else {
-            List<Integer> matching = new ArrayList<>();
-            for (int n = 0; n < config.groups(); n++) {
-                if (dev.handoff.model.smmu.Registers.smrMatches(s.v2().smr()[n], sid)) {
-                    matching.add(n);
-                }
-            }
-            routes = Resolver.routesV2(s.v2(), matching);
         }
         List<String> out = new ArrayList<>();
-        for (Resolver.Route r : routes) {
+        for (Resolver.Route r : routes(s, sid)) {
             out.add(switch (r) {
                 case Resolver.Route.Bypass b -> b.why();
                 case Resolver.Route.Abort a -> a.why();
@@ -474,5 +456,39 @@ public final class Queries {
             });
         }
         return String.join(" | ", out);
+    }
+
+    /**
+     * Where a transaction of stream {@code sid} at IOVA page {@code iovaPage} goes in this state:
+     * one {@link Resolver.PageRoute} per route the SMMU can take (several under a stream match
+     * conflict), each with the physical page it reaches and the failures a display fetch meets
+     * there (judged against this display's framebuffer, as the fetch itself is).
+     */
+    public List<Resolver.PageRoute> resolve(HandoffState s, int sid, long iovaPage) {
+        List<Resolver.Route> routes = config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()
+                ? List.of(new Resolver.Route.Bypass("memory controller passthrough: around the SMMU"))
+                : routes(s, sid);
+        return Resolver.pages(routes, iovaPage, window(s), tables(s));
+    }
+
+    /** The routes a transaction of {@code sid} can take, ignoring its address. */
+    private List<Resolver.Route> routes(HandoffState s, int sid) {
+        if (config.v3()) {
+            int client = 0;
+            for (Client m : config.masters()) {
+                if (m.owns(sid)) {
+                    client = m.index();
+                    break;
+                }
+            }
+            return sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), client);
+        }
+        List<Integer> matching = new ArrayList<>();
+        for (int n = 0; n < config.groups(); n++) {
+            if (dev.handoff.model.smmu.Registers.smrMatches(s.v2().smr()[n], sid)) {
+                matching.add(n);
+            }
+        }
+        return Resolver.routesV2(s.v2(), matching);
     }
 }

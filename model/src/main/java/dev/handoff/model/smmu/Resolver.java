@@ -275,6 +275,38 @@ public final class Resolver {
         return out;
     }
 
+    /**
+     * One route of one (stream ID, IOVA page): why the SMMU takes it, the failures a display fetch
+     * meets on it, and the physical page it reaches (-1: none, or unknown for a walk of rewritten
+     * table pages).
+     */
+    public record PageRoute(String why, EnumSet<FetchOutcome> outcomes, long paPage) {
+    }
+
+    /** Each route's outcome for one IOVA page, by the same rules as {@link #naive}. */
+    public static List<PageRoute> pages(List<Route> routes, long iovaPage, Window w, IntFunction<TableView> tables) {
+        List<PageRoute> out = new ArrayList<>();
+        for (Route r : routes) {
+            EnumSet<FetchOutcome> o = naivePage(r, iovaPage, w, tables);
+            out.add(switch (r) {
+                case Route.Abort a -> new PageRoute(a.why(), o, -1);
+                case Route.Bypass b -> new PageRoute(b.why(), o, iovaPage);
+                case Route.Walk wk -> {
+                    TableView t = tables.apply(wk.table());
+                    long pa = -1;
+                    for (MappedRange m : t.garbage() ? List.<MappedRange>of() : t.ranges()) {
+                        if (iovaPage >= m.iovaPage() && iovaPage < m.iovaEnd()) {
+                            pa = m.paPage() + (iovaPage - m.iovaPage());
+                            break;
+                        }
+                    }
+                    yield new PageRoute(t.garbage() ? wk.why() + GARBAGE : wk.why(), o, pa);
+                }
+            });
+        }
+        return out;
+    }
+
     /** An abort's severity: a global fault is fatal where firmware resets on it, else a reported fault. */
     static FetchOutcome abortOutcome(Route.Abort a, Window w) {
         return a.global() && w.globalFaultFatal() ? FetchOutcome.FATAL : FetchOutcome.FAULT;

@@ -1,0 +1,218 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.counterexamples.Replayer;
+import dev.handoff.counterexamples.TraceFile;
+import dev.handoff.engine.ExplorationSettings;
+import dev.handoff.model.board.BoardFacts;
+import dev.handoff.model.board.BoardPlatforms;
+import dev.handoff.model.scenario.Knobs;
+import dev.handoff.model.scenario.Policies;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code handoff explore}: the interactive explorer, served to a local browser or exported as static files. */
+@Command(name = "explore",
+        header = "Serves an interactive explorer of a board, a matrix or a trace in the browser.",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks the board (--board), the scenario's policies by variants (--scenario, --platform, --set; default:"
+                + " the embedded default platform) or replays a trace (--trace), then serves the explorer at"
+                + " http://127.0.0.1:PORT/ until interrupted: the board's facts, the policy x variant matrix, each"
+                + " counterexample as a step list and sequence chart with the SMMU's registers and the driver's shadow"
+                + " at every step, a resolve box (stream ID and IOVA to route and outcome), and steps taken on demand"
+                + " from any state, exported as a trace file 'handoff replay' accepts. No external assets: it works"
+                + " offline. --export DIR writes the same views as static files instead (for a CI artifact).",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:exported (--export), or served until stopped", ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
+        })
+final class ExploreCommand implements Callable<Integer> {
+    /** The default port: unassigned by IANA, and spells nothing. */
+    static final int DEFAULT_PORT = 8737;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--board", paramLabel = "FILE.dtb", description = "A board's device tree (.dtb, or .dts with dtc installed).")
+    Path board;
+
+    @Option(names = "--acpi", paramLabel = "IORT.bin", description = "A board's ACPI IORT table, in place of --board.")
+    Path iort;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "A trace file (handoff.trace/1) to open; it is replayed first.")
+    Path trace;
+
+    @Mixin
+    ScenarioOptions scenario;
+
+    @Option(names = "--policy", paramLabel = "POLICY", completionCandidates = Names.PolicyNames.class,
+            description = "A policy to include; repeatable (default: the scenario file's, else all).")
+    List<String> policies = new ArrayList<>();
+
+    @Option(names = "--vary", paramLabel = "KNOB", completionCandidates = Names.KnobNames.class,
+            description = "A knob whose every value is a column; repeatable (default: fw.mapping; a board: fw.mapping, fw.smr"
+                    + " where its file does not state them).")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--property", paramLabel = "PROPERTY", completionCandidates = Names.PropertyNames.class,
+            description = "Check only this property; repeatable (default: all).")
+    List<String> properties = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
+            description = "The port to serve on (0: any free port; the address is printed). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address to serve on. Default: ${DEFAULT-VALUE} (this machine only; the explorer has no"
+                    + " authentication).")
+    String bind;
+
+    @Option(names = "--export", paramLabel = "DIR", description = "Write the views as static files to DIR (new or empty) and exit.")
+    Path export;
+
+    @Mixin
+    ExplorationOptions exploration;
+
+    @Override
+    public Integer call() throws Exception {
+        int sources = (board != null ? 1 : 0) + (iort != null ? 1 : 0) + (trace != null ? 1 : 0);
+        if (sources > 1) {
+            throw new ParameterException(spec.commandLine(), "give one of --board, --acpi and --trace");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port (0 to 65535; 0: any free port)");
+        }
+        if (export != null) {
+            ExplorerExport.requireFresh(export);
+        }
+        ExplorerSession session = load();
+        PrintWriter err = spec.commandLine().getErr();
+        if (export != null) {
+            ExplorerExport.write(session, export);
+            Verbosity.info(spec).println("handoff: wrote the explorer to " + export + "/index.html");
+            return ExitCode.HOLDS;
+        }
+        ExplorerServer server;
+        try {
+            server = ExplorerServer.start(session, bind, port, err);
+        } catch (java.net.BindException e) {
+            throw new ParameterException(spec.commandLine(), "cannot serve on " + bind + ":" + port + " (" + e.getMessage()
+                    + "); give another --port (0: any free port)");
+        }
+        spec.commandLine().getOut().println("handoff explore: serving " + server.uri() + " (Ctrl-C stops)");
+        spec.commandLine().getOut().flush();
+        try {
+            server.awaitStop();
+        } finally {
+            server.close();
+        }
+        return ExitCode.HOLDS;
+    }
+
+    /** Reads the source and runs its checks: the session the explorer serves. */
+    ExplorerSession load() throws java.io.IOException {
+        List<String> names = Names.properties(properties);
+        ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
+        CellProgress progress = Verbosity.cells(spec, exploration.progress);
+        if (trace != null) {
+            if (!policies.isEmpty() || !vary.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--policy and --vary do not apply to --trace (the trace names its scenario)");
+            }
+            TraceFile f = ReplayCommand.load(trace);
+            Replayer.Result r = Replayer.replay(f);
+            TraceFile shown = switch (r) {
+                case Replayer.Result.Diverged d -> throw new InputException(trace + ": replay diverges at step " + d.step() + " ("
+                        + d.action() + "): " + d.detail());
+                case Replayer.Result.Reproduced p -> p.derived();
+                case Replayer.Result.NoViolation n -> n.derived();
+            };
+            ExplorerSession.Cell cell = new ExplorerSession.Cell("trace", null, f.scenario().policy(), "as traced", f.scenario(),
+                    f.pruning(), null);
+            return new ExplorerSession("trace", trace.toString(), null, List.of(), List.of(new ExplorerSession.Opened("trace", shown)),
+                    List.of(cell), names);
+        }
+        if (board != null || iort != null) {
+            return board(names, settings, progress);
+        }
+        // a scenario file's own policy, when it names one and --policy does not
+        List<String> chosen = policies.isEmpty() && scenario.file().policy() != null ? List.of(scenario.file().policy())
+                : Names.policies(policies);
+        List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING).stream().filter(k -> !scenario.givenKnobs().containsKey(k)).toList() : vary;
+        for (String k : knobs) {
+            if (scenario.overrides().containsKey(k)) {
+                throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
+            }
+        }
+        SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names, true, false, 1,
+                settings, false, progress, (label, o) -> { });
+        String platform = result.all().get(0).scenario().platform().name();
+        ExplorerSession.Matrix m = matrix("", null, platform, result);
+        return new ExplorerSession("scenario", scenario.scenarioFile == null ? "platform " + platform : scenario.scenarioFile.toString(),
+                null, List.of(m), List.of(), List.of(), names);
+    }
+
+    private ExplorerSession board(List<String> names, ExplorationSettings settings, CellProgress progress) throws java.io.IOException {
+        if (scenario.platform != null) {
+            throw new ParameterException(spec.commandLine(), "--platform does not apply to a board: the board's file is its platform");
+        }
+        scenario.requireOnlyKnobs("explore --board");
+        BoardFacts facts = BoardCommand.readFacts(board, iort);
+        List<String> chosen = Names.policies(policies);
+        String iface = facts.acpi() ? "acpi" : "dt";
+        chosen.removeIf(p -> !Policies.fits(Policies.get(p, ""), iface));
+        if (chosen.isEmpty()) {
+            throw new InputException("no chosen policy applies to " + facts.source() + " (its firmware is described by "
+                    + (facts.acpi() ? "ACPI tables" : "a device tree") + ")");
+        }
+        List<BoardPlatforms.Target> targets;
+        try {
+            targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
+        } catch (BoardPlatforms.NoMatrixException e) {
+            targets = List.of();
+        }
+        List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING, "fw.smr").stream()
+                .filter(k -> !scenario.overrides().containsKey(k)).toList() : vary;
+        List<ExplorerSession.Matrix> matrices = new ArrayList<>();
+        List<SweepRunner.Result> results = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            BoardPlatforms.Target t = targets.get(i);
+            List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
+            SweepRunner.Result r = SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, varied, names, true, false, 1,
+                    settings, false, progress, (label, o) -> { });
+            results.add(r);
+            matrices.add(matrix("d" + i + ".", t.display().path(), t.platform().name(), r));
+        }
+        ObjectNode doc = BoardCommand.json(facts, targets, results);
+        doc.remove("results");
+        return new ExplorerSession("board", facts.source(), doc, matrices, List.of(), List.of(), names);
+    }
+
+    /** A matrix's cells, with ids {@code prefix + row + "." + column}. */
+    private static ExplorerSession.Matrix matrix(String prefix, String display, String platform, SweepRunner.Result r) {
+        List<ExplorerSession.Cell> cells = new ArrayList<>();
+        for (int i = 0; i < r.policies().size(); i++) {
+            String p = r.policies().get(i);
+            for (int j = 0; j < r.labels().size(); j++) {
+                String label = r.labels().get(j);
+                HandoffCheck.Outcome o = r.grid().get(p).get(label);
+                cells.add(new ExplorerSession.Cell(prefix + i + "." + j, display, p, label.isEmpty() ? "as given" : label,
+                        o.scenario(), true, o));
+            }
+        }
+        return new ExplorerSession.Matrix(display, platform, r.policies(),
+                r.labels().stream().map(l -> l.isEmpty() ? "as given" : l).toList(), cells);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.counterexamples.Interleavings;
+import dev.handoff.counterexamples.TraceFile;
+import dev.handoff.counterexamples.TraceJson;
+import dev.handoff.model.handoff.HandoffModel;
+import dev.handoff.model.scenario.Scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What {@code handoff explore} serves, without HTTP: the session (board, matrices), each cell's
+ * check, and runs built from chosen steps. Every answer is a JSON document; a request the session
+ * cannot answer is a {@link RequestException} naming the field. The static export writes these
+ * same documents.
+ */
+final class ExplorerSession {
+    static final String SCHEMA = "handoff.explore/1";
+
+    /** A request that names something wrong: HTTP {@code status}, one line. */
+    static final class RequestException extends RuntimeException {
+        final int status;
+
+        RequestException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** One (policy, variant) cell of a matrix, or the scenario of a loaded trace. */
+    record Cell(String id, String display, String policy, String variant, Scenario scenario, boolean pruning,
+                HandoffCheck.Outcome outcome) {
+    }
+
+    /** A policy × variant matrix; {@code display} is the board's display path, or null. */
+    record Matrix(String display, String platform, List<String> policies, List<String> variants, List<Cell> cells) {
+    }
+
+    /** A trace the session opens with ({@code --trace}): its cell and the file as the model replays it. */
+    record Opened(String cell, TraceFile file) {
+    }
+
+    private final String kind;
+    private final String source;
+    private final ObjectNode board;
+    private final List<Matrix> matrices;
+    private final List<Opened> opened;
+    private final List<String> properties;
+    private final Map<String, Cell> cells = new LinkedHashMap<>();
+    private final Map<String, HandoffModel> models = new ConcurrentHashMap<>();
+
+    ExplorerSession(String kind, String source, ObjectNode board, List<Matrix> matrices, List<Opened> opened, List<Cell> extra,
+                    List<String> properties) {
+        this.kind = kind;
+        this.source = source;
+        this.board = board;
+        this.matrices = List.copyOf(matrices);
+        this.opened = List.copyOf(opened);
+        this.properties = List.copyOf(properties);
+        matrices.forEach(m -> m.cells().forEach(c -> cells.put(c.id(), c)));
+        extra.forEach(c -> cells.put(c.id(), c));
+    }
+
+    /** {@code GET /api/session}: what was loaded, the board's facts and every matrix with its cells' verdicts. */
+    ObjectNode session() {
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("kind", kind);
+        root.put("source", source);
+        ArrayNode props = root.putArray("properties");
+        properties.forEach(props::add);
+        if (board == null) {
+            root.putNull("board");
+        } else {
+            root.set("board", board);
+        }
+        ArrayNode ms = root.putArray("matrices");
+        for (Matrix m : matrices) {
+            ObjectNode o = ms.addObject();
+            if (m.display() == null) {
+                o.putNull("display");
+            } else {
+                o.put("display", m.display());
+            }
+            o.put("platform", m.platform());
+            ArrayNode p = o.putArray("policies");
+            m.policies().forEach(p::add);
+            ArrayNode v = o.putArray("variants");
+            m.variants().forEach(v::add);
+            ArrayNode cs = o.putArray("cells");
+            for (Cell c : m.cells()) {
+                ObjectNode co = cs.addObject();
+                co.put("id", c.id());
+                co.put("policy", c.policy());
+                co.put("variant", c.variant());
+                co.put("verdict", c.outcome().verdict().name());
+                ArrayNode viol = co.putArray("violated");
+                c.outcome().properties().stream().filter(x -> x.verdict() == dev.handoff.engine.Verdict.VIOLATED)
+                        .forEach(x -> viol.add(x.name()));
+            }
+        }
+        ArrayNode tr = root.putArray("opened");
+        for (Opened o : opened) {
+            ObjectNode t = tr.addObject().put("cell", o.cell()).put("property", o.file().trace().property());
+            ArrayNode steps = t.putArray("steps");
+            o.file().trace().steps().forEach(x -> steps.addObject().put("actor", x.actor()).put("action", x.action()));
+        }
+        return root;
+    }
+
+    /** {@code GET /api/cell?id=ID}: the cell's check as {@code handoff check --format json} prints it. */
+    ObjectNode cell(String id) {
+        Cell c = find(id);
+        if (c.outcome() == null) {
+            ObjectNode root = RunReport.JSON.createObjectNode();
+            root.put("schema", HandoffReports.CHECK_SCHEMA);
+            root.set("scenario", TraceJson.scenario(c.scenario()));
+            root.putNull("verdict");
+            root.putArray("properties");
+            return root;
+        }
+        return HandoffReports.checkJson(c.outcome());
+    }
+
+    /**
+     * {@code POST /api/path}: the run of {@code steps} ({actor, action} each) in cell {@code cell}:
+     * its trace file (for {@code property}, default the first violated), the actions enabled at its
+     * end, the properties its last state violates and whether it is over.
+     */
+    ObjectNode path(JsonNode request) {
+        Interleavings.Run run = run(request);
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.set("trace", TraceJson.toJson(run.file()));
+        ArrayNode en = root.putArray("enabled");
+        for (Interleavings.Enabled e : run.enabled()) {
+            en.addObject().put("actor", e.actor()).put("action", e.action()).put("function", e.function());
+        }
+        ArrayNode v = root.putArray("violated");
+        run.violated().forEach(v::add);
+        root.put("terminal", run.terminal());
+        return root;
+    }
+
+    /**
+     * {@code POST /api/resolve}: where stream {@code sid} at {@code iova} goes after step
+     * {@code at} of the run of {@code steps} in cell {@code cell}.
+     */
+    ObjectNode resolve(JsonNode request) {
+        Interleavings.Run run = run(request);
+        int at = request.path("at").isInt() ? request.get("at").asInt() : run.states().size() - 1;
+        if (at < 0 || at >= run.states().size()) {
+            throw new RequestException(400, "at: step " + at + " is not in this run (0 to " + (run.states().size() - 1) + ")");
+        }
+        long sid = number(request, "sid", 0x7fff_ffffL);
+        long iova = number(request, "iova", 0xffff_ffff_ffffL);
+        ObjectNode root = RunReport.JSON.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("at", at);
+        root.put("sid", "0x" + Long.toHexString(sid));
+        root.put("iova", "0x" + Long.toHexString(iova));
+        dev.handoff.model.handoff.Client owner = run.model().config().clientOf((int) sid);
+        root.put("master", owner == null ? (sid == run.model().config().undescribedSid() ? "a master no DT or IORT entry names"
+                : "no described master") : owner.index() == 0 ? "the display, " + owner.name() : owner.name());
+        ArrayNode routes = root.putArray("routes");
+        for (Interleavings.Resolution r : Interleavings.resolve(run, at, (int) sid, iova)) {
+            ObjectNode o = routes.addObject();
+            o.put("route", r.route());
+            ArrayNode out = o.putArray("outcomes");
+            r.outcomes().forEach(out::add);
+            if (r.pa() == null) {
+                o.putNull("pa");
+            } else {
+                o.put("pa", r.pa());
+            }
+        }
+        return root;
+    }
+
+    private Interleavings.Run run(JsonNode request) {
+        if (request == null || !request.isObject()) {
+            throw new RequestException(400, "the request body must be a JSON object");
+        }
+        Cell c = find(request.path("cell").asText(null));
+        List<Interleavings.Taken> steps = new ArrayList<>();
+        JsonNode s = request.path("steps");
+        if (!s.isMissingNode() && !s.isArray()) {
+            throw new RequestException(400, "steps: must be an array of {actor, action}");
+        }
+        for (int i = 0; i < s.size(); i++) {
+            JsonNode n = s.get(i);
+            if (!n.path("actor").isTextual() || !n.path("action").isTextual()) {
+                throw new RequestException(400, "steps[" + i + "]: needs text fields actor and action");
+            }
+            steps.add(new Interleavings.Taken(n.get("actor").asText(), n.get("action").asText()));
+        }
+        String property = request.path("property").isTextual() ? request.get("property").asText() : null;
+        if (property != null && dev.handoff.properties.HandoffProperties.catalog().stream().noneMatch(p -> p.name().equals(property))) {
+            throw new RequestException(400, "property: unknown \"" + property + "\" (allowed: " + String.join(", ",
+                    dev.handoff.properties.HandoffProperties.catalog().stream().map(p -> p.name()).toList()) + ")");
+        }
+        HandoffModel model = models.computeIfAbsent(c.id(), k -> new HandoffModel(c.scenario(), c.pruning()));
+        try {
+            return Interleavings.run(model, steps, property);
+        } catch (Interleavings.NotARunException e) {
+            throw new RequestException(400, "steps: " + e.getMessage());
+        }
+    }
+
+    private Cell find(String id) {
+        if (id == null) {
+            throw new RequestException(400, "cell: missing (a cell id from /api/session)");
+        }
+        Cell c = cells.get(id);
+        if (c == null) {
+            throw new RequestException(404, "cell: no cell \"" + id + "\" in this session");
+        }
+        return c;
+    }
+
+    /** A number field given as JSON number, decimal text or 0x-prefixed hex text, at most {@code max}. */
+    private static long number(JsonNode request, String field, long max) {
+        JsonNode n = request.path(field);
+        long v;
+        try {
+            if (n.isIntegralNumber() && n.canConvertToLong()) {
+                v = n.asLong();
+            } else if (n.isTextual()) {
+                String t = n.asText().trim().toLowerCase(Locale.ROOT).replace("_", "");
+                v = t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+            } else {
+                throw new RequestException(400, field + ": missing (a number: 0x880 or 2176)");
+            }
+        } catch (NumberFormatException e) {
+            throw new RequestException(400, field + ": \"" + n.asText() + "\" is not a number (0x880 or 2176)");
+        }
+        if (v < 0 || v > max) {
+            throw new RequestException(400, field + ": 0x" + Long.toHexString(v) + " is out of range (0 to 0x" + Long.toHexString(max) + ")");
+        }
+        return v;
+    }
+
+    /** Every cell, for the static export. */
+    List<Cell> cells() {
+        return List.copyOf(cells.values());
+    }
+
+    List<Opened> opened() {
+        return opened;
+    }
+}

@@ -1,0 +1,406 @@
+// handoff explore: the page. Plain JavaScript, no external assets. It asks the server's JSON API
+// (ExplorerServer) or, in a static export, looks the same answers up in data.js.
+'use strict';
+
+const STATIC = window.HANDOFF_STATIC || null;
+const S = { cells: {}, session: null, cell: null, property: null, steps: [], run: null, fields: [], sel: 0, enabledAt: {} };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined) e.setAttribute(k, v);
+  }
+  for (const k of kids.flat()) e.append(k instanceof Node ? k : document.createTextNode(k == null ? '' : String(k)));
+  return e;
+}
+
+// The key data.js files a path answer under (ExplorerExport.staticKey computes the same).
+function staticKey(body) {
+  return body.cell + '|' + body.property + '|' + (body.steps || []).map((s) => s.actor + ':' + s.action).join(',');
+}
+
+async function api(path, body) {
+  if (STATIC) {
+    if (path === '/api/session') return STATIC.session;
+    if (path.startsWith('/api/cell?id=')) return STATIC.cells[decodeURIComponent(path.slice(13))];
+    if (path === '/api/path' && STATIC.paths[staticKey(body)]) return STATIC.paths[staticKey(body)];
+    throw new Error('this static export holds the counterexamples only: run "handoff explore" to resolve and to take other steps');
+  }
+  const r = await fetch(path, body === undefined ? {} : {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const j = await r.json();
+  if (!r.ok) throw new Error(j.error || r.statusText);
+  return j;
+}
+
+function fail(e) {
+  $('error').hidden = false;
+  $('error').textContent = String(e.message || e);
+}
+
+function clearError() {
+  $('error').hidden = true;
+}
+
+function show(view) {
+  for (const v of ['board', 'matrix', 'trace']) {
+    $('view-' + v).hidden = v !== view;
+    document.querySelector('nav button[data-view=' + v + ']').classList.toggle('active', v === view);
+  }
+}
+
+// ------------------------------------------------------------------ board
+
+function table(headers, rows) {
+  return el('table', {}, el('tr', {}, headers.map((h) => el('th', {}, h))),
+    rows.map((r) => el('tr', {}, r.map((c) => el('td', { class: 'mono' }, c)))));
+}
+
+function renderBoard(b) {
+  const v = $('view-board');
+  v.replaceChildren(el('h2', {}, b.file + ' (' + (b.model || 'no model name') + ')'));
+  v.append(el('h3', {}, 'SMMUs'), table(['path', 'compatible', 'arm-smmu', '#iommu-cells', 'context IRQs', 'status'],
+    b.smmus.map((s) => [s.path, s.compatible.join(', '), s.armSmmu, s.iommuCells, s.contextInterrupts, s.status])));
+  v.append(el('h3', {}, 'Devices'), table(['path', 'role', 'compatible', 'streams', 'memory-region', 'status'],
+    b.devices.map((d) => [d.path, d.role, d.compatible[0] || '', d.streams.map((s) => s.sid + '/' + s.mask).join(' '),
+      d.memoryRegions.join(' '), d.status])));
+  v.append(el('h3', {}, 'Reserved regions'), table(['path', 'base', 'size', 'no-map', 'iommu-addresses'],
+    b.reservedRegions.map((r) => [r.path, r.base == null ? '(dynamic)' : r.base, r.size, r.noMap,
+      r.iommuAddresses.map((a) => a.device + ' @' + a.iova).join(' ')])));
+  v.append(el('h3', {}, 'Framebuffers'), table(['path', 'base', 'size', 'mode'],
+    b.framebuffers.map((f) => [f.path, f.base, f.size, f.width + 'x' + f.height + ' ' + f.format])));
+  v.append(el('h3', {}, 'Modelled displays'), table(['display', 'SMMU', 'impl', 'SMRs', 'banks', 'clients', 'notes'],
+    b.modelled.map((m) => [m.display, m.smmu, m.impl, m.smrGroups, m.contextBanks,
+      m.clients.map((c) => c.label + ': ' + c.streams.map((s) => s.sid + '/' + s.mask).join(' ')).join('; '), m.notes.join(' ')])));
+  v.append(el('h3', {}, 'Findings'), b.findings.length === 0 ? el('p', { class: 'muted' }, 'none')
+    : el('ul', { id: 'findings' }, b.findings.map((f) => el('li', {}, el('b', {}, f.kind), ': ', f.message))));
+}
+
+// ------------------------------------------------------------------ matrix
+
+function renderMatrices(ms) {
+  const box = $('matrices');
+  box.replaceChildren();
+  if (ms.length === 0) box.append(el('p', { class: 'muted' }, 'No matrix: nothing to check here.'));
+  for (const m of ms) {
+    box.append(el('h2', {}, (m.display ? m.display + ' ' : '') + '(platform ' + m.platform + ')'));
+    const byId = {};
+    m.cells.forEach((c) => { byId[c.policy + '\u0000' + c.variant] = c; });
+    box.append(el('table', { class: 'matrix' },
+      el('tr', {}, el('th', {}, 'policy \\ variant'), m.variants.map((v) => el('th', { class: 'mono' }, v))),
+      m.policies.map((p) => el('tr', {}, el('th', {}, p), m.variants.map((v) => {
+        const c = byId[p + '\u0000' + v];
+        return el('td', { class: 'cell ' + c.verdict, 'data-cell': c.id, title: c.verdict, onclick: () => openCell(c.id) },
+          c.verdict === 'HOLDS' ? 'ok' : c.violated.length ? c.violated.join(', ') : c.verdict.toLowerCase());
+      })))));
+  }
+}
+
+async function openCell(id) {
+  clearError();
+  document.querySelectorAll('td.cell').forEach((td) => td.classList.toggle('selected', td.dataset.cell === id));
+  try {
+    const c = await api('/api/cell?id=' + encodeURIComponent(id));
+    const p = $('cell-panel');
+    const info = S.cells[id] || {};
+    p.replaceChildren(el('h2', {}, 'Cell ' + (c.scenario.policy || '(no policy)') + (info.variant ? ' · ' + info.variant : '')
+      + ' (' + (c.verdict || 'not checked') + ')'));
+    const ul = el('ul', {});
+    for (const prop of c.properties) {
+      const traces = prop.trace ? [prop.trace].concat(prop.moreTraces) : [];
+      ul.append(el('li', {}, el('span', { class: 'verdict-' + prop.verdict }, prop.verdict), ' ', el('b', {}, prop.name),
+        prop.severity ? ' (' + prop.severity + ')' : '', ' ',
+        traces.map((t, i) => el('a', { href: '#', class: 'open-trace', 'data-property': prop.name,
+          onclick: (e) => { e.preventDefault(); openRun(id, prop.name, t.steps.map((s) => ({ actor: s.actor, action: s.action })), null); } },
+        traces.length > 1 ? 'counterexample ' + (i + 1) + ' ' : 'open counterexample ', '(' + t.steps.length + ' steps)'))));
+    }
+    p.append(ul, el('p', {}, el('a', { href: '#', id: 'explore-from-start',
+      onclick: (e) => { e.preventDefault(); openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+// ------------------------------------------------------------------ trace
+
+// The fields after every step: the initial state's, then each step's changes applied.
+function fieldsPerStep(trace) {
+  const out = [Object.assign({}, trace.initial)];
+  for (const s of trace.steps) {
+    const f = Object.assign({}, out[out.length - 1]);
+    for (const c of s.changes) f[c.field] = c.to;
+    out.push(f);
+  }
+  return out;
+}
+
+async function openRun(cell, property, steps, sel) {
+  clearError();
+  try {
+    const run = await api('/api/path', { cell, property, steps });
+    S.cell = cell;
+    S.property = run.trace.property;
+    S.steps = run.trace.steps.map((s) => ({ actor: s.actor, action: s.action }));
+    S.run = run;
+    S.fields = fieldsPerStep(run.trace);
+    S.enabledAt = {};
+    S.enabledAt[S.steps.length] = run.enabled;
+    show('trace');
+    renderTrace();
+    select(sel == null ? S.steps.length : sel);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function renderTrace() {
+  const t = S.run.trace;
+  const head = $('trace-head');
+  const w = t.witness;
+  head.replaceChildren(
+    el('h2', {}, (t.scenario.platform.name || '') + ' · ' + (t.scenario.policy || '(no policy)') + ' · ', el('span', { id: 'trace-property' }, t.property),
+      ' ', el('span', { class: 'pill ' + (S.run.violated.includes(t.property) ? 'verdict-VIOLATED' : 'verdict-HOLDS') },
+        S.run.violated.includes(t.property) ? 'violated at the last step' : 'not violated at the last step')),
+    el('div', { class: 'actions' },
+      el('button', { id: 'prev', onclick: () => select(S.sel - 1) }, '◀ step'),
+      el('button', { id: 'next', onclick: () => select(S.sel + 1) }, 'step ▶'),
+      el('button', { id: 'to-fault', onclick: () => select(S.steps.length) }, 'to the last step'),
+      el('button', { id: 'export', onclick: exportTrace }, 'Export trace (handoff replay)'),
+      el('span', { class: 'muted' }, ' violated here: ', el('span', { id: 'violated' }, S.run.violated.join(', ') || 'nothing'))),
+    w ? el('p', { id: 'witness' }, 'Witness: ', el('b', {}, w.outcome), ' stream ', el('code', {}, w.sid || '-'),
+      w.iova ? [' IOVA ', el('code', {}, w.iova)] : '', w.pa ? [' PA ', el('code', {}, w.pa)] : '',
+      w.report ? ' reported as ' + w.report : '', w.path ? [' — ', w.path] : '') : '');
+  const ol = $('steps');
+  ol.replaceChildren(el('li', { 'data-step': 0, onclick: () => select(0) }, el('span', { class: 'act' }, 'initial state')));
+  t.steps.forEach((s, i) => ol.append(el('li', { 'data-step': i + 1,
+    class: (i === t.steps.length - 1 && w ? 'fault' : '') + (s.changes.some((c) => c.field.startsWith('smmu.')) ? ' smmu-write' : ''),
+    onclick: () => select(i + 1) }, el('span', { class: 'act' }, s.actor + ': ' + s.action),
+  s.function ? [' ', el('span', { class: 'fn mono' }, s.function)] : '')));
+  renderChart();
+  const ex = $('explanation');
+  ex.hidden = !t.explanation;
+  ex.replaceChildren();
+  if (t.explanation) {
+    // "step 10", "Step 8" and "steps 3 and 4" become links to those steps
+    const parts = t.explanation.split(/(\bsteps? \d+(?:(?:, | and )\d+)*)/i);
+    for (const part of parts) {
+      const m = /^(steps?) (\d.*)$/i.exec(part);
+      if (!m) { ex.append(part); continue; }
+      ex.append(m[1] + ' ');
+      m[2].split(/(, | and )/).forEach((n) => ex.append(/^\d+$/.test(n)
+        ? el('a', { href: '#', class: 'step-link', 'data-step': n, onclick: (e) => { e.preventDefault(); select(+n); } }, n) : n));
+    }
+    if (t.rootCause) ex.append(el('p', { class: 'muted' }, 'Root cause: ' + t.rootCause));
+  }
+}
+
+function renderChart() {
+  const t = S.run.trace;
+  const actors = [];
+  t.steps.forEach((s) => { if (!actors.includes(s.actor)) actors.push(s.actor); });
+  const lane = 150, row = 22, top = 28, left = 10;
+  const width = left * 2 + Math.max(1, actors.length) * lane;
+  const height = top + (t.steps.length + 1) * row + 6;
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'sequence chart');
+  const add = (parent, tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    parent.append(e);
+    return e;
+  };
+  actors.forEach((a, i) => {
+    const x = left + i * lane + lane / 2;
+    add(svg, 'text', { x, y: 16, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, a);
+    add(svg, 'line', { x1: x, y1: top - 6, x2: x, y2: height, stroke: '#d0d7de' });
+  });
+  t.steps.forEach((s, i) => {
+    const g = add(svg, 'g', { class: 'row', 'data-step': i + 1 });
+    g.addEventListener('click', () => select(i + 1));
+    const y = top + (i + 1) * row;
+    add(g, 'rect', { class: 'band', x: 0, y: y - row / 2, width, height: row, fill: 'transparent' });
+    const x = left + actors.indexOf(s.actor) * lane + lane / 2;
+    const smmu = s.changes.some((c) => c.field.startsWith('smmu.'));
+    add(g, 'circle', { cx: x, cy: y, r: 5, fill: i === t.steps.length - 1 && t.witness ? '#c62828' : smmu ? '#1f6feb' : '#57606a' });
+    // the rightmost lane's labels go left of its line, so the last lane's never run off the chart
+    const right = actors.length > 1 && actors.indexOf(s.actor) === actors.length - 1;
+    add(g, 'text', { x: right ? x - 8 : x + 8, y: y + 4, 'font-size': 11, 'text-anchor': right ? 'end' : 'start' },
+      (i + 1) + ' ' + s.action + (smmu ? ' ⟶ SMMU' : ''));
+  });
+  $('chart').replaceChildren(svg);
+}
+
+function select(k) {
+  if (!S.run) return;
+  k = Math.max(0, Math.min(S.steps.length, k));
+  S.sel = k;
+  document.querySelectorAll('#steps li').forEach((li) => li.classList.toggle('selected', +li.dataset.step === k));
+  document.querySelectorAll('#chart .row').forEach((g) => g.classList.toggle('selected', +g.dataset.step === k));
+  const sel = document.querySelector('#steps li.selected');
+  if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
+  const row = document.querySelector('#chart .row.selected');
+  if (row && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
+  $('state-step').textContent = k;
+  renderRegisters(S.fields[k], k === 0 ? [] : S.run.trace.steps[k - 1].changes);
+  renderEnabled(k);
+  if ($('resolve-sid').value && $('resolve-iova').value && !STATIC) resolve();
+}
+
+// Fields are grouped by their first component (smmu, the driver's shadow, iommu-core, ...), the
+// SMMU first. Within a group, PREFIX.NAME[i].COLUMN fields become a table per NAME, indexed by i
+// (SMR and S2CR share one: they are the two halves of a stream-match entry).
+const PAIRS = { SMR: 'SMR/S2CR', S2CR: 'SMR/S2CR', smrs: 'smrs/s2crs', s2crs: 'smrs/s2crs' };
+
+function renderRegisters(fields, changes) {
+  const changed = {};
+  changes.forEach((c) => { changed[c.field] = c.from; });
+  const groups = {};
+  const group = (g) => groups[g] || (groups[g] = { list: [], tables: {} });
+  for (const [k, v] of Object.entries(fields)) {
+    const dot = k.indexOf('.');
+    const g = dot < 0 ? 'other' : k.slice(0, dot);
+    const rest = dot < 0 ? k : k.slice(dot + 1);
+    const m = /^(?:(.*)\.)?([A-Za-z0-9_-]+)\[([^\]]+)\](?:\.(.+))?$/.exec(rest);
+    if (m && dot >= 0) {
+      const pair = PAIRS[m[2]];
+      const name = (m[1] ? m[1] + '.' : '') + (pair || m[2]);
+      const t = group(g).tables[name] || (group(g).tables[name] = { cols: [], rows: {} });
+      const col = pair ? m[2] + (m[4] ? '.' + m[4] : '') : m[4] || 'value';
+      if (!t.cols.includes(col)) t.cols.push(col);
+      (t.rows[m[3]] || (t.rows[m[3]] = {}))[col] = [k, v];
+    } else {
+      group(g).list.push([rest, k, v]);
+    }
+  }
+  const cell = (key, v) => {
+    const ch = Object.prototype.hasOwnProperty.call(changed, key);
+    return el('td', { class: 'mono' + (ch ? ' changed' : ''), 'data-field': key, title: ch ? 'was ' + changed[key] : key }, v);
+  };
+  const order = Object.keys(groups).sort((a, b) => rank(a) - rank(b));
+  const box = $('registers');
+  box.replaceChildren();
+  for (const g of order) {
+    const { list, tables } = groups[g];
+    box.append(el('h3', {}, g === 'smmu' ? 'SMMU registers' : g === 'arm-smmu' ? "arm-smmu driver's shadow" : g));
+    if (list.length) {
+      box.append(el('table', { class: 'fields', 'data-group': g },
+        list.map(([name, key, v]) => el('tr', {}, el('th', { class: 'mono' }, name), cell(key, v)))));
+    }
+    const first = (n) => (n.endsWith('SMR/S2CR') || n.endsWith('smrs/s2crs') ? 0 : 1);
+    for (const [name, t] of Object.entries(tables).sort((a, b) => first(a[0]) - first(b[0]))) {
+      const cls = name === 'SMR/S2CR' ? 'smr' : name === 'CB' ? 'cb' : 'indexed';
+      t.cols.sort((a, b) => colRank(a) - colRank(b));
+      box.append(el('table', { class: cls, 'data-table': g + '.' + name },
+        el('tr', {}, el('th', {}, name), t.cols.map((c) => el('th', { class: 'mono' }, c))),
+        Object.keys(t.rows).map((i) => el('tr', { 'data-index': i }, el('th', {}, i),
+          t.cols.map((c) => t.rows[i][c] ? cell(t.rows[i][c][0], t.rows[i][c][1]) : el('td', {}, ''))))));
+    }
+  }
+}
+
+// register columns in the order the architecture lists the fields, the rest after them
+const COLUMNS = ['SMR.VALID', 'SMR.ID', 'SMR.MASK', 'S2CR.TYPE', 'S2CR.CBNDX', 'smrs', 's2crs', 'CBAR.TYPE', 'SCTLR.M', 'TTBR0'];
+
+function colRank(c) {
+  return COLUMNS.includes(c) ? COLUMNS.indexOf(c) : COLUMNS.length;
+}
+
+function rank(g) {
+  const first = ['smmu', 'arm-smmu', 'iommu-core', 'display-engine', 'display-driver', 'memory', 'kernel'];
+  return first.includes(g) ? first.indexOf(g) : g === 'other' ? 99 : 50;
+}
+
+async function renderEnabled(k) {
+  const box = $('enabled');
+  box.replaceChildren(el('span', { class: 'muted' }, '…'));
+  let enabled = S.enabledAt[k];
+  if (!enabled) {
+    try {
+      const run = await api('/api/path', { cell: S.cell, property: S.property, steps: S.steps.slice(0, k) });
+      enabled = S.enabledAt[k] = run.enabled;
+    } catch (e) {
+      if (S.sel === k) box.replaceChildren(el('span', { class: 'muted' }, e.message));
+      return;
+    }
+  }
+  if (S.sel !== k) return;
+  box.replaceChildren();
+  if (enabled.length === 0) box.append(el('span', { class: 'muted' }, 'nothing is enabled: the run is over'));
+  for (const a of enabled) {
+    box.append(el('button', { 'data-actor': a.actor, 'data-action': a.action, title: a.function,
+      onclick: () => openRun(S.cell, null, S.steps.slice(0, k).concat([{ actor: a.actor, action: a.action }]), null) },
+    a.actor + ': ' + a.action, ' ', el('span', { class: 'fn mono muted' }, a.function)));
+  }
+}
+
+async function resolve(ev) {
+  if (ev) ev.preventDefault();
+  const out = $('resolve-out');
+  if (!S.run) { out.textContent = 'open a trace first'; return; }
+  try {
+    const r = await api('/api/resolve', { cell: S.cell, steps: S.steps, at: S.sel, sid: $('resolve-sid').value, iova: $('resolve-iova').value });
+    out.replaceChildren(el('div', {}, 'After step ' + r.at + ', stream ', el('code', {}, r.sid), ' (' + r.master + ') at ', el('code', {}, r.iova), ':'),
+      el('ul', {}, r.routes.map((x) => el('li', { class: 'route' }, x.route, ' → ',
+        x.pa ? ['PA ', el('code', {}, x.pa), ' '] : '',
+        el('span', { class: x.outcomes.length ? 'outcome-bad' : 'outcome-ok' }, x.outcomes.length ? x.outcomes.join(', ') : 'ok')))));
+  } catch (e) {
+    out.replaceChildren(el('span', { class: 'outcome-bad' }, e.message));
+  }
+}
+
+// The run as a handoff.trace/1 file: 'handoff replay FILE' replays it.
+function exportJson() {
+  return S.run ? JSON.stringify(S.run.trace, null, 2) + '\n' : null;
+}
+window.handoffExport = exportJson;
+
+function exportTrace() {
+  const blob = new Blob([exportJson()], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: 'handoff-' + S.property + '.json' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => show(b.dataset.view)));
+  $('resolve-form').addEventListener('submit', resolve);
+  // arrow keys step through the run (not while typing in the resolve box)
+  document.addEventListener('keydown', (e) => {
+    if (!S.run || $('view-trace').hidden || e.target.tagName === 'INPUT' || e.altKey || e.ctrlKey || e.metaKey) return;
+    const to = { ArrowLeft: S.sel - 1, ArrowUp: S.sel - 1, ArrowRight: S.sel + 1, ArrowDown: S.sel + 1, Home: 0, End: S.steps.length }[e.key];
+    if (to !== undefined) { e.preventDefault(); select(to); }
+  });
+  try {
+    const s = await api('/api/session');
+    S.session = s;
+    $('source').textContent = s.kind + ': ' + s.source + (STATIC ? ' (static export)' : '');
+    if (s.board) {
+      document.querySelector('nav button[data-view=board]').hidden = false;
+      renderBoard(s.board);
+    }
+    s.matrices.forEach((m) => m.cells.forEach((c) => { S.cells[c.id] = c; }));
+    renderMatrices(s.matrices);
+    if (s.opened.length) {
+      const o = s.opened[0];
+      await openRun(o.cell, o.property, o.steps, null);
+    } else {
+      show(s.board ? 'board' : 'matrix');
+    }
+    document.body.dataset.ready = 'true';
+  } catch (e) {
+    fail(e);
+  }
+}
+
+start();

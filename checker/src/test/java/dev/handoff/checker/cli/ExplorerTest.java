@@ -1,0 +1,226 @@
+package dev.handoff.checker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.handoff.counterexamples.TraceJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** handoff explore's JSON API over HTTP, its guards, and the static export; the browser tests are {@link ExplorerBrowserTest}. */
+class ExplorerTest {
+    static ExplorerSession session;
+    static ExplorerServer server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** The session {@code handoff ARGS} would serve (ARGS start with "explore"), built as the command builds it. */
+    static ExplorerSession load(String... args) throws Exception {
+        CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        ExploreCommand c = (ExploreCommand) parsed.subcommand().commandSpec().userObject();
+        return c.load();
+    }
+
+    @BeforeAll
+    static void serve() throws Exception {
+        session = load("explore", "--policy", "stock", "--policy", "fw-quiesce");
+        server = ExplorerServer.start(session, "127.0.0.1", 0, new PrintWriter(new StringWriter()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return RunReport.JSON.readTree(r.body());
+    }
+
+    /** The first cell violating no-dma-fault, and its counterexample's steps as a path request's. */
+    static JsonNode failingCell() throws Exception {
+        for (JsonNode c : json(get("/api/session")).get("matrices").get(0).get("cells")) {
+            if (c.get("violated").toString().contains("no-dma-fault")) {
+                return c;
+            }
+        }
+        throw new AssertionError("the default platform's stock policy violates no-dma-fault in some variant");
+    }
+
+    static String stepsOf(JsonNode trace) {
+        StringBuilder sb = new StringBuilder("[");
+        for (JsonNode s : trace.get("steps")) {
+            sb.append(sb.length() > 1 ? "," : "").append("{\"actor\":").append(s.get("actor")).append(",\"action\":").append(s.get("action")).append('}');
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
+    void theSessionIsTheMatrixTheSweepPrints() throws Exception {
+        HttpResponse<String> r = get("/api/session");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        JsonNode s = json(r);
+        assertEquals("handoff.explore/1", s.get("schema").asText());
+        assertEquals("scenario", s.get("kind").asText());
+        JsonNode m = s.get("matrices").get(0);
+        assertEquals("[\"stock\",\"fw-quiesce\"]", m.get("policies").toString().replace(" ", ""));
+        assertEquals(m.get("policies").size() * m.get("variants").size(), m.get("cells").size());
+        // the same verdicts as 'handoff sweep --format json' for the same policies
+        CliTest.Run sweep = CliTest.run("sweep", "--policy", "stock", "--policy", "fw-quiesce", "--format", "json");
+        JsonNode cells = RunReport.JSON.readTree(sweep.out()).get("results");
+        assertEquals(cells.size(), m.get("cells").size());
+        for (int i = 0; i < cells.size(); i++) {
+            assertEquals(cells.get(i).get("verdict").asText(), m.get("cells").get(i).get("verdict").asText(), "cell " + i);
+        }
+    }
+
+    @Test
+    void aCellIsItsCheckAndItsCounterexampleReplaysAsARun() throws Exception {
+        JsonNode cell = failingCell();
+        JsonNode check = json(get("/api/cell?id=" + cell.get("id").asText()));
+        assertEquals(HandoffReports.CHECK_SCHEMA, check.get("schema").asText());
+        JsonNode trace = check.get("properties").get(0).get("trace");
+        assertNotNull(trace, check.toString());
+        JsonNode run = json(post("/api/path", "{\"cell\":\"" + cell.get("id").asText() + "\",\"property\":\"no-dma-fault\",\"steps\":"
+                + stepsOf(trace) + "}"));
+        assertEquals(trace.get("steps"), run.get("trace").get("steps"), "the run of its steps is the counterexample, change by change");
+        assertEquals(trace.get("witness"), run.get("trace").get("witness"));
+        assertEquals(trace.get("explanation"), run.get("trace").get("explanation"));
+        assertTrue(run.get("violated").toString().contains("no-dma-fault"));
+        assertTrue(run.get("trace").get("initial").size() > 10, "the initial state's fields, for the register view");
+    }
+
+    @Test
+    void stepsTakenOnDemandAreExportedAsATraceReplayAccepts(@TempDir Path dir) throws Exception {
+        String id = failingCell().get("id").asText();
+        StringBuilder steps = new StringBuilder();
+        JsonNode run = json(post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[]}"));
+        // always take the last enabled action: a run no search order produces first
+        for (int n = 0; n < 40 && run.get("enabled").size() > 0; n++) {
+            JsonNode a = run.get("enabled").get(run.get("enabled").size() - 1);
+            steps.append(steps.length() > 0 ? "," : "").append("{\"actor\":").append(a.get("actor")).append(",\"action\":").append(a.get("action")).append('}');
+            run = json(post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[" + steps + "]}"));
+        }
+        assertTrue(run.get("terminal").asBoolean(), "the run ends: every actor finishes or a failure latches");
+        Path f = dir.resolve("mine.json");
+        Files.writeString(f, RunReport.JSON.writeValueAsString(run.get("trace")));
+        TraceJson.read(f);
+        CliTest.Run replay = CliTest.run("replay", f.toString());
+        boolean violated = run.get("violated").size() > 0;
+        assertEquals(violated ? ExitCode.SAFETY_VIOLATED : ExitCode.HOLDS, replay.code() == ExitCode.DEADLOCK ? ExitCode.SAFETY_VIOLATED
+                : replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains(violated ? "reproduces the violation of " + run.get("trace").get("property").asText() : "valid run"),
+                replay.out());
+    }
+
+    @Test
+    void resolveAnswersRouteAndOutcomeAtAStep() throws Exception {
+        String id = failingCell().get("id").asText();
+        String fw = "[{\"actor\":\"firmware\",\"action\":\"program-smmu\"}]";
+        JsonNode before = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":" + fw + ",\"at\":0,\"sid\":\"0x880\",\"iova\":\"0x40000000\"}"));
+        JsonNode after = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":" + fw + ",\"at\":1,\"sid\":\"0x880\",\"iova\":\"0x40000000\"}"));
+        assertEquals("sCR0.CLIENTPD=1", before.get("routes").get(0).get("route").asText(), "out of reset: the SMMU is bypassed");
+        assertEquals("0x40000000", before.get("routes").get(0).get("pa").asText(), "bypass: PA = IOVA");
+        assertTrue(after.get("routes").get(0).get("route").asText().startsWith("SMR[0] -> S2CR[0]"), after.toString());
+        assertTrue(after.get("master").asText().startsWith("the display"), after.toString());
+    }
+
+    @Test
+    void badRequestsAreNamedAndRefused() throws Exception {
+        String id = failingCell().get("id").asText();
+        HttpResponse<String> r = post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[{\"actor\":\"kernel\",\"action\":\"nope\"}]}");
+        assertEquals(400, r.statusCode());
+        assertEquals("steps: step 1 (kernel: nope): this scenario's model has no such action", json(r).get("error").asText());
+        r = post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[{\"actor\":\"firmware\",\"action\":\"handoff\"}]}");
+        assertEquals(400, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("not enabled"), r.body());
+        assertEquals(404, post("/api/path", "{\"cell\":\"nope\"}").statusCode());
+        assertEquals(400, post("/api/path", "{bad").statusCode());
+        assertEquals(400, post("/api/resolve", "{\"cell\":\"" + id + "\",\"sid\":\"0xzz\",\"iova\":\"0\"}").statusCode());
+        assertEquals(400, post("/api/path", "{\"cell\":\"" + id + "\",\"property\":\"fast\"}").statusCode());
+        assertEquals(405, get("/api/path").statusCode());
+        assertEquals(405, post("/api/session", "{}").statusCode());
+        assertEquals(404, get("/etc/passwd").statusCode());
+        assertEquals(413, post("/api/path", "[" + "0,".repeat(600_000) + "0]").statusCode());
+        // a page elsewhere reaching this port through its own DNS name
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+            sock.getOutputStream().write(("GET /api/session HTTP/1.1\r\nHost: attacker.example:" + server.port()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+            assertEquals("HTTP/1.1 403 Forbidden", status);
+        }
+    }
+
+    @Test
+    void thePageAndItsAssetsComeFromTheJarWithNoExternalReference() throws Exception {
+        for (String p : List.of("/", "/explorer.js", "/explorer.css", "/data.js")) {
+            HttpResponse<String> r = get(p);
+            assertEquals(200, r.statusCode(), p);
+            assertFalse(r.body().matches("(?s).*(src|href)=\"https?://.*"), p + " references nothing outside this server");
+        }
+        assertTrue(get("/data.js").body().contains("HANDOFF_STATIC = null"), "served: the page asks the API");
+    }
+
+    @Test
+    void exportWritesTheViewsAndEveryCounterexamplesRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("site");
+        CliTest.Run r = CliTest.run("explore", "--policy", "stock", "--export", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Set.of("index.html", "explorer.js", "explorer.css", "data.js"),
+                Set.copyOf(Files.list(out).map(p -> p.getFileName().toString()).toList()));
+        String data = Files.readString(out.resolve("data.js"));
+        JsonNode d = RunReport.JSON.readTree(data.substring(data.indexOf('=') + 1, data.lastIndexOf(';')));
+        assertEquals("handoff.explore/1", d.get("session").get("schema").asText());
+        int traces = 0;
+        for (JsonNode cell : d.get("cells")) {
+            for (JsonNode p : cell.get("properties")) {
+                traces += p.get("trace").isNull() ? 0 : 1 + p.get("moreTraces").size();
+            }
+        }
+        assertTrue(traces > 0);
+        assertEquals(traces, d.get("paths").size(), "one run per counterexample");
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(out), left.toList(), "no temporary directory is left beside it");
+        }
+        CliTest.Run again = CliTest.run("explore", "--policy", "stock", "--export", out.toString());
+        assertEquals(ExitCode.BAD_INPUT, again.code());
+        assertTrue(again.err().contains("the directory is not empty"), again.err());
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(ExitCode.USAGE, CliTest.run("explore", "--port", "70000").code());
+        CliTest.Run both = CliTest.run("explore", "--trace", "a.json", "--board", "b.dtb");
+        assertEquals(ExitCode.USAGE, both.code());
+        assertTrue(both.err().contains("give one of --board, --acpi and --trace"), both.err());
+        CliTest.Run missing = CliTest.run("explore", "--trace", "/nonexistent/t.json", "--export", "/tmp/handoff-never");
+        assertEquals(ExitCode.BAD_INPUT, missing.code(), missing.err());
+        assertFalse(Files.exists(Path.of("/tmp/handoff-never")));
+    }
+}
