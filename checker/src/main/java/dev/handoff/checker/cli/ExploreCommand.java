@@ -151,11 +151,7 @@ final class ExploreCommand implements Callable<Integer> {
         List<String> chosen = policies.isEmpty() && scenario.file().policy() != null ? List.of(scenario.file().policy())
                 : Names.policies(policies);
         List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING).stream().filter(k -> !scenario.givenKnobs().containsKey(k)).toList() : vary;
-        for (String k : knobs) {
-            if (scenario.overrides().containsKey(k)) {
-                throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
-            }
-        }
+        requireNotFixed(knobs);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names, true, false, 1,
                 settings, false, progress, (label, o) -> { });
         String platform = result.all().get(0).scenario().platform().name();
@@ -178,13 +174,17 @@ final class ExploreCommand implements Callable<Integer> {
                     + (facts.acpi() ? "ACPI tables" : "a device tree") + ")");
         }
         List<BoardPlatforms.Target> targets;
+        String noMatrix = null;
         try {
             targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
         } catch (BoardPlatforms.NoMatrixException e) {
+            // the facts are still worth a look: the page says why there is no matrix
             targets = List.of();
+            noMatrix = e.getMessage();
         }
         List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING, "fw.smr").stream()
                 .filter(k -> !scenario.overrides().containsKey(k)).toList() : vary;
+        requireNotFixed(knobs);
         List<ExplorerSession.Matrix> matrices = new ArrayList<>();
         List<SweepRunner.Result> results = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -197,7 +197,18 @@ final class ExploreCommand implements Callable<Integer> {
         }
         ObjectNode doc = BoardCommand.json(facts, targets, results);
         doc.remove("results");
+        if (noMatrix != null) {
+            doc.put("noMatrix", noMatrix);
+        }
         return new ExplorerSession("board", facts.source(), doc, matrices, List.of(), List.of(), names);
+    }
+
+    private void requireNotFixed(List<String> knobs) {
+        for (String k : knobs) {
+            if (scenario.overrides().containsKey(k)) {
+                throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
+            }
+        }
     }
 
     /** A matrix's cells, with ids {@code prefix + row + "." + column}. */

@@ -214,6 +214,48 @@ class ExplorerTest {
     }
 
     @Test
+    void aTraceFileOpensOnItsRunAndATamperedOneIsBadInput(@TempDir Path dir) throws Exception {
+        CliTest.Run check = CliTest.run("check", "--policy", "stock", "--property", "no-dma-fault", "--trace-out", dir.resolve("t.json").toString());
+        assertEquals(ExitCode.SAFETY_VIOLATED, check.code(), check.err());
+        Path file = dir.resolve("t.no-dma-fault.json");
+        ExplorerSession s = load("explore", "--trace", file.toString());
+        JsonNode root = s.session();
+        assertEquals("trace", root.get("kind").asText());
+        assertEquals(0, root.get("matrices").size());
+        JsonNode opened = root.get("opened").get(0);
+        assertEquals("no-dma-fault", opened.get("property").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode request = RunReport.JSON.createObjectNode();
+        request.put("cell", opened.get("cell").asText()).put("property", opened.get("property").asText()).set("steps", opened.get("steps"));
+        JsonNode run = s.path(request);
+        JsonNode written = RunReport.JSON.readTree(Files.readString(file));
+        assertEquals(written.get("steps"), run.get("trace").get("steps"), "the page shows the file's run as the model replays it");
+        assertEquals(written.get("initial"), run.get("trace").get("initial"));
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(file).replaceFirst("\"action\" : \"program-smmu\"", "\"action\" : \"start-scanout\""));
+        CliTest.Run tampered = CliTest.run("explore", "--trace", bad.toString(), "--export", dir.resolve("site").toString());
+        assertEquals(ExitCode.BAD_INPUT, tampered.code(), tampered.err());
+        assertTrue(tampered.err().contains("replay diverges at step 1"), tampered.err());
+        assertFalse(Files.exists(dir.resolve("site")), "nothing exported for bad input");
+    }
+
+    @Test
+    void aBoardWithoutAModellableDisplayShowsItsFactsAndWhyThereIsNoMatrix(@TempDir Path dir) throws Exception {
+        dev.handoff.model.board.FdtWriter w = new dev.handoff.model.board.FdtWriter();
+        w.root.cells("#address-cells", 2).cells("#size-cells", 2).str("model", "no display").cells("interrupt-parent", 1);
+        w.root.child("interrupt-controller@17a00000").cells("#interrupt-cells", 3).cells("phandle", 1).flag("interrupt-controller");
+        dev.handoff.model.board.FdtWriter.Node soc = w.root.child("soc@0").cells("#address-cells", 2).cells("#size-cells", 2);
+        soc.child("iommu@15000000").str("compatible", "qcom,sdm845-smmu-500", "arm,mmu-500").cells("#iommu-cells", 2)
+                .cells("#global-interrupts", 1).cells("interrupts", 0, 65, 4, 0, 96, 4).cells("phandle", 2);
+        soc.child("ufshc@1d84000").str("compatible", "qcom,sdm845-ufshc").cells("iommus", 2, 0x100, 0xf);
+        Path f = dir.resolve("nodisplay.dtb");
+        Files.write(f, w.build());
+        JsonNode root = load("explore", "--board", f.toString()).session();
+        assertEquals(0, root.get("matrices").size());
+        assertEquals("no display", root.get("board").get("model").asText());
+        assertFalse(root.get("board").path("noMatrix").asText().isEmpty(), root.get("board").toString());
+    }
+
+    @Test
     void usageErrors() {
         assertEquals(ExitCode.USAGE, CliTest.run("explore", "--port", "70000").code());
         CliTest.Run both = CliTest.run("explore", "--trace", "a.json", "--board", "b.dtb");

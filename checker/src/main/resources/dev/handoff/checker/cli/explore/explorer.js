@@ -84,7 +84,10 @@ function renderBoard(b) {
 function renderMatrices(ms) {
   const box = $('matrices');
   box.replaceChildren();
-  if (ms.length === 0) box.append(el('p', { class: 'muted' }, 'No matrix: nothing to check here.'));
+  if (ms.length === 0) {
+    const why = S.session && S.session.board && S.session.board.noMatrix;
+    box.append(el('p', { id: 'no-matrix', class: 'muted' }, why ? 'No matrix: ' + why : 'No matrix: nothing to check here.'));
+  }
   for (const m of ms) {
     box.append(el('h2', {}, (m.display ? m.display + ' ' : '') + '(platform ' + m.platform + ')'));
     const byId = {};
