@@ -22,6 +22,9 @@ import java.util.List;
  * interrupted export leaves no half-written DIR.
  */
 final class ExplorerExport {
+    /** data.js is read by a script, not by people: no indentation. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private ExplorerExport() {
     }
 
@@ -50,8 +53,14 @@ final class ExplorerExport {
             for (String name : List.of("index.html", "explorer.js", "explorer.css")) {
                 Files.write(tmp.resolve(name), ExplorerServer.asset(name));
             }
-            Files.writeString(tmp.resolve("data.js"), "window.HANDOFF_STATIC = " + RunReport.JSON.writeValueAsString(data(session)) + ";\n",
+            Files.writeString(tmp.resolve("data.js"), "window.HANDOFF_STATIC = " + COMPACT.writeValueAsString(data(session)) + ";\n",
                     StandardCharsets.UTF_8);
+            try {
+                // a temporary directory is the owner's only; an export is served and shared
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException notPosix) {
+                // other file systems keep their defaults
+            }
             if (Files.isDirectory(abs)) {
                 Files.delete(abs); // empty, by requireFresh
             }
@@ -71,14 +80,27 @@ final class ExplorerExport {
         }
     }
 
-    /** The answers the page asks for, keyed as the page keys them (see explorer.js, staticKey). */
+    /**
+     * The answers the page asks for, keyed as the page keys them (see explorer.js, staticKey). To
+     * keep the file small, what the page restores is stored once: each run's initial state (the
+     * same for every run of a cell, and mostly for every cell) goes to {@code initials} and the run
+     * refers to it by index ({@code "initial": N}); a run's {@code original} steps, when they are
+     * its steps, are left out; a cell's counterexamples keep their steps' actors and actions only
+     * (the page asks for their runs, which carry the changes). explorer.js's {@code inflate} puts
+     * each run back together, so an exported trace is the file replay accepts.
+     */
     static ObjectNode data(ExplorerSession session) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.set("session", session.session());
         ObjectNode cells = root.putObject("cells");
         ObjectNode paths = root.putObject("paths");
         for (ExplorerSession.Cell c : session.cells()) {
-            cells.set(c.id(), session.cell(c.id()));
+            ObjectNode check = session.cell(c.id());
+            for (com.fasterxml.jackson.databind.JsonNode p : check.path("properties")) {
+                slim(p.get("trace"));
+                p.path("moreTraces").forEach(ExplorerExport::slim);
+            }
+            cells.set(c.id(), check);
             if (c.outcome() != null) {
                 for (HandoffCheck.PropertyOutcome p : c.outcome().properties()) {
                     for (TraceFile f : p.files()) {
@@ -90,7 +112,33 @@ final class ExplorerExport {
         for (ExplorerSession.Opened o : session.opened()) {
             path(session, paths, o.cell(), o.file().trace().property(), o.file().trace().steps());
         }
+        ArrayNode initials = root.putArray("initials");
+        java.util.Map<com.fasterxml.jackson.databind.JsonNode, Integer> seen = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode answer : paths) {
+            ObjectNode trace = (ObjectNode) answer.get("trace");
+            com.fasterxml.jackson.databind.JsonNode initial = trace.get("initial");
+            Integer i = seen.get(initial);
+            if (i == null) {
+                i = initials.size();
+                seen.put(initial, i);
+                initials.add(initial);
+            }
+            trace.put("initial", i);
+            if (trace.get("original").equals(trace.get("steps"))) {
+                trace.remove("original");
+            }
+        }
         return root;
+    }
+
+    /** A cell's counterexample as the page uses it: its steps' actors and actions, not their changes. */
+    private static void slim(com.fasterxml.jackson.databind.JsonNode trace) {
+        if (trace instanceof ObjectNode t) {
+            t.remove("original");
+            for (com.fasterxml.jackson.databind.JsonNode step : t.path("steps")) {
+                ((ObjectNode) step).remove("changes");
+            }
+        }
     }
 
     private static void path(ExplorerSession session, ObjectNode paths, String cell, String property, List<Trace.Step> steps) {

@@ -198,6 +198,11 @@ class ExplorerBrowserTest {
         waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#cell-panel a.open-trace"))).click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#steps li.selected")));
         assertTrue(browser.findElements(By.cssSelector("table.smr tr[data-index]")).size() > 0, "registers from data.js");
+        // data.js stores each run compactly (initial states once); put back together, it replays
+        Path exported = dir.resolve("static.json");
+        Files.writeString(exported, (String) browser.executeScript("return window.handoffExport()"));
+        CliTest.Run replay = CliTest.run("replay", exported.toString());
+        assertTrue(List.of(ExitCode.SAFETY_VIOLATED, ExitCode.DEADLOCK).contains(replay.code()), replay.out() + replay.err());
         browser.findElement(By.id("resolve-sid")).sendKeys("0x880");
         browser.findElement(By.id("resolve-iova")).sendKeys("0x0");
         browser.findElement(By.id("resolve-go")).click();

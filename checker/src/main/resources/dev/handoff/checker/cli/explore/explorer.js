@@ -22,11 +22,23 @@ function staticKey(body) {
   return body.cell + '|' + body.property + '|' + (body.steps || []).map((s) => s.actor + ':' + s.action).join(',');
 }
 
+// A run as data.js stores it (ExplorerExport.data): its initial state by index, its original
+// steps left out when they are its steps. Back together, it is the server's answer.
+function inflate(answer) {
+  const trace = Object.assign({}, answer.trace);
+  if (typeof trace.initial === 'number') trace.initial = STATIC.initials[trace.initial];
+  if (!trace.original) trace.original = trace.steps;
+  const keys = ['schema', 'scenario', 'pruning', 'property', 'kind', 'initial', 'steps', 'witness', 'explanation', 'rootCause', 'original'];
+  const ordered = {};
+  keys.forEach((k) => { if (k in trace) ordered[k] = trace[k]; });
+  return Object.assign({}, answer, { trace: ordered });
+}
+
 async function api(path, body) {
   if (STATIC) {
     if (path === '/api/session') return STATIC.session;
     if (path.startsWith('/api/cell?id=')) return STATIC.cells[decodeURIComponent(path.slice(13))];
-    if (path === '/api/path' && STATIC.paths[staticKey(body)]) return STATIC.paths[staticKey(body)];
+    if (path === '/api/path' && STATIC.paths[staticKey(body)]) return inflate(STATIC.paths[staticKey(body)]);
     throw new Error('this static export holds the counterexamples only: run "handoff explore" to resolve and to take other steps');
   }
   const r = await fetch(path, body === undefined ? {} : {
@@ -200,12 +212,19 @@ function renderTrace() {
   }
 }
 
+// A sequence chart: a lane per actor in order of appearance and one for the SMMU hardware; a step
+// that writes SMMU registers, or a fetch through the SMMU, is an arrow from its actor to the SMMU.
 function renderChart() {
   const t = S.run.trace;
   const actors = [];
   t.steps.forEach((s) => { if (!actors.includes(s.actor)) actors.push(s.actor); });
-  const lane = 150, row = 22, top = 28, left = 10;
-  const width = left * 2 + Math.max(1, actors.length) * lane;
+  const touches = (s) => s.changes.some((c) => c.field.startsWith('smmu.')) || /^fetch/.test(s.action);
+  const hw = t.steps.some(touches);
+  const lanes = hw ? actors.concat(['SMMU']) : actors;
+  const row = 22, top = 28, left = 10;
+  // lanes share the column's width (at least 95 px each: a wider chart scrolls)
+  const lane = Math.max(95, Math.floor((($('chart').clientWidth || 420) - 2 * left - 24) / Math.max(1, lanes.length)));
+  const width = left * 2 + Math.max(1, lanes.length) * lane;
   const height = top + (t.steps.length + 1) * row + 6;
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
@@ -220,23 +239,36 @@ function renderChart() {
     parent.append(e);
     return e;
   };
-  actors.forEach((a, i) => {
-    const x = left + i * lane + lane / 2;
-    add(svg, 'text', { x, y: 16, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, a);
-    add(svg, 'line', { x1: x, y1: top - 6, x2: x, y2: height, stroke: '#d0d7de' });
+  const defs = add(svg, 'defs', {});
+  for (const [id, colour] of [['arrow', '#1f6feb'], ['arrow-bad', '#c62828']]) {
+    const m = add(defs, 'marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    add(m, 'path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: colour });
+  }
+  const x = (name) => left + lanes.indexOf(name) * lane + lane / 2;
+  lanes.forEach((a) => {
+    add(svg, 'text', { x: x(a), y: 16, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, a === 'SMMU' ? 'SMMU (hardware)' : a);
+    add(svg, 'line', { x1: x(a), y1: top - 6, x2: x(a), y2: height, stroke: '#d0d7de', 'stroke-dasharray': a === 'SMMU' ? '4 3' : '' });
   });
   t.steps.forEach((s, i) => {
     const g = add(svg, 'g', { class: 'row', 'data-step': i + 1 });
     g.addEventListener('click', () => select(i + 1));
     const y = top + (i + 1) * row;
     add(g, 'rect', { class: 'band', x: 0, y: y - row / 2, width, height: row, fill: 'transparent' });
-    const x = left + actors.indexOf(s.actor) * lane + lane / 2;
-    const smmu = s.changes.some((c) => c.field.startsWith('smmu.'));
-    add(g, 'circle', { cx: x, cy: y, r: 5, fill: i === t.steps.length - 1 && t.witness ? '#c62828' : smmu ? '#1f6feb' : '#57606a' });
-    // the rightmost lane's labels go left of its line, so the last lane's never run off the chart
-    const right = actors.length > 1 && actors.indexOf(s.actor) === actors.length - 1;
-    add(g, 'text', { x: right ? x - 8 : x + 8, y: y + 4, 'font-size': 11, 'text-anchor': right ? 'end' : 'start' },
-      (i + 1) + ' ' + s.action + (smmu ? ' ⟶ SMMU' : ''));
+    const from = x(s.actor);
+    const bad = i === t.steps.length - 1 && !!t.witness;
+    const label = (i + 1) + ' ' + s.action;
+    if (hw && touches(s)) {
+      const to = x('SMMU');
+      add(g, 'line', { x1: from, y1: y + 3, x2: to - 2, y2: y + 3, stroke: bad ? '#c62828' : '#1f6feb', 'stroke-width': 1.5,
+        'marker-end': bad ? 'url(#arrow-bad)' : 'url(#arrow)' });
+      add(g, 'text', { x: from + 6, y: y - 1, 'font-size': 11, fill: bad ? '#c62828' : '#1f2328' }, label);
+    } else {
+      // the rightmost lane's labels go left of its line, so they never run off the chart
+      const right = lanes.indexOf(s.actor) === lanes.length - 1 && lanes.length > 1;
+      add(g, 'text', { x: right ? from - 8 : from + 8, y: y + 4, 'font-size': 11, 'text-anchor': right ? 'end' : 'start',
+        fill: bad ? '#c62828' : '#1f2328' }, label);
+    }
+    add(g, 'circle', { cx: from, cy: y + (hw && touches(s) ? 3 : 0), r: 4.5, fill: bad ? '#c62828' : '#57606a' });
   });
   $('chart').replaceChildren(svg);
 }
