@@ -34,8 +34,9 @@ class InterleavingsTest {
         assertEquals(1, run.states().size());
     }
 
+    /** A run built by always taking the first enabled action: its file replays, and the model derives the same trace again. */
     @Test
-    void aRunOfTheSearchsCounterexampleIsThatCounterexample() {
+    void aGreedyRunToAViolationReplaysAsTheModelDerivesIt() {
         HandoffModel m = c630("identity");
         // a run that always takes the first enabled action until one is violated or none is enabled
         List<Interleavings.Taken> steps = new java.util.ArrayList<>();
@@ -84,5 +85,46 @@ class InterleavingsTest {
         List<Interleavings.Resolution> unmatched = Interleavings.resolve(run, 1, 0x123, iova);
         assertNull(unmatched.get(0).pa(), "an unmatched stream reaches no page: " + unmatched.get(0).route());
         assertThrows(IllegalArgumentException.class, () -> Interleavings.resolve(run, 2, 0x880, iova));
+    }
+
+    /**
+     * SMMUv3: a stream ID no client owns meets the abort STE Linux leaves for unused IDs once
+     * SMMUEN=1, whatever its value (not the display's STE); the display's own ID meets its STE.
+     */
+    @Test
+    void onSmmuV3AStreamNoClientOwnsMeetsTheAbortSte() {
+        HandoffModel m = new HandoffModel(Scenario.of(Platforms.C630, "stock",
+                Map.of(Knobs.FW_MAPPING, "identity", Knobs.SMMU_VERSION, "v3")), true);
+        assertTrue(m.config().v3());
+        List<Interleavings.Taken> steps = new java.util.ArrayList<>();
+        Interleavings.Run run = Interleavings.run(m, steps, null);
+        while (!run.enabled().isEmpty() && !"1".equals(StepsView.field(run, "smmu.CR0.SMMUEN"))) {
+            steps.add(new Interleavings.Taken(run.enabled().get(0).actor(), run.enabled().get(0).action()));
+            run = Interleavings.run(m, steps, null);
+        }
+        assertEquals("1", StepsView.field(run, "smmu.CR0.SMMUEN"), "Linux enables the SMMU on this path");
+        int at = run.states().size() - 1;
+        Interleavings.Resolution unknown = Interleavings.resolve(run, at, 0x7777, 0x1000).get(0);
+        assertEquals("STE.Config=abort (no master of this stream ID)", unknown.route());
+        assertEquals(List.of("fault"), unknown.outcomes());
+        assertNull(unknown.pa());
+        Interleavings.Resolution display = Interleavings.resolve(run, at, 0x880, 0x1000).get(0);
+        assertTrue(display.route().startsWith("STE.Config="), display.route());
+        assertFalse(display.route().contains("no master"), display.route());
+    }
+
+    /** A field's value after the last step of a run, from its trace file (initial state, then each step's changes). */
+    static final class StepsView {
+        static String field(Interleavings.Run run, String name) {
+            String v = run.file().initial().get(name);
+            for (Trace.Step s : run.file().trace().steps()) {
+                for (Trace.Change c : s.changes()) {
+                    if (c.field().equals(name)) {
+                        v = c.to();
+                    }
+                }
+            }
+            return v;
+        }
     }
 }

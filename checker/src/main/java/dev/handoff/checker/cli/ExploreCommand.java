@@ -8,6 +8,7 @@ import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.scenario.Knobs;
 import dev.handoff.model.scenario.Policies;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +37,8 @@ import java.util.concurrent.Callable;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:exported (--export), or served until stopped", ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
-            ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED,
+            "0:exported (--export)", ExitCode.ROW_USAGE, ExitCode.ROW_BAD_INPUT, ExitCode.ROW_INTERNAL,
+            ExitCode.ROW_CANNOT_WRITE, ExitCode.ROW_INTERRUPTED + " (Ctrl-C is how serving ends)",
         })
 final class ExploreCommand implements Callable<Integer> {
     /** The default port: unassigned by IANA, and spells nothing. */
@@ -80,6 +81,11 @@ final class ExploreCommand implements Callable<Integer> {
                     + " authentication).")
     String bind;
 
+    @Option(names = "--allow-host", paramLabel = "NAME",
+            description = "A host name the browser may use to reach the explorer, besides IP addresses and localhost; repeatable"
+                    + " (other names are refused against DNS rebinding).")
+    List<String> allowHosts = new ArrayList<>();
+
     @Option(names = "--export", paramLabel = "DIR", description = "Write the views as static files to DIR (new or empty) and exit.")
     Path export;
 
@@ -95,26 +101,41 @@ final class ExploreCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port (0 to 65535; 0: any free port)");
         }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
         if (export != null) {
+            for (String o : List.of("--port", "--bind", "--allow-host")) {
+                if (given.hasMatchedOption(o)) {
+                    throw new ParameterException(spec.commandLine(), o + " does not apply to --export (it writes files and serves nothing)");
+                }
+            }
             ExplorerExport.requireFresh(export);
-        }
-        ExplorerSession session = load();
-        PrintWriter err = spec.commandLine().getErr();
-        if (export != null) {
+            ExplorerSession session = load();
             ExplorerExport.write(session, export);
             Verbosity.info(spec).println("handoff: wrote the explorer to " + export + "/index.html");
             return ExitCode.HOLDS;
         }
+        PrintWriter err = spec.commandLine().getErr();
+        // bind before the checks: a busy port or a wrong address is known at once, not after a sweep
         ExplorerServer server;
         try {
-            server = ExplorerServer.start(session, bind, port, err);
+            server = ExplorerServer.bind(bind, port, allowHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                    .collect(java.util.stream.Collectors.toSet()), err);
+        } catch (java.net.UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--bind: \"" + bind + "\" is not an address of this machine"
+                    + " (an IP address or a host name; default 127.0.0.1)");
         } catch (java.net.BindException e) {
             throw new ParameterException(spec.commandLine(), "cannot serve on " + bind + ":" + port + " (" + e.getMessage()
-                    + "); give another --port (0: any free port)");
+                    + "): give another --port (0: any free port) or --bind address");
         }
-        spec.commandLine().getOut().println("handoff explore: serving " + server.uri() + " (Ctrl-C stops)");
-        spec.commandLine().getOut().flush();
         try {
+            if (!server.loopback()) {
+                err.println("handoff explore: warning: " + bind + " is reachable from the network and the explorer has no"
+                        + " authentication; anyone who can reach it can run checks on this machine");
+            }
+            ExplorerSession session = load();
+            server.serve(session);
+            spec.commandLine().getOut().println("handoff explore: serving " + server.uri() + " (Ctrl-C stops)");
+            spec.commandLine().getOut().flush();
             server.awaitStop();
         } finally {
             server.close();
@@ -128,8 +149,10 @@ final class ExploreCommand implements Callable<Integer> {
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         CellProgress progress = Verbosity.cells(spec, exploration.progress);
         if (trace != null) {
-            if (!policies.isEmpty() || !vary.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--policy and --vary do not apply to --trace (the trace names its scenario)");
+            for (String o : List.of("--policy", "--vary", "--property", "--scenario", "--platform", "--kernel", "--set")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new ParameterException(spec.commandLine(), o + " does not apply to --trace (the trace names its scenario and property)");
+                }
             }
             TraceFile f = ReplayCommand.load(trace);
             Replayer.Result r = Replayer.replay(f);
@@ -153,7 +176,7 @@ final class ExploreCommand implements Callable<Integer> {
         List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING).stream().filter(k -> !scenario.givenKnobs().containsKey(k)).toList() : vary;
         requireNotFixed(knobs);
         SweepRunner.Result result = SweepRunner.run((p, v) -> scenario.scenario(p, v), chosen, knobs, names, true, false, 1,
-                settings, false, progress, (label, o) -> { });
+                settings, exploration.crossCheck, progress, (label, o) -> { });
         String platform = result.all().get(0).scenario().platform().name();
         ExplorerSession.Matrix m = matrix("", null, platform, result);
         return new ExplorerSession("scenario", scenario.scenarioFile == null ? "platform " + platform : scenario.scenarioFile.toString(),
@@ -191,7 +214,7 @@ final class ExploreCommand implements Callable<Integer> {
             BoardPlatforms.Target t = targets.get(i);
             List<String> varied = vary.isEmpty() ? knobs.stream().filter(k -> !t.platform().knobDefaults().containsKey(k)).toList() : knobs;
             SweepRunner.Result r = SweepRunner.run((p, v) -> scenario.scenario(t.platform(), p, v), chosen, varied, names, true, false, 1,
-                    settings, false, progress, (label, o) -> { });
+                    settings, exploration.crossCheck, progress, (label, o) -> { });
             results.add(r);
             matrices.add(matrix("d" + i + ".", t.display().path(), t.platform().name(), r));
         }

@@ -2,6 +2,7 @@ package dev.handoff.checker.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.counterexamples.AtomicFiles;
 import dev.handoff.counterexamples.Trace;
 import dev.handoff.counterexamples.TraceFile;
 
@@ -43,39 +44,67 @@ final class ExplorerExport {
         }
     }
 
+    /**
+     * Writes the export. A new DIR is filled as a hidden temporary directory beside it and moved
+     * into place; an existing empty one (perhaps the working directory) is filled in place, each
+     * file through a temporary name, index.html last, and emptied again on failure. SIGINT or
+     * SIGTERM meanwhile removes what was written.
+     */
     static void write(ExplorerSession session, Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        Path tmp = null;
+        String data;
         try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
-            for (String name : List.of("index.html", "explorer.js", "explorer.css")) {
-                Files.write(tmp.resolve(name), ExplorerServer.asset(name));
-            }
-            Files.writeString(tmp.resolve("data.js"), "window.HANDOFF_STATIC = " + COMPACT.writeValueAsString(data(session)) + ";\n",
-                    StandardCharsets.UTF_8);
-            try {
-                // a temporary directory is the owner's only; an export is served and shared
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // other file systems keep their defaults
-            }
-            if (Files.isDirectory(abs)) {
-                Files.delete(abs); // empty, by requireFresh
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            data = "window.HANDOFF_STATIC = " + COMPACT.writeValueAsString(data(session)) + ";\n";
         } catch (IOException e) {
-            throw new OutputException("--export " + dir + ": " + e.getMessage());
-        } finally {
-            if (tmp != null) {
+            throw new IllegalStateException("data.js could not be written as JSON", e);
+        }
+        boolean inPlace = Files.isDirectory(abs);
+        Path target = null;
+        java.util.List<Path> written = new java.util.ArrayList<>();
+        Runnable undo = () -> undo(written);
+        try (Interruption ignored = Interruption.onSignal(undo)) {
+            if (inPlace) {
+                target = abs;
+            } else {
+                Files.createDirectories(abs.getParent());
+                target = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
+                written.add(target);
                 try {
-                    BoardCommand.deleteAll(tmp);
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a hidden .DIR.* directory is left
+                    // a temporary directory is its owner's only; an export is served and shared
+                    Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // other file systems keep their defaults
                 }
+            }
+            for (String name : List.of("explorer.css", "explorer.js", "data.js", "index.html")) {
+                Path f = target.resolve(name);
+                written.add(f);
+                AtomicFiles.write(f, name.equals("data.js") ? data : new String(ExplorerServer.asset(name), StandardCharsets.UTF_8));
+            }
+            if (!inPlace) {
+                Files.move(target, abs, StandardCopyOption.ATOMIC_MOVE);
+            }
+            written.clear();
+        } catch (IOException e) {
+            undo.run();
+            throw new OutputException("--export " + dir + ": " + ReportFiles.reason(e));
+        } catch (RuntimeException | Error e) {
+            undo.run();
+            throw e;
+        }
+    }
+
+    /** Removes what an unfinished export wrote: the files, then a temporary directory (listed first). */
+    private static void undo(java.util.List<Path> written) {
+        for (int i = written.size() - 1; i >= 0; i--) {
+            try {
+                Path p = written.get(i);
+                if (Files.isDirectory(p)) {
+                    BoardCommand.deleteAll(p);
+                }
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort: the next export refuses a non-empty directory and says so
             }
         }
     }

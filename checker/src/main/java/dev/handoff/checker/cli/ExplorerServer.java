@@ -22,8 +22,10 @@ import java.util.concurrent.Executors;
 /**
  * The explorer's HTTP side, on the JDK's own server (no dependency): the page and its two assets
  * from the jar, and the {@link ExplorerSession}'s JSON API. Bound to one address (loopback by
- * default); on loopback a request must name it as its Host, so a web page elsewhere cannot reach
- * the API through a DNS name that resolves here (DNS rebinding).
+ * default). A request's Host must be an IP address literal, {@code localhost} or a name given
+ * with {@code --allow-host}: a web page elsewhere cannot reach the API through a DNS name of its
+ * own that it points here (DNS rebinding). A POST must be {@code application/json} and not
+ * cross-site (a form or a no-cors fetch from another page is refused before any work).
  *
  * <pre>
  * GET  /                 the page          GET  /api/session      board, matrices, opened traces
@@ -47,21 +49,27 @@ final class ExplorerServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
-    private final ExplorerSession session;
     private final PrintWriter log;
-    private final boolean loopback;
+    private final java.util.Set<String> allowedHosts;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ExplorerSession session;
 
-    private ExplorerServer(HttpServer server, ExecutorService pool, ExplorerSession session, PrintWriter log, boolean loopback) {
+    private ExplorerServer(HttpServer server, ExecutorService pool, PrintWriter log, java.util.Set<String> allowedHosts) {
         this.server = server;
         this.pool = pool;
-        this.session = session;
         this.log = log;
-        this.loopback = loopback;
+        this.allowedHosts = allowedHosts;
     }
 
-    /** Starts serving {@code session} on {@code bind}:{@code port} (0: any free port). */
-    static ExplorerServer start(ExplorerSession session, String bind, int port, PrintWriter log) throws IOException {
+    /**
+     * Binds {@code bind}:{@code port} (0: any free port) without serving yet, so a busy port or a
+     * wrong address is known before the checks run.
+     *
+     * @param allowedHosts host names (lower case) accepted in a request's Host besides IP literals and localhost
+     * @throws java.net.UnknownHostException when {@code bind} names no address
+     * @throws java.net.BindException        when the address is not this machine's or the port is taken
+     */
+    static ExplorerServer bind(String bind, int port, java.util.Set<String> allowedHosts, PrintWriter log) throws IOException {
         InetAddress address = InetAddress.getByName(bind);
         HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 16);
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
@@ -69,11 +77,27 @@ final class ExplorerServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ExplorerServer s = new ExplorerServer(http, pool, session, log, address.isLoopbackAddress());
+        ExplorerServer s = new ExplorerServer(http, pool, log, java.util.Set.copyOf(allowedHosts));
         http.createContext("/", s::handle);
         http.setExecutor(pool);
-        http.start();
         return s;
+    }
+
+    /** Starts answering with {@code session}. */
+    ExplorerServer serve(ExplorerSession session) {
+        this.session = session;
+        server.start();
+        return this;
+    }
+
+    /** Binds and serves {@code session} (tests). */
+    static ExplorerServer start(ExplorerSession session, String bind, int port, PrintWriter log) throws IOException {
+        return bind(bind, port, java.util.Set.of(), log).serve(session);
+    }
+
+    /** Whether the bound address is a loopback one (anything else is reachable from the network). */
+    boolean loopback() {
+        return server.getAddress().getAddress().isLoopbackAddress();
     }
 
     int port() {
@@ -101,8 +125,9 @@ final class ExplorerServer implements AutoCloseable {
     private void handle(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getPath();
-            if (loopback && !localHost(x.getRequestHeaders().getFirst("Host"))) {
-                error(x, 403, "this explorer answers requests to " + uri().getAuthority() + " only");
+            if (!allowedHost(x.getRequestHeaders().getFirst("Host"))) {
+                error(x, 403, "this explorer answers requests that name it by an IP address, localhost or an --allow-host name"
+                        + " (here: " + uri().getAuthority() + ")");
                 return;
             }
             String method = x.getRequestMethod();
@@ -158,6 +183,13 @@ final class ExplorerServer implements AutoCloseable {
         if (!x.getRequestMethod().equals("POST")) {
             throw new ExplorerSession.RequestException(405, x.getRequestURI().getPath() + " answers POST only (a JSON body)");
         }
+        String type = x.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ExplorerSession.RequestException(415, "a POST body must be sent as application/json");
+        }
+        if ("cross-site".equals(x.getRequestHeaders().getFirst("Sec-Fetch-Site"))) {
+            throw new ExplorerSession.RequestException(403, "a request from another site's page is refused");
+        }
         byte[] bytes;
         try (InputStream in = x.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
@@ -178,20 +210,48 @@ final class ExplorerServer implements AutoCloseable {
             for (String kv : q.split("&")) {
                 int eq = kv.indexOf('=');
                 if (eq > 0 && kv.substring(0, eq).equals(name)) {
-                    return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                    try {
+                        return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw new ExplorerSession.RequestException(400, name + ": not URL-encoded (" + e.getMessage() + ")");
+                    }
                 }
             }
         }
         return null;
     }
 
-    private boolean localHost(String host) {
-        if (host == null) {
+    /**
+     * Whether a request's Host names this server in a way no other site can arrange: an IP
+     * address literal, {@code localhost}, or an {@code --allow-host} name; with this server's port,
+     * or none (a browser leaves out :80).
+     */
+    private boolean allowedHost(String host) {
+        if (host == null || host.isEmpty()) {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        int p = port();
-        return h.equals("127.0.0.1:" + p) || h.equals("localhost:" + p) || h.equals("[::1]:" + p);
+        String name = h;
+        String port = null;
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            name = h.substring(1, close);
+            port = close + 1 < h.length() && h.charAt(close + 1) == ':' ? h.substring(close + 2) : close + 1 == h.length() ? null : "";
+        } else if (h.indexOf(':') >= 0) {
+            name = h.substring(0, h.indexOf(':'));
+            port = h.substring(h.indexOf(':') + 1);
+        }
+        if (port == null ? port() != 80 : !port.equals(Integer.toString(port()))) {
+            return false;
+        }
+        return name.equals("localhost") || allowedHosts.contains(name) || ipLiteral(name);
+    }
+
+    private static boolean ipLiteral(String name) {
+        return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.matches("[0-9a-f:.]+") && name.contains(":");
     }
 
     static byte[] asset(String name) throws IOException {
@@ -218,6 +278,10 @@ final class ExplorerServer implements AutoCloseable {
         x.getResponseHeaders().set("Content-Type", type);
         x.getResponseHeaders().set("Cache-Control", "no-store");
         x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (type.startsWith("text/html")) {
+            // the page loads its own script and style only, and is not to be framed
+            x.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'");
+        }
         boolean head = x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {

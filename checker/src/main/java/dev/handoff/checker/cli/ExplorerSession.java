@@ -156,26 +156,38 @@ final class ExplorerSession {
      */
     ObjectNode resolve(JsonNode request) {
         Interleavings.Run run = run(request);
-        int at = request.path("at").isInt() ? request.get("at").asInt() : run.states().size() - 1;
-        if (at < 0 || at >= run.states().size()) {
-            throw new RequestException(400, "at: step " + at + " is not in this run (0 to " + (run.states().size() - 1) + ")");
+        int last = run.states().size() - 1;
+        JsonNode atNode = request.path("at");
+        if (!atNode.isMissingNode() && !atNode.isNull() && !atNode.isInt()) {
+            throw new RequestException(400, "at: " + atNode + " is not a step number (0 to " + last + ")");
         }
-        long sid = number(request, "sid", 0x7fff_ffffL);
-        long iova = number(request, "iova", 0xffff_ffff_ffffL);
+        int at = atNode.isInt() ? atNode.asInt() : last;
+        if (at < 0 || at > last) {
+            throw new RequestException(400, "at: step " + at + " is not in this run (0 to " + last + ")");
+        }
+        // stream IDs as the model matches them: 15 bits on SMMUv2 without EXIDS (SMR.ID is bits 14:0,
+        // Registers.smrMatches), 16 on v3 as modelled (StreamEntry.matches)
+        boolean v3 = run.model().config().v3();
+        long sid = number(request, "sid", v3 ? 0xffffL : 0x7fffL, v3 ? "16-bit stream IDs as modelled for SMMUv3"
+                : "15-bit stream IDs: SMR.ID without EXIDS");
+        long iova = number(request, "iova", 0xffff_ffff_ffffL, "a 48-bit IOVA");
+        dev.handoff.model.handoff.Client owner = run.model().config().clientOf((int) sid);
+        boolean display = owner != null && owner.index() == 0;
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("at", at);
         root.put("sid", "0x" + Long.toHexString(sid));
         root.put("iova", "0x" + Long.toHexString(iova));
-        dev.handoff.model.handoff.Client owner = run.model().config().clientOf((int) sid);
         root.put("master", owner == null ? (sid == run.model().config().undescribedSid() ? "a master no DT or IORT entry names"
-                : "no described master") : owner.index() == 0 ? "the display, " + owner.name() : owner.name());
+                : "no described master") : display ? "the display, " + owner.name() : owner.name());
+        root.put("display", display);
         ArrayNode routes = root.putArray("routes");
         for (Interleavings.Resolution r : Interleavings.resolve(run, at, (int) sid, iova)) {
             ObjectNode o = routes.addObject();
             o.put("route", r.route());
             ArrayNode out = o.putArray("outcomes");
-            r.outcomes().forEach(out::add);
+            // wrong-page is judged against the display's framebuffer: it means nothing for another master
+            r.outcomes().stream().filter(x -> display || !x.equals("wrong-page")).forEach(out::add);
             if (r.pa() == null) {
                 o.putNull("pa");
             } else {
@@ -226,24 +238,27 @@ final class ExplorerSession {
         return c;
     }
 
-    /** A number field given as JSON number, decimal text or 0x-prefixed hex text, at most {@code max}. */
-    private static long number(JsonNode request, String field, long max) {
+    /** A number field given as JSON integer, decimal text or 0x-prefixed hex text, at most {@code max}. */
+    private static long number(JsonNode request, String field, long max, String what) {
         JsonNode n = request.path(field);
+        String shown = n.isTextual() ? "\"" + n.asText() + "\"" : n.toString();
         long v;
         try {
             if (n.isIntegralNumber() && n.canConvertToLong()) {
                 v = n.asLong();
-            } else if (n.isTextual()) {
+            } else if (n.isTextual() && !n.asText().isBlank()) {
                 String t = n.asText().trim().toLowerCase(Locale.ROOT).replace("_", "");
-                v = t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
-            } else {
+                v = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+            } else if (n.isMissingNode() || n.isNull() || n.isTextual()) {
                 throw new RequestException(400, field + ": missing (a number: 0x880 or 2176)");
+            } else {
+                throw new RequestException(400, field + ": " + shown + " is not an integer (0x880 or 2176)");
             }
         } catch (NumberFormatException e) {
-            throw new RequestException(400, field + ": \"" + n.asText() + "\" is not a number (0x880 or 2176)");
+            throw new RequestException(400, field + ": " + shown + " is not a number (0x880 or 2176) or is too large");
         }
         if (v < 0 || v > max) {
-            throw new RequestException(400, field + ": 0x" + Long.toHexString(v) + " is out of range (0 to 0x" + Long.toHexString(max) + ")");
+            throw new RequestException(400, field + ": " + shown + " is out of range (0 to 0x" + Long.toHexString(max) + ": " + what + ")");
         }
         return v;
     }

@@ -166,17 +166,33 @@ class ExplorerBrowserTest {
         JsonNode expected = session.resolve(RunReport.JSON.readTree("{\"cell\":\"" + cellId + "\",\"steps\":"
                 + ExplorerTest.stepsOf(trace) + ",\"at\":" + steps + ",\"sid\":\"" + sid + "\",\"iova\":\"" + iova + "\"}"));
         assertTrue(route.getText().startsWith(expected.get("routes").get(0).get("route").asText()), route.getText() + " vs " + expected);
+        assertTrue(route.getText().contains(w.get("outcome").asText()), "the witness's outcome is what the box shows at the fault: "
+                + route.getText());
         shot("resolve");
 
         // an action on demand from the step before the fault
         click(By.cssSelector("#steps li[data-step='" + (steps - 1) + "']"));
-        WebElement take = waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#enabled button[data-action]")));
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#enabled button[data-action]")));
+        // an action other than the counterexample's own last step: a new interleaving
+        String original = trace.get("steps").get(steps - 1).get("actor").asText() + ":" + trace.get("steps").get(steps - 1).get("action").asText();
+        WebElement take = browser.findElements(By.cssSelector("#enabled button[data-action]")).stream()
+                .filter(b -> !(b.getAttribute("data-actor") + ":" + b.getAttribute("data-action")).equals(original)).findFirst()
+                .orElseThrow(() -> new AssertionError("only the counterexample's own step is enabled before the fault"));
         String action = take.getAttribute("data-action");
         take.click();
         waiting().until(d -> d.findElements(By.cssSelector("#steps li")).size() == steps + 1
                 && d.findElement(By.cssSelector("#steps li.selected")).getAttribute("data-step").equals(String.valueOf(steps)));
         assertTrue(browser.findElement(By.cssSelector("#steps li.selected")).getText().contains(action),
                 "the run now ends with the action taken");
+
+        // back to the counterexample, and forward again
+        click(By.id("back"));
+        waiting().until(ExpectedConditions.textToBe(By.id("trace-property"), property));
+        assertTrue(browser.findElement(By.cssSelector("#steps li[data-step='" + steps + "']")).getText().contains(
+                trace.get("steps").get(steps - 1).get("action").asText()), "the counterexample is back");
+        click(By.cssSelector("#steps li[data-step='" + (steps - 1) + "']"));
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#enabled button[data-action='" + action + "']"))).click();
+        waiting().until(d -> d.findElement(By.cssSelector("#steps li.selected")).getText().contains(action));
 
         // export it and replay it
         String json = (String) browser.executeScript("return window.handoffExport()");

@@ -58,6 +58,14 @@ class ExplorerTest {
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The status line of a request written by hand (headers the JDK's client will not send, or omits). */
+    static String raw(String request) throws Exception {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+            sock.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+        }
+    }
+
     static JsonNode json(HttpResponse<String> r) throws Exception {
         return RunReport.JSON.readTree(r.body());
     }
@@ -169,12 +177,49 @@ class ExplorerTest {
         assertEquals(404, get("/etc/passwd").statusCode());
         assertEquals(413, post("/api/path", "[" + "0,".repeat(600_000) + "0]").statusCode());
         // a page elsewhere reaching this port through its own DNS name
-        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
-            sock.getOutputStream().write(("GET /api/session HTTP/1.1\r\nHost: attacker.example:" + server.port()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String status = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().findFirst().orElse("");
-            assertEquals("HTTP/1.1 403 Forbidden", status);
-        }
+        // Host: a page elsewhere reaching this port through a DNS name of its own is refused; an IP
+        // literal or localhost, with this port, is what a browser sends here
+        int port = server.port();
+        assertEquals("HTTP/1.1 403 Forbidden", raw("GET /api/session HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nConnection: close\r\n\r\n"));
+        assertEquals("HTTP/1.1 403 Forbidden", raw("GET /api/session HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n"));
+        assertEquals("HTTP/1.1 200 OK", raw("GET /api/session HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n"));
+        assertEquals("HTTP/1.1 200 OK", raw("GET / HTTP/1.1\r\nHost: [::1]:" + port + "\r\nConnection: close\r\n\r\n"));
+        // a POST that a form or a no-cors fetch from another page could send is refused before any work
+        String body = "{\"cell\":\"" + id + "\",\"steps\":[]}";
+        assertEquals("HTTP/1.1 415 Unsupported Media Type", raw("POST /api/path HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body));
+        assertEquals("HTTP/1.1 403 Forbidden", raw("POST /api/path HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nSec-Fetch-Site: cross-site\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body));
+        assertEquals("HTTP/1.1 400 Bad Request", raw("GET /api/cell?id=%zz HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n"));
+        // numbers: step, stream ID and IOVA
+        String fw = "\"steps\":[{\"actor\":\"firmware\",\"action\":\"program-smmu\"}]";
+        HttpResponse<String> at = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"at\":\"1\",\"sid\":\"0x880\",\"iova\":\"0\"}");
+        assertEquals(400, at.statusCode());
+        assertTrue(json(at).get("error").asText().startsWith("at: \"1\" is not a step number"), at.body());
+        assertEquals(400, post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"at\":2,\"sid\":\"0x880\",\"iova\":\"0\"}").statusCode());
+        HttpResponse<String> wide = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":\"0x8880\",\"iova\":\"0\"}");
+        assertEquals(400, wide.statusCode());
+        assertTrue(json(wide).get("error").asText().contains("15-bit stream IDs"), wide.body());
+        HttpResponse<String> negative = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":-5,\"iova\":\"0\"}");
+        assertTrue(json(negative).get("error").asText().startsWith("sid: -5 is out of range"), negative.body());
+        HttpResponse<String> fraction = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":1.5,\"iova\":\"0\"}");
+        assertTrue(json(fraction).get("error").asText().startsWith("sid: 1.5 is not an integer"), fraction.body());
+    }
+
+    /** Another master's stream: the route and the page it reaches, but no right-page judgement (that is the display's). */
+    @Test
+    void anotherMastersStreamIsNotJudgedAgainstTheDisplaysFramebuffer() throws Exception {
+        String id = failingCell().get("id").asText();
+        JsonNode r = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":[],\"sid\":\"0x100\",\"iova\":\"0x1000\"}"));
+        assertFalse(r.get("display").asBoolean());
+        assertEquals("ufs@1d84000", r.get("master").asText());
+        assertEquals("sCR0.CLIENTPD=1", r.get("routes").get(0).get("route").asText());
+        assertEquals("0x1000", r.get("routes").get(0).get("pa").asText());
+        assertEquals(0, r.get("routes").get(0).get("outcomes").size(), "untranslated, but no framebuffer to be wrong about");
+        JsonNode d = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":[],\"sid\":\"0x880\",\"iova\":\"0x1000\"}"));
+        assertTrue(d.get("display").asBoolean());
+        assertEquals("[\"wrong-page\"]", d.get("routes").get(0).get("outcomes").toString(), "the display's fetch at 0x1000 is not its framebuffer");
     }
 
     @Test
@@ -182,9 +227,12 @@ class ExplorerTest {
         for (String p : List.of("/", "/explorer.js", "/explorer.css", "/data.js")) {
             HttpResponse<String> r = get(p);
             assertEquals(200, r.statusCode(), p);
-            assertFalse(r.body().matches("(?s).*(src|href)=\"https?://.*"), p + " references nothing outside this server");
+            // the SVG namespace is a name, not a fetch; any other absolute URL would be an external reference
+            assertFalse(r.body().replace("http://www.w3.org/2000/svg", "").matches("(?s).*(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}.*"),
+                    p + " references nothing outside this server");
         }
         assertTrue(get("/data.js").body().contains("HANDOFF_STATIC = null"), "served: the page asks the API");
+        assertTrue(get("/").headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
     }
 
     @Test
@@ -256,13 +304,56 @@ class ExplorerTest {
     }
 
     @Test
-    void usageErrors() {
+    void usageErrors(@TempDir Path dir) throws Exception {
         assertEquals(ExitCode.USAGE, CliTest.run("explore", "--port", "70000").code());
         CliTest.Run both = CliTest.run("explore", "--trace", "a.json", "--board", "b.dtb");
         assertEquals(ExitCode.USAGE, both.code());
         assertTrue(both.err().contains("give one of --board, --acpi and --trace"), both.err());
-        CliTest.Run missing = CliTest.run("explore", "--trace", "/nonexistent/t.json", "--export", "/tmp/handoff-never");
+        Path never = dir.resolve("never");
+        CliTest.Run missing = CliTest.run("explore", "--trace", dir.resolve("none.json").toString(), "--export", never.toString());
         assertEquals(ExitCode.BAD_INPUT, missing.code(), missing.err());
-        assertFalse(Files.exists(Path.of("/tmp/handoff-never")));
+        assertFalse(Files.exists(never));
+        CliTest.Run traceAndSet = CliTest.run("explore", "--trace", "t.json", "--set", "fw.mapping=identity");
+        assertEquals(ExitCode.USAGE, traceAndSet.code());
+        assertTrue(traceAndSet.err().contains("--set does not apply to --trace"), traceAndSet.err());
+        CliTest.Run exportAndPort = CliTest.run("explore", "--export", never.toString(), "--port", "0");
+        assertEquals(ExitCode.USAGE, exportAndPort.code());
+        assertTrue(exportAndPort.err().contains("--port does not apply to --export"), exportAndPort.err());
+        // the address and port are taken before any check runs
+        CliTest.Run busy = CliTest.run("explore", "--port", Integer.toString(server.port()));
+        assertEquals(ExitCode.USAGE, busy.code());
+        assertTrue(busy.err().contains("cannot serve on 127.0.0.1:" + server.port()), busy.err());
+        CliTest.Run host = CliTest.run("explore", "--bind", "no-such-host.invalid");
+        assertEquals(ExitCode.USAGE, host.code());
+        assertTrue(host.err().contains("--bind: \"no-such-host.invalid\" is not an address of this machine"), host.err());
+    }
+
+    @Test
+    void anExportThatCannotBeWrittenIsExit74AndLeavesNothing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("plain");
+        Files.writeString(file, "not a directory");
+        CliTest.Run r = CliTest.run("explore", "--policy", "stock", "--vary", "fw.mapping", "--export", file.resolve("site").toString());
+        assertEquals(ExitCode.CANNOT_WRITE, r.code(), r.err());
+        assertTrue(r.err().startsWith("handoff: --export " + file.resolve("site")), r.err());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList());
+        }
+    }
+
+    /** An existing empty directory (perhaps the working one) is filled in place, not replaced. */
+    @Test
+    void anEmptyDirectoryIsFilledInPlace(@TempDir Path dir) throws Exception {
+        Path site = Files.createDirectory(dir.resolve("site"));
+        Object key = Files.readAttributes(site, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        CliTest.Run r = CliTest.run("explore", "--policy", "fw-quiesce", "--export", site.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(key, Files.readAttributes(site, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same directory");
+        assertTrue(Files.exists(site.resolve("index.html")) && Files.exists(site.resolve("data.js")));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(site), left.toList(), "no temporary file or directory is left");
+        }
+        try (var inside = Files.list(site)) {
+            assertEquals(4, inside.count(), "index.html, explorer.js, explorer.css, data.js and nothing else");
+        }
     }
 }

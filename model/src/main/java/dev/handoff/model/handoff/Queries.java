@@ -465,9 +465,17 @@ public final class Queries {
      * there (judged against this display's framebuffer, as the fetch itself is).
      */
     public List<Resolver.PageRoute> resolve(HandoffState s, int sid, long iovaPage) {
-        List<Resolver.Route> routes = config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()
-                ? List.of(new Resolver.Route.Bypass("memory controller passthrough: around the SMMU"))
-                : routes(s, sid);
+        List<Resolver.Route> routes;
+        if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
+            routes = List.of(new Resolver.Route.Bypass("memory controller passthrough: around the SMMU"));
+        } else if (config.v3()) {
+            // each client's stream IDs meet its STE; one no client owns meets the STE Linux leaves
+            // for unused stream IDs (routesV3Unknown), whatever its value
+            Client owner = config.clientOf(sid);
+            routes = owner == null ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), owner.index());
+        } else {
+            routes = routes(s, sid);
+        }
         return Resolver.pages(routes, iovaPage, window(s), tables(s));
     }
 

@@ -3,7 +3,7 @@
 'use strict';
 
 const STATIC = window.HANDOFF_STATIC || null;
-const S = { cells: {}, session: null, cell: null, property: null, steps: [], run: null, fields: [], sel: 0, enabledAt: {} };
+const S = { history: [], terminalAt: {}, resolveSeq: 0, cells: {}, session: null, cell: null, property: null, steps: [], run: null, fields: [], sel: 0, enabledAt: {} };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...kids) {
@@ -129,11 +129,11 @@ async function openCell(id) {
       ul.append(el('li', {}, el('span', { class: 'verdict-' + prop.verdict }, prop.verdict), ' ', el('b', {}, prop.name),
         prop.severity ? ' (' + prop.severity + ')' : '', ' ',
         traces.map((t, i) => el('a', { href: '#', class: 'open-trace', 'data-property': prop.name,
-          onclick: (e) => { e.preventDefault(); openRun(id, prop.name, t.steps.map((s) => ({ actor: s.actor, action: s.action })), null); } },
+          onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, prop.name, t.steps.map((s) => ({ actor: s.actor, action: s.action })), null); } },
         traces.length > 1 ? 'counterexample ' + (i + 1) + ' ' : 'open counterexample ', '(' + t.steps.length + ' steps)'))));
     }
     p.append(ul, el('p', {}, el('a', { href: '#', id: 'explore-from-start',
-      onclick: (e) => { e.preventDefault(); openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
+      onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
   } catch (e) {
     fail(e);
   }
@@ -162,7 +162,9 @@ async function openRun(cell, property, steps, sel) {
     S.run = run;
     S.fields = fieldsPerStep(run.trace);
     S.enabledAt = {};
+    S.terminalAt = {};
     S.enabledAt[S.steps.length] = run.enabled;
+    S.terminalAt[S.steps.length] = run.terminal;
     show('trace');
     renderTrace();
     select(sel == null ? S.steps.length : sel);
@@ -184,7 +186,9 @@ function renderTrace() {
       el('button', { id: 'next', onclick: () => select(S.sel + 1) }, 'step ▶'),
       el('button', { id: 'to-fault', onclick: () => select(S.steps.length) }, 'to the last step'),
       el('button', { id: 'export', onclick: exportTrace }, 'Export trace (handoff replay)'),
-      el('span', { class: 'muted' }, ' violated here: ', el('span', { id: 'violated' }, S.run.violated.join(', ') || 'nothing'))),
+      S.history.length ? el('button', { id: 'back', title: 'the run before the last step taken on demand',
+        onclick: () => { const h = S.history.pop(); openRun(h.cell, h.property, h.steps, h.sel); } }, '↶ back') : '',
+      el('span', { class: 'muted' }, ' violated after the last step: ', el('span', { id: 'violated' }, S.run.violated.join(', ') || 'nothing'))),
     w ? el('p', { id: 'witness' }, 'Witness: ', el('b', {}, w.outcome), ' stream ', el('code', {}, w.sid || '-'),
       w.iova ? [' IOVA ', el('code', {}, w.iova)] : '', w.pa ? [' PA ', el('code', {}, w.pa)] : '',
       w.report ? ' reported as ' + w.report : '', w.path ? [' — ', w.path] : '') : '');
@@ -361,6 +365,7 @@ async function renderEnabled(k) {
     try {
       const run = await api('/api/path', { cell: S.cell, property: S.property, steps: S.steps.slice(0, k) });
       enabled = S.enabledAt[k] = run.enabled;
+      S.terminalAt[k] = run.terminal;
     } catch (e) {
       if (S.sel === k) box.replaceChildren(el('span', { class: 'muted' }, e.message));
       return;
@@ -368,10 +373,17 @@ async function renderEnabled(k) {
   }
   if (S.sel !== k) return;
   box.replaceChildren();
-  if (enabled.length === 0) box.append(el('span', { class: 'muted' }, 'nothing is enabled: the run is over'));
+  if (enabled.length === 0) {
+    box.append(S.terminalAt[k] === false
+      ? el('span', { id: 'deadlock', class: 'outcome-bad' }, 'deadlock: nothing is enabled and the run is not over')
+      : el('span', { class: 'muted' }, 'nothing is enabled: the run is over'));
+  }
   for (const a of enabled) {
     box.append(el('button', { 'data-actor': a.actor, 'data-action': a.action, title: a.function,
-      onclick: () => openRun(S.cell, null, S.steps.slice(0, k).concat([{ actor: a.actor, action: a.action }]), null) },
+      onclick: () => {
+        S.history.push({ cell: S.cell, property: S.property, steps: S.steps, sel: k });
+        openRun(S.cell, S.property, S.steps.slice(0, k).concat([{ actor: a.actor, action: a.action }]), null);
+      } },
     a.actor + ': ' + a.action, ' ', el('span', { class: 'fn mono muted' }, a.function)));
   }
 }
@@ -380,14 +392,18 @@ async function resolve(ev) {
   if (ev) ev.preventDefault();
   const out = $('resolve-out');
   if (!S.run) { out.textContent = 'open a trace first'; return; }
+  const seq = ++S.resolveSeq; // a later request (the next step) wins over a slower earlier answer
   try {
     const r = await api('/api/resolve', { cell: S.cell, steps: S.steps, at: S.sel, sid: $('resolve-sid').value, iova: $('resolve-iova').value });
+    if (seq !== S.resolveSeq) return;
     out.replaceChildren(el('div', {}, 'After step ' + r.at + ', stream ', el('code', {}, r.sid), ' (' + r.master + ') at ', el('code', {}, r.iova), ':'),
       el('ul', {}, r.routes.map((x) => el('li', { class: 'route' }, x.route, ' → ',
-        x.pa ? ['PA ', el('code', {}, x.pa), ' '] : '',
-        el('span', { class: x.outcomes.length ? 'outcome-bad' : 'outcome-ok' }, x.outcomes.length ? x.outcomes.join(', ') : 'ok')))));
+        x.pa ? ['PA ', el('code', {}, x.pa), ' '] : 'no page ',
+        el('span', { class: x.outcomes.length ? 'outcome-bad' : 'outcome-ok' }, x.outcomes.length ? x.outcomes.join(', ')
+          : r.display ? 'ok: the framebuffer' : 'not aborted')))),
+      r.display ? '' : el('div', { class: 'muted' }, 'Another master: whether a page is the right one is judged for the display only.'));
   } catch (e) {
-    out.replaceChildren(el('span', { class: 'outcome-bad' }, e.message));
+    if (seq === S.resolveSeq) out.replaceChildren(el('span', { class: 'outcome-bad' }, e.message));
   }
 }
 
