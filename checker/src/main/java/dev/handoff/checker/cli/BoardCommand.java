@@ -187,12 +187,9 @@ final class BoardCommand implements Callable<Integer> {
         String iface = facts.acpi() ? "acpi" : "dt";
         List<String[]> skipped = new ArrayList<>();
         for (String p : List.copyOf(chosen)) {
-            String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
             if (!Policies.fits(Policies.get(p, ""), iface)) {
-                String implied = dev.handoff.model.scenario.Scenario.impliedInterface(desc);
                 chosen.remove(p);
-                skipped.add(new String[] {p, "its fw.description=" + desc + " needs an " + implied.toUpperCase(Locale.ROOT)
-                        + " boot; this board is described by " + (facts.acpi() ? "ACPI tables" : "a device tree")});
+                skipped.add(new String[] {p, notRun(p, facts)});
             }
         }
         if (chosen.isEmpty()) {
@@ -413,6 +410,14 @@ final class BoardCommand implements Callable<Integer> {
      * The --require-safe gate: null when it passes, else one line saying which policy is not safe
      * on which display (or that none is, or that a required policy was not run on this board).
      */
+    /** Why policy {@code p} is not run on this board: its firmware description needs the other interface. */
+    static String notRun(String p, BoardFacts facts) {
+        String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
+        String implied = dev.handoff.model.scenario.Scenario.impliedInterface(desc);
+        return "its fw.description=" + desc + " needs an " + implied.toUpperCase(Locale.ROOT)
+                + " boot; this board is described by " + (facts.acpi() ? "ACPI tables" : "a device tree");
+    }
+
     static String gate(List<String> required, List<String[]> skipped, List<BoardPlatforms.Target> targets,
                        List<SweepRunner.Result> results) {
         List<String> problems = new ArrayList<>();

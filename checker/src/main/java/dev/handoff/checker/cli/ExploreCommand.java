@@ -164,7 +164,7 @@ final class ExploreCommand implements Callable<Integer> {
             };
             ExplorerSession.Cell cell = new ExplorerSession.Cell("trace", null, f.scenario().policy(), "as traced", f.scenario(),
                     f.pruning(), null);
-            return new ExplorerSession("trace", trace.toString(), null, List.of(), List.of(new ExplorerSession.Opened("trace", shown)),
+            return new ExplorerSession("trace", trace.toString(), null, null, List.of(), List.of(new ExplorerSession.Opened("trace", shown)),
                     List.of(cell), names);
         }
         if (board != null || iort != null) {
@@ -180,7 +180,7 @@ final class ExploreCommand implements Callable<Integer> {
         String platform = result.all().get(0).scenario().platform().name();
         ExplorerSession.Matrix m = matrix("", null, platform, result);
         return new ExplorerSession("scenario", scenario.scenarioFile == null ? "platform " + platform : scenario.scenarioFile.toString(),
-                null, List.of(m), List.of(), List.of(), names);
+                null, null, List.of(m), List.of(), List.of(), names);
     }
 
     private ExplorerSession board(List<String> names, ExplorationSettings settings, CellProgress progress) throws java.io.IOException {
@@ -191,7 +191,8 @@ final class ExploreCommand implements Callable<Integer> {
         BoardFacts facts = BoardCommand.readFacts(board, iort);
         List<String> chosen = Names.policies(policies);
         String iface = facts.acpi() ? "acpi" : "dt";
-        chosen.removeIf(p -> !Policies.fits(Policies.get(p, ""), iface));
+        List<String> skipped = chosen.stream().filter(p -> !Policies.fits(Policies.get(p, ""), iface)).toList();
+        chosen.removeAll(skipped);
         if (chosen.isEmpty()) {
             throw new InputException("no chosen policy applies to " + facts.source() + " (its firmware is described by "
                     + (facts.acpi() ? "ACPI tables" : "a device tree") + ")");
@@ -218,12 +219,18 @@ final class ExploreCommand implements Callable<Integer> {
             results.add(r);
             matrices.add(matrix("d" + i + ".", t.display().path(), t.platform().name(), r));
         }
+        // the board document as 'board --format json' prints it; its cells are the matrices'
         ObjectNode doc = BoardCommand.json(facts, targets, results);
-        doc.remove("results");
-        if (noMatrix != null) {
-            doc.put("noMatrix", noMatrix);
-        }
-        return new ExplorerSession("board", facts.source(), doc, matrices, List.of(), List.of(), names);
+        doc.putArray("results");
+        com.fasterxml.jackson.databind.node.ArrayNode pol = doc.putArray("policies");
+        chosen.forEach(pol::add);
+        com.fasterxml.jackson.databind.node.ArrayNode v = doc.putArray("vary");
+        knobs.forEach(v::add);
+        com.fasterxml.jackson.databind.node.ArrayNode props = doc.putArray("properties");
+        names.forEach(props::add);
+        com.fasterxml.jackson.databind.node.ArrayNode sk = doc.putArray("skippedPolicies");
+        skipped.forEach(p -> sk.addObject().put("policy", p).put("reason", BoardCommand.notRun(p, facts)));
+        return new ExplorerSession("board", facts.source(), doc, noMatrix, matrices, List.of(), List.of(), names);
     }
 
     private void requireNotFixed(List<String> knobs) {

@@ -51,17 +51,19 @@ final class ExplorerSession {
     private final String kind;
     private final String source;
     private final ObjectNode board;
+    private final String noMatrix;
     private final List<Matrix> matrices;
     private final List<Opened> opened;
     private final List<String> properties;
     private final Map<String, Cell> cells = new LinkedHashMap<>();
     private final Map<String, HandoffModel> models = new ConcurrentHashMap<>();
 
-    ExplorerSession(String kind, String source, ObjectNode board, List<Matrix> matrices, List<Opened> opened, List<Cell> extra,
-                    List<String> properties) {
+    ExplorerSession(String kind, String source, ObjectNode board, String noMatrix, List<Matrix> matrices, List<Opened> opened,
+                    List<Cell> extra, List<String> properties) {
         this.kind = kind;
         this.source = source;
         this.board = board;
+        this.noMatrix = noMatrix;
         this.matrices = List.copyOf(matrices);
         this.opened = List.copyOf(opened);
         this.properties = List.copyOf(properties);
@@ -81,6 +83,11 @@ final class ExplorerSession {
             root.putNull("board");
         } else {
             root.set("board", board);
+        }
+        if (noMatrix == null) {
+            root.putNull("noMatrix");
+        } else {
+            root.put("noMatrix", noMatrix);
         }
         ArrayNode ms = root.putArray("matrices");
         for (Matrix m : matrices) {

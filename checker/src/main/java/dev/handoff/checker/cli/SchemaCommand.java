@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
                 + "%n  diagnose        handoff.diagnose/1         diagnose --format json"
                 + "%n  catalogue       handoff.catalogue/1        catalogue --format json, merge --format json"
                 + "%n  catalogue-part  handoff.catalogue-part/1   catalogue --shard i/N (read by merge)"
-                + "%n  fix             handoff.fix/1              board --fix / check --fix --format json",
+                + "%n  fix             handoff.fix/1              board --fix / check --fix --format json"
+                + "%n  explore         handoff.explore/1          explore's JSON API (session, path, resolve, error)",
         })
 final class SchemaCommand implements Callable<Integer> {
     /** Schema names and the resource each is read from (null: generated). */
@@ -46,13 +47,14 @@ final class SchemaCommand implements Callable<Integer> {
         FILES.put("catalogue", "handoff.catalogue-1.schema.json");
         FILES.put("catalogue-part", "handoff.catalogue-part-1.schema.json");
         FILES.put("fix", "handoff.fix-1.schema.json");
+        FILES.put("explore", "handoff.explore-1.schema.json");
     }
 
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "NAME", completionCandidates = Names.SchemaNames.class,
-            description = "One of: check, sweep, board, trace, run, scenario, diagnose, catalogue, catalogue-part, fix.")
+            description = "One of: check, sweep, board, trace, run, scenario, diagnose, catalogue, catalogue-part, fix, explore.")
     String name;
 
     @Override

@@ -51,6 +51,7 @@ class ExplorerBrowserTest {
                         + " (apt-get install chromium chromium-driver)");
         session = ExplorerTest.load("explore", "--board", BoardCliTest.sharedDtb("sdm845-db845c.dtb").toString(),
                 "--policy", "stock", "--policy", "fw-quiesce", "--vary", "fw.mapping");
+        SchemaConsumersTest.valid("explore", session.session());
         server = ExplorerServer.start(session, "127.0.0.1", 0, new PrintWriter(new StringWriter()));
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());

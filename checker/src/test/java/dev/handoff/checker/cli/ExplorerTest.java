@@ -94,6 +94,7 @@ class ExplorerTest {
         assertEquals(200, r.statusCode());
         assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
         JsonNode s = json(r);
+        SchemaConsumersTest.valid("explore", s);
         assertEquals("handoff.explore/1", s.get("schema").asText());
         assertEquals("scenario", s.get("kind").asText());
         JsonNode m = s.get("matrices").get(0);
@@ -117,6 +118,11 @@ class ExplorerTest {
         assertNotNull(trace, check.toString());
         JsonNode run = json(post("/api/path", "{\"cell\":\"" + cell.get("id").asText() + "\",\"property\":\"no-dma-fault\",\"steps\":"
                 + stepsOf(trace) + "}"));
+        SchemaConsumersTest.valid("explore", run);
+        SchemaConsumersTest.valid("check", check);
+        com.fasterxml.jackson.databind.node.ObjectNode cut = run.deepCopy();
+        cut.remove("terminal");
+        assertFalse(SchemaConsumersTest.schema("explore").validate(cut).isEmpty(), "the schema refuses a path answer without terminal");
         assertEquals(trace.get("steps"), run.get("trace").get("steps"), "the run of its steps is the counterexample, change by change");
         assertEquals(trace.get("witness"), run.get("trace").get("witness"));
         assertEquals(trace.get("explanation"), run.get("trace").get("explanation"));
@@ -153,6 +159,7 @@ class ExplorerTest {
         String fw = "[{\"actor\":\"firmware\",\"action\":\"program-smmu\"}]";
         JsonNode before = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":" + fw + ",\"at\":0,\"sid\":\"0x880\",\"iova\":\"0x40000000\"}"));
         JsonNode after = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":" + fw + ",\"at\":1,\"sid\":\"0x880\",\"iova\":\"0x40000000\"}"));
+        SchemaConsumersTest.valid("explore", before);
         assertEquals("sCR0.CLIENTPD=1", before.get("routes").get(0).get("route").asText(), "out of reset: the SMMU is bypassed");
         assertEquals("0x40000000", before.get("routes").get(0).get("pa").asText(), "bypass: PA = IOVA");
         assertTrue(after.get("routes").get(0).get("route").asText().startsWith("SMR[0] -> S2CR[0]"), after.toString());
@@ -165,6 +172,7 @@ class ExplorerTest {
         HttpResponse<String> r = post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[{\"actor\":\"kernel\",\"action\":\"nope\"}]}");
         assertEquals(400, r.statusCode());
         assertEquals("steps: step 1 (kernel: nope): this scenario's model has no such action", json(r).get("error").asText());
+        SchemaConsumersTest.valid("explore", json(r));
         r = post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[{\"actor\":\"firmware\",\"action\":\"handoff\"}]}");
         assertEquals(400, r.statusCode());
         assertTrue(json(r).get("error").asText().contains("not enabled"), r.body());
@@ -268,6 +276,7 @@ class ExplorerTest {
         Path file = dir.resolve("t.no-dma-fault.json");
         ExplorerSession s = load("explore", "--trace", file.toString());
         JsonNode root = s.session();
+        SchemaConsumersTest.valid("explore", root);
         assertEquals("trace", root.get("kind").asText());
         assertEquals(0, root.get("matrices").size());
         JsonNode opened = root.get("opened").get(0);
@@ -300,7 +309,8 @@ class ExplorerTest {
         JsonNode root = load("explore", "--board", f.toString()).session();
         assertEquals(0, root.get("matrices").size());
         assertEquals("no display", root.get("board").get("model").asText());
-        assertFalse(root.get("board").path("noMatrix").asText().isEmpty(), root.get("board").toString());
+        assertFalse(root.get("noMatrix").asText().isEmpty(), root.toString());
+        SchemaConsumersTest.valid("explore", root);
     }
 
     @Test

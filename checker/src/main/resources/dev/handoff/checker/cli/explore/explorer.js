@@ -97,7 +97,7 @@ function renderMatrices(ms) {
   const box = $('matrices');
   box.replaceChildren();
   if (ms.length === 0) {
-    const why = S.session && S.session.board && S.session.board.noMatrix;
+    const why = S.session && S.session.noMatrix;
     box.append(el('p', { id: 'no-matrix', class: 'muted' }, why ? 'No matrix: ' + why : 'No matrix: nothing to check here.'));
   }
   for (const m of ms) {
