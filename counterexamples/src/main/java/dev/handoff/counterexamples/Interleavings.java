@@ -102,8 +102,11 @@ public final class Interleavings {
         return new Run(file, List.copyOf(enabled), List.copyOf(violated), model.isTerminal(s), model, List.copyOf(states));
     }
 
-    /** One route of a resolution, for people: {@code route}, the failures, the physical address (or null). */
-    public record Resolution(String route, List<String> outcomes, String pa) {
+    /**
+     * One route of a resolution, for people: {@code route}, its kind ({@code bypass}: untranslated,
+     * {@code walk}: translated, {@code abort}), the failures, the physical address (or null).
+     */
+    public record Resolution(String route, String kind, List<String> outcomes, String pa) {
     }
 
     /**
@@ -119,7 +122,7 @@ public final class Interleavings {
         List<Resolution> out = new ArrayList<>();
         for (Resolver.PageRoute r : run.model().resolve(run.states().get(at), sid, page)) {
             List<String> outcomes = r.outcomes().stream().map(FetchOutcome::label).toList();
-            out.add(new Resolution(r.why(), outcomes, r.paPage() < 0 ? null
+            out.add(new Resolution(r.why(), r.kind(), outcomes, r.paPage() < 0 ? null
                     : "0x" + Long.toHexString(r.paPage() * dev.handoff.model.scenario.Platform.PAGE + offset).toLowerCase(Locale.ROOT)));
         }
         return out;

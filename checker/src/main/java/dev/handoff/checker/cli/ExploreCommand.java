@@ -102,6 +102,9 @@ final class ExploreCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port (0 to 65535; 0: any free port)");
         }
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (export != null && export.toString().isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--export: give a directory (new or empty)");
+        }
         if (export != null) {
             for (String o : List.of("--port", "--bind", "--allow-host")) {
                 if (given.hasMatchedOption(o)) {

@@ -106,7 +106,8 @@ final class ExplorerServer implements AutoCloseable {
 
     URI uri() {
         InetAddress a = server.getAddress().getAddress();
-        String host = a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        // a wildcard bind is reached through any of this machine's addresses: print the loopback one
+        String host = a.isAnyLocalAddress() ? "127.0.0.1" : a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
@@ -200,7 +201,10 @@ final class ExplorerServer implements AutoCloseable {
         try {
             return STRICT.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ExplorerSession.RequestException(400, "the request body is not JSON: " + e.getOriginalMessage());
+            // Jackson's message names its own source and location: the first clause is the news
+            String why = e.getOriginalMessage().replaceAll("(?s)\\s*\\(?(start marker at )?\\[Source:.*", "").replaceAll("\\s+", " ").trim();
+            throw new ExplorerSession.RequestException(400, "the request body is not JSON: " + why
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
         }
     }
 

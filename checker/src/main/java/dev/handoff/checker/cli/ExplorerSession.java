@@ -109,6 +109,13 @@ final class ExplorerSession {
                 co.put("policy", c.policy());
                 co.put("variant", c.variant());
                 co.put("verdict", c.outcome().verdict().name());
+                dev.handoff.model.smmu.FetchOutcome worst = c.outcome().properties().stream().map(x -> x.severity())
+                        .filter(java.util.Objects::nonNull).max(java.util.Comparator.comparingInt(dev.handoff.model.smmu.FetchOutcome::rank)).orElse(null);
+                if (worst == null) {
+                    co.putNull("severity");
+                } else {
+                    co.put("severity", worst.label());
+                }
                 ArrayNode viol = co.putArray("violated");
                 c.outcome().properties().stream().filter(x -> x.verdict() == dev.handoff.engine.Verdict.VIOLATED)
                         .forEach(x -> viol.add(x.name()));
@@ -178,20 +185,23 @@ final class ExplorerSession {
         long sid = number(request, "sid", v3 ? 0xffffL : 0x7fffL, v3 ? "16-bit stream IDs as modelled for SMMUv3"
                 : "15-bit stream IDs: SMR.ID without EXIDS");
         long iova = number(request, "iova", 0xffff_ffff_ffffL, "a 48-bit IOVA");
-        dev.handoff.model.handoff.Client owner = run.model().config().clientOf((int) sid);
-        boolean display = owner != null && owner.index() == 0;
+        dev.handoff.model.handoff.HandoffConfig config = run.model().config();
+        List<dev.handoff.model.handoff.Client> owners = config.clients().stream().filter(c -> c.owns((int) sid)).toList();
+        boolean display = !owners.isEmpty() && owners.get(0).index() == 0;
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("at", at);
         root.put("sid", "0x" + Long.toHexString(sid));
         root.put("iova", "0x" + Long.toHexString(iova));
-        root.put("master", owner == null ? (sid == run.model().config().undescribedSid() ? "a master no DT or IORT entry names"
-                : "no described master") : display ? "the display, " + owner.name() : owner.name());
+        root.put("master", owners.isEmpty() ? (sid == config.undescribedSid()
+                ? "no described master (the model's stand-in for the masters no DT or IORT entry names)" : "no described master")
+                : String.join(" and ", owners.stream().map(c -> c.index() == 0 ? "the display, " + c.name() : c.name()).toList()));
         root.put("display", display);
         ArrayNode routes = root.putArray("routes");
         for (Interleavings.Resolution r : Interleavings.resolve(run, at, (int) sid, iova)) {
             ObjectNode o = routes.addObject();
             o.put("route", r.route());
+            o.put("kind", r.kind());
             ArrayNode out = o.putArray("outcomes");
             // wrong-page is judged against the display's framebuffer: it means nothing for another master
             r.outcomes().stream().filter(x -> display || !x.equals("wrong-page")).forEach(out::add);
@@ -251,7 +261,9 @@ final class ExplorerSession {
         String shown = n.isTextual() ? "\"" + n.asText() + "\"" : n.toString();
         long v;
         try {
-            if (n.isIntegralNumber() && n.canConvertToLong()) {
+            if (n.isIntegralNumber() && !n.canConvertToLong()) {
+                throw new RequestException(400, field + ": " + shown + " is out of range (0 to 0x" + Long.toHexString(max) + ": " + what + ")");
+            } else if (n.isIntegralNumber()) {
                 v = n.asLong();
             } else if (n.isTextual() && !n.asText().isBlank()) {
                 String t = n.asText().trim().toLowerCase(Locale.ROOT).replace("_", "");

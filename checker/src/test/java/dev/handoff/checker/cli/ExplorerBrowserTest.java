@@ -102,6 +102,9 @@ class ExplorerBrowserTest {
         assertTrue(board.isDisplayed(), "a board opens on its facts");
         assertTrue(board.getText().contains("Thundercomm Dragonboard 845c"), board.getText());
         assertTrue(board.getText().contains("/soc@0/display-subsystem@ae00000"), "the display is listed");
+        JsonNode safe = session.session().get("board").get("safePolicies").get(0);
+        String shown = browser.findElement(By.id("safe-policies")).getText();
+        assertTrue(shown.contains(safe.get("policies").isEmpty() ? "no policy" : safe.get("policies").get(0).asText()), shown);
         shot("board");
 
         // the matrix: open a failing cell
@@ -220,10 +223,10 @@ class ExplorerBrowserTest {
         Files.writeString(exported, (String) browser.executeScript("return window.handoffExport()"));
         CliTest.Run replay = CliTest.run("replay", exported.toString());
         assertTrue(List.of(ExitCode.SAFETY_VIOLATED, ExitCode.DEADLOCK).contains(replay.code()), replay.out() + replay.err());
-        browser.findElement(By.id("resolve-sid")).sendKeys("0x880");
-        browser.findElement(By.id("resolve-iova")).sendKeys("0x0");
-        browser.findElement(By.id("resolve-go")).click();
-        assertTrue(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("resolve-out"))).getText()
-                .contains("run \"handoff explore\""), "the static export says what needs the server");
+        assertFalse(browser.findElement(By.id("resolve-form")).isDisplayed(), "no resolve form that cannot answer");
+        assertTrue(browser.findElement(By.id("resolve-out")).getText().contains("run \"handoff explore\""),
+                "the static export says what needs the server");
+        assertTrue(browser.findElement(By.id("enabled-box")).getText().contains("run \"handoff explore\""));
+        assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, browser.findElement(By.id("error")).getText());
     }
 }

@@ -106,7 +106,19 @@ class ExplorerTest {
         assertEquals(cells.size(), m.get("cells").size());
         for (int i = 0; i < cells.size(); i++) {
             assertEquals(cells.get(i).get("verdict").asText(), m.get("cells").get(i).get("verdict").asText(), "cell " + i);
+            // the heat map's severity is the worst severity sweep gives the cell's properties
+            String worst = null;
+            for (JsonNode p : cells.get(i).get("properties")) {
+                String sev = p.get("severity").isNull() ? null : p.get("severity").asText();
+                if (sev != null && (worst == null || List.of("wrong-page", "fault", "hang", "fatal").indexOf(sev)
+                        > List.of("wrong-page", "fault", "hang", "fatal").indexOf(worst))) {
+                    worst = sev;
+                }
+            }
+            JsonNode shown = m.get("cells").get(i).get("severity");
+            assertEquals(worst, shown.isNull() ? null : shown.asText(), "cell " + i);
         }
+        assertTrue(m.get("cells").findValuesAsText("severity").contains("fatal"), "stock on the C630 resets the machine in some variant");
     }
 
     @Test
@@ -177,7 +189,10 @@ class ExplorerTest {
         assertEquals(400, r.statusCode());
         assertTrue(json(r).get("error").asText().contains("not enabled"), r.body());
         assertEquals(404, post("/api/path", "{\"cell\":\"nope\"}").statusCode());
-        assertEquals(400, post("/api/path", "{bad").statusCode());
+        HttpResponse<String> notJson = post("/api/path", "{bad");
+        assertEquals(400, notJson.statusCode());
+        assertTrue(json(notJson).get("error").asText().matches("the request body is not JSON: [^\\[]*\\(line 1, column \\d+\\)"),
+                "one line, with no parser internals: " + notJson.body());
         assertEquals(400, post("/api/resolve", "{\"cell\":\"" + id + "\",\"sid\":\"0xzz\",\"iova\":\"0\"}").statusCode());
         assertEquals(400, post("/api/path", "{\"cell\":\"" + id + "\",\"property\":\"fast\"}").statusCode());
         assertEquals(405, get("/api/path").statusCode());
@@ -211,6 +226,8 @@ class ExplorerTest {
         assertTrue(json(wide).get("error").asText().contains("15-bit stream IDs"), wide.body());
         HttpResponse<String> negative = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":-5,\"iova\":\"0\"}");
         assertTrue(json(negative).get("error").asText().startsWith("sid: -5 is out of range"), negative.body());
+        HttpResponse<String> huge = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":\"0x880\",\"iova\":18446744073709551616}");
+        assertTrue(json(huge).get("error").asText().startsWith("iova: 18446744073709551616 is out of range"), huge.body());
         HttpResponse<String> fraction = post("/api/resolve", "{\"cell\":\"" + id + "\"," + fw + ",\"sid\":1.5,\"iova\":\"0\"}");
         assertTrue(json(fraction).get("error").asText().startsWith("sid: 1.5 is not an integer"), fraction.body());
     }
@@ -225,6 +242,7 @@ class ExplorerTest {
         assertEquals("sCR0.CLIENTPD=1", r.get("routes").get(0).get("route").asText());
         assertEquals("0x1000", r.get("routes").get(0).get("pa").asText());
         assertEquals(0, r.get("routes").get(0).get("outcomes").size(), "untranslated, but no framebuffer to be wrong about");
+        assertEquals("bypass", r.get("routes").get(0).get("kind").asText(), "what isolation is about: untranslated");
         JsonNode d = json(post("/api/resolve", "{\"cell\":\"" + id + "\",\"steps\":[],\"sid\":\"0x880\",\"iova\":\"0x1000\"}"));
         assertTrue(d.get("display").asBoolean());
         assertEquals("[\"wrong-page\"]", d.get("routes").get(0).get("outcomes").toString(), "the display's fetch at 0x1000 is not its framebuffer");
@@ -326,6 +344,9 @@ class ExplorerTest {
         CliTest.Run traceAndSet = CliTest.run("explore", "--trace", "t.json", "--set", "fw.mapping=identity");
         assertEquals(ExitCode.USAGE, traceAndSet.code());
         assertTrue(traceAndSet.err().contains("--set does not apply to --trace"), traceAndSet.err());
+        CliTest.Run emptyExport = CliTest.run("explore", "--export", "");
+        assertEquals(ExitCode.USAGE, emptyExport.code());
+        assertTrue(emptyExport.err().contains("--export: give a directory"), emptyExport.err());
         CliTest.Run exportAndPort = CliTest.run("explore", "--export", never.toString(), "--port", "0");
         assertEquals(ExitCode.USAGE, exportAndPort.code());
         assertTrue(exportAndPort.err().contains("--port does not apply to --export"), exportAndPort.err());

@@ -276,11 +276,12 @@ public final class Resolver {
     }
 
     /**
-     * One route of one (stream ID, IOVA page): why the SMMU takes it, the failures a display fetch
+     * One route of one (stream ID, IOVA page): why the SMMU takes it, its kind ({@code bypass}:
+     * untranslated, {@code walk}: translated, {@code abort}), the failures a display fetch
      * meets on it, and the physical page it reaches (-1: none, or unknown for a walk of rewritten
      * table pages).
      */
-    public record PageRoute(String why, EnumSet<FetchOutcome> outcomes, long paPage) {
+    public record PageRoute(String why, String kind, EnumSet<FetchOutcome> outcomes, long paPage) {
     }
 
     /** Each route's outcome for one IOVA page, by the same rules as {@link #naive}. */
@@ -289,8 +290,8 @@ public final class Resolver {
         for (Route r : routes) {
             EnumSet<FetchOutcome> o = naivePage(r, iovaPage, w, tables);
             out.add(switch (r) {
-                case Route.Abort a -> new PageRoute(a.why(), o, -1);
-                case Route.Bypass b -> new PageRoute(b.why(), o, iovaPage);
+                case Route.Abort a -> new PageRoute(a.why(), "abort", o, -1);
+                case Route.Bypass b -> new PageRoute(b.why(), "bypass", o, iovaPage);
                 case Route.Walk wk -> {
                     TableView t = tables.apply(wk.table());
                     long pa = -1;
@@ -300,7 +301,7 @@ public final class Resolver {
                             break;
                         }
                     }
-                    yield new PageRoute(t.garbage() ? wk.why() + GARBAGE : wk.why(), o, pa);
+                    yield new PageRoute(t.garbage() ? wk.why() + GARBAGE : wk.why(), "walk", o, pa);
                 }
             });
         }

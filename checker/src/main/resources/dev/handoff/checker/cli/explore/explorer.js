@@ -80,13 +80,18 @@ function renderBoard(b) {
     b.devices.map((d) => [d.path, d.role, d.compatible[0] || '', d.streams.map((s) => s.sid + '/' + s.mask).join(' '),
       d.memoryRegions.join(' '), d.status])));
   v.append(el('h3', {}, 'Reserved regions'), table(['path', 'base', 'size', 'no-map', 'iommu-addresses'],
-    b.reservedRegions.map((r) => [r.path, r.base == null ? '(dynamic)' : r.base, r.size, r.noMap,
+    b.reservedRegions.map((r) => [r.path, r.base == null ? '(dynamic)' : r.base, '0x' + r.size.toString(16), r.noMap,
       r.iommuAddresses.map((a) => a.device + ' @' + a.iova).join(' ')])));
   v.append(el('h3', {}, 'Framebuffers'), table(['path', 'base', 'size', 'mode'],
-    b.framebuffers.map((f) => [f.path, f.base, f.size, f.width + 'x' + f.height + ' ' + f.format])));
+    b.framebuffers.map((f) => [f.path, f.base, '0x' + f.size.toString(16), f.width + 'x' + f.height + ' ' + f.format])));
   v.append(el('h3', {}, 'Modelled displays'), table(['display', 'SMMU', 'impl', 'SMRs', 'banks', 'clients', 'notes'],
     b.modelled.map((m) => [m.display, m.smmu, m.impl, m.smrGroups, m.contextBanks,
       m.clients.map((c) => c.label + ': ' + c.streams.map((s) => s.sid + '/' + s.mask).join(' ')).join('; '), m.notes.join(' ')])));
+  v.append(el('h3', {}, 'Safe in every variant'), el('ul', { id: 'safe-policies' }, b.safePolicies.map((x) =>
+    el('li', {}, el('span', { class: 'mono' }, x.display), ': ', x.policies.length ? x.policies.join(', ') : 'no policy'))));
+  if (b.skippedPolicies.length) {
+    v.append(el('h3', {}, 'Not run'), el('ul', { id: 'skipped-policies' }, b.skippedPolicies.map((x) => el('li', {}, el('b', {}, x.policy), ': ', x.reason))));
+  }
   v.append(el('h3', {}, 'Findings'), b.findings.length === 0 ? el('p', { class: 'muted' }, 'none')
     : el('ul', { id: 'findings' }, b.findings.map((f) => el('li', {}, el('b', {}, f.kind), ': ', f.message))));
 }
@@ -96,6 +101,8 @@ function renderBoard(b) {
 function renderMatrices(ms) {
   const box = $('matrices');
   box.replaceChildren();
+  box.append(el('p', { class: 'muted legend' }, 'Red: a fetch that resets the machine (fatal) or hangs it; pink: a reported fault or a wrong page; '
+    + 'amber: no fetch fails, another property is violated (isolation, stream match conflict, handoff-completes); green: every property holds.'));
   if (ms.length === 0) {
     const why = S.session && S.session.noMatrix;
     box.append(el('p', { id: 'no-matrix', class: 'muted' }, why ? 'No matrix: ' + why : 'No matrix: nothing to check here.'));
@@ -108,8 +115,10 @@ function renderMatrices(ms) {
       el('tr', {}, el('th', {}, 'policy \\ variant'), m.variants.map((v) => el('th', { class: 'mono' }, v))),
       m.policies.map((p) => el('tr', {}, el('th', {}, p), m.variants.map((v) => {
         const c = byId[p + '\u0000' + v];
-        return el('td', { class: 'cell ' + c.verdict, 'data-cell': c.id, title: c.verdict, onclick: () => openCell(c.id) },
-          c.verdict === 'HOLDS' ? 'ok' : c.violated.length ? c.violated.join(', ') : c.verdict.toLowerCase());
+        return el('td', { class: 'cell ' + c.verdict + (c.severity ? ' sev-' + c.severity : ''), 'data-cell': c.id,
+          title: c.verdict + (c.severity ? ': the worst fetch is ' + c.severity : ''), onclick: () => openCell(c.id) },
+        c.verdict === 'HOLDS' ? 'ok' : c.violated.length ? c.violated.join(', ') + (c.severity ? ' (' + c.severity + ')' : '')
+          : c.verdict.toLowerCase());
       })))));
   }
 }
@@ -132,8 +141,14 @@ async function openCell(id) {
           onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, prop.name, t.steps.map((s) => ({ actor: s.actor, action: s.action })), null); } },
         traces.length > 1 ? 'counterexample ' + (i + 1) + ' ' : 'open counterexample ', '(' + t.steps.length + ' steps)'))));
     }
+    if (STATIC) {
+      p.append(ul, el('p', { class: 'muted' }, 'Steps from the initial state need the model: run "handoff explore" to take them.'));
+      if (p.scrollIntoView) p.scrollIntoView({ block: 'nearest' });
+      return;
+    }
     p.append(ul, el('p', {}, el('a', { href: '#', id: 'explore-from-start',
       onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
+    if (p.scrollIntoView) p.scrollIntoView({ block: 'nearest' });
   } catch (e) {
     fail(e);
   }
@@ -197,7 +212,8 @@ function renderTrace() {
   t.steps.forEach((s, i) => ol.append(el('li', { 'data-step': i + 1,
     class: (i === t.steps.length - 1 && w ? 'fault' : '') + (s.changes.some((c) => c.field.startsWith('smmu.')) ? ' smmu-write' : ''),
     onclick: () => select(i + 1) }, el('span', { class: 'act' }, s.actor + ': ' + s.action),
-  s.function ? [' ', el('span', { class: 'fn mono' }, s.function)] : '')));
+  s.function ? [' ', el('span', { class: 'fn mono' }, s.function)] : '',
+  s.changes.length ? '' : el('span', { class: 'muted nochange' }, ' (changes no field: the write is ignored or already done)'))));
   renderChart();
   const ex = $('explanation');
   ex.hidden = !t.explanation;
@@ -358,6 +374,7 @@ function rank(g) {
 }
 
 async function renderEnabled(k) {
+  if (STATIC) return; // the page says once that taking steps needs the model
   const box = $('enabled');
   box.replaceChildren(el('span', { class: 'muted' }, '…'));
   let enabled = S.enabledAt[k];
@@ -399,8 +416,10 @@ async function resolve(ev) {
     out.replaceChildren(el('div', {}, 'After step ' + r.at + ', stream ', el('code', {}, r.sid), ' (' + r.master + ') at ', el('code', {}, r.iova), ':'),
       el('ul', {}, r.routes.map((x) => el('li', { class: 'route' }, x.route, ' → ',
         x.pa ? ['PA ', el('code', {}, x.pa), ' '] : 'no page ',
-        el('span', { class: x.outcomes.length ? 'outcome-bad' : 'outcome-ok' }, x.outcomes.length ? x.outcomes.join(', ')
-          : r.display ? 'ok: the framebuffer' : 'not aborted')))),
+        x.outcomes.length ? el('span', { class: 'outcome-bad' }, x.outcomes.join(', '))
+          : r.display ? el('span', { class: 'outcome-ok' }, 'ok: the framebuffer')
+            : x.kind === 'bypass' ? el('span', { class: 'outcome-warn' }, 'untranslated: reaches memory with PA = IOVA')
+              : x.kind === 'walk' ? el('span', { class: 'outcome-ok' }, 'translated') : el('span', { class: 'outcome-ok' }, 'aborted')))),
       r.display ? '' : el('div', { class: 'muted' }, 'Another master: whether a page is the right one is judged for the display only.'));
   } catch (e) {
     if (seq === S.resolveSeq) out.replaceChildren(el('span', { class: 'outcome-bad' }, e.message));
@@ -436,6 +455,12 @@ async function start() {
     const s = await api('/api/session');
     S.session = s;
     $('source').textContent = s.kind + ': ' + s.source + (STATIC ? ' (static export)' : '');
+    if (STATIC) {
+      // what needs the model says so instead of offering controls that cannot answer
+      $('resolve-form').hidden = true;
+      $('resolve-out').textContent = 'The resolve box needs the model: run "handoff explore" to use it.';
+      $('enabled-box').replaceChildren(el('p', { class: 'muted' }, 'Taking steps needs the model: run "handoff explore" to take them.'));
+    }
     if (s.board) {
       document.querySelector('nav button[data-view=board]').hidden = false;
       renderBoard(s.board);
