@@ -71,22 +71,16 @@ function table(headers, rows) {
     rows.map((r) => el('tr', {}, r.map((c) => el('td', { class: 'mono' }, c)))));
 }
 
+// What a kernel engineer asks first comes first: what was modelled, what is safe, what is wrong
+// with the description; then the SMMUs, devices (displays first), memory and framebuffers.
 function renderBoard(b) {
   const v = $('view-board');
   v.replaceChildren(el('h2', {}, b.file + ' (' + (b.model || 'no model name') + ')'));
-  v.append(el('h3', {}, 'SMMUs'), table(['path', 'compatible', 'arm-smmu', '#iommu-cells', 'context IRQs', 'status'],
-    b.smmus.map((s) => [s.path, s.compatible.join(', '), s.armSmmu, s.iommuCells, s.contextInterrupts, s.status])));
-  v.append(el('h3', {}, 'Devices'), table(['path', 'role', 'compatible', 'streams', 'memory-region', 'status'],
-    b.devices.map((d) => [d.path, d.role, d.compatible[0] || '', d.streams.map((s) => s.sid + '/' + s.mask).join(' '),
-      d.memoryRegions.join(' '), d.status])));
-  v.append(el('h3', {}, 'Reserved regions'), table(['path', 'base', 'size', 'no-map', 'iommu-addresses'],
-    b.reservedRegions.map((r) => [r.path, r.base == null ? '(dynamic)' : r.base, '0x' + r.size.toString(16), r.noMap,
-      r.iommuAddresses.map((a) => a.device + ' @' + a.iova).join(' ')])));
-  v.append(el('h3', {}, 'Framebuffers'), table(['path', 'base', 'size', 'mode'],
-    b.framebuffers.map((f) => [f.path, f.base, '0x' + f.size.toString(16), f.width + 'x' + f.height + ' ' + f.format])));
-  v.append(el('h3', {}, 'Modelled displays'), table(['display', 'SMMU', 'impl', 'SMRs', 'banks', 'clients', 'notes'],
-    b.modelled.map((m) => [m.display, m.smmu, m.impl, m.smrGroups, m.contextBanks,
-      m.clients.map((c) => c.label + ': ' + c.streams.map((s) => s.sid + '/' + s.mask).join(' ')).join('; '), m.notes.join(' ')])));
+  v.append(el('h3', {}, 'Modelled displays'), b.modelled.length === 0
+    ? el('p', { class: 'muted' }, 'none' + (S.session && S.session.noMatrix ? ': ' + S.session.noMatrix : ''))
+    : table(['display', 'SMMU', 'impl', 'SMRs', 'banks', 'clients', 'notes'],
+      b.modelled.map((m) => [m.display, m.smmu, m.impl, m.smrGroups, m.contextBanks,
+        m.clients.map((c) => c.label + ': ' + c.streams.map((s) => s.sid + '/' + s.mask).join(' ')).join('; '), m.notes.join(' ')])));
   v.append(el('h3', {}, 'Safe in every variant'), el('ul', { id: 'safe-policies' }, b.safePolicies.map((x) =>
     el('li', {}, el('span', { class: 'mono' }, x.display), ': ', x.policies.length ? x.policies.join(', ') : 'no policy'))));
   if (b.skippedPolicies.length) {
@@ -94,6 +88,17 @@ function renderBoard(b) {
   }
   v.append(el('h3', {}, 'Findings'), b.findings.length === 0 ? el('p', { class: 'muted' }, 'none')
     : el('ul', { id: 'findings' }, b.findings.map((f) => el('li', {}, el('b', {}, f.kind), ': ', f.message))));
+  v.append(el('h3', {}, 'SMMUs'), table(['path', 'compatible', 'arm-smmu', '#iommu-cells', 'context IRQs', 'status'],
+    b.smmus.map((s) => [s.path, s.compatible.join(', '), s.armSmmu, s.iommuCells, s.contextInterrupts, s.status])));
+  const devices = b.devices.slice().sort((x, y) => (x.role === 'display' ? 0 : 1) - (y.role === 'display' ? 0 : 1));
+  v.append(el('h3', {}, 'Devices'), table(['path', 'role', 'compatible', 'streams', 'memory-region', 'status'],
+    devices.map((d) => [d.path, d.role, d.compatible[0] || '', d.streams.map((s) => s.sid + '/' + s.mask).join(' '),
+      d.memoryRegions.join(' '), d.status])));
+  v.append(el('h3', {}, 'Reserved regions'), table(['path', 'base', 'size', 'no-map', 'iommu-addresses'],
+    b.reservedRegions.map((r) => [r.path, r.base == null ? '(dynamic)' : r.base, '0x' + r.size.toString(16), r.noMap,
+      r.iommuAddresses.map((a) => a.device + ' @' + a.iova).join(' ')])));
+  v.append(el('h3', {}, 'Framebuffers'), table(['path', 'base', 'size', 'mode'],
+    b.framebuffers.map((f) => [f.path, f.base, '0x' + f.size.toString(16), f.width + 'x' + f.height + ' ' + f.format])));
 }
 
 // ------------------------------------------------------------------ matrix
