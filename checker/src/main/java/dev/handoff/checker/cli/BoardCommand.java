@@ -206,14 +206,9 @@ final class BoardCommand implements Callable<Integer> {
                 .filter(k -> !scenario.overrides().containsKey(k)).toList() : vary;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<BoardPlatforms.Target> targets;
-        String noMatrix = null;
-        try {
-            targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
-        } catch (BoardPlatforms.NoMatrixException e) {
-            targets = List.of();
-            noMatrix = e.getMessage();
-        }
+        Planned planned = plan(facts, scenario.givenKnobs());
+        List<BoardPlatforms.Target> targets = planned.targets();
+        String noMatrix = planned.noMatrix();
         List<String> names = Names.properties(check.properties);
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults());
         CellProgress listener = Verbosity.cells(spec, exploration.progress);
@@ -410,6 +405,18 @@ final class BoardCommand implements Callable<Integer> {
      * The --require-safe gate: null when it passes, else one line saying which policy is not safe
      * on which display (or that none is, or that a required policy was not run on this board).
      */
+    /** The displays a board's matrix is run for (with the knobs given on top), or why there are none. */
+    record Planned(List<BoardPlatforms.Target> targets, String noMatrix) {
+    }
+
+    static Planned plan(BoardFacts facts, java.util.Map<String, String> given) {
+        try {
+            return new Planned(BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, given)).toList(), null);
+        } catch (BoardPlatforms.NoMatrixException e) {
+            return new Planned(List.of(), e.getMessage());
+        }
+    }
+
     /** Why policy {@code p} is not run on this board: its firmware description needs the other interface. */
     static String notRun(String p, BoardFacts facts) {
         String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);

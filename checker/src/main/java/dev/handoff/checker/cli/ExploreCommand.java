@@ -200,15 +200,10 @@ final class ExploreCommand implements Callable<Integer> {
             throw new InputException("no chosen policy applies to " + facts.source() + " (its firmware is described by "
                     + (facts.acpi() ? "ACPI tables" : "a device tree") + ")");
         }
-        List<BoardPlatforms.Target> targets;
-        String noMatrix = null;
-        try {
-            targets = BoardPlatforms.targets(facts).stream().map(t -> BoardPlatforms.overridden(t, scenario.givenKnobs())).toList();
-        } catch (BoardPlatforms.NoMatrixException e) {
-            // the facts are still worth a look: the page says why there is no matrix
-            targets = List.of();
-            noMatrix = e.getMessage();
-        }
+        // without a matrix the facts are still worth a look: the page says why there is none
+        BoardCommand.Planned planned = BoardCommand.plan(facts, scenario.givenKnobs());
+        List<BoardPlatforms.Target> targets = planned.targets();
+        String noMatrix = planned.noMatrix();
         List<String> knobs = vary.isEmpty() ? List.of(Knobs.FW_MAPPING, "fw.smr").stream()
                 .filter(k -> !scenario.overrides().containsKey(k)).toList() : vary;
         requireNotFixed(knobs);
