@@ -30,8 +30,21 @@ final class ExplorerSession {
         final int status;
 
         RequestException(int status, String message) {
-            super(message);
+            super(oneLine(message));
             this.status = status;
+        }
+
+        /** The message as one line of at most 500 characters: control characters from the request are escaped. */
+        private static String oneLine(String m) {
+            StringBuilder sb = new StringBuilder();
+            m.codePoints().forEach(c -> {
+                if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                    sb.append(String.format("\\u%04x", c));
+                } else {
+                    sb.appendCodePoint(c);
+                }
+            });
+            return sb.length() <= 500 ? sb.toString() : sb.substring(0, 497) + "...";
         }
     }
 

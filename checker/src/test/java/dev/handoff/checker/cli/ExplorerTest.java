@@ -189,6 +189,10 @@ class ExplorerTest {
         assertEquals(400, r.statusCode());
         assertTrue(json(r).get("error").asText().contains("not enabled"), r.body());
         assertEquals(404, post("/api/path", "{\"cell\":\"nope\"}").statusCode());
+        // a name from the request is echoed escaped: the error stays one line (Jazzer found the newline)
+        HttpResponse<String> newline = post("/api/path", "{\"cell\":\"" + id + "\",\"steps\":[{\"actor\":\"firmware\",\"action\":\"start-sc\\nout\"}]}");
+        assertEquals(400, newline.statusCode());
+        assertEquals("steps: step 1 (firmware: start-sc\\u000aout): this scenario's model has no such action", json(newline).get("error").asText());
         HttpResponse<String> notJson = post("/api/path", "{bad");
         assertEquals(400, notJson.statusCode());
         assertTrue(json(notJson).get("error").asText().matches("the request body is not JSON: [^\\[]*\\(line 1, column \\d+\\)"),
