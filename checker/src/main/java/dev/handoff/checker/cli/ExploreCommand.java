@@ -135,6 +135,9 @@ final class ExploreCommand implements Callable<Integer> {
                 err.println("handoff explore: warning: " + bind + " is reachable from the network and the explorer has no"
                         + " authentication; anyone who can reach it can run checks on this machine");
             }
+            Verbosity.info(spec).println("handoff explore: checking " + what() + "; the page is served once every cell is decided"
+                    + " (--progress shows them)");
+            Verbosity.info(spec).flush();
             ExplorerSession session = load();
             server.serve(session);
             spec.commandLine().getOut().println("handoff explore: serving " + server.uri() + " (Ctrl-C stops)");
@@ -144,6 +147,11 @@ final class ExploreCommand implements Callable<Integer> {
             server.close();
         }
         return ExitCode.HOLDS;
+    }
+
+    private String what() {
+        return board != null ? board.toString() : iort != null ? iort.toString() : trace != null ? trace.toString()
+                : scenario.scenarioFile != null ? scenario.scenarioFile.toString() : "the default platform";
     }
 
     /** Reads the source and runs its checks: the session the explorer serves. */

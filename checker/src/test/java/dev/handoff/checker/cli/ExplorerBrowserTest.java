@@ -154,6 +154,12 @@ class ExplorerBrowserTest {
         assertEquals("1", valid.getText());
         assertTrue(valid.getAttribute("class").contains("changed"), "what the step changed is highlighted");
         assertEquals("0x880", browser.findElement(By.cssSelector("td[data-field='smmu.SMR[0].ID']")).getText());
+        // a counterexample's step has an address: reloading it opens the same step
+        String address = browser.getCurrentUrl();
+        assertTrue(address.contains("cell=" + cellId) && address.contains("step=1"), address);
+        ready(address);
+        assertEquals("1", browser.findElement(By.cssSelector("#steps li.selected")).getAttribute("data-step"), "the link's step");
+        assertEquals(property, browser.findElement(By.id("trace-property")).getText());
         click(By.cssSelector("#steps li[data-step='0']"));
         assertEquals("0", browser.findElement(By.cssSelector("td[data-field='smmu.SMR[0].VALID']")).getText(), "out of reset");
         assertFalse(browser.findElement(By.cssSelector("td[data-field='smmu.SMR[0].VALID']")).getAttribute("class").contains("changed"));
@@ -223,6 +229,11 @@ class ExplorerBrowserTest {
         Files.writeString(exported, (String) browser.executeScript("return window.handoffExport()"));
         CliTest.Run replay = CliTest.run("replay", exported.toString());
         assertTrue(List.of(ExitCode.SAFETY_VIOLATED, ExitCode.DEADLOCK).contains(replay.code()), replay.out() + replay.err());
+        // a link into the export opens that counterexample's step
+        String hash = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf('#'));
+        String stepped = hash.replaceAll("step=\\d+", "step=2");
+        ready(out.resolve("index.html").toUri() + stepped);
+        assertEquals("2", browser.findElement(By.cssSelector("#steps li.selected")).getAttribute("data-step"), stepped);
         assertFalse(browser.findElement(By.id("resolve-form")).isDisplayed(), "no resolve form that cannot answer");
         assertTrue(browser.findElement(By.id("resolve-out")).getText().contains("run \"handoff explore\""),
                 "the static export says what needs the server");

@@ -3,7 +3,7 @@
 'use strict';
 
 const STATIC = window.HANDOFF_STATIC || null;
-const S = { history: [], terminalAt: {}, resolveSeq: 0, cells: {}, session: null, cell: null, property: null, steps: [], run: null, fields: [], sel: 0, enabledAt: {} };
+const S = { link: null, history: [], terminalAt: {}, resolveSeq: 0, cells: {}, session: null, cell: null, property: null, steps: [], run: null, fields: [], sel: 0, enabledAt: {} };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...kids) {
@@ -142,8 +142,8 @@ async function openCell(id) {
       const traces = prop.trace ? [prop.trace].concat(prop.moreTraces) : [];
       ul.append(el('li', {}, el('span', { class: 'verdict-' + prop.verdict }, prop.verdict), ' ', el('b', {}, prop.name),
         prop.severity ? ' (' + prop.severity + ')' : '', ' ',
-        traces.map((t, i) => el('a', { href: '#', class: 'open-trace', 'data-property': prop.name,
-          onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, prop.name, t.steps.map((s) => ({ actor: s.actor, action: s.action })), null); } },
+        traces.map((t, i) => el('a', { href: '#' + linkHash({ cell: id, property: prop.name, trace: i }), class: 'open-trace', 'data-property': prop.name,
+          onclick: (e) => { e.preventDefault(); openCounterexample(id, prop.name, i, null).catch(fail); } },
         traces.length > 1 ? 'counterexample ' + (i + 1) + ' ' : 'open counterexample ', '(' + t.steps.length + ' steps)'))));
     }
     if (STATIC) {
@@ -152,11 +152,43 @@ async function openCell(id) {
       return;
     }
     p.append(ul, el('p', {}, el('a', { href: '#', id: 'explore-from-start',
-      onclick: (e) => { e.preventDefault(); S.history = []; openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
+      onclick: (e) => { e.preventDefault(); S.history = []; S.link = null; openRun(id, null, [], 0); } }, 'Explore this cell from its initial state')));
     if (p.scrollIntoView) p.scrollIntoView({ block: 'nearest' });
   } catch (e) {
     fail(e);
   }
+}
+
+// ------------------------------------------------------------------ links
+
+function linkHash(l) {
+  const p = new URLSearchParams({ cell: l.cell, property: l.property, trace: String(l.trace) });
+  if (l.step !== undefined) p.set('step', String(l.step));
+  return p.toString();
+}
+
+// The counterexample step the address names (#cell=..&property=..&trace=..&step=..), if any: true when opened.
+async function openFromHash() {
+  const link = new URLSearchParams(location.hash.slice(1));
+  if (!link.get('cell') || !link.get('property')) return false;
+  const step = link.get('step');
+  await openCounterexample(link.get('cell'), link.get('property'), +(link.get('trace') || 0), step === null ? null : +step);
+  return true;
+}
+
+// a link followed within the page (or edited by hand) opens what it names
+window.addEventListener('hashchange', () => { if (S.session) openFromHash().catch(fail); });
+
+// Opens counterexample N of a cell's property (as the cell panel lists them), at step sel (null: the last).
+async function openCounterexample(cell, property, n, sel) {
+  const c = await api('/api/cell?id=' + encodeURIComponent(cell));
+  if (!c) throw new Error('no cell "' + cell + '" in this session');
+  const prop = c.properties.find((p) => p.name === property);
+  const traces = prop && prop.trace ? [prop.trace].concat(prop.moreTraces) : [];
+  if (!traces[n]) throw new Error('cell ' + cell + ' has no counterexample ' + (n + 1) + ' of ' + property);
+  S.history = [];
+  S.link = { cell, property, trace: n };
+  await openRun(cell, property, traces[n].steps.map((s) => ({ actor: s.actor, action: s.action })), sel);
 }
 
 // ------------------------------------------------------------------ trace
@@ -207,7 +239,7 @@ function renderTrace() {
       el('button', { id: 'to-fault', onclick: () => select(S.steps.length) }, 'to the last step'),
       el('button', { id: 'export', onclick: exportTrace }, 'Export trace (handoff replay)'),
       S.history.length ? el('button', { id: 'back', title: 'the run before the last step taken on demand',
-        onclick: () => { const h = S.history.pop(); openRun(h.cell, h.property, h.steps, h.sel); } }, '↶ back') : '',
+        onclick: () => { const h = S.history.pop(); S.link = h.link; openRun(h.cell, h.property, h.steps, h.sel); } }, '↶ back') : '',
       el('span', { class: 'muted' }, ' violated after the last step: ', el('span', { id: 'violated' }, S.run.violated.join(', ') || 'nothing'))),
     w ? el('p', { id: 'witness' }, 'Witness: ', el('b', {}, w.outcome), ' stream ', el('code', {}, w.sid || '-'),
       w.iova ? [' IOVA ', el('code', {}, w.iova)] : '', w.pa ? [' PA ', el('code', {}, w.pa)] : '',
@@ -302,6 +334,10 @@ function select(k) {
   if (!S.run) return;
   k = Math.max(0, Math.min(S.steps.length, k));
   S.sel = k;
+  // a counterexample's step has an address: #cell=ID&property=P&trace=N&step=K (a static export's too)
+  if (history.replaceState) {
+    history.replaceState(null, '', S.link ? '#' + linkHash(Object.assign({ step: k }, S.link)) : location.pathname + location.search);
+  }
   document.querySelectorAll('#steps li').forEach((li) => li.classList.toggle('selected', +li.dataset.step === k));
   document.querySelectorAll('#chart .row').forEach((g) => g.classList.toggle('selected', +g.dataset.step === k));
   const sel = document.querySelector('#steps li.selected');
@@ -403,7 +439,8 @@ async function renderEnabled(k) {
   for (const a of enabled) {
     box.append(el('button', { 'data-actor': a.actor, 'data-action': a.action, title: a.function,
       onclick: () => {
-        S.history.push({ cell: S.cell, property: S.property, steps: S.steps, sel: k });
+        S.history.push({ cell: S.cell, property: S.property, steps: S.steps, sel: k, link: S.link });
+        S.link = null; // a run of one's own has no link: it is not in the session
         openRun(S.cell, S.property, S.steps.slice(0, k).concat([{ actor: a.actor, action: a.action }]), null);
       } },
     a.actor + ': ' + a.action, ' ', el('span', { class: 'fn mono muted' }, a.function)));
@@ -472,7 +509,9 @@ async function start() {
     }
     s.matrices.forEach((m) => m.cells.forEach((c) => { S.cells[c.id] = c; }));
     renderMatrices(s.matrices);
-    if (s.opened.length) {
+    if (await openFromHash()) {
+      // the address named a counterexample's step
+    } else if (s.opened.length) {
       const o = s.opened[0];
       await openRun(o.cell, o.property, o.steps, null);
     } else {
