@@ -245,12 +245,36 @@ function renderTrace() {
       w.iova ? [' IOVA ', el('code', {}, w.iova)] : '', w.pa ? [' PA ', el('code', {}, w.pa)] : '',
       w.report ? ' reported as ' + w.report : '', w.path ? [' — ', w.path] : '') : '');
   const ol = $('steps');
-  ol.replaceChildren(el('li', { 'data-step': 0, onclick: () => select(0) }, el('span', { class: 'act' }, 'initial state')));
-  t.steps.forEach((s, i) => ol.append(el('li', { 'data-step': i + 1,
+  ol.replaceChildren(el('li', { 'data-step': 0, value: 0, onclick: () => select(0) }, el('span', { class: 'act' }, 'initial state')));
+  const item = (s, i) => el('li', { 'data-step': i + 1, value: i + 1,
     class: (i === t.steps.length - 1 && w ? 'fault' : '') + (s.changes.some((c) => c.field.startsWith('smmu.')) ? ' smmu-write' : ''),
     onclick: () => select(i + 1) }, el('span', { class: 'act' }, s.actor + ': ' + s.action),
   s.function ? [' ', el('span', { class: 'fn mono' }, s.function)] : '',
-  s.changes.length ? '' : el('span', { class: 'muted nochange' }, ' (changes no field: the write is ignored or already done)'))));
+  s.changes.length ? '' : el('span', { class: 'muted nochange' }, ' (no field changed)'));
+  // runs of one action over an index (reset.cb[0] ... reset.cb[63]: a loop in the kernel) fold
+  // into one line that opens on a click, or when a step inside is selected
+  for (let i = 0; i < t.steps.length;) {
+    const m = /^(.*)\[(\d+)\]$/.exec(t.steps[i].action);
+    let j = i + 1;
+    while (m && j < t.steps.length && t.steps[j].actor === t.steps[i].actor
+      && (/^(.*)\[(\d+)\]$/.exec(t.steps[j].action) || [])[1] === m[1]) j++;
+    if (m && j - i >= 4 && !(j === t.steps.length && w)) {
+      const members = [];
+      for (let k = i; k < j; k++) members.push(item(t.steps[k], k));
+      members.forEach((li) => { li.hidden = true; li.classList.add('folded'); });
+      const first = /\[(\d+)\]$/.exec(t.steps[i].action)[1];
+      const last = /\[(\d+)\]$/.exec(t.steps[j - 1].action)[1];
+      const head = el('li', { class: 'group', 'data-group': (i + 1) + '-' + j, title: 'steps ' + (i + 1) + ' to ' + j,
+        onclick: () => { const open = members[0].hidden; members.forEach((li) => { li.hidden = !open; }); head.classList.toggle('open', open); } },
+      el('span', { class: 'act' }, t.steps[i].actor + ': ' + m[1] + '[' + first + '..' + last + ']'),
+      el('span', { class: 'muted' }, ' ' + (j - i) + ' steps, ' + (i + 1) + '-' + j + ' ▸'));
+      ol.append(head, ...members);
+      i = j;
+    } else {
+      ol.append(item(t.steps[i], i));
+      i++;
+    }
+  }
   renderChart();
   const ex = $('explanation');
   ex.hidden = !t.explanation;
@@ -338,7 +362,16 @@ function select(k) {
   if (history.replaceState) {
     history.replaceState(null, '', S.link ? '#' + linkHash(Object.assign({ step: k }, S.link)) : location.pathname + location.search);
   }
-  document.querySelectorAll('#steps li').forEach((li) => li.classList.toggle('selected', +li.dataset.step === k));
+  document.querySelectorAll('#steps li[data-step]').forEach((li) => {
+    const on = +li.dataset.step === k;
+    li.classList.toggle('selected', on);
+    if (on && li.hidden) {
+      // a step inside a folded run: open the run
+      for (let g = li.previousElementSibling; g; g = g.previousElementSibling) {
+        if (g.classList.contains('group')) { g.click(); break; }
+      }
+    }
+  });
   document.querySelectorAll('#chart .row').forEach((g) => g.classList.toggle('selected', +g.dataset.step === k));
   const sel = document.querySelector('#steps li.selected');
   if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
