@@ -4,6 +4,7 @@ import dev.handoff.engine.formalism.Action;
 import dev.handoff.model.handoff.HandoffModel;
 import dev.handoff.model.handoff.HandoffState;
 import dev.handoff.model.handoff.StateFields;
+import dev.handoff.model.scenario.Platform;
 import dev.handoff.model.smmu.FetchOutcome;
 import dev.handoff.model.smmu.Resolver;
 import dev.handoff.properties.HandoffProperties;
@@ -32,8 +33,8 @@ public final class Interleavings {
 
     /**
      * The run: its trace file (for {@code property}), the actions enabled at its end, the
-     * properties its last state violates, and whether it is over (a failure latched, or every
-     * actor done).
+     * properties its last state violates, and whether it may end there ({@code isTerminal}: a
+     * failure latched, or every kernel step done).
      */
     public record Run(TraceFile file, List<Enabled> enabled, List<String> violated, boolean terminal,
                       HandoffModel model, List<HandoffState> states) {
@@ -117,13 +118,13 @@ public final class Interleavings {
         if (at < 0 || at >= run.states().size()) {
             throw new IllegalArgumentException("step " + at + " is not in this run (0 to " + (run.states().size() - 1) + ")");
         }
-        long page = Math.floorDiv(iova, dev.handoff.model.scenario.Platform.PAGE);
-        long offset = Math.floorMod(iova, dev.handoff.model.scenario.Platform.PAGE);
+        long page = Math.floorDiv(iova, Platform.PAGE);
+        long offset = Math.floorMod(iova, Platform.PAGE);
         List<Resolution> out = new ArrayList<>();
         for (Resolver.PageRoute r : run.model().resolve(run.states().get(at), sid, page)) {
             List<String> outcomes = r.outcomes().stream().map(FetchOutcome::label).toList();
             out.add(new Resolution(r.why(), r.kind(), outcomes, r.paPage() < 0 ? null
-                    : "0x" + Long.toHexString(r.paPage() * dev.handoff.model.scenario.Platform.PAGE + offset).toLowerCase(Locale.ROOT)));
+                    : "0x" + Long.toHexString(r.paPage() * Platform.PAGE + offset).toLowerCase(Locale.ROOT)));
         }
         return out;
     }

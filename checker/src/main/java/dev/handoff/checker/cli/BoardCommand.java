@@ -184,18 +184,7 @@ final class BoardCommand implements Callable<Integer> {
         List<String> chosen = Names.policies(policies);
         // a board boots the way it is described: a policy whose firmware description needs the other
         // interface (an IORT RMR on a DTB board, iommu-addresses on an IORT board) does not apply
-        String iface = facts.acpi() ? "acpi" : "dt";
-        List<String[]> skipped = new ArrayList<>();
-        for (String p : List.copyOf(chosen)) {
-            if (!Policies.fits(Policies.get(p, ""), iface)) {
-                chosen.remove(p);
-                skipped.add(new String[] {p, notRun(p, facts)});
-            }
-        }
-        if (chosen.isEmpty()) {
-            throw new InputException("no chosen policy applies to " + facts.source() + ": "
-                    + String.join("; ", skipped.stream().map(x -> x[0] + " (" + x[1] + ")").toList()));
-        }
+        List<String[]> skipped = skipOtherInterface(chosen, facts);
         for (String k : vary) {
             if (scenario.overrides().containsKey(k)) {
                 throw new ParameterException(spec.commandLine(), "knob \"" + k + "\" is both varied (--vary) and fixed (--set); choose one");
@@ -231,16 +220,7 @@ final class BoardCommand implements Callable<Integer> {
                 () -> markdown(facts, ts, results, skipped, names), Verbosity.info(spec));
         switch (format) {
             case "json" -> {
-                ObjectNode root = json(facts, targets, results);
-                ArrayNode pol = root.putArray("policies");
-                chosen.forEach(pol::add);
-                ArrayNode v = root.putArray("vary");
-                knobs.forEach(v::add);
-                ArrayNode props = root.putArray("properties");
-                names.forEach(props::add);
-                ArrayNode sk = root.putArray("skippedPolicies");
-                skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
-                out.println(exploration.json(root));
+                out.println(exploration.json(document(facts, targets, results, chosen, knobs, names, skipped)));
             }
             case "junit" -> out.print(dev.handoff.counterexamples.Reports.junit(entries(targets, results, skipped, names)));
             case "markdown" -> out.print(markdown(facts, targets, results, skipped, names));
@@ -401,10 +381,6 @@ final class BoardCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The --require-safe gate: null when it passes, else one line saying which policy is not safe
-     * on which display (or that none is, or that a required policy was not run on this board).
-     */
     /** The displays a board's matrix is run for (with the knobs given on top), or why there are none. */
     record Planned(List<BoardPlatforms.Target> targets, String noMatrix) {
     }
@@ -417,14 +393,54 @@ final class BoardCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Removes from {@code chosen} the policies whose firmware description needs the interface this
+     * board does not boot with (an IORT RMR on a DTB board, iommu-addresses on an IORT board) and
+     * returns them with why; bad input when none is left.
+     */
+    static List<String[]> skipOtherInterface(List<String> chosen, BoardFacts facts) {
+        String iface = facts.acpi() ? "acpi" : "dt";
+        List<String[]> skipped = new ArrayList<>();
+        for (String p : List.copyOf(chosen)) {
+            if (!Policies.fits(Policies.get(p, ""), iface)) {
+                chosen.remove(p);
+                skipped.add(new String[] {p, notRun(p, facts)});
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new InputException("no chosen policy applies to " + facts.source() + ": "
+                    + String.join("; ", skipped.stream().map(x -> x[0] + " (" + x[1] + ")").toList()));
+        }
+        return skipped;
+    }
+
     /** Why policy {@code p} is not run on this board: its firmware description needs the other interface. */
-    static String notRun(String p, BoardFacts facts) {
+    private static String notRun(String p, BoardFacts facts) {
         String desc = Policies.get(p, "").settings().get(dev.handoff.model.scenario.Knobs.FW_DESCRIPTION);
         String implied = dev.handoff.model.scenario.Scenario.impliedInterface(desc);
         return "its fw.description=" + desc + " needs an " + implied.toUpperCase(Locale.ROOT)
                 + " boot; this board is described by " + (facts.acpi() ? "ACPI tables" : "a device tree");
     }
 
+    /** The board document ({@code handoff.board/2}) of a run: facts, cells, and what the run chose. */
+    static ObjectNode document(BoardFacts facts, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results,
+                               List<String> chosen, List<String> knobs, List<String> names, List<String[]> skipped) {
+        ObjectNode root = json(facts, targets, results);
+        ArrayNode pol = root.putArray("policies");
+        chosen.forEach(pol::add);
+        ArrayNode v = root.putArray("vary");
+        knobs.forEach(v::add);
+        ArrayNode props = root.putArray("properties");
+        names.forEach(props::add);
+        ArrayNode sk = root.putArray("skippedPolicies");
+        skipped.forEach(x -> sk.addObject().put("policy", x[0]).put("reason", x[1]));
+        return root;
+    }
+
+    /**
+     * The --require-safe gate: null when it passes, else one line saying which policy is not safe
+     * on which display (or that none is, or that a required policy was not run on this board).
+     */
     static String gate(List<String> required, List<String[]> skipped, List<BoardPlatforms.Target> targets,
                        List<SweepRunner.Result> results) {
         List<String> problems = new ArrayList<>();
@@ -600,7 +616,7 @@ final class BoardCommand implements Callable<Integer> {
         return dev.handoff.counterexamples.TraceJson.hex(v);
     }
 
-    static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
+    private static ObjectNode json(BoardFacts f, List<BoardPlatforms.Target> targets, List<SweepRunner.Result> results) {
         ObjectNode root = RunReport.JSON.createObjectNode();
         root.put("schema", "handoff.board/2");
         root.put("file", f.source());

@@ -7,7 +7,6 @@ import dev.handoff.engine.ExplorationSettings;
 import dev.handoff.model.board.BoardFacts;
 import dev.handoff.model.board.BoardPlatforms;
 import dev.handoff.model.scenario.Knobs;
-import dev.handoff.model.scenario.Policies;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,7 +172,7 @@ final class ExploreCommand implements Callable<Integer> {
                 case Replayer.Result.Reproduced p -> p.derived();
                 case Replayer.Result.NoViolation n -> n.derived();
             };
-            ExplorerSession.Cell cell = new ExplorerSession.Cell("trace", null, f.scenario().policy(), "as traced", f.scenario(),
+            ExplorerSession.Cell cell = new ExplorerSession.Cell("trace", f.scenario().policy(), "as traced", f.scenario(),
                     f.pruning(), null);
             return new ExplorerSession("trace", trace.toString(), null, null, List.of(), List.of(new ExplorerSession.Opened("trace", shown)),
                     List.of(cell), names);
@@ -201,13 +200,7 @@ final class ExploreCommand implements Callable<Integer> {
         scenario.requireOnlyKnobs("explore --board");
         BoardFacts facts = BoardCommand.readFacts(board, iort);
         List<String> chosen = Names.policies(policies);
-        String iface = facts.acpi() ? "acpi" : "dt";
-        List<String> skipped = chosen.stream().filter(p -> !Policies.fits(Policies.get(p, ""), iface)).toList();
-        chosen.removeAll(skipped);
-        if (chosen.isEmpty()) {
-            throw new InputException("no chosen policy applies to " + facts.source() + " (its firmware is described by "
-                    + (facts.acpi() ? "ACPI tables" : "a device tree") + ")");
-        }
+        List<String[]> skipped = BoardCommand.skipOtherInterface(chosen, facts);
         // without a matrix the facts are still worth a look: the page says why there is none
         BoardCommand.Planned planned = BoardCommand.plan(facts, scenario.givenKnobs());
         List<BoardPlatforms.Target> targets = planned.targets();
@@ -226,16 +219,8 @@ final class ExploreCommand implements Callable<Integer> {
             matrices.add(matrix("d" + i + ".", t.display().path(), t.platform().name(), r));
         }
         // the board document as 'board --format json' prints it; its cells are the matrices'
-        ObjectNode doc = BoardCommand.json(facts, targets, results);
+        ObjectNode doc = BoardCommand.document(facts, targets, results, chosen, knobs, names, skipped);
         doc.putArray("results");
-        com.fasterxml.jackson.databind.node.ArrayNode pol = doc.putArray("policies");
-        chosen.forEach(pol::add);
-        com.fasterxml.jackson.databind.node.ArrayNode v = doc.putArray("vary");
-        knobs.forEach(v::add);
-        com.fasterxml.jackson.databind.node.ArrayNode props = doc.putArray("properties");
-        names.forEach(props::add);
-        com.fasterxml.jackson.databind.node.ArrayNode sk = doc.putArray("skippedPolicies");
-        skipped.forEach(p -> sk.addObject().put("policy", p).put("reason", BoardCommand.notRun(p, facts)));
         return new ExplorerSession("board", facts.source(), doc, noMatrix, matrices, List.of(), List.of(), names);
     }
 
@@ -255,7 +240,7 @@ final class ExploreCommand implements Callable<Integer> {
             for (int j = 0; j < r.labels().size(); j++) {
                 String label = r.labels().get(j);
                 HandoffCheck.Outcome o = r.grid().get(p).get(label);
-                cells.add(new ExplorerSession.Cell(prefix + i + "." + j, display, p, label.isEmpty() ? "as given" : label,
+                cells.add(new ExplorerSession.Cell(prefix + i + "." + j, p, label.isEmpty() ? "as given" : label,
                         o.scenario(), true, o));
             }
         }

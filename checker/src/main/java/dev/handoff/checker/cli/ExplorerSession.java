@@ -49,8 +49,7 @@ final class ExplorerSession {
     }
 
     /** One (policy, variant) cell of a matrix, or the scenario of a loaded trace. */
-    record Cell(String id, String display, String policy, String variant, Scenario scenario, boolean pruning,
-                HandoffCheck.Outcome outcome) {
+    record Cell(String id, String policy, String variant, Scenario scenario, boolean pruning, HandoffCheck.Outcome outcome) {
     }
 
     /** A policy × variant matrix; {@code display} is the board's display path, or null. */

@@ -443,9 +443,6 @@ public final class Queries {
      * the routes the SMMU can take, joined with " | " where there are several.
      */
     public String resolution(HandoffState s, int sid) {
-        if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
-            return "memory controller passthrough: around the SMMU";
-        }
         List<String> out = new ArrayList<>();
         for (Resolver.Route r : routes(s, sid)) {
             out.add(switch (r) {
@@ -465,31 +462,31 @@ public final class Queries {
      * there (judged against this display's framebuffer, as the fetch itself is).
      */
     public List<Resolver.PageRoute> resolve(HandoffState s, int sid, long iovaPage) {
-        List<Resolver.Route> routes;
-        if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
-            routes = List.of(new Resolver.Route.Bypass("memory controller passthrough: around the SMMU"));
-        } else if (config.v3()) {
-            // each client's stream IDs meet its STE; one no client owns meets the STE Linux leaves
-            // for unused stream IDs (routesV3Unknown), whatever its value
-            Client owner = config.clientOf(sid);
-            routes = owner == null ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), owner.index());
-        } else {
-            routes = routes(s, sid);
-        }
-        return Resolver.pages(routes, iovaPage, window(s), tables(s));
+        return Resolver.pages(routes(s, sid), iovaPage, window(s), tables(s));
     }
 
-    /** The routes a transaction of {@code sid} can take, ignoring its address. */
+    /**
+     * The routes a transaction of {@code sid} can take, ignoring its address. Tegra's passthrough
+     * SID goes around the SMMU. On v3 a stream ID meets its owner's STE (another master's before
+     * the display's, for an ID both describe), and one no client owns meets the STE Linux leaves
+     * for unused IDs ({@link Resolver#routesV3Unknown}); on v2 it meets the SMRs it matches.
+     */
     private List<Resolver.Route> routes(HandoffState s, int sid) {
+        if (config.tegra() && config.passthroughBypassesSmmu() && sid == config.tegraPassthroughSid()) {
+            return List.of(new Resolver.Route.Bypass("memory controller passthrough: around the SMMU"));
+        }
         if (config.v3()) {
-            int client = 0;
+            Client owner = null;
             for (Client m : config.masters()) {
                 if (m.owns(sid)) {
-                    client = m.index();
+                    owner = m;
                     break;
                 }
             }
-            return sid == config.undescribedSid() ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), client);
+            if (owner == null && config.display().owns(sid)) {
+                owner = config.display();
+            }
+            return owner == null ? Resolver.routesV3Unknown(s.v3()) : Resolver.routesV3(s.v3(), owner.index());
         }
         List<Integer> matching = new ArrayList<>();
         for (int n = 0; n < config.groups(); n++) {

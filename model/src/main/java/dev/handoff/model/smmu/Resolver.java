@@ -294,14 +294,7 @@ public final class Resolver {
                 case Route.Bypass b -> new PageRoute(b.why(), "bypass", o, iovaPage);
                 case Route.Walk wk -> {
                     TableView t = tables.apply(wk.table());
-                    long pa = -1;
-                    for (MappedRange m : t.garbage() ? List.<MappedRange>of() : t.ranges()) {
-                        if (iovaPage >= m.iovaPage() && iovaPage < m.iovaEnd()) {
-                            pa = m.paPage() + (iovaPage - m.iovaPage());
-                            break;
-                        }
-                    }
-                    yield new PageRoute(t.garbage() ? wk.why() + GARBAGE : wk.why(), "walk", o, pa);
+                    yield new PageRoute(t.garbage() ? wk.why() + GARBAGE : wk.why(), "walk", o, t.garbage() ? -1 : leaf(t, iovaPage));
                 }
             });
         }
@@ -323,16 +316,23 @@ public final class Resolver {
                 if (t.garbage()) {
                     yield EnumSet.of(FetchOutcome.FAULT, FetchOutcome.HANG, FetchOutcome.WRONG_PAGE);
                 }
-                for (MappedRange m : t.ranges()) {
-                    if (iova >= m.iovaPage() && iova < m.iovaEnd()) {
-                        long pa = m.paPage() + (iova - m.iovaPage());
-                        yield pa >= w.fbLoPage() && pa < w.fbHiPage()
-                                ? EnumSet.noneOf(FetchOutcome.class) : EnumSet.of(FetchOutcome.WRONG_PAGE);
-                    }
+                long pa = leaf(t, iova);
+                if (pa < 0) {
+                    yield EnumSet.of(wk.stall() ? FetchOutcome.HANG : FetchOutcome.FAULT);
                 }
-                yield EnumSet.of(wk.stall() ? FetchOutcome.HANG : FetchOutcome.FAULT);
+                yield pa >= w.fbLoPage() && pa < w.fbHiPage() ? EnumSet.noneOf(FetchOutcome.class) : EnumSet.of(FetchOutcome.WRONG_PAGE);
             }
         };
+    }
+
+    /** The physical page a table's leaf gives IOVA page {@code iova} (its first range holding it), or -1 for none. */
+    private static long leaf(TableView t, long iova) {
+        for (MappedRange m : t.ranges()) {
+            if (iova >= m.iovaPage() && iova < m.iovaEnd()) {
+                return m.paPage() + (iova - m.iovaPage());
+            }
+        }
+        return -1;
     }
 
     /** Every stream ID the entries match (for the naive enumeration), ascending, without duplicates. */
