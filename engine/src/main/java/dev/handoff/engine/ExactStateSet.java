@@ -3,15 +3,21 @@ package dev.handoff.engine;
 /**
  * A concurrent set of whole packed states: the exact store, with no false merges.
  *
- * <p>Same segmentation and probing as {@link FingerprintSet} (the fingerprint chooses segment
- * and home bucket and is kept beside the words to skip most comparisons), but every operation
- * takes its segment's lock, because a multi-word state cannot be published atomically.
+ * <p>Segmented, bucketed linear probing: the fingerprint's top bits choose the segment, its
+ * other bits the home bucket (multiply-shift range reduction, Lemire's "fastrange", so
+ * capacities need not be powers of two), probing walks forward slot by slot and wraps; the
+ * fingerprint is kept beside the words to skip most comparisons. Every operation takes its
+ * segment's lock, because a multi-word state cannot be published atomically.
  * Memory per state: {@code (1 + stateWords) * 8} bytes divided by the load factor.
  */
 final class ExactStateSet implements VisitedSet {
-    private static final int INITIAL_CAPACITY = 2 * FingerprintSet.BUCKET;
+    static final int SEGMENT_BITS = 9;
+    static final int BUCKET = 8;
+    static final double MAX_LOAD = 0.9;
+    static final double GROWTH = 1.125;
+    private static final int INITIAL_CAPACITY = 2 * BUCKET;
 
-    private final Segment[] segments = new Segment[FingerprintSet.SEGMENTS];
+    private final Segment[] segments = new Segment[1 << SEGMENT_BITS];
     private final int stateWords;
     private final MemoryBudget budget;
 
@@ -26,7 +32,7 @@ final class ExactStateSet implements VisitedSet {
 
     @Override
     public boolean add(long[] words, int off, long fp) {
-        Segment seg = segments[(int) (fp >>> (64 - FingerprintSet.SEGMENT_BITS))];
+        Segment seg = segments[(int) (fp >>> (64 - SEGMENT_BITS))];
         synchronized (seg) {
             return seg.insert(words, off, fp, stateWords, budget);
         }
@@ -63,12 +69,12 @@ final class ExactStateSet implements VisitedSet {
         Segment(int capacity, int stateWords) {
             fps = new long[capacity];
             words = new long[capacity * stateWords];
-            threshold = (int) (capacity * FingerprintSet.MAX_LOAD);
+            threshold = (int) (capacity * MAX_LOAD);
         }
 
         boolean insert(long[] src, int off, long fp, int w, MemoryBudget budget) {
             int n = fps.length;
-            int i = FingerprintSet.home(fp, n);
+            int i = home(fp, n);
             while (true) {
                 long v = fps[i];
                 if (v == 0) {
@@ -95,7 +101,7 @@ final class ExactStateSet implements VisitedSet {
         }
 
         private void grow(int w, MemoryBudget budget) {
-            int capacity = FingerprintSet.grownCapacity(fps.length);
+            int capacity = grownCapacity(fps.length);
             if ((long) capacity * w > Integer.MAX_VALUE - 8
                     || !budget.tryReserve((long) capacity * (1 + w) * Long.BYTES)) {
                 threshold = fps.length - 2;
@@ -106,7 +112,7 @@ final class ExactStateSet implements VisitedSet {
             for (int j = 0; j < fps.length; j++) {
                 long fp = fps[j];
                 if (fp != 0) {
-                    int i = FingerprintSet.home(fp, capacity);
+                    int i = home(fp, capacity);
                     while (nf[i] != 0) {
                         if (++i == capacity) {
                             i = 0;
@@ -119,7 +125,23 @@ final class ExactStateSet implements VisitedSet {
             budget.release((long) fps.length * (1 + w) * Long.BYTES);
             fps = nf;
             words = nw;
-            threshold = (int) (capacity * FingerprintSet.MAX_LOAD);
+            threshold = (int) (capacity * MAX_LOAD);
         }
+    }
+
+    /** The first slot of {@code fp}'s home bucket in a table of {@code length} slots (a multiple of {@value #BUCKET}). */
+    static int home(long fp, int length) {
+        long bucket = Math.unsignedMultiplyHigh(fp << SEGMENT_BITS, length / BUCKET);
+        return (int) bucket * BUCKET;
+    }
+
+    /** Capacity after growing a table of {@code length} slots: about {@value #GROWTH} times, in whole buckets. */
+    static int grownCapacity(int length) {
+        long target = (long) Math.ceil(length * GROWTH / BUCKET) * BUCKET;
+        long grown = Math.max(length + BUCKET, target);
+        if (grown > Integer.MAX_VALUE - BUCKET) {
+            throw new CapacityExceededException("a visited-set segment cannot grow past " + length + " slots");
+        }
+        return (int) grown;
     }
 }

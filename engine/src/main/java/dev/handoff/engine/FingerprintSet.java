@@ -2,36 +2,49 @@ package dev.handoff.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
- * A concurrent set of 64-bit fingerprints: segmented, bucketed linear probing.
+ * A concurrent set of 64-bit fingerprints: segmented, bucketed, ordered linear probing.
  *
- * <p>Layout: {@value #SEGMENTS} segments chosen by the top bits of the fingerprint; each
- * segment is one {@code long[]} whose length is a multiple of {@value #BUCKET} (one 64-byte
- * cache line). A fingerprint's home is the start of a bucket chosen by multiply-shift range
- * reduction of its remaining bits (Lemire's "fastrange"), so capacities need not be powers of
- * two; probing walks forward slot by slot from there, wrapping at the end. Zero marks an empty
- * slot (fingerprints are never zero).
+ * <p>Layout: {@value #SEGMENTS} segments chosen by the top {@value #SEGMENT_BITS} bits of the
+ * fingerprint (the breadth-first search's partitions, so that owners of disjoint partitions touch
+ * disjoint segments). A segment is one {@code long[]}: slot 0 holds its number of home buckets B,
+ * slots {@code 1 .. B·}{@value #BUCKET} are the home region, and a tail follows, into which the
+ * last clusters run (probing never wraps). A fingerprint's home is the start of a bucket chosen
+ * by multiply-shift range reduction of its remaining bits (Lemire's "fastrange"), so bucket
+ * counts need not be powers of two, and the home is monotone in the fingerprint.
  *
- * <p>Invariants: a slot, once written, never changes (no deletion, no reordering); growing a
- * segment copies every fingerprint into a new table before publishing it. Hence a lookup may
- * run without a lock on any table it has read: a fingerprint it finds is truly in the set, and
- * one it misses is looked up again under the segment's lock before being inserted. Most
- * lookups in a model checker are hits, so the lock is taken about once per distinct state.
+ * <p>Order (Amble and Knuth's ordered hash table): the fingerprints of a segment sit in
+ * increasing unsigned order, each at or after its home with no empty slot in between. A lookup
+ * walks forward from the home and stops at the fingerprint, at an empty slot or at a larger
+ * fingerprint, so a miss costs what a hit costs (about {@code (1 + 1/(1 − load)) / 2} slots, under
+ * one cache line at the loads kept here) instead of the rest of the cluster; an insertion shifts
+ * the larger rest of its cluster right by one slot (a copy within cache lines the lookup just
+ * read). Growing is one sequential merge: the old table read in order, each fingerprint placed
+ * at its new home or just after the one before, no probing.
  *
- * <p>Memory: segments grow by {@value #GROWTH} when their load passes {@value #MAX_LOAD}, so
- * the load stays between about 0.8 and 0.9 and a stored state costs 8.9 to 10 bytes. Linear
- * probing at that load is affordable because probes walk cache lines sequentially; a lookup costs
- * about one DRAM miss: {@code FingerprintSetBenchmark} measures 85 ns per miss and 100 ns per hit
- * at a million fingerprints (see the README for the run).
+ * <p>Concurrency: a segment's writes take its lock; a lookup first runs without it on the table
+ * it read. Every slot holds zero or a fingerprint of the set at every moment (shifts copy slots
+ * right to left with opaque writes, a 64-bit write is never torn), so a fingerprint a lock-free
+ * lookup finds is truly in the set; one it does not find (or finds past a concurrent shift) is
+ * looked up again under the lock before being inserted. Most lookups in a model checker are hits,
+ * so the lock is taken about once per distinct state.
+ *
+ * <p>Memory: a segment grows by {@value #GROWTH} when its load over the home region passes
+ * {@value #MAX_LOAD}, so that load stays between about 0.8 and 0.9; the tails (a few hundred
+ * slots in all at a million states) add well under one percent, and a stored state costs about
+ * 9 to 10 bytes. {@code FingerprintSetBenchmark} measures lookups.
  */
 final class FingerprintSet implements VisitedSet {
-    static final int SEGMENT_BITS = 9;
+    static final int SEGMENT_BITS = 6;
     static final int SEGMENTS = 1 << SEGMENT_BITS;
     static final int BUCKET = 8;
     static final double MAX_LOAD = 0.9;
     static final double GROWTH = 1.125;
-    private static final int INITIAL_CAPACITY = 2 * BUCKET;
+    /** Home buckets of a new segment, and the least tail a segment has (slots). */
+    static final int INITIAL_BUCKETS = 2;
+    static final int MIN_TAIL = BUCKET;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final Segment[] segments = new Segment[SEGMENTS];
@@ -40,9 +53,9 @@ final class FingerprintSet implements VisitedSet {
     FingerprintSet(MemoryBudget budget) {
         this.budget = budget;
         for (int i = 0; i < SEGMENTS; i++) {
-            segments[i] = new Segment(INITIAL_CAPACITY);
+            segments[i] = new Segment(INITIAL_BUCKETS);
         }
-        budget.reserve((long) SEGMENTS * INITIAL_CAPACITY * Long.BYTES);
+        budget.reserve((long) SEGMENTS * length(INITIAL_BUCKETS, MIN_TAIL) * Long.BYTES);
     }
 
     @Override
@@ -54,17 +67,14 @@ final class FingerprintSet implements VisitedSet {
     boolean add(long fp) {
         Segment seg = segments[(int) (fp >>> (64 - SEGMENT_BITS))];
         long[] t = seg.table;
-        int i = home(fp, t.length);
-        for (int probes = t.length; probes > 0; probes--) {
+        int n = t.length;
+        for (int i = home(fp, (int) t[0]); i < n; i++) {
             long v = (long) SLOT.getOpaque(t, i);
             if (v == fp) {
                 return false;
             }
-            if (v == 0) {
+            if (v == 0 || Long.compareUnsigned(v, fp) > 0) {
                 break;
-            }
-            if (++i == t.length) {
-                i = 0;
             }
         }
         synchronized (seg) {
@@ -77,20 +87,8 @@ final class FingerprintSet implements VisitedSet {
         Segment seg = segments[(int) (fp >>> (64 - SEGMENT_BITS))];
         synchronized (seg) {
             long[] t = seg.table;
-            int i = home(fp, t.length);
-            for (int probes = t.length; probes > 0; probes--) {
-                long v = t[i];
-                if (v == fp) {
-                    return true;
-                }
-                if (v == 0) {
-                    return false;
-                }
-                if (++i == t.length) {
-                    i = 0;
-                }
-            }
-            return false;
+            int i = seg.find(t, fp);
+            return i < t.length && t[i] == fp;
         }
     }
 
@@ -114,20 +112,33 @@ final class FingerprintSet implements VisitedSet {
         return n;
     }
 
-    /** The first slot of {@code fp}'s home bucket in a table of {@code length} slots. */
-    static int home(long fp, int length) {
-        long bucket = Math.unsignedMultiplyHigh(fp << SEGMENT_BITS, length / BUCKET);
-        return (int) bucket * BUCKET;
+    /** Slots past the home regions, in all segments (the tails the last clusters run into). */
+    long tailSlots() {
+        long n = 0;
+        for (Segment s : segments) {
+            n += Segment.tail(s.table);
+        }
+        return n;
     }
 
-    /** Capacity after growing a table of {@code length} slots: about {@value #GROWTH} times, in whole buckets. */
-    static int grownCapacity(int length) {
-        long target = (long) Math.ceil(length * GROWTH / BUCKET) * BUCKET;
-        long grown = Math.max(length + BUCKET, target);
-        if (grown > Integer.MAX_VALUE - BUCKET) {
-            throw new CapacityExceededException("a visited-set segment cannot grow past " + length + " slots");
+    /** The first slot of {@code fp}'s home bucket in a segment of {@code buckets} home buckets. */
+    static int home(long fp, int buckets) {
+        long bucket = Math.unsignedMultiplyHigh(fp << SEGMENT_BITS, buckets);
+        return 1 + (int) bucket * BUCKET;
+    }
+
+    /** Home buckets after growing a segment of {@code buckets}: about {@value #GROWTH} times, at least one more. */
+    static int grownBuckets(int buckets) {
+        long grown = Math.max(buckets + 1L, (long) Math.ceil(buckets * GROWTH));
+        if (length(grown, MIN_TAIL) > Integer.MAX_VALUE - 64) {
+            throw new CapacityExceededException("a visited-set segment cannot grow past " + buckets + " buckets");
         }
         return (int) grown;
+    }
+
+    /** Slots of a segment's array: the bucket count, the home region, the tail. */
+    private static long length(long buckets, int tail) {
+        return 1 + buckets * BUCKET + tail;
     }
 
     private static final class Segment {
@@ -135,30 +146,45 @@ final class FingerprintSet implements VisitedSet {
         int size;
         int threshold;
 
-        Segment(int capacity) {
-            table = new long[capacity];
-            threshold = (int) (capacity * MAX_LOAD);
+        Segment(int buckets) {
+            long[] t = new long[(int) length(buckets, MIN_TAIL)];
+            t[0] = buckets;
+            table = t;
+            threshold = (int) (buckets * BUCKET * MAX_LOAD);
+        }
+
+        /** Where {@code fp} is or belongs in {@code t}: its slot, the first empty or larger slot from its home, or the end. */
+        int find(long[] t, long fp) {
+            int n = t.length;
+            int i = home(fp, (int) t[0]);
+            while (i < n) {
+                long v = t[i];
+                if (v == fp || v == 0 || Long.compareUnsigned(v, fp) > 0) {
+                    break;
+                }
+                i++;
+            }
+            return i;
         }
 
         /** Inserts under the segment's lock; false if already present. */
         boolean insert(long fp, MemoryBudget budget) {
             long[] t = table;
-            int i = home(fp, t.length);
-            while (true) {
-                long v = t[i];
-                if (v == fp) {
-                    return false;
-                }
-                if (v == 0) {
-                    break;
-                }
-                if (++i == t.length) {
-                    i = 0;
-                }
+            int i = find(t, fp);
+            if (i < t.length && t[i] == fp) {
+                return false;
             }
-            if (size + 1 >= t.length) {
-                throw new CapacityExceededException("the fingerprint set is full within the memory budget ("
-                        + SearchContext.bytes(budget.limit()) + ")");
+            int end = i;
+            while (end < t.length && t[end] != 0) {
+                end++;
+            }
+            if (end == t.length) {
+                // the cluster runs to the end of the tail: a longer tail, same places
+                t = longer(t, Math.max(MIN_TAIL, tail(t)), budget);
+                table = t;
+            }
+            for (int k = end; k > i; k--) {
+                SLOT.setOpaque(t, k, t[k - 1]);
             }
             SLOT.setRelease(t, i, fp);
             size++;
@@ -168,26 +194,46 @@ final class FingerprintSet implements VisitedSet {
             return true;
         }
 
+        private static int tail(long[] t) {
+            return t.length - 1 - (int) t[0] * BUCKET;
+        }
+
+        /** A copy of {@code t} with {@code extra} more slots at its end, or the set is full within the budget. */
+        private static long[] longer(long[] t, int extra, MemoryBudget budget) {
+            if ((long) t.length + extra > Integer.MAX_VALUE - 64 || !budget.tryReserve((long) extra * Long.BYTES)) {
+                throw new CapacityExceededException("the fingerprint set is full within the memory budget ("
+                        + SearchContext.bytes(budget.limit()) + ")");
+            }
+            return Arrays.copyOf(t, t.length + extra);
+        }
+
+        /** Grows the home region by {@value #GROWTH}: one ordered merge of the old table into the new. */
         private void grow(MemoryBudget budget) {
             long[] old = table;
-            int capacity = grownCapacity(old.length);
-            if (!budget.tryReserve((long) capacity * Long.BYTES)) {
-                threshold = old.length - 2;
+            int buckets = (int) old[0];
+            int nb = grownBuckets(buckets);
+            int tail = Math.max(MIN_TAIL, tail(old));
+            long slots = length(nb, tail);
+            if (!budget.tryReserve(slots * Long.BYTES)) {
+                // no room to grow: fill this table (clusters lengthen) until its tail cannot grow either
+                threshold = Integer.MAX_VALUE;
                 return;
             }
-            long[] t = new long[capacity];
-            for (long fp : old) {
-                if (fp != 0) {
-                    int i = home(fp, capacity);
-                    while (t[i] != 0) {
-                        if (++i == capacity) {
-                            i = 0;
-                        }
+            long[] t = new long[(int) slots];
+            t[0] = nb;
+            int cursor = 1;
+            for (int k = 1; k < old.length; k++) {
+                long v = old[k];
+                if (v != 0) {
+                    int p = Math.max(home(v, nb), cursor);
+                    if (p == t.length) {
+                        t = longer(t, MIN_TAIL, budget);
                     }
-                    t[i] = fp;
+                    t[p] = v;
+                    cursor = p + 1;
                 }
             }
-            threshold = (int) (capacity * MAX_LOAD);
+            threshold = (int) (nb * BUCKET * MAX_LOAD);
             table = t;
             budget.release((long) old.length * Long.BYTES);
         }

@@ -97,15 +97,74 @@ class StoresTest {
     }
 
     @Test
-    void homeBucketsStayInsideTheTable() {
+    void homeBucketsStayInsideTheHomeRegion() {
         SplittableRandom rnd = new SplittableRandom(7);
-        for (int len = 16; len < 100_000; len = FingerprintSet.grownCapacity(len)) {
-            assertEquals(0, len % FingerprintSet.BUCKET);
+        for (int b = FingerprintSet.INITIAL_BUCKETS; b < 100_000; b = FingerprintSet.grownBuckets(b)) {
             for (int i = 0; i < 1000; i++) {
-                int h = FingerprintSet.home(rnd.nextLong(), len);
-                assertTrue(h >= 0 && h + FingerprintSet.BUCKET <= len);
+                int h = FingerprintSet.home(rnd.nextLong(), b);
+                assertTrue(h >= 1 && (h - 1) % FingerprintSet.BUCKET == 0 && h + FingerprintSet.BUCKET <= 1 + b * FingerprintSet.BUCKET,
+                        "home " + h + " with " + b + " buckets");
             }
         }
+        assertEquals(1, FingerprintSet.home(0, 5), "the smallest fingerprint's home is the first bucket");
+        assertEquals(1 + 4 * FingerprintSet.BUCKET, FingerprintSet.home(-1L, 5), "the largest fingerprint's home is the last bucket");
+    }
+
+    @Test
+    void homesAreMonotoneInTheFingerprint() {
+        // the ordered table and its merging growth rest on it: within a segment, a larger fingerprint never has an earlier home
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < 100_000; i++) {
+            long a = rnd.nextLong() >>> FingerprintSet.SEGMENT_BITS;
+            long b = rnd.nextLong() >>> FingerprintSet.SEGMENT_BITS;
+            int buckets = 1 + rnd.nextInt(1 << 20);
+            if (Long.compareUnsigned(a, b) <= 0) {
+                assertTrue(FingerprintSet.home(a, buckets) <= FingerprintSet.home(b, buckets));
+            }
+        }
+    }
+
+    @Test
+    void clusteredFingerprintsRunIntoTheTailAndStayFindable() {
+        // 3,000 fingerprints of one segment and a handful of home buckets: every cluster is long, the
+        // last ones run past the home region (the tail lengthens), inserts land in the middle of
+        // clusters (shifts) and in every order
+        FingerprintSet set = new FingerprintSet(budget());
+        SplittableRandom rnd = new SplittableRandom(5);
+        long[] keys = new long[3_000];
+        for (int i = 0; i < keys.length; i++) {
+            // segment 1; two neighbourhoods in the middle of the home region, two at its end
+            long neighbourhood = new long[] {0x0200_0000_0000_0000L, 0x0280_0000_0000_0000L, 0x03ff_ff00_0000_0000L,
+                0x03ff_ffff_0000_0000L}[rnd.nextInt(4)];
+            keys[i] = 0x0400_0000_0000_0000L | neighbourhood | (long) rnd.nextInt(1 << 16) << 16 | i + 1;
+        }
+        Set<Long> added = new HashSet<>();
+        for (long k : keys) {
+            assertEquals(added.add(k), set.add(k), "first add of " + Long.toHexString(k) + " is new, a repeat is not");
+        }
+        for (long k : keys) {
+            assertFalse(set.add(k), "added twice: " + Long.toHexString(k));
+            assertTrue(set.contains(k));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            long k = 0x0400_0000_0000_0000L | rnd.nextLong() & 0x03ff_ffff_ffff_ffffL;
+            assertEquals(added.contains(k), set.contains(k), Long.toHexString(k));
+        }
+        assertEquals(added.size(), set.size());
+        assertTrue(set.tailSlots() > (long) FingerprintSet.SEGMENTS * FingerprintSet.MIN_TAIL, "no tail was lengthened");
+    }
+
+    @Test
+    void fingerprintSetRefusesToGrowPastTheBudget() {
+        FingerprintSet set = new FingerprintSet(new MemoryBudget(64 * 1024));
+        SplittableRandom rnd = new SplittableRandom(3);
+        CapacityExceededException e = assertThrows(CapacityExceededException.class, () -> {
+            for (int i = 0; i < 100_000; i++) {
+                set.add(rnd.nextLong() | 1);
+            }
+        });
+        assertTrue(e.getMessage().contains("memory budget"), e.getMessage());
+        assertTrue(set.bytes() <= 64 * 1024, "bytes " + set.bytes());
     }
 
     @Test
