@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -104,7 +103,8 @@ final class BreadthFirstSearch implements Search {
         }
         List<StateChunk> level = takeNext();
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = workers.length > 1 ? Executors.newFixedThreadPool(workers.length, r -> {
+        // the calling thread is worker 0 of a shared level: the pool has the others
+        ExecutorService pool = workers.length > 1 ? Executors.newFixedThreadPool(workers.length - 1, r -> {
             Thread t = new Thread(r, "handoff-bfs-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -232,19 +232,24 @@ final class BreadthFirstSearch implements Search {
         }
         int slice = (int) Math.max(MIN_SLICE, Math.min(StateChunk.STATES, states / (workers.length * 4L) + 1));
         SharedLevel shared = new SharedLevel(Slices.of(level, slice), depth);
-        List<Callable<Void>> tasks = new ArrayList<>(workers.length);
-        for (int k = 0; k < workers.length; k++) {
+        List<Future<Void>> others = new ArrayList<>(workers.length - 1);
+        for (int k = 1; k < workers.length; k++) {
             int me = k;
-            tasks.add(() -> {
+            others.add(pool.submit(() -> {
                 shared.work(me);
                 return null;
-            });
+            }));
         }
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
+        try {
+            shared.work(0);
+        } finally {
+            // the others finish the level (or see the barrier broken) before anything reads what they wrote
+            for (Future<Void> f : others) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    shared.fail(e.getCause());
+                }
             }
         }
         Throwable failure = shared.failure;
@@ -279,9 +284,9 @@ final class BreadthFirstSearch implements Search {
         final int[] end;
         final int[] seqStart;
         final int[] seqEnd;
-        final CyclicBarrier generated;
-        final CyclicBarrier lookedUp;
-        final CyclicBarrier stored;
+        final PhaseBarrier generated;
+        final PhaseBarrier lookedUp;
+        final PhaseBarrier stored;
         volatile Throwable failure;
         /** Read by every worker after the last barrier; written only by that barrier's action. */
         boolean stop;
@@ -301,9 +306,9 @@ final class BreadthFirstSearch implements Search {
             this.seqStart = new int[n];
             this.seqEnd = new int[n];
             this.windowEnd = Math.min(n, windowSlices);
-            this.generated = new CyclicBarrier(workers.length);
-            this.lookedUp = new CyclicBarrier(workers.length);
-            this.stored = new CyclicBarrier(workers.length, () -> {
+            this.generated = new PhaseBarrier(workers.length, null);
+            this.lookedUp = new PhaseBarrier(workers.length, null);
+            this.stored = new PhaseBarrier(workers.length, () -> {
                 appendOutputs();
                 stop = failure != null || ctx.halted || windowEnd >= n;
                 windowStart = windowEnd;
