@@ -221,6 +221,9 @@ final class BreadthFirstSearch implements Search {
                     if (ctx.halted) {
                         break;
                     }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
                     one.expandChunk(c, 0, c.count, depth, false);
                     one.publishCounts();
                     ctx.checkLimits();
@@ -456,6 +459,8 @@ final class BreadthFirstSearch implements Search {
         byte[] seq = new byte[0];
         int seqLength;
         private final IdBlock ids = new IdBlock(ctx.log);
+        /** The visited set as this worker asks it: through its own cache of recent fingerprints in fingerprint mode. */
+        private final VisitedSet seen = ctx.visited instanceof FingerprintSet ? new RecentFingerprints(ctx.visited) : ctx.visited;
         private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
         /** The actions the model lists as enabled in the state being expanded. */
         private final int[] listed = new int[ctx.actionCount];
@@ -468,7 +473,7 @@ final class BreadthFirstSearch implements Search {
          */
         void expandChunk(StateChunk chunk, int from, int to, int depth, boolean buffered) {
             final PackedModel model = ctx.model;
-            final VisitedSet visited = ctx.visited;
+            final VisitedSet visited = seen;
             final int w = ctx.words;
             final int actions = ctx.actionCount;
             final long[] words = chunk.words;
@@ -572,7 +577,7 @@ final class BreadthFirstSearch implements Search {
 
         /** Adds the successors buffered in {@code b[from, to)} to the visited set in order, marking the new ones. */
         void lookUp(long[] b, int from, int to) {
-            final VisitedSet visited = ctx.visited;
+            final VisitedSet visited = seen;
             for (int e = from; e < to; e += entryWords) {
                 if (visited.add(b, e + 2, b[e])) {
                     b[e + 1] |= NEW;

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the last to arrive runs the action, then all go on. A waiter first spins for up to
  * {@value #SPIN_MICROS} µs (the phases it separates take tens of microseconds to milliseconds, and
  * waking a parked thread costs tens of microseconds, which {@link java.util.concurrent.CyclicBarrier}
- * pays at every crossing), then blocks. An interrupted waiter breaks the barrier: it and every
- * later or waiting party get {@link BrokenBarrierException} (the interrupted one
- * {@link InterruptedException}), as with {@code CyclicBarrier}.
+ * pays at every crossing), then blocks. A party interrupted before or while it waits breaks the
+ * barrier: it gets {@link InterruptedException}, every waiting and later party
+ * {@link BrokenBarrierException}, as with {@code CyclicBarrier}.
  */
 final class PhaseBarrier {
     static final long SPIN_MICROS = 50;
@@ -32,6 +32,10 @@ final class PhaseBarrier {
     /** Waits for every party; the last to arrive runs the action first (an exception from it breaks the barrier and is thrown to that party). */
     void await() throws InterruptedException, BrokenBarrierException {
         int g = generation;
+        if (Thread.interrupted()) {
+            breakBarrier();
+            throw new InterruptedException();
+        }
         if (broken) {
             throw new BrokenBarrierException();
         }

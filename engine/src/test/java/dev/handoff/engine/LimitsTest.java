@@ -34,12 +34,13 @@ class LimitsTest {
         assertTrue(r.statistics().distinctStates() > 0);
     }
 
-    /** An interrupted two-worker run returns, says so, and is not HOLDS; its workers have stopped before the result is built. */
-    @Test
-    void anInterruptedRunEndsCleanly() throws Exception {
+    /** An interrupted run returns, says so, and is not HOLDS; its workers have stopped before the result is built. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void anInterruptedRunEndsCleanly(int workers) throws Exception {
         java.util.concurrent.atomic.AtomicReference<ExplorationResult> out = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = new Thread(() -> out.set(Explorer.explore(new Philosophers(20, false),
-                ExplorationSettings.defaults().withWorkers(2).withCheckDeadlock(false))));
+                ExplorationSettings.defaults().withWorkers(workers).withCheckDeadlock(false))));
         t.start();
         Thread.sleep(500);
         t.interrupt();

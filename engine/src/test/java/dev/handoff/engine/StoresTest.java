@@ -233,4 +233,28 @@ class StoresTest {
         });
         assertTrue(e.getMessage().contains("memory budget"));
     }
+
+    @Test
+    void recentFingerprintsAnswerAsTheSetDoes() {
+        // many repeats (the cache's hits) and fingerprints that share the cache's index bits (its evictions)
+        FingerprintSet set = new FingerprintSet(budget());
+        RecentFingerprints recent = new RecentFingerprints(set);
+        Set<Long> reference = new HashSet<>();
+        SplittableRandom rnd = new SplittableRandom(17);
+        long[] pool = new long[50_000];
+        for (int i = 0; i < pool.length; i++) {
+            long low = i % 3 == 0 ? 42 : rnd.nextLong() & (RecentFingerprints.ENTRIES - 1);
+            pool[i] = (rnd.nextLong() & ~(long) (RecentFingerprints.ENTRIES - 1)) | low | 1L << 40;
+        }
+        for (int i = 0; i < 400_000; i++) {
+            long fp = pool[rnd.nextInt(i < 200_000 ? pool.length : 1_000)];
+            assertEquals(reference.add(fp), recent.add(null, 0, fp), "add #" + i + " of " + Long.toHexString(fp));
+        }
+        assertEquals(reference.size(), recent.size());
+        assertEquals(set.size(), recent.size());
+        // a fingerprint added around the cache is seen through it
+        long direct = 0x1234_5678_9abc_def1L;
+        assertTrue(set.add(direct));
+        assertFalse(recent.add(null, 0, direct));
+    }
 }
