@@ -461,6 +461,13 @@ final class BreadthFirstSearch implements Search {
         private final IdBlock ids = new IdBlock(ctx.log);
         /** The visited set as this worker asks it: through its own cache of recent fingerprints in fingerprint mode. */
         private final VisitedSet seen = ctx.visited instanceof FingerprintSet ? new RecentFingerprints(ctx.visited) : ctx.visited;
+        /**
+         * Fingerprint mode, shared levels: a direct-mapped table of the successors this worker
+         * lately buffered. Its slices are claimed in order, so a repeat comes after its first
+         * copy in the level's generation order (or from an earlier level, already looked up) and
+         * is never a first sighting: it is counted as a transition and not buffered.
+         */
+        private final long[] generatedLately = ctx.visited instanceof FingerprintSet ? new long[RecentFingerprints.ENTRIES] : null;
         private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
         /** The actions the model lists as enabled in the state being expanded. */
         private final int[] listed = new int[ctx.actionCount];
@@ -522,6 +529,15 @@ final class BreadthFirstSearch implements Search {
                     fired[PAD + a]++;
                     long fp = Fingerprints.of(succ, PAD, w);
                     if (buffered) {
+                        if (generatedLately != null) {
+                            // this worker generated it before in this level's order (or in an earlier
+                            // level): never the first sighting, so not buffered for the look-up
+                            int slot = (int) fp & (RecentFingerprints.ENTRIES - 1);
+                            if (generatedLately[slot] == fp) {
+                                continue;
+                            }
+                            generatedLately[slot] = fp;
+                        }
                         append(partition(fp) % owners, fp, parent, a);
                     } else if (visited.add(succ, PAD, fp)) {
                         store(succ, PAD, fp, parent, a, depth + 1);
