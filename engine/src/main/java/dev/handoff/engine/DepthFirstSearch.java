@@ -80,6 +80,9 @@ final class DepthFirstSearch implements Search {
                     ctx.depth = top;
                     ctx.queued.set(top + 1L);
                     ctx.checkLimits();
+                    if (Thread.currentThread().isInterrupted()) {
+                        ctx.halt("interrupted");
+                    }
                     if (ctx.halted) {
                         return;
                     }

@@ -36,17 +36,22 @@ class LimitsTest {
 
     /** An interrupted run returns, says so, and is not HOLDS; its workers have stopped before the result is built. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
-    void anInterruptedRunEndsCleanly(int workers) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource({"BFS, 1", "BFS, 2", "DFS, 1"})
+    void anInterruptedRunEndsCleanly(SearchStrategy strategy, int workers) throws Exception {
         java.util.concurrent.atomic.AtomicReference<ExplorationResult> out = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread t = new Thread(() -> out.set(Explorer.explore(new Philosophers(20, false),
-                ExplorationSettings.defaults().withWorkers(workers).withCheckDeadlock(false))));
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            out.set(Explorer.explore(new Philosophers(20, false),
+                    ExplorationSettings.defaults().withStrategy(strategy).withWorkers(workers).withCheckDeadlock(false)));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
         t.start();
         Thread.sleep(500);
         t.interrupt();
         t.join(60_000);
         assertTrue(!t.isAlive(), "explore returned");
         assertEquals("interrupted", out.get().stopReason());
+        assertTrue(stillInterrupted.get(), "the caller's interrupt status is kept");
         assertEquals(Verdict.INCONCLUSIVE, out.get().properties().get(0).verdict());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(x -> x.getName().startsWith("handoff-bfs-") && x.isAlive()
                 && java.util.Arrays.stream(x.getStackTrace()).anyMatch(f -> f.getMethodName().equals("expandChunk"))),
