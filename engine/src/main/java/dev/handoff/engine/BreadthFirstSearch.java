@@ -246,16 +246,30 @@ final class BreadthFirstSearch implements Search {
         try {
             shared.work(0);
         } finally {
-            // the others finish the level (or see the barrier broken) before anything reads what they wrote
+            // the others finish the level (or see the barrier broken) before anything reads what
+            // they wrote: waited for whatever interrupts this thread meanwhile, the status kept
+            boolean interrupted = false;
             for (Future<Void> f : others) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    shared.fail(e.getCause());
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (ExecutionException e) {
+                        shared.fail(e.getCause());
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         Throwable failure = shared.failure;
+        if (failure instanceof InterruptedException ie) {
+            throw ie;
+        }
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -312,7 +326,7 @@ final class BreadthFirstSearch implements Search {
             this.generated = new PhaseBarrier(workers.length, null);
             this.lookedUp = new PhaseBarrier(workers.length, null);
             this.stored = new PhaseBarrier(workers.length, () -> {
-                appendOutputs();
+                phase(BreadthFirstSearch.this::appendOutputs);
                 stop = failure != null || ctx.halted || windowEnd >= n;
                 windowStart = windowEnd;
                 windowEnd = Math.min(n, windowEnd + windowSlices);
@@ -371,6 +385,14 @@ final class BreadthFirstSearch implements Search {
                 } while (!stop);
             } catch (BrokenBarrierException e) {
                 fail(e);
+            } catch (InterruptedException | RuntimeException | Error e) {
+                // outside a phase (a barrier interrupted, an allocation between phases): the others
+                // must not wait for this worker at a barrier it will never reach
+                fail(e);
+                generated.breakBarrier();
+                lookedUp.breakBarrier();
+                stored.breakBarrier();
+                throw e;
             }
         }
 
@@ -389,8 +411,9 @@ final class BreadthFirstSearch implements Search {
             }
         }
 
-        private synchronized void fail(Throwable t) {
-            if (failure == null) {
+        /** Records why the level failed: the first cause, but a real one over a broken barrier (the others' symptom of it). */
+        synchronized void fail(Throwable t) {
+            if (failure == null || failure instanceof BrokenBarrierException && !(t instanceof BrokenBarrierException)) {
                 failure = t;
             }
         }

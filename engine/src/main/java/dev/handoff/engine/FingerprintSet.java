@@ -174,6 +174,12 @@ final class FingerprintSet implements VisitedSet {
             if (i < t.length && t[i] == fp) {
                 return false;
             }
+            if (size >= threshold) {
+                // grown before the fingerprint goes in: a growth that fails leaves it out, uncounted
+                grow(budget);
+                t = table;
+                i = find(t, fp);
+            }
             int end = i;
             while (end < t.length && t[end] != 0) {
                 end++;
@@ -188,9 +194,6 @@ final class FingerprintSet implements VisitedSet {
             }
             SLOT.setRelease(t, i, fp);
             size++;
-            if (size > threshold) {
-                grow(budget);
-            }
             return true;
         }
 
@@ -214,21 +217,29 @@ final class FingerprintSet implements VisitedSet {
             int nb = grownBuckets(buckets);
             int tail = Math.max(MIN_TAIL, tail(old));
             long slots = length(nb, tail);
+            if (slots > Integer.MAX_VALUE - 64) {
+                throw new CapacityExceededException("a visited-set segment cannot grow past " + old.length + " slots");
+            }
             if (!budget.tryReserve(slots * Long.BYTES)) {
                 // no room to grow: fill this table (clusters lengthen) until its tail cannot grow either
                 threshold = Integer.MAX_VALUE;
                 return;
             }
-            long[] t = new long[(int) slots];
+            long[] t;
+            try {
+                t = new long[(int) slots];
+            } catch (OutOfMemoryError e) {
+                budget.release(slots * Long.BYTES);
+                throw e;
+            }
             t[0] = nb;
+            // sequential merge; it cannot run past the end: the home region only grows and the tail
+            // is kept, so no fingerprint lands nearer the end than it sat in the old table
             int cursor = 1;
             for (int k = 1; k < old.length; k++) {
                 long v = old[k];
                 if (v != 0) {
                     int p = Math.max(home(v, nb), cursor);
-                    if (p == t.length) {
-                        t = longer(t, MIN_TAIL, budget);
-                    }
                     t[p] = v;
                     cursor = p + 1;
                 }

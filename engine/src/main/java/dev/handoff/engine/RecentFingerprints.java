@@ -21,6 +21,7 @@ final class RecentFingerprints implements VisitedSet {
     static final int ENTRIES = 1 << 13;
 
     private final VisitedSet set;
+    /** A fixed 64 KiB a worker (two with the shared levels' table), outside the memory budget, which counts the stores. */
     private final long[] recent = new long[ENTRIES];
 
     RecentFingerprints(VisitedSet set) {

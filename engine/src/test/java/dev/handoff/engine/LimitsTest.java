@@ -58,6 +58,40 @@ class LimitsTest {
                 "no worker still expanding");
     }
 
+    /**
+     * Interrupted twice while the pool's workers are still in a slow slice: the run waits for
+     * them all the same, so that nothing it reports is read while a worker still writes.
+     */
+    @Test
+    void aSecondInterruptDoesNotCutTheWaitForTheWorkersShort() throws Exception {
+        dev.handoff.engine.formalism.PackedModel slowOnThePool = new dev.handoff.engine.formalism.ForwardingPackedModel(new Philosophers(20, false)) {
+            @Override
+            public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+                if (Thread.currentThread().getName().startsWith("handoff-bfs")) {
+                    long until = System.nanoTime() + 50_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return base.next(src, srcOff, action, dst, dstOff);
+            }
+        };
+        java.util.concurrent.atomic.AtomicReference<ExplorationResult> out = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> out.set(Explorer.explore(slowOnThePool,
+                ExplorationSettings.defaults().withWorkers(2).withCheckDeadlock(false))));
+        t.start();
+        Thread.sleep(700);
+        t.interrupt();
+        Thread.sleep(20);
+        t.interrupt();
+        t.join(60_000);
+        assertTrue(!t.isAlive(), "explore returned");
+        assertEquals("interrupted", out.get().stopReason());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(x -> x.getName().startsWith("handoff-bfs-") && x.isAlive()
+                && java.util.Arrays.stream(x.getStackTrace()).anyMatch(f -> f.getMethodName().equals("expandChunk"))),
+                "no worker still expanding when the result was built");
+    }
+
     /** A deadline without a time limit (a library caller's own clock) ends the run, and says which limit it was. */
     @ParameterizedTest
     @EnumSource(SearchStrategy.class)
