@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A reusable barrier for the few workers of a breadth-first level: {@code parties} threads meet,
- * the last to arrive runs the action, then all go on. A waiter first spins for up to
- * {@value #SPIN_MICROS} µs (the phases it separates take tens of microseconds to milliseconds, and
- * waking a parked thread costs tens of microseconds, which {@link java.util.concurrent.CyclicBarrier}
- * pays at every crossing), then blocks. A party interrupted before or while it waits breaks the
+ * the last to arrive runs the action, then all go on. When there is a processor for every party,
+ * a waiter first spins for up to {@value #SPIN_MICROS} µs (the phases it separates take tens of
+ * microseconds to milliseconds, and waking a parked thread costs tens of microseconds, which
+ * {@link java.util.concurrent.CyclicBarrier} pays at every crossing); then, or at once, it blocks. A party interrupted before or while it waits breaks the
  * barrier: it gets {@link InterruptedException}, every waiting and later party
  * {@link BrokenBarrierException}, as with {@code CyclicBarrier}.
  */
@@ -24,9 +24,13 @@ final class PhaseBarrier {
     private volatile int generation;
     private volatile boolean broken;
 
+    /** How long a waiter spins: not at all when the parties outnumber the processors (a spinner would take a party's CPU). */
+    private final long spinNanos;
+
     PhaseBarrier(int parties, Runnable action) {
         this.parties = parties;
         this.action = action;
+        this.spinNanos = parties <= Runtime.getRuntime().availableProcessors() ? TimeUnit.MICROSECONDS.toNanos(SPIN_MICROS) : 0;
     }
 
     /** Waits for every party; the last to arrive runs the action first (an exception from it breaks the barrier and is thrown to that party). */
@@ -58,9 +62,9 @@ final class PhaseBarrier {
             }
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(SPIN_MICROS);
+        long deadline = System.nanoTime() + spinNanos;
         for (int spins = 0; generation == g && !broken; spins++) {
-            if ((spins & 63) != 63) {
+            if ((spins & 63) != 63 && spinNanos > 0) {
                 Thread.onSpinWait();
                 continue;
             }
