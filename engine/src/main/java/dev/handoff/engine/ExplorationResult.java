@@ -7,7 +7,10 @@ import java.util.Optional;
  * What a run found.
  *
  * @param properties one result per model property, in the model's order
- * @param deadlock   a path to a deadlocked state, or {@code null} (none found or not checked)
+ * @param deadlock   a path to the shallowest deadlocked state found, or {@code null}: with deadlock
+ *                   checking on and {@code stopReason} {@code null}, the space has no deadlock
+ *                   (a run never stops early with that question open); otherwise none was found
+ *                   before the run stopped, or deadlocks were not checked
  * @param stopReason why the run ended before deciding every question (a limit, stopAtFirstViolation
  *                   with questions open, an internal error), or {@code null} when it ended because
  *                   the state space was exhausted or every question was answered
@@ -15,15 +18,16 @@ import java.util.Optional;
  * @param internalError null, or why a found path did not replay (the model is not a pure
  *                      function of its state): the run's other results are still reported, and
  *                      the property whose path failed keeps the paths that did replay
+ * @param exhausted  true when the run explored the whole reachable space, so that the statistics'
+ *                   counts are the space's; false when it stopped early: at a limit
+ *                   ({@code stopReason}), or (with {@code stopReason} {@code null}) because every
+ *                   question was answered, when the counts are those of the part explored
+ *                   ({@link ExplorationSettings#exhaustive} explores the rest)
  */
 public record ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason,
-                                Statistics statistics, String internalError) {
+                                Statistics statistics, String internalError, boolean exhausted) {
     public ExplorationResult {
         properties = List.copyOf(properties);
-    }
-
-    public ExplorationResult(List<PropertyResult> properties, Path deadlock, String stopReason, Statistics statistics) {
-        this(properties, deadlock, stopReason, statistics, null);
     }
 
     /** True when the run ended before deciding every question (see {@code stopReason}). */

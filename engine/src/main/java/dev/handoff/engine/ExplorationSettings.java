@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param strategy             breadth-first (shortest counterexamples) or depth-first
  * @param store                fingerprints or exact states
- * @param workers              worker threads, at least 1 (depth-first uses one)
+ * @param workers              worker threads, at least 1; depth-first search uses one whatever this
+ *                             says (accepted, so that one settings object serves both strategies;
+ *                             {@link Statistics#workers} reports the one)
  * @param maxStates            stop as INCONCLUSIVE after this many distinct states; 0 = no limit
  * @param timeLimit            stop as INCONCLUSIVE after this long; {@code null} = no limit
  * @param deadline             stop as INCONCLUSIVE at this instant too (the whole command's
@@ -20,12 +22,18 @@ import java.util.Objects;
  *                             breadth-first level, so counts do not depend on the worker count)
  *                             instead of deciding every property
  * @param progressInterval     how often {@link SearchListener#progress} is called
- * @param counterexamples      how many violating states to keep per property (the shallowest, ties
- *                             by fingerprint); a property stays open until it has them all
+ * @param counterexamples      how many deciding states to keep per property, best first (the
+ *                             shallowest, ties by fingerprint). An invariant stays open until it
+ *                             has that many violations; a {@code sometimes} is decided by its first
+ *                             witness and keeps up to that many of the witnesses at the same depth
+ *                             (breadth-first: the level's; depth-first: only the first found)
  * @param reduction            what the search cuts ({@link Reduction})
  * @param checkDeterminism     call every model method twice and compare (a transition from a copy
  *                             of its state), ending the run at the first difference with an
  *                             internal error ({@code --check-determinism}); about twice the cost
+ * @param exhaustive           explore the whole reachable space (up to the limits) even once every
+ *                             property is decided, so that the counts are the space's, as SPIN's and
+ *                             TLC's are ({@code --exhaustive}); the verdicts and paths are the same
  */
 public record ExplorationSettings(
         SearchStrategy strategy,
@@ -40,7 +48,8 @@ public record ExplorationSettings(
         int counterexamples,
         Reduction reduction,
         boolean checkDeterminism,
-        java.time.Instant deadline) {
+        java.time.Instant deadline,
+        boolean exhaustive) {
 
     public ExplorationSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -62,6 +71,10 @@ public record ExplorationSettings(
         if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
             throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
         }
+        if (exhaustive && stopAtFirstViolation) {
+            throw new IllegalArgumentException("exhaustive explores past every decision and stopAtFirstViolation stops at"
+                    + " the first: set one of them");
+        }
     }
 
     /**
@@ -71,7 +84,7 @@ public record ExplorationSettings(
     public static ExplorationSettings defaults() {
         return new ExplorationSettings(SearchStrategy.BFS, StoreMode.FINGERPRINT,
                 Runtime.getRuntime().availableProcessors(), 0, null, defaultMemoryBudget(),
-                true, false, Duration.ofSeconds(1), 1, Reduction.NONE, false, null);
+                true, false, Duration.ofSeconds(1), 1, Reduction.NONE, false, null, false);
     }
 
     /**
@@ -83,51 +96,51 @@ public record ExplorationSettings(
     }
 
     public ExplorationSettings withStrategy(SearchStrategy s) {
-        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(s, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withStore(StoreMode s) {
-        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, s, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withWorkers(int n) {
-        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, n, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withMaxStates(long n) {
-        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, n, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withTimeLimit(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, d, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withMemoryBudget(long bytes) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, bytes, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withCheckDeadlock(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, b, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withStopAtFirstViolation(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, b, progressInterval, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withProgressInterval(Duration d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, d, counterexamples, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withCounterexamples(int n) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, n, reduction, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withReduction(Reduction r) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r, checkDeterminism, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, r, checkDeterminism, deadline, exhaustive);
     }
 
     public ExplorationSettings withCheckDeterminism(boolean b) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, b, deadline);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, b, deadline, exhaustive);
     }
 
     /**
@@ -136,7 +149,12 @@ public record ExplorationSettings(
      * {@code --time-limit} bounds the whole run.
      */
     public ExplorationSettings withDeadline(java.time.Instant d) {
-        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, d);
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, d, exhaustive);
+    }
+
+    /** See {@link #exhaustive}; refused together with {@link #stopAtFirstViolation}. */
+    public ExplorationSettings withExhaustive(boolean b) {
+        return new ExplorationSettings(strategy, store, workers, maxStates, timeLimit, memoryBudget, checkDeadlock, stopAtFirstViolation, progressInterval, counterexamples, reduction, checkDeterminism, deadline, b);
     }
 
     /** Workers the strategy actually uses. */

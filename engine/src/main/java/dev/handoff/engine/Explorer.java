@@ -144,7 +144,7 @@ public final class Explorer {
         Statistics stats = new Statistics(distinct, ctx.transitions.get(), maxDepth, seconds,
                 ctx.visited.bytes(), ctx.log.bytes(), ctx.settings.effectiveWorkers(), firings,
                 ctx.settings.store() == StoreMode.FINGERPRINT ? Fingerprints.collisionProbability(distinct) : 0);
-        return new ExplorationResult(results, deadlock, ctx.stopReason(), stats, internalError);
+        return new ExplorationResult(results, deadlock, ctx.stopReason(), stats, internalError, exhausted);
     }
 
     /** The replayed last state must still decide the property as the search saw it. */

@@ -8,6 +8,7 @@ import java.util.Objects;
  * A replayed execution: an initial state and the actions taken from it, with every state
  * visited (packed). {@code states().size() == actions().length + 1}. Produced only after a
  * replay through the model confirmed each step, so it is a real execution of the model.
+ * (A file that also uses {@code java.nio.file.Path} imports this one by name.)
  *
  * @param initialState index into the model's initial states
  * @param actions      action indices, in order

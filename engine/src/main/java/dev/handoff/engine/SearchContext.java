@@ -188,7 +188,8 @@ final class SearchContext {
      * Marks decided properties as no longer pending; called between breadth-first levels (and
      * at once by depth-first search), so that every candidate of a level competes.
      *
-     * @return true when the search has nothing left to decide or should stop at the first violation
+     * @return true when the search has nothing left to decide (and is not exhaustive) or should stop
+     *         at the first violation
      */
     synchronized boolean settle() {
         long a = pendingAlways;
@@ -211,7 +212,8 @@ final class SearchContext {
         if (!allDecided && violation && settings.stopAtFirstViolation() && stopReason == null) {
             stopReason = "stopped at the first violation (stopAtFirstViolation): the other properties are undecided";
         }
-        return allDecided || violation && settings.stopAtFirstViolation();
+        // exhaustive: decided properties are no longer evaluated, but the space is explored to the end
+        return allDecided && !settings.exhaustive() || violation && settings.stopAtFirstViolation();
     }
 
     /** The kept candidates of a property, best first. */

@@ -109,10 +109,9 @@ class CounterexampleTest {
         assertEquals("stopped at the first violation (stopAtFirstViolation): the other properties are undecided", g.stopReason());
     }
 
-    @Test
-    void unreachableWitnessIsViolated() {
-        GridWalk grid = new GridWalk(4, 4, Integer.MAX_VALUE, true);
-        PackedModel model = PackedModels.of(new Model<GridWalk.Point>() {
+    /** The grid walk with other properties. */
+    static PackedModel grid(GridWalk grid, List<Property<GridWalk.Point>> properties) {
+        return PackedModels.of(new Model<GridWalk.Point>() {
             @Override
             public List<GridWalk.Point> initialStates() {
                 return grid.initialStates();
@@ -130,7 +129,7 @@ class CounterexampleTest {
 
             @Override
             public List<Property<GridWalk.Point>> properties() {
-                return List.of(Property.sometimes("off-grid", p -> p.x() > 10));
+                return properties;
             }
 
             @Override
@@ -143,9 +142,59 @@ class CounterexampleTest {
                 return grid.codec();
             }
         });
+    }
+
+    @Test
+    void unreachableWitnessIsViolated() {
+        PackedModel model = grid(new GridWalk(4, 4, Integer.MAX_VALUE, true), List.of(Property.sometimes("off-grid", p -> p.x() > 10)));
         ExplorationResult r = Explorer.explore(model, ExplorationSettings.defaults());
         assertEquals(Verdict.VIOLATED, r.properties().get(0).verdict());
         assertNull(r.properties().get(0).path());
+    }
+
+    @ParameterizedTest(name = "{0} {1} workers={2}")
+    @MethodSource("configurations")
+    void exhaustiveExploresPastEveryDecision(SearchStrategy strategy, StoreMode store, int workers) {
+        // x + y < 13 fails at depth 13, the only question once deadlocks are not checked
+        PackedModel model = grid(new GridWalk(200, 150, Integer.MAX_VALUE, true), List.of(Property.always("below-13", p -> p.x() + p.y() < 13)));
+        ExplorationSettings settings = ReferenceModelsTest.settings(strategy, store, workers).withCheckDeadlock(false);
+        ExplorationResult early = Explorer.explore(model, settings);
+        ExplorationResult all = Explorer.explore(model, settings.withExhaustive(true));
+        assertTrue(early.statistics().distinctStates() < 200 * 150, "decided, the run stops: " + early.statistics().distinctStates());
+        assertEquals(200 * 150, all.statistics().distinctStates());
+        assertEquals(199 * 150 + 200 * 149 + 1, all.statistics().transitions(), "the edges and the initial state");
+        assertEquals(200 + 150 - 2, all.statistics().maxDepth());
+        assertNull(all.stopReason());
+        assertEquals(Verdict.VIOLATED, all.properties().get(0).verdict());
+        assertEquals(early.properties().get(0).path(), all.properties().get(0).path(), "the same counterexample");
+        assertThrows(IllegalArgumentException.class, () -> settings.withExhaustive(true).withStopAtFirstViolation(true));
+    }
+
+    /**
+     * {@code counterexamples} = 3 on a 30 x 30 grid, where x + y = 57 holds in two states and
+     * x + y = 58 in one: an invariant stays open past the first level that violates it until it
+     * has three; a {@code sometimes} is decided by its first witness and keeps that level's.
+     */
+    @ParameterizedTest(name = "{0} {1} workers={2}")
+    @MethodSource("configurations")
+    void counterexamplesPerProperty(SearchStrategy strategy, StoreMode store, int workers) {
+        PackedModel model = grid(new GridWalk(30, 30, Integer.MAX_VALUE, true), List.of(
+                Property.always("below-57", p -> p.x() + p.y() < 57),
+                Property.sometimes("reaches-57", p -> p.x() + p.y() >= 57)));
+        ExplorationResult r = Explorer.explore(model,
+                ReferenceModelsTest.settings(strategy, store, workers).withCheckDeadlock(false).withCounterexamples(3));
+        List<Integer> invariant = r.property("below-57").orElseThrow().paths().stream().map(Path::length).toList();
+        List<Integer> witness = r.property("reaches-57").orElseThrow().paths().stream().map(Path::length).toList();
+        assertEquals(Verdict.VIOLATED, r.property("below-57").orElseThrow().verdict());
+        assertEquals(Verdict.HOLDS, r.property("reaches-57").orElseThrow().verdict());
+        if (strategy == SearchStrategy.BFS) {
+            assertEquals(List.of(57, 57, 58), invariant);
+            assertEquals(List.of(57, 57), witness);
+        } else {
+            // depth-first: the order the stack met them; the witness closes at the first
+            assertEquals(3, invariant.size());
+            assertEquals(1, witness.size());
+        }
     }
 
     /** A model whose successor depends on hidden mutable state: the replay must notice. */

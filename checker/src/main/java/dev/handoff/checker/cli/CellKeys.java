@@ -81,7 +81,8 @@ final class CellKeys {
         b.append("properties ").append(properties.isEmpty() ? "(every one)" : new TreeSet<>(properties)).append('\n');
         b.append("search ").append(settings.strategy()).append(' ').append(settings.store()).append(' ').append(settings.reduction())
                 .append(" deadlock=").append(settings.checkDeadlock()).append(" stop-at-first=").append(settings.stopAtFirstViolation())
-                .append('\n');
+                // only when set, so that the keys of cells cached before it existed still match
+                .append(settings.exhaustive() ? " exhaustive" : "").append('\n');
         return b.toString();
     }
 

@@ -27,7 +27,6 @@ public final class ExitCode {
     /** Terminated by SIGTERM (128 + 15): as for SIGINT. */
     public static final int TERMINATED = 143;
 
-
     /** The table as picocli prints it under "Exit codes:"; every exploring command lists it. */
     static final String ROW_HOLDS = HOLDS + ":every property holds";
     static final String ROW_SAFETY = SAFETY_VIOLATED + ":a safety property is violated";

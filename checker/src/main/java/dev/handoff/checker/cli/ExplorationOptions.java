@@ -69,6 +69,12 @@ final class ExplorationOptions {
                     + " internal error (exit 70) naming the action and the state. About twice the cost.")
     boolean checkDeterminism;
 
+    @Option(names = "--exhaustive",
+            description = "Explore the whole reachable space even once every property is decided (a run otherwise stops"
+                    + " there, and its counts are the part explored): the state and transition counts are then the space's,"
+                    + " comparable with SPIN's and TLC's. Verdicts and counterexamples are the same.")
+    boolean exhaustive;
+
     @Option(names = "--reproducible",
             description = "JSON output: write 0 for what depends on the machine, the worker count or the process (seconds, rates,"
                     + " bytes per state, workers, constraint solves), so that two runs of the same model give the same bytes.")
@@ -86,6 +92,13 @@ final class ExplorationOptions {
     ExplorationSettings settings(ExplorationSettings base) {
         ExplorationSettings s = base.withStrategy(strategy).withStore(store).withReduction(reduction)
                 .withCheckDeterminism(checkDeterminism);
+        if (exhaustive) {
+            if (base.stopAtFirstViolation()) {
+                throw new ParameterException(spec.commandLine(), "--exhaustive explores past every decision, but this command"
+                        + " stops at the first violation");
+            }
+            s = s.withExhaustive(true);
+        }
         CommandLine.Model.OptionSpec format = spec.findOption("--format");
         Object shown = format == null ? null : format.getValue();
         if (reproducible && format != null && !"json".equals(shown)) {

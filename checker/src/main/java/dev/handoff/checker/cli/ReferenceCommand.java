@@ -101,7 +101,7 @@ final class ReferenceCommand implements Callable<Integer> {
                 }
                 packed = plain ? PackedModels.of(new dev.handoff.engine.reference.PhilosophersPlain(n)) : new Philosophers(n, plantedBug);
                 title = "reference model: " + n + " dining philosophers" + (plantedBug ? " (planted bug)" : "")
-                        + ", expected " + Philosophers.expectedStates(n) + " states";
+                        + ", expected " + Philosophers.expectedStates(n) + " states" + (plantedBug ? " without the bug" : "");
             }
             case "grid" -> {
                 if (n < 1 || n > 1 << 20) {

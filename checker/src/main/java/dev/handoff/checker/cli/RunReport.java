@@ -83,6 +83,9 @@ final class RunReport {
         }
         out.println("verdict: " + verdict(r) + (r.limitReached() ? " (" + r.stopReason() + ")" : ""));
         stats(out, model, r.statistics(), actionStats);
+        if (!r.exhausted() && !r.limitReached()) {
+            out.println("stopped once every question was decided: the counts are of the part explored (--exhaustive explores the rest)");
+        }
         for (PropertyResult p : r.properties()) {
             if (p.path() != null) {
                 String what = p.verdict() == Verdict.VIOLATED ? "counterexample" : "witness";
@@ -139,6 +142,7 @@ final class RunReport {
         } else {
             root.putNull("stopReason");
         }
+        root.put("exhausted", r.exhausted());
         ArrayNode props = root.putArray("properties");
         for (PropertyResult p : r.properties()) {
             ObjectNode o = props.addObject();

@@ -116,7 +116,6 @@ final class SweepCommand implements Callable<Integer> {
         return all.stream().anyMatch(o -> o.verdict() == Verdict.INCONCLUSIVE) ? ExitCode.INCONCLUSIVE : ExitCode.HOLDS;
     }
 
-
     /** The matrix as text or as a markdown step summary (then each violation, within the size budget). */
     private static String text(List<HandoffCheck.Outcome> all, List<String> chosen, SweepRunner.Result result, List<String> names,
                                List<Map<String, String>> shown, boolean markdown) {

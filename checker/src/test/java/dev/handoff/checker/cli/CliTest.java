@@ -74,6 +74,25 @@ class CliTest {
         assertTrue(r.out().contains("philosopher 0: eat(0)"), r.out());
     }
 
+    /** A run stops once every question is decided and says so; --exhaustive explores the rest, verdicts unchanged. */
+    @Test
+    void exhaustiveExploresPastEveryDecision() {
+        Run early = run("reference", "philosophers", "--n", "6", "--planted-bug", "--no-deadlock", "--workers", "2");
+        Run all = run("reference", "philosophers", "--n", "6", "--planted-bug", "--no-deadlock", "--workers", "2",
+                "--exhaustive");
+        assertEquals(ExitCode.SAFETY_VIOLATED, all.code(), all.err());
+        assertTrue(early.out().contains("stopped once every question was decided"), early.out());
+        // the buggy graph's 239 states (the run that stops at depth 4 has seen 138)
+        assertTrue(all.out().contains("states: 239 distinct"), all.out());
+        assertTrue(early.out().contains("states: 138 distinct"), early.out());
+        assertFalse(all.out().contains("stopped once every question was decided"), all.out());
+        assertEquals(early.out().substring(early.out().indexOf("counterexample for")),
+                all.out().substring(all.out().indexOf("counterexample for")), "the same counterexample");
+        Run json = run("reference", "philosophers", "--n", "6", "--planted-bug", "--no-deadlock", "--exhaustive",
+                "--format", "json");
+        assertTrue(json.out().contains("\"exhausted\" : true"), json.out());
+    }
+
     /** A pure model passes --check-determinism with the same output (the counterexample, the counts) and exit code. */
     @Test
     void checkDeterminismOnAPureModelChangesNothing() {
@@ -185,7 +204,6 @@ class CliTest {
         String line = ProgressPrinter.line(new dev.handoff.engine.SearchListener.Progress(1_000_000, 5_000_000, 12, 3_000, 2.0));
         assertEquals("progress: 1,000,000 states, 5,000,000 transitions, depth 12, queue 3,000, 500,000 states/s, 2s", line);
     }
-
 
     /** Every subcommand's one-line summary in 'handoff --help' is a whole sentence (its header). */
     @Test

@@ -60,10 +60,14 @@ public interface PackedModel {
     boolean isTerminal(long[] state, int off);
 
     /**
-     * A hint from an engine: the calling thread is about to call {@link #next} for every action
-     * on the state at {@code state[off ..]}, whose words do not change until the next call of
-     * this method on the same thread; {@code null} ends the hint. A model may then skip telling
-     * that state from others on each call. The default ignores the hint.
+     * A hint from an engine: the calling thread is about to call {@link #enabledActions} and then
+     * {@link #next} for each action it lists (every action when it lists none) on the state at
+     * {@code state[off ..]}, whose words do not change until the next call of this method on the
+     * same thread; {@code null} ends the hint (before {@link #isTerminal} is asked). A model may
+     * then skip telling that state from others on each call. Only breadth-first search without
+     * partial-order reduction gives the hint; depth-first search and stubborn sets call
+     * {@code next} without it, so a model must give the same answers either way. The default
+     * ignores the hint.
      */
     default void expanding(long[] state, int off) {
     }

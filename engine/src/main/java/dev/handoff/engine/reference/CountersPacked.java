@@ -1,7 +1,5 @@
 package dev.handoff.engine.reference;
 
-
-
 /**
  * {@link Counters} packed by hand: k counters modulo m in one word, each in the fewest bits
  * that hold m−1; no allocation on the successor path. Same actions, same order, same graph. One
@@ -62,12 +60,6 @@ public final class CountersPacked extends OneWordModel {
         }
         return state[off] != allMax ? 1 : 0;
     }
-
-
-
-
-
-
 
     @Override
     public String describe(long[] state, int off) {

@@ -1,7 +1,5 @@
 package dev.handoff.engine.reference;
 
-
-
 /**
  * {@link FilterLock} packed by hand: one word, per process a 3-bit level and a 2-bit status,
  * then a 3-bit victim per level (index 0 unused): 64 bits at n = 8; no allocation on the successor path. Same
@@ -83,12 +81,6 @@ public final class FilterLockPacked extends OneWordModel {
         }
         return inside <= 1 ? 1 : 0;
     }
-
-
-
-
-
-
 
     @Override
     public String describe(long[] state, int off) {

@@ -94,11 +94,6 @@ public final class Philosophers extends OneWordModel {
         return n == 0 ? 2 : b;
     }
 
-
-
-
-
-
     @Override
     public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
         long s = src[srcOff];
@@ -133,7 +128,6 @@ public final class Philosophers extends OneWordModel {
         long rotated = (eating >>> 2 | eating << (2 * n - 2)) & eatingBits;
         return (eating & rotated) == 0 ? 1 : 0;
     }
-
 
     @Override
     public String describe(long[] state, int off) {

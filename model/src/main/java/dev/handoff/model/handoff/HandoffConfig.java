@@ -159,7 +159,6 @@ public record HandoffConfig(
                 s.is(Knobs.FW_MC_SID_LOCK, "locked"), s.is(Knobs.KERNEL_PROBE_ORDER, "any"), lit);
     }
 
-
     /** How many stream-match entries the firmware programs for the display ({@code fw.smr}). */
     private static int fwEntryCount(Scenario s) {
         Platform p = s.platform();
