@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * append each new state to the next level when it is first seen.
  *
  * <p>A level with little work runs on the calling thread exactly so. A level worth sharing runs
- * in windows of three phases. Generate: the workers claim the window's slices through one
+ * in windows, each in three steps. Generate: the workers claim the window's slices through one
  * cursor and buffer each successor for its owner, the worker that owns the successor's
  * fingerprint partition (the top {@value #PARTITION_BITS} bits, partition q to worker q mod w),
  * noting the owners in generation order. Look up: each owner adds its successors to the visited
@@ -34,14 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * single thread's, so the same successor is marked new. Store: each worker takes a contiguous
  * run of the window's slices and walks their successors in generation order, storing the marked
  * ones; the runs are appended to the next level in order. The level that comes out is the single
- * thread's, state for state.
+ * thread's, state for state. The steps are pipelined: in one phase a worker stores window w−2,
+ * looks up window w−1 and then generates window w, claiming slices until none is left, so the
+ * claiming evens out the fixed work; one barrier per phase.
  *
  * <p>Why levels: every state at depth d+1 is generated while level d is expanded, so the first
  * level that holds a violation gives a shortest counterexample, and a run that stops after
  * finishing that level has stored exactly the states of depth at most d+1. Together with the
  * canonical first sightings, every count, verdict, path and witness of a run that is not cut
- * short by a limit is the same for 1, 2 or 64 workers. The price, on shared levels only: three
- * barriers per window and each successor copied to a buffer and read back twice.
+ * short by a limit is the same for 1, 2 or 64 workers. The price, on shared levels only: a
+ * barrier per window (two more per level to fill and drain the pipeline) and each successor
+ * copied to a buffer and read back twice.
  *
  * <p>Running time O((S + T) · w) for S states, T transitions and w words per state, plus the
  * visited set's probing; no allocation per transition.
@@ -53,8 +56,10 @@ final class BreadthFirstSearch implements Search {
     static final int PARTITION_BITS = 6;
     /** Owners of a shared level: at most one per partition. */
     static final int MAX_OWNERS = 1 << PARTITION_BITS;
-    /** About this many successors are buffered per window of a shared level. */
+    /** About this many successors are buffered per window of a shared level (at most). */
     static final int WINDOW_SUCCESSORS = 1 << 17;
+    /** Buffer sets a worker cycles through: a window is generated, looked up, then stored. */
+    static final int SETS = 3;
 
     private final SearchContext ctx;
     private final Worker[] workers;
@@ -200,6 +205,8 @@ final class BreadthFirstSearch implements Search {
     static final int SERIAL_STATES = 64;
     /** A level goes to the pool only when its expected work exceeds this (waking the pool costs tens of µs). */
     static final double PARALLEL_NANOS = 200_000;
+    /** Slices a level is cut into, per worker: the claiming's grain. */
+    static final int SLICES_PER_WORKER = 4;
     /** The smallest share of a chunk a worker claims. */
     static final int MIN_SLICE = 32;
 
@@ -233,7 +240,7 @@ final class BreadthFirstSearch implements Search {
             }
             return false;
         }
-        int slice = (int) Math.max(MIN_SLICE, Math.min(StateChunk.STATES, states / (workers.length * 4L) + 1));
+        int slice = (int) Math.max(MIN_SLICE, Math.min(StateChunk.STATES, states / (workers.length * (long) SLICES_PER_WORKER) + 1));
         SharedLevel shared = new SharedLevel(Slices.of(level, slice), depth);
         List<Future<Void>> others = new ArrayList<>(workers.length - 1);
         for (int k = 1; k < workers.length; k++) {
@@ -283,116 +290,147 @@ final class BreadthFirstSearch implements Search {
     }
 
     /**
-     * One level expanded by every worker, window by window, in the three phases of the class
-     * comment. Arrays indexed by slice say which worker generated it and where its successors
-     * sit: for owner o, words {@code [start, end)} of that worker's buffer for o; in generation
-     * order, the owners in {@code [seqStart, seqEnd)} of its owner sequence. The barrier after
-     * the last phase appends the window's output and decides, for every worker alike, whether to
-     * go on.
+     * One level expanded by every worker, window by window, the three steps of the class comment
+     * pipelined: in phase p each worker first stores its run of window p−2 and looks up its
+     * partitions of window p−1 (work fixed in advance), then claims slices of window p through the
+     * cursor, so that whoever finished the fixed work early generates more; one barrier ends the
+     * phase, and its action appends the stored runs and moves the cursor on. A level of W windows
+     * takes W + 2 phases. A worker buffers window w in its set w mod 3: the set a phase writes was
+     * stored two phases before. Arrays indexed by slice say which worker generated it and where
+     * its successors sit: for owner o, words {@code [start, end)} of that worker's buffer for o;
+     * in generation order, the owners in {@code [seqStart, seqEnd)} of its owner sequence.
      */
     private final class SharedLevel {
         final Slices slices;
         final int depth;
         final int owners = Math.min(workers.length, MAX_OWNERS);
+        final int slicesInLevel;
         final int windowSlices;
+        final int windows;
         final AtomicInteger cursor = new AtomicInteger();
         final int[] generatedBy;
         final int[] start;
         final int[] end;
         final int[] seqStart;
         final int[] seqEnd;
-        final PhaseBarrier generated;
-        final PhaseBarrier lookedUp;
-        final PhaseBarrier stored;
+        final PhaseBarrier crossed;
         volatile Throwable failure;
-        /** Read by every worker after the last barrier; written only by that barrier's action. */
+        /** Read by every worker after the barrier; written only by its action. */
         boolean stop;
-        int windowStart;
-        int windowEnd;
+        int phase;
 
         SharedLevel(Slices slices, int depth) {
             this.slices = slices;
             this.depth = depth;
             int n = slices.chunk().length;
+            this.slicesInLevel = n;
             int sliceStates = Math.max(1, slices.to()[0] - slices.from()[0]);
-            long windowStates = Math.max(sliceStates * (long) workers.length, (long) (WINDOW_SUCCESSORS / Math.max(1, branching)));
-            this.windowSlices = (int) Math.max(1, Math.min(n, windowStates / sliceStates));
+            long bySuccessors = (long) (WINDOW_SUCCESSORS / Math.max(1, branching)) / sliceStates;
+            // at least two slices a worker (the claiming evens out the fixed work), and at least four
+            // windows a level when it has the slices (a pipeline of fewer barely overlaps)
+            long w = Math.max(2L * workers.length, Math.min(bySuccessors, (n + 3) / 4));
+            this.windowSlices = (int) Math.max(1, Math.min(n, w));
+            this.windows = (n + windowSlices - 1) / windowSlices;
             this.generatedBy = new int[n];
             this.start = new int[n * owners];
             this.end = new int[n * owners];
             this.seqStart = new int[n];
             this.seqEnd = new int[n];
-            this.windowEnd = Math.min(n, windowSlices);
-            this.generated = new PhaseBarrier(workers.length, null);
-            this.lookedUp = new PhaseBarrier(workers.length, null);
-            this.stored = new PhaseBarrier(workers.length, () -> {
+            this.crossed = new PhaseBarrier(workers.length, () -> {
                 phase(BreadthFirstSearch.this::appendOutputs);
-                stop = failure != null || ctx.halted || windowEnd >= n;
-                windowStart = windowEnd;
-                windowEnd = Math.min(n, windowEnd + windowSlices);
-                cursor.set(windowStart);
+                phase++;
+                stop = failure != null || ctx.halted || phase >= windows + 2;
+                cursor.set(from(phase));
             });
+        }
+
+        int from(int window) {
+            return (int) Math.min(slicesInLevel, (long) window * windowSlices);
+        }
+
+        int to(int window) {
+            return from(window + 1);
         }
 
         void work(int k) throws InterruptedException {
             Worker me = workers[k];
             try {
                 do {
-                    int from = windowStart;
-                    int to = windowEnd;
-                    me.clearBuffers();
+                    int p = phase;
                     phase(() -> {
-                        for (int s = cursor.getAndIncrement(); s < to && !ctx.halted && failure == null; s = cursor.getAndIncrement()) {
-                            generatedBy[s] = k;
-                            seqStart[s] = me.seqLength;
-                            for (int o = 0; o < owners; o++) {
-                                start[s * owners + o] = me.length[o];
-                            }
-                            me.expandChunk(slices.chunks().get(slices.chunk()[s]), slices.from()[s], slices.to()[s], depth, true);
-                            for (int o = 0; o < owners; o++) {
-                                end[s * owners + o] = me.length[o];
-                            }
-                            seqEnd[s] = me.seqLength;
-                            me.publishCounts();
-                            ctx.checkLimits();
+                        if (p >= 2 && live()) {
+                            store(me, k, p - 2);
                         }
-                    });
-                    generated.await();
-                    phase(() -> {
-                        if (k < owners && !ctx.halted && failure == null) {
-                            for (int s = from; s < to; s++) {
-                                me.lookUp(workers[generatedBy[s]].buffer[k], start[s * owners + k], end[s * owners + k]);
-                            }
+                        if (p >= 1 && p - 1 < windows && k < owners && live()) {
+                            lookUp(me, k, p - 1);
                         }
-                    });
-                    lookedUp.await();
-                    phase(() -> {
-                        if (!ctx.halted && failure == null) {
-                            int n = to - from;
-                            int[] cursors = new int[owners];
-                            for (int s = from + (int) ((long) n * k / workers.length); s < from + (int) ((long) n * (k + 1) / workers.length); s++) {
-                                Worker src = workers[generatedBy[s]];
-                                for (int o = 0; o < owners; o++) {
-                                    cursors[o] = start[s * owners + o];
-                                }
-                                me.storeMarked(src, seqStart[s], seqEnd[s], cursors, depth + 1);
-                            }
-                            me.publishCounts();
-                            ctx.checkLimits();
+                        if (p < windows && live()) {
+                            generate(me, k, p);
                         }
+                        me.publishCounts();
+                        ctx.checkLimits();
                     });
-                    stored.await();
+                    crossed.await();
                 } while (!stop);
             } catch (BrokenBarrierException e) {
                 fail(e);
             } catch (InterruptedException | RuntimeException | Error e) {
-                // outside a phase (a barrier interrupted, an allocation between phases): the others
+                // outside a phase (the barrier interrupted, an allocation between phases): the others
                 // must not wait for this worker at a barrier it will never reach
                 fail(e);
-                generated.breakBarrier();
-                lookedUp.breakBarrier();
-                stored.breakBarrier();
+                crossed.breakBarrier();
                 throw e;
+            }
+        }
+
+        private boolean live() {
+            return !ctx.halted && failure == null;
+        }
+
+        /** Claims slices of window {@code w} and buffers their successors in set w mod 3. */
+        private void generate(Worker me, int k, int w) {
+            int to = to(w);
+            me.useSet(w % SETS);
+            try {
+                for (int s = cursor.getAndIncrement(); s < to && live(); s = cursor.getAndIncrement()) {
+                    generatedBy[s] = k;
+                    seqStart[s] = me.seqLength;
+                    for (int o = 0; o < owners; o++) {
+                        start[s * owners + o] = me.length[o];
+                    }
+                    me.expandChunk(slices.chunks().get(slices.chunk()[s]), slices.from()[s], slices.to()[s], depth, true);
+                    for (int o = 0; o < owners; o++) {
+                        end[s * owners + o] = me.length[o];
+                    }
+                    seqEnd[s] = me.seqLength;
+                    me.publishCounts();
+                    ctx.checkLimits();
+                }
+            } finally {
+                me.endSet();
+            }
+        }
+
+        /** Adds owner k's successors of window {@code w} to the visited set, slice by slice in level order. */
+        private void lookUp(Worker me, int k, int w) {
+            int set = w % SETS;
+            for (int s = from(w), to = to(w); s < to; s++) {
+                me.lookUp(workers[generatedBy[s]].buffers[set][k], start[s * owners + k], end[s * owners + k]);
+            }
+        }
+
+        /** Stores the marked successors of worker k's contiguous run of window {@code w}'s slices. */
+        private void store(Worker me, int k, int w) {
+            int from = from(w);
+            int n = to(w) - from;
+            int set = w % SETS;
+            int[] cursors = new int[owners];
+            for (int s = from + (int) ((long) n * k / workers.length); s < from + (int) ((long) n * (k + 1) / workers.length); s++) {
+                Worker src = workers[generatedBy[s]];
+                for (int o = 0; o < owners; o++) {
+                    cursors[o] = start[s * owners + o];
+                }
+                me.storeMarked(src, set, seqStart[s], seqEnd[s], cursors, depth + 1);
             }
         }
 
@@ -476,11 +514,19 @@ final class BreadthFirstSearch implements Search {
         /** Full chunks of new states, and the one being filled. */
         final List<StateChunk> next = new ArrayList<>();
         private StateChunk out;
-        /** Successors buffered for each owner in a shared level, how many words of each are used, and the owners in generation order. */
-        final long[][] buffer = new long[Math.min(workers.length, MAX_OWNERS)][];
-        final int[] length = new int[buffer.length];
-        byte[] seq = new byte[0];
+        /**
+         * Per set (a shared level's window w uses set w mod {@value #SETS}): the successors
+         * buffered for each owner, how many words of each are used, and the owners in generation
+         * order with their count. The set being generated is also in the four fields below.
+         */
+        final long[][][] buffers = new long[SETS][Math.min(workers.length, MAX_OWNERS)][];
+        final int[][] lengths = new int[SETS][buffers[0].length];
+        final byte[][] seqs = {new byte[0], new byte[0], new byte[0]};
+        long[][] buffer = buffers[0];
+        int[] length = lengths[0];
+        byte[] seq = seqs[0];
         int seqLength;
+        private int set;
         private final IdBlock ids = new IdBlock(ctx.log);
         /** The visited set as this worker asks it: through its own cache of recent fingerprints in fingerprint mode. */
         private final VisitedSet seen = ctx.visited instanceof FingerprintSet ? new RecentFingerprints(ctx.visited) : ctx.visited;
@@ -609,9 +655,19 @@ final class BreadthFirstSearch implements Search {
             return b;
         }
 
-        void clearBuffers() {
+        /** Starts generating into set {@code i}, emptied. */
+        void useSet(int i) {
+            set = i;
+            buffer = buffers[i];
+            length = lengths[i];
             java.util.Arrays.fill(length, 0);
+            seq = seqs[i];
             seqLength = 0;
+        }
+
+        /** Ends generating into the current set: what others read of it is kept with it. */
+        void endSet() {
+            seqs[set] = seq;
         }
 
         /** Adds the successors buffered in {@code b[from, to)} to the visited set in order, marking the new ones. */
@@ -626,11 +682,11 @@ final class BreadthFirstSearch implements Search {
 
         /**
          * Stores, in generation order, the marked successors that {@code src} generated as
-         * {@code src.seq[from, to)}; {@code cursors} holds, per owner, where the first of them sits.
+         * {@code src.seqs[set][from, to)}; {@code cursors} holds, per owner, where the first of them sits.
          */
-        void storeMarked(Worker src, int from, int to, int[] cursors, int depth) {
-            final byte[] owner = src.seq;
-            final long[][] buffers = src.buffer;
+        void storeMarked(Worker src, int set, int from, int to, int[] cursors, int depth) {
+            final byte[] owner = src.seqs[set];
+            final long[][] buffers = src.buffers[set];
             for (int i = from; i < to; i++) {
                 int o = owner[i];
                 int e = cursors[o];

@@ -1,11 +1,13 @@
 package dev.handoff.engine;
 
 import dev.handoff.engine.reference.Counters;
+import dev.handoff.engine.reference.CountersPacked;
 import dev.handoff.engine.reference.GridWalk;
 import dev.handoff.engine.reference.Philosophers;
 import dev.handoff.engine.formalism.ForwardingPackedModel;
 import dev.handoff.engine.formalism.PackedModel;
 import dev.handoff.engine.formalism.PackedModels;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +51,26 @@ class DeterminismTest {
                 assertEquals(one, many, workers + " workers, run " + run);
                 assertTrue(slow.threads.size() >= 2 && slow.threads.stream().anyMatch(t -> t.startsWith("handoff-bfs")),
                         "the workers shared levels: " + slow.threads);
+            }
+        }
+    }
+
+    /**
+     * Levels wide enough for many windows (12 counters mod 3: 531,441 states, up to 73,789 a
+     * level, cut into some 70 slices and 8 windows with 2 workers), so that the pipeline stores,
+     * looks up and generates three windows in one phase, through all three buffer sets.
+     */
+    @Test
+    void wideLevelsPipelinedOverManyWindowsGiveTheSameResult() {
+        ExplorationSettings base = ExplorationSettings.defaults().withCounterexamples(2);
+        ExplorationResult first = Explorer.explore(new CountersPacked(12, 3, false), base.withWorkers(1));
+        assertEquals(531_441, first.statistics().distinctStates());
+        String one = render(first);
+        for (int workers : new int[] {2, 3, 4}) {
+            for (int run = 0; run < 2; run++) {
+                Slow counted = new Slow(new CountersPacked(12, 3, false), 0);
+                assertEquals(one, render(Explorer.explore(counted, base.withWorkers(workers))), workers + " workers, run " + run);
+                assertTrue(counted.threads.stream().anyMatch(t -> t.startsWith("handoff-bfs")), "the workers shared levels: " + counted.threads);
             }
         }
     }
