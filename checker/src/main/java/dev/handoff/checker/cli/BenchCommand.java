@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -62,8 +63,15 @@ final class BenchCommand implements Callable<Integer> {
     boolean spin;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "1",
-            description = "Runs (default: ${DEFAULT-VALUE}); with more than one, the median run is reported too.")
+            description = "Runs (default: ${DEFAULT-VALUE}); with more than one, the median and the fastest run are reported"
+                    + " too.")
     int repeat;
+
+    @Option(names = "--warmup", paramLabel = "K", defaultValue = "0",
+            description = "Runs first, in the same JVM, and left out of the median and the fastest (default:"
+                    + " ${DEFAULT-VALUE}: every run counts, the first one cold, as a user's single run is). With K"
+                    + " of 2 or more the runs measure the compiled engine, not the compiler.")
+    int warmup;
 
     @Option(names = "--format", paramLabel = "text|json", completionCandidates = Names.TextJson.class, defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
@@ -95,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1 || repeat > 100) {
             throw new ParameterException(spec.commandLine(), "--repeat " + repeat + " is out of range (allowed: 1 to 100)");
         }
+        if (warmup < 0 || warmup > 100) {
+            throw new ParameterException(spec.commandLine(), "--warmup " + warmup + " is out of range (allowed: 0 to 100)");
+        }
         CheckOptions.requireFormat(spec, format, "text", "json");
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(false);
         PrintWriter out = spec.commandLine().getOut();
@@ -105,8 +116,9 @@ final class BenchCommand implements Callable<Integer> {
         this.label = "model=" + model + " n=" + size + " form=" + (plain ? "plain" : "packed");
         SpinBaseline.Result spun = spin ? SpinBaseline.run(bench.promela().apply(size), settings.memoryBudget()) : null;
         List<Statistics> runs = new ArrayList<>();
+        List<Statistics> warmups = new ArrayList<>();
         int code = ExitCode.HOLDS;
-        for (int i = 0; i < repeat; i++) {
+        for (int i = 0; i < warmup + repeat; i++) {
             ExplorationResult r = Explorer.explore(packed, settings,
                     Verbosity.search(spec, exploration.progress));
             if (r.internalError() != null) {
@@ -125,13 +137,15 @@ final class BenchCommand implements Callable<Integer> {
                         + r.properties().get(0).property().name() + " " + r.properties().get(0).verdict());
                 code = ExitCode.INTERNAL;
             }
-            runs.add(r.statistics());
+            boolean warming = i < warmup;
+            (warming ? warmups : runs).add(r.statistics());
             if (format.equals("text")) {
-                out.println(line(settings, r.statistics(), "run " + (i + 1)));
+                out.println(line(settings, r.statistics(), warming ? "warm-up " + (i + 1) : "run " + (i - warmup + 1)));
                 out.flush();
             }
         }
         Statistics median = median(runs);
+        Statistics fastest = runs.stream().min(Comparator.comparingDouble(Statistics::seconds)).orElseThrow();
         if (format.equals("json")) {
             ObjectNode o = json(settings, median);
             if (spun != null) {
@@ -145,11 +159,17 @@ final class BenchCommand implements Callable<Integer> {
             if (repeat > 1) {
                 ArrayNode all = o.putArray("runs");
                 runs.forEach(s -> all.add(json(settings, s)));
+                o.set("fastest", json(settings, fastest));
+            }
+            if (warmup > 0) {
+                ArrayNode all = o.putArray("warmups");
+                warmups.forEach(s -> all.add(json(settings, s)));
             }
             out.println(exploration.json(o));
         } else {
             if (repeat > 1) {
                 out.println(line(settings, median, "median"));
+                out.println(line(settings, fastest, "fastest"));
             }
             if (spun != null) {
                 out.println(String.format(Locale.ROOT, "spin %s: distinctStates=%d transitions=%d seconds=%.3f transitions/s=%.0f",

@@ -190,6 +190,27 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("distinctStates=1154 transitions="), r.out());
         assertTrue(r.out().contains("bench median:"), r.out());
+        assertTrue(r.out().contains("bench fastest:"), r.out());
+    }
+
+    /** Warm-up runs are printed as such and left out of the counted runs, the median and the fastest. */
+    @Test
+    void benchWarmupRunsAreNotCounted() throws Exception {
+        Run text = run("bench", "--n", "8", "--repeat", "2", "--warmup", "3");
+        assertEquals(0, text.code(), text.err());
+        List<String> labels = text.out().lines().map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertEquals(List.of("bench warm-up 1", "bench warm-up 2", "bench warm-up 3", "bench run 1", "bench run 2",
+                "bench median", "bench fastest"), labels);
+        Run json = run("bench", "--n", "8", "--repeat", "3", "--warmup", "2", "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode j = RunReport.JSON.readTree(json.out());
+        assertEquals(2, j.get("warmups").size());
+        assertEquals(3, j.get("runs").size());
+        double fastest = j.get("fastest").get("seconds").asDouble();
+        for (JsonNode counted : j.get("runs")) {
+            assertTrue(fastest <= counted.get("seconds").asDouble(), json.out());
+        }
+        assertEquals(64, run("bench", "--n", "8", "--warmup", "-1").code(), "a negative warm-up is a usage error");
     }
 
     @Test
