@@ -58,7 +58,8 @@ final class DeterminismChecked extends ForwardingPackedModel {
         }
         if (fired && !Arrays.equals(b.first, b.again)) {
             throw diverged("gave two different successors under action " + name(action) + " ("
-                    + base.describe(b.first, 0) + ", then " + base.describe(b.again, 0) + ")", b.source);
+                    + base.describe(b.first, 0) + ", then " + base.describe(b.again, 0) + "; a next that changes the"
+                    + " objects of its source state, such as a list or array in a record, does this)", b.source);
         }
         return fired;
     }

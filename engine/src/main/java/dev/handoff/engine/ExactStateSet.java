@@ -38,6 +38,21 @@ final class ExactStateSet implements VisitedSet {
         }
     }
 
+    /**
+     * Reads {@code fp}'s home slot and the first word of the state there, where an insertion
+     * starts (no lock: a hint, read from whatever arrays the segment holds; a growth racing with
+     * it makes the words array the older one, hence the bound check).
+     */
+    @Override
+    public long prefetch(long fp) {
+        Segment seg = segments[(int) (fp >>> (64 - SEGMENT_BITS))];
+        long[] f = seg.fps;
+        long[] w = seg.words;
+        int h = home(fp, f.length);
+        long j = (long) h * stateWords;
+        return f[h] + (j < w.length ? w[(int) j] : 0);
+    }
+
     @Override
     public long size() {
         long n = 0;

@@ -94,11 +94,23 @@ public final class Explorer {
         if (model.initialStateCount() < 1) {
             throw new IllegalArgumentException("a model needs at least one initial state");
         }
+        if (model.actions() == null) {
+            throw new IllegalArgumentException("the model's actions() returned null");
+        }
         if (model.actions().isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one action");
         }
+        if (model.properties() == null) {
+            throw new IllegalArgumentException("the model's properties() returned null (an empty list, if none)");
+        }
         if (model.properties().size() > PackedModel.MAX_PROPERTIES) {
             throw new IllegalArgumentException("a model may declare at most " + PackedModel.MAX_PROPERTIES + " properties");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (PropertySpec p : model.properties()) {
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException("a model's property names must differ: " + p.name() + " is declared twice");
+            }
         }
     }
 
@@ -120,6 +132,9 @@ public final class Explorer {
                 } catch (ReplayDivergedException e) {
                     // keep what is known: the verdict the search reached, the paths that replayed
                     internalError = internalError == null ? e.getMessage() : internalError;
+                } catch (RuntimeException e) {
+                    // the model threw while its path was replayed: as above
+                    internalError = internalError == null ? replayFailed("property " + spec.name(), e) : internalError;
                 }
             }
             boolean seen = !found.isEmpty();
@@ -138,6 +153,8 @@ public final class Explorer {
                 deadlock = rebuilder.rebuild(d.id(), d.fp());
             } catch (ReplayDivergedException e) {
                 internalError = internalError == null ? e.getMessage() : internalError;
+            } catch (RuntimeException e) {
+                internalError = internalError == null ? replayFailed("the deadlock", e) : internalError;
             }
         }
         long distinct = ctx.visited.size();
@@ -145,6 +162,11 @@ public final class Explorer {
                 ctx.visited.bytes(), ctx.log.bytes(), ctx.settings.effectiveWorkers(), firings,
                 ctx.settings.store() == StoreMode.FINGERPRINT ? Fingerprints.collisionProbability(distinct) : 0);
         return new ExplorationResult(results, deadlock, ctx.stopReason(), stats, internalError, exhausted);
+    }
+
+    private static String replayFailed(String what, RuntimeException e) {
+        return "replaying the path to " + what + ", the model threw " + ModelFailureException.origin(e)
+                + " (the search did not: the model is probably not a pure function of the state)";
     }
 
     /** The replayed last state must still decide the property as the search saw it. */

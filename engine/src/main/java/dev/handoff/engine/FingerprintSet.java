@@ -82,6 +82,13 @@ final class FingerprintSet implements VisitedSet {
         }
     }
 
+    /** Reads the first slot of {@code fp}'s home bucket, where its look-up starts (no lock: any table the segment has had will do). */
+    @Override
+    public long prefetch(long fp) {
+        long[] t = segments[(int) (fp >>> (64 - SEGMENT_BITS))].table;
+        return t[home(fp, (int) t[0])];
+    }
+
     /** True if the fingerprint is in the set. */
     boolean contains(long fp) {
         Segment seg = segments[(int) (fp >>> (64 - SEGMENT_BITS))];

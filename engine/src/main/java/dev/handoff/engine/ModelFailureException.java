@@ -48,7 +48,8 @@ final class ModelFailureException extends RuntimeException {
     /** The exception and the frame it was thrown from. */
     static String origin(RuntimeException e) {
         StackTraceElement[] at = e.getStackTrace();
-        return e + (at.length > 0 ? " at " + at[0] : "");
+        // HotSpot throws some exceptions without a stack once a method has thrown them often
+        return e + (at.length > 0 ? " at " + at[0] : " (no stack trace: rerun with -XX:-OmitStackTraceInFastThrow to see where)");
     }
 
     /**

@@ -39,6 +39,12 @@ final class RecentFingerprints implements VisitedSet {
         return added;
     }
 
+    /** A fingerprint this cache holds costs no probe, and so no prefetch. */
+    @Override
+    public long prefetch(long fp) {
+        return recent[(int) fp & (ENTRIES - 1)] == fp ? 0 : set.prefetch(fp);
+    }
+
     @Override
     public long size() {
         return set.size();

@@ -210,7 +210,11 @@ final class SearchContext {
         }
         boolean allDecided = a == 0 && s == 0 && (deadlock != null || !settings.checkDeadlock());
         if (!allDecided && violation && settings.stopAtFirstViolation() && stopReason == null) {
-            stopReason = "stopped at the first violation (stopAtFirstViolation): the other properties are undecided";
+            // name what is open: properties, the deadlock question, or both
+            String open = a == 0 && s == 0 ? "whether the space has a deadlock is undecided"
+                    : deadlock == null && settings.checkDeadlock() ? "the other properties and whether the space has a deadlock are undecided"
+                    : "the other properties are undecided";
+            stopReason = "stopped at the first violation (stopAtFirstViolation): " + open;
         }
         // exhaustive: decided properties are no longer evaluated, but the space is explored to the end
         return allDecided && !settings.exhaustive() || violation && settings.stopAtFirstViolation();

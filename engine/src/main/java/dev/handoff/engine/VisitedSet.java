@@ -18,6 +18,17 @@ interface VisitedSet {
      */
     boolean add(long[] words, int off, long fp);
 
+    /**
+     * Starts loading the part of the set where {@code fp} would be looked up, without looking it
+     * up: a hint for a caller that knows its next fingerprints in advance (a shared level's
+     * look-up pass), so that several cache misses overlap instead of following one another. Has
+     * no effect on the set. The value read is returned so that the caller can fold it into a
+     * sink: a load whose value nobody uses is dropped by the JIT.
+     */
+    default long prefetch(long fp) {
+        return 0;
+    }
+
     /** Number of distinct states added. Exact once all writers have stopped. */
     long size();
 

@@ -106,7 +106,8 @@ class CounterexampleTest {
                 ExplorationSettings.defaults().withStopAtFirstViolation(true));
         assertEquals(Verdict.VIOLATED, g.properties().get(0).verdict());
         assertEquals(null, g.deadlock());
-        assertEquals("stopped at the first violation (stopAtFirstViolation): the other properties are undecided", g.stopReason());
+        assertEquals("stopped at the first violation (stopAtFirstViolation): the other properties and whether the space has a deadlock are undecided",
+                g.stopReason());
     }
 
     /** The grid walk with other properties. */

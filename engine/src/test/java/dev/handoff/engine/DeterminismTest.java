@@ -75,6 +75,43 @@ class DeterminismTest {
         }
     }
 
+    /**
+     * One worker expands a large level as a shared level of one (buffered, looked up with
+     * prefetching, then stored): it must give what the state-by-state path gives.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void oneWorkerGivesTheSameResultBufferedOrStateByState(String name, ModelMaker maker, int counterexamples, StoreMode store) {
+        ExplorationSettings one = ExplorationSettings.defaults().withCounterexamples(counterexamples).withStore(store).withWorkers(1);
+        assertEquals(render(runStateByState(new Slow(maker.make(), 2_000), one)), render(Explorer.explore(new Slow(maker.make(), 2_000), one)));
+    }
+
+    /**
+     * The two paths of the test above really differ: buffered, a window of successors is
+     * generated before the first of them is evaluated; state by state, a few (4 counters mod 9,
+     * whose properties stay undecided to the end).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(StoreMode.class)
+    void oneWorkerBuffersLargeLevels(StoreMode store) {
+        ExplorationSettings one = ExplorationSettings.defaults().withStore(store).withWorkers(1).withCounterexamples(3);
+        Slow buffered = new Slow(PackedModels.of(new Counters(4, 9, true)), 2_000);
+        Slow unbuffered = new Slow(PackedModels.of(new Counters(4, 9, true)), 2_000);
+        assertEquals(render(runStateByState(unbuffered, one)), render(Explorer.explore(buffered, one)));
+        assertTrue(buffered.longestRun > 200, "buffered: " + buffered.longestRun + " successors before an evaluation");
+        assertTrue(unbuffered.longestRun <= 4 * 4,
+                "state by state: " + unbuffered.longestRun + " successors before an evaluation, buffered " + buffered.longestRun);
+    }
+
+    private static ExplorationResult runStateByState(PackedModel model, ExplorationSettings settings) {
+        BreadthFirstSearch.oneWorkerBuffers = false;
+        try {
+            return Explorer.explore(model, settings);
+        } finally {
+            BreadthFirstSearch.oneWorkerBuffers = true;
+        }
+    }
+
     /** Everything of a result that must not depend on the worker count (not the time, not the bytes). */
     static String render(ExplorationResult r) {
         StringBuilder b = new StringBuilder();
@@ -111,8 +148,19 @@ class DeterminismTest {
             this.nanos = nanos;
         }
 
+        /** Successors generated since a property was last evaluated, and the most of them there were (one worker). */
+        private int run;
+        int longestRun;
+
+        @Override
+        public long evaluate(long[] state, int off) {
+            run = 0;
+            return super.evaluate(state, off);
+        }
+
         @Override
         public boolean next(long[] src, int srcOff, int action, long[] dst, int dstOff) {
+            longestRun = Math.max(longestRun, ++run);
             threads.add(Thread.currentThread().getName());
             long until = System.nanoTime() + nanos;
             while (System.nanoTime() < until) {

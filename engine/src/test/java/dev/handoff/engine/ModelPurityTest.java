@@ -180,6 +180,123 @@ class ModelPurityTest {
         assertTrue(t.internalError().endsWith(" expanding state x=0"), t.internalError());
     }
 
+    /**
+     * A model that throws only while a found path is replayed (its initial state, asked again)
+     * costs the path, not the run: the result keeps the verdict and counts the search reached and
+     * names the failure as an internal error.
+     */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void aModelThatThrowsDuringTheReplayKeepsTheResult(SearchStrategy strategy, int workers) {
+        AtomicLong initials = new AtomicLong();
+        PackedModel m = new dev.handoff.engine.formalism.ForwardingPackedModel(new dev.handoff.engine.reference.CountersPacked(2, 3, false)) {
+            @Override
+            public void initialState(int index, long[] out, int off) {
+                if (initials.incrementAndGet() > 1) {
+                    throw new ArrayIndexOutOfBoundsException("replay");
+                }
+                super.initialState(index, out, off);
+            }
+        };
+        ExplorationResult r = Explorer.explore(m, settings(strategy, workers).withExhaustive(true));
+        assertEquals(9, r.statistics().distinctStates());
+        assertEquals(Verdict.VIOLATED, r.properties().get(0).verdict());
+        assertTrue(r.properties().get(0).paths().isEmpty(), "the path that did not replay is left out");
+        assertTrue(r.internalError().startsWith("replaying the path to property not-all-max, the model threw"
+                + " java.lang.ArrayIndexOutOfBoundsException: replay"), r.internalError());
+    }
+
+    /**
+     * A counter of {@link Box}es from {@code start} up to 5 with one action, {@code inc}, taken by
+     * {@code next}; its codec writes a word past its one for values from {@code overrunFrom} on.
+     */
+    static dev.handoff.engine.formalism.Model<Box> counter(int start, java.util.function.UnaryOperator<Box> next, int overrunFrom) {
+        return new dev.handoff.engine.formalism.Model<>() {
+            public List<Box> initialStates() {
+                return List.of(new Box(new int[] {start}));
+            }
+
+            public List<Action> actions() {
+                return List.of(new Action("inc", ""));
+            }
+
+            public Box next(Box s, int action) {
+                return next.apply(s);
+            }
+
+            public List<dev.handoff.engine.formalism.Property<Box>> properties() {
+                return List.of(dev.handoff.engine.formalism.Property.always("small", b -> b.v()[0] < 10));
+            }
+
+            public dev.handoff.engine.formalism.StateCodec<Box> codec() {
+                return new dev.handoff.engine.formalism.StateCodec<>() {
+                    public int words() {
+                        return 1;
+                    }
+
+                    public void encode(Box b, long[] out, int off) {
+                        out[off] = b.v()[0];
+                        if (b.v()[0] >= overrunFrom) {
+                            out[off + 1] = 7;
+                        }
+                    }
+
+                    public Box decode(long[] in, int off) {
+                        return new Box(new int[] {(int) in[off]});
+                    }
+                };
+            }
+        };
+    }
+
+    /** Counts from {@code start} to 5, and its codec writes a word past its one from 2 on. */
+    static dev.handoff.engine.formalism.Model<Box> overrun(int start) {
+        return counter(start, s -> s.v()[0] < 5 ? new Box(new int[] {s.v()[0] + 1}) : null, 2);
+    }
+
+    /** A record of one int, held in an array that a careless next changes in place. */
+    record Box(int[] v) {
+        @Override
+        public String toString() {
+            return java.util.Arrays.toString(v);
+        }
+    }
+
+    /**
+     * A next that changes its decoded source in place gives two different successors when asked
+     * twice; the check says so and describes the source as its words say, not as changed.
+     */
+    @Test
+    void aNextThatChangesItsSourceIsNamedWithTheSourceUnchanged() {
+        dev.handoff.engine.formalism.Model<Box> careless = counter(0, s -> {
+            s.v()[0]++;
+            return s.v()[0] < 5 ? new Box(s.v().clone()) : null;
+        }, Integer.MAX_VALUE);
+        ExplorationResult r = Explorer.explore(dev.handoff.engine.formalism.PackedModels.of(careless),
+                ExplorationSettings.defaults().withCheckDeterminism(true));
+        assertTrue(r.internalError().startsWith("--check-determinism: the model gave two different successors under action inc ([1], then [2];"),
+                r.internalError());
+        assertTrue(r.internalError().contains("), in state [0] ("), r.internalError());
+    }
+
+    /**
+     * A codec whose encode writes one word past the words it declares (into the engine's padding,
+     * where a search would not notice) is caught by the check, for any search; when it does so
+     * for an initial state, before the run.
+     */
+    @ParameterizedTest
+    @MethodSource("searches")
+    void anEncodeThatWritesPastItsWordsIsCaught(SearchStrategy strategy, int workers) {
+        ExplorationResult r = Explorer.explore(dev.handoff.engine.formalism.PackedModels.of(overrun(0)),
+                settings(strategy, workers).withCheckDeterminism(true).withCheckDeadlock(false));
+        assertTrue(r.internalError() != null && r.internalError().contains("its codec's encode writes past the 1 word its words() declares, packing [2]"),
+                String.valueOf(r.internalError()));
+        assertNotEquals(Verdict.HOLDS, r.properties().get(0).verdict());
+        IllegalArgumentException initial = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.handoff.engine.formalism.PackedModels.of(overrun(3)));
+        assertEquals("the codec's encode writes past the 1 word its words() declares, packing the initial state [3]", initial.getMessage());
+    }
+
     /** A record whose equals compares its array by identity, with a lossless codec, is no codec finding. */
     record Cells(int[] v) {
     }

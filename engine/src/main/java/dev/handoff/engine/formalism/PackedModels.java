@@ -31,6 +31,14 @@ public final class PackedModels {
         return model.codec().decode(words, 0);
     }
 
+    /** A model's list or codec, or a one-line refusal naming the method that returned null (List.copyOf would say only "null"). */
+    private static <T> T required(T value, String method) {
+        if (value == null) {
+            throw new IllegalArgumentException("the model's " + method + " returned null (an empty list, if none, where a list is asked)");
+        }
+        return value;
+    }
+
     private static final class CodecModel<S> implements PackedModel {
         private final Model<S> model;
         private final StateCodec<S> codec;
@@ -44,16 +52,25 @@ public final class PackedModels {
 
         CodecModel(Model<S> model) {
             this.model = model;
-            this.codec = model.codec();
+            this.codec = required(model.codec(), "codec()");
             this.words = codec.words();
-            this.initial = List.copyOf(model.initialStates());
-            this.actions = List.copyOf(model.actions());
-            this.properties = List.copyOf(model.properties());
+            this.initial = List.copyOf(required(model.initialStates(), "initialStates()"));
+            this.actions = List.copyOf(required(model.actions(), "actions()"));
+            this.properties = List.copyOf(required(model.properties(), "properties()"));
             if (words < 1) {
                 throw new IllegalArgumentException("codec words() must be at least 1, was " + words);
             }
             if (initial.isEmpty()) {
                 throw new IllegalArgumentException("a model needs at least one initial state");
+            }
+            long[] guarded = new long[words + 1];
+            for (S s : initial) {
+                guarded[words] = GUARD;
+                codec.encode(s, guarded, 0);
+                if (guarded[words] != GUARD) {
+                    throw new IllegalArgumentException("the codec's encode writes past the " + words + " word"
+                            + (words == 1 ? "" : "s") + " its words() declares, packing the initial state " + s);
+                }
             }
             if (actions.isEmpty()) {
                 throw new IllegalArgumentException("a model needs at least one action");
@@ -63,7 +80,7 @@ public final class PackedModels {
                         + " properties, this one declares " + properties.size());
             }
             this.specs = properties.stream().map(Property::spec).toList();
-            this.footprints = List.copyOf(model.footprints());
+            this.footprints = List.copyOf(required(model.footprints(), "footprints()"));
             if (!footprints.isEmpty() && footprints.size() != actions.size()) {
                 throw new IllegalArgumentException("a model's footprints must be one per action: "
                         + footprints.size() + " footprints for " + actions.size() + " actions");
@@ -112,6 +129,13 @@ public final class PackedModels {
             S produced = scratch.get().find(state, off);
             if (produced == null) {
                 return null; // not a successor this thread produced lately: nothing to compare with
+            }
+            long[] guarded = scratch.get().guarded;
+            guarded[words] = GUARD;
+            codec.encode(produced, guarded, 0);
+            if (guarded[words] != GUARD) {
+                return "its codec's encode writes past the " + words + " word" + (words == 1 ? "" : "s")
+                        + " its words() declares, packing " + produced;
             }
             S back = codec.decode(state, off);
             if (sameContent(back, produced)) {
@@ -208,7 +232,9 @@ public final class PackedModels {
 
         @Override
         public String describe(long[] state, int off) {
-            return String.valueOf(state(state, off));
+            // decoded afresh, not taken from the cache: a next that changed its decoded source in
+            // place would otherwise be described changed, and an error message would show that
+            return String.valueOf(codec.decode(state, off));
         }
 
         @Override
@@ -247,6 +273,9 @@ public final class PackedModels {
         }
     }
 
+    /** What the word after a state's holds while its codec encodes it, to see whether encode writes past the state. */
+    private static final long GUARD = 0x5eed_ca11_ab1e_f00dL;
+
     /** How many recently produced successors each thread keeps decoded (a power of two). */
     static final int PRODUCED = 16;
 
@@ -264,10 +293,13 @@ public final class PackedModels {
         private final int width;
         private final long[] producedWords;
         private final Object[] producedStates = new Object[PRODUCED];
+        /** A state's words and one more, for the check that encode stays within them. */
+        final long[] guarded;
 
         Scratch(int width) {
             this.width = width;
             this.words = new long[width];
+            this.guarded = new long[width + 1];
             this.producedWords = new long[PRODUCED * width];
         }
 

@@ -119,5 +119,17 @@ class PackedModelsTest {
     void rejectsModelsTheEngineCannotRun() {
         assertThrows(IllegalArgumentException.class, () -> PackedModels.of(model(List.of(), ACTIONS)));
         assertThrows(IllegalArgumentException.class, () -> PackedModels.of(model(List.of(new Pair(0, 0)), List.of())));
+        IllegalArgumentException nulls = assertThrows(IllegalArgumentException.class, () -> PackedModels.of(model(List.of(new Pair(0, 0)), null)));
+        assertEquals("the model's actions() returned null (an empty list, if none, where a list is asked)", nulls.getMessage());
+    }
+
+    /** Two properties of one name would make a result's property(name) ambiguous: refused before the run. */
+    @Test
+    void rejectsTwoPropertiesOfOneName() {
+        Model<Pair> twice = Models.withProperties(model(List.of(new Pair(0, 0)), ACTIONS),
+                List.of(Property.always("b-small", s -> s.b() < 10), Property.sometimes("b-small", s -> s.a() == 3)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.handoff.engine.Explorer.explore(PackedModels.of(twice), dev.handoff.engine.ExplorationSettings.defaults()));
+        assertEquals("a model's property names must differ: b-small is declared twice", e.getMessage());
     }
 }
