@@ -346,6 +346,8 @@ class ModelPurityTest {
         assertNull(r.internalError());
         assertEquals(Verdict.HOLDS, r.properties().get(0).verdict());
         assertEquals(16, r.statistics().distinctStates());
+        // and such a record is described with its array's contents, not the array's identity
+        assertEquals("Cells[v=[3, 2]]", dev.handoff.engine.formalism.PackedModels.of(m).describe(new long[] {14}, 0));
     }
 
     /** A list of enabled actions out of order is a broken contract, named as such, with or without --check-determinism. */

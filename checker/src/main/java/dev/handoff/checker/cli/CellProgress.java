@@ -18,9 +18,14 @@ final class CellProgress {
     private final boolean terminal;
     private final boolean lines;
     private int done;
-    private int total;
+    private volatile int total;
     private boolean drawn;
-    private final java.util.List<String> decided = new java.util.ArrayList<>();
+    /**
+     * The cells decided, read without this object's lock: a signal's report asks for them while a
+     * cell may hold the lock in a write to standard error that blocks (a pipe nobody drains), and
+     * the report must not wait for it.
+     */
+    private final java.util.Queue<String> decided = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     CellProgress(PrintWriter err, boolean terminal, boolean lines) {
         this.err = err;
@@ -55,12 +60,12 @@ final class CellProgress {
     }
 
     /** One line per cell decided so far ("POLICY VARIANT: CELL"), in the order they finished. */
-    synchronized java.util.List<String> decided() {
+    java.util.List<String> decided() {
         return java.util.List.copyOf(decided);
     }
 
     /** How many cells the run has. */
-    synchronized int total() {
+    int total() {
         return total;
     }
 

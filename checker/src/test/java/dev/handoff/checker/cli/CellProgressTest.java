@@ -45,6 +45,47 @@ class CellProgressTest {
         assertTrue(out.endsWith("\r\u001b[K"), "cleared at the end");
     }
 
+    /**
+     * A cell whose progress line blocks in the write (standard error a pipe nobody drains) must not
+     * keep a signal's report from reading what was decided: it answers at once.
+     */
+    @Test
+    void whatWasDecidedIsReadableWhileAWriteBlocks() throws Exception {
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.io.Writer blocking = new java.io.Writer() {
+            public void write(char[] b, int off, int len) {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            public void flush() {
+            }
+
+            public void close() {
+            }
+        };
+        CellProgress p = new CellProgress(new PrintWriter(blocking), false, true);
+        p.start(2);
+        Thread cell = new Thread(() -> p.finished("stock", "fw.mapping=identity", CELL));
+        cell.start();
+        try {
+            assertTrue(writing.await(10, java.util.concurrent.TimeUnit.SECONDS), "the cell reached its write");
+            List<String> decided = java.util.concurrent.CompletableFuture.supplyAsync(p::decided)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, decided.size());
+            assertTrue(decided.get(0).startsWith("stock fw.mapping=identity: "), decided.toString());
+            assertEquals(2, p.total());
+        } finally {
+            release.countDown();
+            cell.join();
+        }
+    }
+
     @Test
     void nothingOffATerminalWithoutTheOption() {
         assertEquals("", drive(false, false));

@@ -312,6 +312,25 @@ class HostileInputTest {
 
     // ---- the same JVM as a user runs it: standard output, signals
 
+    /**
+     * Reads the rest of a child's standard error on a daemon thread. A test that stops reading it
+     * would let the child fill the pipe (64 KiB of progress lines) and block in a write, where no
+     * signal's orderly shutdown can reach it: the test would then wait for its output forever.
+     */
+    static void drain(BufferedReader err) {
+        Thread t = new Thread(() -> {
+            try {
+                while (err.readLine() != null) {
+                    // discarded
+                }
+            } catch (java.io.IOException e) {
+                // the child is gone
+            }
+        }, "stderr-drain");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static Process java(Path cwd, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -355,6 +374,7 @@ class HostileInputTest {
                 // wait until two cells are decided
             }
             assertTrue(line != null, "progress lines");
+            drain(err);
             assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -375,6 +395,7 @@ class HostileInputTest {
             while ((line = err.readLine()) != null && !line.startsWith("handoff: wrote")) {
                 // wait until the first trace file is written: the rest are being written now
             }
+            drain(err);
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             try (var files = Files.list(out)) {

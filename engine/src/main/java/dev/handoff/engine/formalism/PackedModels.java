@@ -39,6 +39,34 @@ public final class PackedModels {
         return value;
     }
 
+    /**
+     * A state as its {@code toString} shows it, except that where a record's text shows an array
+     * component by identity ({@code [I@1b6d3586}, a record's default), the array's contents stand
+     * instead: traces and messages print states this way.
+     */
+    static String show(Object state) {
+        String text = String.valueOf(state);
+        if (state == null || !state.getClass().isRecord()) {
+            return text;
+        }
+        try {
+            for (java.lang.reflect.RecordComponent rc : state.getClass().getRecordComponents()) {
+                if (rc.getType().isArray()) {
+                    java.lang.reflect.Method get = rc.getAccessor();
+                    get.setAccessible(true);
+                    Object array = get.invoke(state);
+                    if (array != null) {
+                        String contents = Arrays.deepToString(new Object[] {array});
+                        text = text.replace(array.toString(), contents.substring(1, contents.length() - 1));
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // cannot look inside: the state's own text
+        }
+        return text;
+    }
+
     private static final class CodecModel<S> implements PackedModel {
         private final Model<S> model;
         private final StateCodec<S> codec;
@@ -69,7 +97,7 @@ public final class PackedModels {
                 codec.encode(s, guarded, 0);
                 if (guarded[words] != GUARD) {
                     throw new IllegalArgumentException("the codec's encode writes past the " + words + " word"
-                            + (words == 1 ? "" : "s") + " its words() declares, packing the initial state " + s);
+                            + (words == 1 ? "" : "s") + " its words() declares, packing the initial state " + show(s));
                 }
             }
             if (actions.isEmpty()) {
@@ -135,13 +163,13 @@ public final class PackedModels {
             codec.encode(produced, guarded, 0);
             if (guarded[words] != GUARD) {
                 return "its codec's encode writes past the " + words + " word" + (words == 1 ? "" : "s")
-                        + " its words() declares, packing " + produced;
+                        + " its words() declares, packing " + show(produced);
             }
             S back = codec.decode(state, off);
             if (sameContent(back, produced)) {
                 return null;
             }
-            return "its codec packs " + produced + " as words that decode to " + back
+            return "its codec packs " + show(produced) + " as words that decode to " + show(back)
                     + " (decode(encode(s)) must equal s: two states packed alike are one state to the search;"
                     + " or the state type's equals compares identity, as a record with an array component does)";
         }
@@ -234,7 +262,7 @@ public final class PackedModels {
         public String describe(long[] state, int off) {
             // decoded afresh, not taken from the cache: a next that changed its decoded source in
             // place would otherwise be described changed, and an error message would show that
-            return String.valueOf(codec.decode(state, off));
+            return show(codec.decode(state, off));
         }
 
         @Override
