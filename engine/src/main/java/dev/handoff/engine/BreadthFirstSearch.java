@@ -227,6 +227,17 @@ final class BreadthFirstSearch implements Search {
      */
     static volatile boolean oneWorkerBuffers = true;
 
+    /**
+     * Whether one worker buffers a large level: when {@link #oneWorkerBuffers} and the buffers a
+     * shared level can take ({@value #SETS} sets of a window) are under an eighth of what the
+     * memory budget has left, so that a small budget goes to states, not buffers (with a budget
+     * of 1 MiB the buffers would have cut the states reached by more than half).
+     */
+    private boolean buffersAlone() {
+        long buffers = (long) SETS * WINDOW_SUCCESSORS * entryWords * Long.BYTES;
+        return oneWorkerBuffers && 8 * buffers < ctx.budget.limit() - ctx.budget.used();
+    }
+
     /** Average cost of expanding one state, learnt from the levels so far (0 until the first). */
     private double nanosPerState;
 
@@ -239,7 +250,7 @@ final class BreadthFirstSearch implements Search {
      * {@link SharedLevel}, by every worker: with one worker, by the calling thread alone.
      */
     private boolean expandLevel(List<StateChunk> level, int depth, ExecutorService pool, long states) throws InterruptedException {
-        if (pool == null && !oneWorkerBuffers || states < SERIAL_STATES || nanosPerState == 0 || states * nanosPerState < PARALLEL_NANOS) {
+        if (pool == null && !buffersAlone() || states < SERIAL_STATES || nanosPerState == 0 || states * nanosPerState < PARALLEL_NANOS) {
             Worker one = workers[0];
             try {
                 for (StateChunk c : level) {

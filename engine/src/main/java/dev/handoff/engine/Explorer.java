@@ -108,6 +108,9 @@ public final class Explorer {
         }
         java.util.Set<String> names = new java.util.HashSet<>();
         for (PropertySpec p : model.properties()) {
+            if (p == null || p.name() == null) {
+                throw new IllegalArgumentException("the model's properties() holds a null property or a property without a name");
+            }
             if (!names.add(p.name())) {
                 throw new IllegalArgumentException("a model's property names must differ: " + p.name() + " is declared twice");
             }
@@ -165,8 +168,8 @@ public final class Explorer {
     }
 
     private static String replayFailed(String what, RuntimeException e) {
-        return "replaying the path to " + what + ", the model threw " + ModelFailureException.origin(e)
-                + " (the search did not: the model is probably not a pure function of the state)";
+        return "replaying the path to " + what + " failed: " + ModelFailureException.origin(e)
+                + " (the search did not fail there: the model is probably not a pure function of the state)";
     }
 
     /** The replayed last state must still decide the property as the search saw it. */

@@ -202,7 +202,7 @@ class ModelPurityTest {
         assertEquals(9, r.statistics().distinctStates());
         assertEquals(Verdict.VIOLATED, r.properties().get(0).verdict());
         assertTrue(r.properties().get(0).paths().isEmpty(), "the path that did not replay is left out");
-        assertTrue(r.internalError().startsWith("replaying the path to property not-all-max, the model threw"
+        assertTrue(r.internalError().startsWith("replaying the path to property not-all-max failed:"
                 + " java.lang.ArrayIndexOutOfBoundsException: replay"), r.internalError());
     }
 
@@ -211,6 +211,11 @@ class ModelPurityTest {
      * {@code next}; its codec writes a word past its one for values from {@code overrunFrom} on.
      */
     static dev.handoff.engine.formalism.Model<Box> counter(int start, java.util.function.UnaryOperator<Box> next, int overrunFrom) {
+        return counter(start, next, overrunFrom, 1);
+    }
+
+    /** As above, the codec writing {@code past} words past its one. */
+    static dev.handoff.engine.formalism.Model<Box> counter(int start, java.util.function.UnaryOperator<Box> next, int overrunFrom, int past) {
         return new dev.handoff.engine.formalism.Model<>() {
             public List<Box> initialStates() {
                 return List.of(new Box(new int[] {start}));
@@ -237,7 +242,7 @@ class ModelPurityTest {
                     public void encode(Box b, long[] out, int off) {
                         out[off] = b.v()[0];
                         if (b.v()[0] >= overrunFrom) {
-                            out[off + 1] = 7;
+                            out[off + past] = 7;
                         }
                     }
 
@@ -295,6 +300,9 @@ class ModelPurityTest {
         IllegalArgumentException initial = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> dev.handoff.engine.formalism.PackedModels.of(overrun(3)));
         assertEquals("the codec's encode writes past the 1 word its words() declares, packing the initial state [3]", initial.getMessage());
+        IllegalArgumentException further = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.handoff.engine.formalism.PackedModels.of(counter(0, s -> null, 0, 2)));
+        assertEquals("the codec's encode writes past the 1 word its words() declares, packing the initial state [0]", further.getMessage());
     }
 
     /** A record whose equals compares its array by identity, with a lossless codec, is no codec finding. */

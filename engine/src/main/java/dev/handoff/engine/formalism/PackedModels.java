@@ -36,7 +36,27 @@ public final class PackedModels {
         if (value == null) {
             throw new IllegalArgumentException("the model's " + method + " returned null (an empty list, if none, where a list is asked)");
         }
+        if (value instanceof List<?> list) {
+            int i = 0;
+            for (Object o : list) {
+                if (o == null) {
+                    throw new IllegalArgumentException("the model's " + method + " returned a list holding null at position " + i);
+                }
+                i++;
+            }
+        }
         return value;
+    }
+
+    /** Encodes {@code s} into {@code guarded} (its words and one more, that word set to the guard); false if encode wrote past the words. */
+    private static <S> boolean encodesWithin(StateCodec<S> codec, S s, long[] guarded, int words) {
+        guarded[words] = GUARD;
+        try {
+            codec.encode(s, guarded, 0);
+        } catch (IndexOutOfBoundsException e) {
+            return false; // two words past or more
+        }
+        return guarded[words] == GUARD;
     }
 
     /**
@@ -45,7 +65,12 @@ public final class PackedModels {
      * instead: traces and messages print states this way.
      */
     static String show(Object state) {
-        String text = String.valueOf(state);
+        String text;
+        try {
+            text = String.valueOf(state);
+        } catch (RuntimeException e) {
+            return state.getClass().getSimpleName() + " (its toString threw " + e + ")";
+        }
         if (state == null || !state.getClass().isRecord()) {
             return text;
         }
@@ -93,9 +118,7 @@ public final class PackedModels {
             }
             long[] guarded = new long[words + 1];
             for (S s : initial) {
-                guarded[words] = GUARD;
-                codec.encode(s, guarded, 0);
-                if (guarded[words] != GUARD) {
+                if (!encodesWithin(codec, s, guarded, words)) {
                     throw new IllegalArgumentException("the codec's encode writes past the " + words + " word"
                             + (words == 1 ? "" : "s") + " its words() declares, packing the initial state " + show(s));
                 }
@@ -158,10 +181,7 @@ public final class PackedModels {
             if (produced == null) {
                 return null; // not a successor this thread produced lately: nothing to compare with
             }
-            long[] guarded = scratch.get().guarded;
-            guarded[words] = GUARD;
-            codec.encode(produced, guarded, 0);
-            if (guarded[words] != GUARD) {
+            if (!encodesWithin(codec, produced, scratch.get().guarded, words)) {
                 return "its codec's encode writes past the " + words + " word" + (words == 1 ? "" : "s")
                         + " its words() declares, packing " + show(produced);
             }

@@ -121,6 +121,9 @@ class PackedModelsTest {
         assertThrows(IllegalArgumentException.class, () -> PackedModels.of(model(List.of(new Pair(0, 0)), List.of())));
         IllegalArgumentException nulls = assertThrows(IllegalArgumentException.class, () -> PackedModels.of(model(List.of(new Pair(0, 0)), null)));
         assertEquals("the model's actions() returned null (an empty list, if none, where a list is asked)", nulls.getMessage());
+        IllegalArgumentException holes = assertThrows(IllegalArgumentException.class,
+                () -> PackedModels.of(model(List.of(new Pair(0, 0)), java.util.Arrays.asList(ACTIONS.get(0), null))));
+        assertEquals("the model's actions() returned a list holding null at position 1", holes.getMessage());
     }
 
     /** Two properties of one name would make a result's property(name) ambiguous: refused before the run. */
