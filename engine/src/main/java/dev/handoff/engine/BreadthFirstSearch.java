@@ -1,6 +1,7 @@
 package dev.handoff.engine;
 
 import dev.handoff.engine.formalism.PackedModel;
+import dev.handoff.engine.internal.PaddedHead;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BreadthFirstSearch implements Search {
     /** Padding, in words, around per-worker hot arrays: two 64-byte cache lines. */
-    private static final int PAD = 16;
+    private static final int PAD = PaddedHead.PAD_LONGS;
+    /** The same padding in ints. */
+    private static final int INT_PAD = 2 * PAD;
     /** Fingerprint bits that name a state's partition (its owner in a shared level, its place in the next). */
     static final int PARTITION_BITS = 6;
     /** Owners of a shared level: at most one per partition. */
@@ -425,11 +428,11 @@ final class BreadthFirstSearch implements Search {
                     generatedBy[s] = k;
                     seqStart[s] = me.seqLength;
                     for (int o = 0; o < owners; o++) {
-                        start[s * owners + o] = me.length[o];
+                        start[s * owners + o] = me.length[INT_PAD + o];
                     }
                     me.expandChunk(slices.chunks().get(slices.chunk()[s]), slices.from()[s], slices.to()[s], depth, true);
                     for (int o = 0; o < owners; o++) {
-                        end[s * owners + o] = me.length[o];
+                        end[s * owners + o] = me.length[INT_PAD + o];
                     }
                     seqEnd[s] = me.seqLength;
                     me.publishCounts();
@@ -534,45 +537,53 @@ final class BreadthFirstSearch implements Search {
     /**
      * One worker's buffers, counters and output; used by one thread at a time. The successor
      * buffer and the firing counters are written on every transition, so they sit {@value #PAD}
-     * words into arrays padded on both sides: without that, the workers' small arrays share
-     * cache lines and every transition bounces a line between cores.
+     * words into arrays padded on both sides, and so do the buffers' lengths ({@value #INT_PAD}
+     * ints in); the fields sit between the paddings of {@link PaddedHead}: without that, the
+     * workers' small arrays and objects share cache lines and every transition bounces a line
+     * between cores.
      */
-    private final class Worker {
+    private abstract class WorkerFields extends PaddedHead {
         final long[] succ = new long[ctx.words + 2 * PAD];
         final long[] fired = new long[ctx.actionCount + 2 * PAD];
         /** Full chunks of new states, and the one being filled. */
         final List<StateChunk> next = new ArrayList<>();
-        private StateChunk out;
+        StateChunk out;
         /**
          * Per set (a shared level's window w uses set w mod {@value #SETS}): the successors
          * buffered for each owner, how many words of each are used, and the owners in generation
          * order with their count. The set being generated is also in the four fields below.
          */
         final long[][][] buffers = new long[SETS][Math.min(workers.length, MAX_OWNERS)][];
-        final int[][] lengths = new int[SETS][buffers[0].length];
+        final int[][] lengths = new int[SETS][INT_PAD + buffers[0].length + INT_PAD];
         final byte[][] seqs = {new byte[0], new byte[0], new byte[0]};
         long[][] buffer = buffers[0];
         int[] length = lengths[0];
         byte[] seq = seqs[0];
         int seqLength;
-        private int set;
-        private final IdBlock ids = new IdBlock(ctx.log);
+        int set;
+        final IdBlock ids = new IdBlock(ctx.log);
         /** The visited set as this worker asks it: through its own cache of recent fingerprints in fingerprint mode. */
-        private final VisitedSet seen = ctx.visited instanceof FingerprintSet ? new RecentFingerprints(ctx.visited) : ctx.visited;
+        final VisitedSet seen = ctx.visited instanceof FingerprintSet ? new RecentFingerprints(ctx.visited) : ctx.visited;
         /**
          * Fingerprint mode, shared levels: a direct-mapped table of the successors this worker
          * lately buffered. Its slices are claimed in order, so a repeat comes after its first
          * copy in the level's generation order (or from an earlier level, already looked up) and
          * is never a first sighting: it is counted as a transition and not buffered.
          */
-        private final long[] generatedLately = ctx.visited instanceof FingerprintSet ? new long[RecentFingerprints.ENTRIES] : null;
-        private final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
+        final long[] generatedLately = ctx.visited instanceof FingerprintSet ? new long[RecentFingerprints.ENTRIES] : null;
+        final StubbornSets.Scratch scratch = ctx.stubborn == null ? null : ctx.stubborn.scratch();
         /** The actions the model lists as enabled in the state being expanded. */
-        private final int[] listed = new int[ctx.actionCount];
-        private long newStates;
-        private long transitions;
+        final int[] listed = new int[ctx.actionCount];
+        long newStates;
+        long transitions;
         /** Where the prefetched values go, so that the JIT keeps the loads; never read. */
-        private long prefetched;
+        long prefetched;
+    }
+
+    /** What a worker does, with its fields in {@link WorkerFields} and the tail padding here. */
+    @SuppressWarnings("unused")
+    private final class Worker extends WorkerFields {
+        private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
 
         /**
          * Expands states {@code [from, to)} of a chunk. Each successor is looked up and stored at
@@ -667,14 +678,14 @@ final class BreadthFirstSearch implements Search {
             }
             seq[seqLength++] = (byte) o;
             long[] b = buffer[o];
-            int at = length[o];
+            int at = length[INT_PAD + o];
             if (b == null || at + entryWords > b.length) {
                 b = grow(o, at + entryWords);
             }
             b[at] = fp;
             b[at + 1] = (long) parent << 32 | (action & 0xffffffffL);
             System.arraycopy(succ, PAD, b, at + 2, ctx.words);
-            length[o] = at + entryWords;
+            length[INT_PAD + o] = at + entryWords;
         }
 
         private long[] grow(int o, int needed) {

@@ -1,5 +1,7 @@
 package dev.handoff.engine;
 
+import dev.handoff.engine.internal.PaddedHead;
+
 /**
  * A concurrent set of whole packed states: the exact store, with no false merges.
  *
@@ -75,11 +77,17 @@ final class ExactStateSet implements VisitedSet {
         return n;
     }
 
-    private static final class Segment {
+    /** A segment's state, between the paddings of {@link PaddedHead}: its lock and fields are touched on every look-up. */
+    private abstract static class SegmentFields extends PaddedHead {
         long[] fps;
         long[] words;
         int size;
         int threshold;
+    }
+
+    @SuppressWarnings("unused")
+    private static final class Segment extends SegmentFields {
+        private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
 
         Segment(int capacity, int stateWords) {
             fps = new long[capacity];

@@ -1,5 +1,6 @@
 package dev.handoff.engine;
 
+import dev.handoff.engine.internal.PaddedHead;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -148,10 +149,16 @@ final class FingerprintSet implements VisitedSet {
         return 1 + buckets * BUCKET + tail;
     }
 
-    private static final class Segment {
+    /** A segment's state, between the paddings of {@link PaddedHead}: its lock and fields are touched on every look-up and insertion. */
+    private abstract static class SegmentFields extends PaddedHead {
         volatile long[] table;
         int size;
         int threshold;
+    }
+
+    @SuppressWarnings("unused")
+    private static final class Segment extends SegmentFields {
+        private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
 
         Segment(int buckets) {
             long[] t = new long[(int) length(buckets, MIN_TAIL)];

@@ -1,21 +1,20 @@
 package dev.handoff.engine;
 
+import dev.handoff.engine.internal.PaddedHead;
+
 /**
  * One worker's current block of state ids from the {@link ParentLog}, and the writer of that
  * block's stream: ids are taken one at a time, in order, each entry appended as the change of
  * its parent from the previous entry's and its action (see {@link ParentLog} for the coding); a
  * new block is reserved when one runs out. Used by one thread.
  */
-final class IdBlock {
-    private final ParentLog log;
-    private int next;
-    private int end;
-    private byte[] stream;
-    private int pos;
-    private int lastParent;
+@SuppressWarnings("unused")
+final class IdBlock extends IdBlockFields {
+    /** The tail padding of {@link PaddedHead}: the fields are written on every new state. */
+    private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
 
     IdBlock(ParentLog log) {
-        this.log = log;
+        super(log);
     }
 
     /** A fresh id, recorded in the log as reached from {@code parent} by {@code action}. */
@@ -47,5 +46,19 @@ final class IdBlock {
             stream = log.resize(id, s, pos);
         }
         return id;
+    }
+}
+
+/** An {@link IdBlock}'s fields, between the paddings of {@link PaddedHead}. */
+abstract class IdBlockFields extends PaddedHead {
+    final ParentLog log;
+    int next;
+    int end;
+    byte[] stream;
+    int pos;
+    int lastParent;
+
+    IdBlockFields(ParentLog log) {
+        this.log = log;
     }
 }

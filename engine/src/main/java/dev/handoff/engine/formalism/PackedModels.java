@@ -1,5 +1,7 @@
 package dev.handoff.engine.formalism;
 
+import dev.handoff.engine.internal.PaddedHead;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -292,10 +294,10 @@ public final class PackedModels {
             if (state == null) {
                 return;
             }
-            if (d.state == null || !Arrays.equals(d.words, 0, words, state, off, off + words)) {
+            if (d.state == null || !Arrays.equals(d.words, AT, AT + words, state, off, off + words)) {
                 // a successor produced lately is taken from the cache, anything else decoded: either way it goes in d
                 S s = d.find(state, off);
-                System.arraycopy(state, off, d.words, 0, words);
+                System.arraycopy(state, off, d.words, AT, words);
                 d.state = s != null ? s : codec.decode(state, off);
             }
             d.pinned = state;
@@ -307,7 +309,7 @@ public final class PackedModels {
             if (d.pinned == src && d.pinnedOff == off) {
                 return d.state; // the state an engine is expanding (expanding()): no comparison
             }
-            if (d.state != null && Arrays.equals(d.words, 0, words, src, off, off + words)) {
+            if (d.state != null && Arrays.equals(d.words, AT, AT + words, src, off, off + words)) {
                 return d.state; // the state being expanded: asked once per action
             }
             S p = d.find(src, off);
@@ -315,7 +317,7 @@ public final class PackedModels {
                 return p;
             }
             d.pinned = null;
-            System.arraycopy(src, off, d.words, 0, words);
+            System.arraycopy(src, off, d.words, AT, words);
             d.state = codec.decode(src, off);
             return d.state;
         }
@@ -327,28 +329,46 @@ public final class PackedModels {
     /** How many recently produced successors each thread keeps decoded (a power of two). */
     static final int PRODUCED = 16;
 
-    /**
-     * One thread's decoding state, taken with one thread-local lookup per call: the last state it
-     * decoded (or was told it expands), and a direct-mapped cache of the successors it produced
-     * lately, each in the slot its words hash to, so a lookup compares one entry, hit or miss.
-     */
-    private static final class Scratch<S> {
+    /** Where a scratch array's data starts: its padding, in words or references. */
+    static final int AT = PaddedHead.PAD_LONGS;
+
+    /** A {@link Scratch}'s fields, between the paddings of {@link PaddedHead}. */
+    private abstract static class ScratchFields<S> extends PaddedHead {
+        /** The last state's words, from {@link #AT}. */
         final long[] words;
         S state;
         /** The array (and offset) an engine said it is expanding, whose state {@link #state} is; null for none. */
         long[] pinned;
         int pinnedOff;
-        private final int width;
-        private final long[] producedWords;
-        private final Object[] producedStates = new Object[PRODUCED];
+        final int width;
+        /** The produced successors' words, from {@link #AT}. */
+        final long[] producedWords;
+        /** The produced successors, from {@link #AT}. */
+        final Object[] producedStates = new Object[AT + PRODUCED + AT];
         /** A state's words and one more, for the check that encode stays within them. */
         final long[] guarded;
 
-        Scratch(int width) {
+        ScratchFields(int width) {
             this.width = width;
-            this.words = new long[width];
+            this.words = new long[AT + width + AT];
             this.guarded = new long[width + 1];
-            this.producedWords = new long[PRODUCED * width];
+            this.producedWords = new long[AT + PRODUCED * width + AT];
+        }
+    }
+
+    /**
+     * One thread's decoding state, taken with one thread-local lookup per call: the last state it
+     * decoded (or was told it expands), and a direct-mapped cache of the successors it produced
+     * lately, each in the slot its words hash to, so a lookup compares one entry, hit or miss.
+     * Written on every call, so its fields sit between the paddings of {@link PaddedHead} and its
+     * small arrays' data {@link #AT} words in.
+     */
+    @SuppressWarnings("unused")
+    private static final class Scratch<S> extends ScratchFields<S> {
+        private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+
+        Scratch(int width) {
+            super(width);
         }
 
         private int slot(long[] src, int off) {
@@ -361,15 +381,16 @@ public final class PackedModels {
 
         void put(long[] src, int off, S state) {
             int k = slot(src, off);
-            System.arraycopy(src, off, producedWords, k * width, width);
-            producedStates[k] = state;
+            System.arraycopy(src, off, producedWords, AT + k * width, width);
+            producedStates[AT + k] = state;
         }
 
         @SuppressWarnings("unchecked")
         S find(long[] src, int off) {
             int k = slot(src, off);
-            Object s = producedStates[k];
-            return s != null && Arrays.equals(producedWords, k * width, k * width + width, src, off, off + width) ? (S) s : null;
+            Object s = producedStates[AT + k];
+            int at = AT + k * width;
+            return s != null && Arrays.equals(producedWords, at, at + width, src, off, off + width) ? (S) s : null;
         }
     }
 }
