@@ -456,11 +456,11 @@ final class BreadthFirstSearch implements Search {
             int from = from(w);
             int n = to(w) - from;
             int set = w % SETS;
-            int[] cursors = new int[owners];
+            int[] cursors = me.cursors;
             for (int s = from + (int) ((long) n * k / workers.length); s < from + (int) ((long) n * (k + 1) / workers.length); s++) {
                 Worker src = workers[generatedBy[s]];
                 for (int o = 0; o < owners; o++) {
-                    cursors[o] = start[s * owners + o];
+                    cursors[INT_PAD + o] = start[s * owners + o];
                 }
                 me.storeMarked(src, set, seqStart[s], seqEnd[s], cursors, depth + 1);
             }
@@ -555,6 +555,8 @@ final class BreadthFirstSearch implements Search {
          */
         final long[][][] buffers = new long[SETS][Math.min(workers.length, MAX_OWNERS)][];
         final int[][] lengths = new int[SETS][INT_PAD + buffers[0].length + INT_PAD];
+        /** The store phase's place in each owner's buffer, {@value #INT_PAD} ints in. */
+        final int[] cursors = new int[INT_PAD + buffers[0].length + INT_PAD];
         final byte[][] seqs = {new byte[0], new byte[0], new byte[0]};
         long[][] buffer = buffers[0];
         int[] length = lengths[0];
@@ -738,15 +740,16 @@ final class BreadthFirstSearch implements Search {
 
         /**
          * Stores, in generation order, the marked successors that {@code src} generated as
-         * {@code src.seqs[set][from, to)}; {@code cursors} holds, per owner, where the first of them sits.
+         * {@code src.seqs[set][from, to)}; {@code cursors} holds, per owner ({@value #INT_PAD} ints
+         * in), where the first of them sits.
          */
         void storeMarked(Worker src, int set, int from, int to, int[] cursors, int depth) {
             final byte[] owner = src.seqs[set];
             final long[][] buffers = src.buffers[set];
             for (int i = from; i < to; i++) {
                 int o = owner[i];
-                int e = cursors[o];
-                cursors[o] = e + entryWords;
+                int e = cursors[INT_PAD + o];
+                cursors[INT_PAD + o] = e + entryWords;
                 long[] b = buffers[o];
                 long pa = b[e + 1];
                 if ((pa & NEW) != 0) {

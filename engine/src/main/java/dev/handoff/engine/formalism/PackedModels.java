@@ -329,8 +329,10 @@ public final class PackedModels {
     /** How many recently produced successors each thread keeps decoded (a power of two). */
     static final int PRODUCED = 16;
 
-    /** Where a scratch array's data starts: its padding, in words or references. */
+    /** Where a scratch {@code long[]}'s data starts: its padding, in words. */
     static final int AT = PaddedHead.PAD_LONGS;
+    /** Where the scratch {@code Object[]}'s data starts: two cache lines of references, compressed (4 bytes) or not. */
+    static final int REF_AT = 2 * PaddedHead.PAD_LONGS;
 
     /** A {@link Scratch}'s fields, between the paddings of {@link PaddedHead}. */
     private abstract static class ScratchFields<S> extends PaddedHead {
@@ -343,8 +345,8 @@ public final class PackedModels {
         final int width;
         /** The produced successors' words, from {@link #AT}. */
         final long[] producedWords;
-        /** The produced successors, from {@link #AT}. */
-        final Object[] producedStates = new Object[AT + PRODUCED + AT];
+        /** The produced successors, from {@link #REF_AT}. */
+        final Object[] producedStates = new Object[REF_AT + PRODUCED + REF_AT];
         /** A state's words and one more, for the check that encode stays within them. */
         final long[] guarded;
 
@@ -361,7 +363,7 @@ public final class PackedModels {
      * decoded (or was told it expands), and a direct-mapped cache of the successors it produced
      * lately, each in the slot its words hash to, so a lookup compares one entry, hit or miss.
      * Written on every call, so its fields sit between the paddings of {@link PaddedHead} and its
-     * small arrays' data {@link #AT} words in.
+     * small arrays' data {@link #AT} words ({@link #REF_AT} references) in.
      */
     @SuppressWarnings("unused")
     private static final class Scratch<S> extends ScratchFields<S> {
@@ -382,13 +384,13 @@ public final class PackedModels {
         void put(long[] src, int off, S state) {
             int k = slot(src, off);
             System.arraycopy(src, off, producedWords, AT + k * width, width);
-            producedStates[AT + k] = state;
+            producedStates[REF_AT + k] = state;
         }
 
         @SuppressWarnings("unchecked")
         S find(long[] src, int off) {
             int k = slot(src, off);
-            Object s = producedStates[AT + k];
+            Object s = producedStates[REF_AT + k];
             int at = AT + k * width;
             return s != null && Arrays.equals(producedWords, at, at + width, src, off, off + width) ? (S) s : null;
         }

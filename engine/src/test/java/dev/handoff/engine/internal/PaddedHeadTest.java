@@ -1,7 +1,6 @@
 package dev.handoff.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -10,14 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jol.info.ClassLayout;
 import org.openjdk.jol.info.FieldLayout;
+import org.openjdk.jol.vm.VM;
 
 /**
  * The objects whose fields a worker writes on every transition or new state keep those fields
  * two cache lines from either end of the object, as this JVM lays them out (read with JOL), so
- * that wherever the garbage collector puts two workers' objects, no line holds both's.
+ * that wherever the garbage collector puts two workers' objects, no line holds both's; and the
+ * small arrays written as often keep two lines unused on each side of their data.
  */
 class PaddedHeadTest {
     /** Two 64-byte cache lines. */
@@ -34,45 +36,61 @@ class PaddedHeadTest {
     void fieldsWrittenAfterConstructionSitTwoLinesFromEitherEnd(String name) throws ClassNotFoundException {
         Class<?> c = Class.forName(name);
         assertTrue(PaddedHead.class.isAssignableFrom(c), name + " extends PaddedHead");
-        ClassLayout layout = ClassLayout.parseClass(c);
-        long size = layout.instanceSize();
-        List<String> exposed = new ArrayList<>();
-        int written = 0;
-        for (Field f : instanceFields(c)) {
-            if (Modifier.isFinal(f.getModifiers()) || isPadding(f)) {
-                continue;
-            }
-            written++;
-            FieldLayout at = find(layout, f);
-            if (at.offset() < CLEAR || at.offset() + at.size() > size - CLEAR) {
-                exposed.add(f.getDeclaringClass().getSimpleName() + "." + f.getName() + " at " + at.offset() + " of " + size);
-            }
-        }
-        assertTrue(written > 0, name + " has fields written after construction (else it needs no padding)");
-        assertEquals(List.of(), exposed, "fields within two cache lines of an end of " + name);
+        assertTrue(written(c) > 0, name + " has fields written after construction (else it needs no padding)");
+        assertEquals(List.of(), exposed(c), "fields within two cache lines of an end of " + name);
     }
 
-    /** The check can fail: a class with a written field after its tail padding is caught. */
+    /** The check can fail: a written field with no padding after it, or none before it, is named. */
     @Test
-    void aWrittenFieldAfterTheTailIsCaught() {
-        ClassLayout layout = ClassLayout.parseClass(Unpadded.class);
-        FieldLayout count = find(layout, instanceFields(Unpadded.class).stream()
-                .filter(f -> f.getName().equals("count")).findFirst().orElseThrow());
-        assertFalse(count.offset() + count.size() <= layout.instanceSize() - CLEAR,
-                "an int declared beside the tail padding is laid out near the end: " + count.offset() + " of " + layout.instanceSize());
+    void aFieldWithoutTailOrHeadPaddingIsNamed() {
+        assertEquals(1, exposed(HeadOnly.class).size(), () -> ClassLayout.parseClass(HeadOnly.class).toPrintable());
+        assertEquals(1, exposed(Unpadded.class).size(), () -> ClassLayout.parseClass(Unpadded.class).toPrintable());
     }
 
-    private abstract static class NoFields extends PaddedHead {
+    @ParameterizedTest
+    @CsvSource({
+            "dev.handoff.engine.BreadthFirstSearch, PAD, long",
+            "dev.handoff.engine.BreadthFirstSearch, INT_PAD, int",
+            "dev.handoff.engine.formalism.PackedModels, AT, long",
+            "dev.handoff.engine.formalism.PackedModels, REF_AT, java.lang.Object"})
+    void arraysKeepTwoLinesFreeBeforeTheirData(String owner, String constant, String element) throws ReflectiveOperationException {
+        Field f = Class.forName(owner).getDeclaredField(constant);
+        f.setAccessible(true);
+        long bytes = (long) f.getInt(null) * VM.current().arrayIndexScale(element);
+        assertTrue(bytes >= CLEAR, owner + "." + constant + " pads " + element + " arrays by " + bytes + " bytes");
     }
 
-    @SuppressWarnings("unused")
-    private static final class Unpadded extends NoFields {
-        private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+    private abstract static class HeadOnly extends PaddedHead {
         int count;
     }
 
-    private static boolean isPadding(Field f) {
-        return f.getDeclaringClass() == PaddedHead.class || f.getName().matches("t\\d\\d") && f.getType() == long.class;
+    private static final class Unpadded {
+        int count;
+    }
+
+    /** The fields of {@code c} written after construction that lie within two lines of an end of its objects. */
+    private static List<String> exposed(Class<?> c) {
+        ClassLayout layout = ClassLayout.parseClass(c);
+        long size = layout.instanceSize();
+        List<String> exposed = new ArrayList<>();
+        for (Field f : instanceFields(c)) {
+            if (isWritten(f)) {
+                FieldLayout at = find(layout, f);
+                if (at.offset() < CLEAR || at.offset() + at.size() > size - CLEAR) {
+                    exposed.add(f.getDeclaringClass().getSimpleName() + "." + f.getName() + " at " + at.offset() + " of " + size);
+                }
+            }
+        }
+        return exposed;
+    }
+
+    private static long written(Class<?> c) {
+        return instanceFields(c).stream().filter(PaddedHeadTest::isWritten).count();
+    }
+
+    private static boolean isWritten(Field f) {
+        boolean padding = f.getDeclaringClass() == PaddedHead.class || f.getName().matches("t\\d\\d") && f.getType() == long.class;
+        return !padding && !Modifier.isFinal(f.getModifiers());
     }
 
     private static List<Field> instanceFields(Class<?> c) {
