@@ -108,6 +108,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         CheckOptions.requireFormat(spec, format, "text", "json");
         ExplorationSettings settings = exploration.settings(ExplorationSettings.defaults()).withCheckDeadlock(false);
+        if (settings.reduction() != dev.handoff.engine.Reduction.NONE) {
+            // a reduced space has other counts, and the reference models declare no footprints or symmetry
+            throw new ParameterException(spec.commandLine(), "--reduction " + settings.reduction().label()
+                    + ": bench explores the whole space and checks its counts against the known ones (allowed: none)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PackedModel packed = plain ? bench.plain().apply(size) : bench.packed().apply(size);

@@ -93,6 +93,13 @@ class BenchModelsTest {
                 + dev.handoff.engine.reference.Philosophers.expectedStates(8) + " "), plain.out());
         CliTest.Run big = CliTest.run("bench", "--model", "filter", "--n", "9");
         assertTrue(big.err().contains("--n 9 is out of range for filter (allowed: 2 to 8)"), big.err());
+        for (String reduction : new String[] {"por", "symmetry", "por+symmetry"}) {
+            // por was an internal error (exit 70: no footprints), symmetry silently ran unreduced
+            CliTest.Run reduced = CliTest.run("bench", "--model", "wide", "--n", "8", "--reduction", reduction);
+            assertEquals(ExitCode.USAGE, reduced.code(), reduced.err());
+            assertTrue(reduced.err().contains("--reduction " + reduction + ": bench explores the whole space and checks its counts"
+                    + " against the known ones (allowed: none)"), reduced.err());
+        }
     }
 
     private static boolean onPath(String tool) {
